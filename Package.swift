@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+// s2s — a sequence-to-sequence translation toolkit.
+// Layering (imports point down only; nothing imports a command):
+//   s2s-prep ─► S2SText ─► CICU (plain-C wrapper over the system ICU)
+//   (later) S2SKernels ─► CBLAS (OpenBLAS)
+import PackageDescription
+
+let package = Package(
+    name: "s2s",
+    products: [
+        .executable(name: "s2s-prep", targets: ["s2s-prep"]),
+        .library(name: "S2SText", targets: ["S2SText"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // ── C layer ────────────────────────────────────────────────────────
+        // ICU through a C target: its public header uses only <stdint.h> types,
+        // so Swift never sees ICU's versioned macros nor clashes with
+        // Foundation's private copy of ICU (see DESIGN.md).
+        .target(
+            name: "CICU",
+            linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]
+        ),
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+
+        // ── Libraries ──────────────────────────────────────────────────────
+        // Shared plumbing: atomic file writes, user-facing input errors, stable hashes.
+        .target(name: "S2SCore"),
+        .target(name: "S2SText", dependencies: ["S2SCore", "CICU"]),
+
+        // ── Commands (thin mains) ──────────────────────────────────────────
+        .executableTarget(
+            name: "s2s-prep",
+            dependencies: [
+                "S2SText", "S2SCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // ── Tests ──────────────────────────────────────────────────────────
+        .target(name: "_S2STestSupport", path: "Sources/_S2STestSupport"),
+        .testTarget(name: "S2STextTests", dependencies: ["S2SText", "_S2STestSupport"]),
+        .testTarget(
+            name: "S2SCommandTests",
+            dependencies: ["_S2STestSupport", "s2s-prep", "S2SText"]
+        ),
+    ]
+)

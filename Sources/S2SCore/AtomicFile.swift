@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Writes files so that a reader sees either the old content or the new one,
+/// never a torn mix: write a temporary file beside the target, fsync it,
+/// rename it over the target, fsync the folder. An interrupted run (Ctrl-C,
+/// kill -9, power loss, full disk) leaves the previous file intact.
+public enum AtomicFile {
+    /// Writes `bytes` to `path`, creating parent folders as needed.
+    public static func write(_ bytes: some Collection<UInt8>, to path: String) throws(FileError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        if !folder.isEmpty {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw FileError(path: folder, action: "create the folder", reason: "\(error.localizedDescription)")
+            }
+        }
+        let temporary = (folder.isEmpty ? "" : folder + "/") + ".\(name).tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw FileError(path: path, action: "write", reason: FileError.lastErrno())
+        }
+        var failure: FileError?
+        let contiguous = Array(bytes)
+        contiguous.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = FileError(path: path, action: "write", reason: FileError.lastErrno())
+                    return
+                }
+                offset += n
+            }
+        }
+        if failure == nil, fsync(fd) != 0 {
+            failure = FileError(path: path, action: "flush (fsync)", reason: FileError.lastErrno())
+        }
+        if close(fd) != 0, failure == nil {
+            failure = FileError(path: path, action: "close", reason: FileError.lastErrno())
+        }
+        if let failure {
+            unlink(temporary)
+            throw failure
+        }
+        if rename(temporary, path) != 0 {
+            let reason = FileError.lastErrno()
+            unlink(temporary)
+            throw FileError(path: path, action: "rename the temporary file onto", reason: reason)
+        }
+        // Make the rename itself durable.
+        let dirFD = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirFD >= 0 {
+            _ = fsync(dirFD)
+            close(dirFD)
+        }
+    }
+
+    /// Writes UTF-8 text atomically.
+    public static func write(text: String, to path: String) throws(FileError) {
+        try write(Array(text.utf8), to: path)
+    }
+}
+
+/// A file operation that failed, with the path and the system's reason.
+public struct FileError: Error, CustomStringConvertible, Equatable {
+    public let path: String
+    public let action: String
+    public let reason: String
+
+    public init(path: String, action: String, reason: String) {
+        self.path = path
+        self.action = action
+        self.reason = reason
+    }
+
+    public var description: String {
+        "\(path): could not \(action): \(reason)"
+    }
+
+    static func lastErrno() -> String {
+        String(cString: strerror(errno))
+    }
+}

@@ -1,0 +1,15 @@
+/// FNV-1a, 64 bit: a hash that is the same on every machine and run (Swift's
+/// `Hasher` is seeded per process), used to tie data files to the vocabulary
+/// they were made with.
+public struct FNV1a64 {
+    public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    public init() {}
+
+    public mutating func combine(_ bytes: some Sequence<UInt8>) {
+        for byte in bytes {
+            value ^= UInt64(byte)
+            value = value &* 0x0000_0100_0000_01b3
+        }
+    }
+}

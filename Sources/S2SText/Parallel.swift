@@ -1,0 +1,62 @@
+import Foundation
+
+/// Runs `body` over `count` items split into contiguous chunks, on all cores,
+/// and returns the per-chunk results in order. Each worker thread gets its own
+/// state from `makeState` (e.g. an ICU breaker, a BPE cache), so nothing
+/// mutable is shared between threads.
+func chunkedMap<State, Output>(
+    count: Int, chunkSize: Int = 512,
+    makeState: @Sendable () throws -> State,
+    body: @Sendable (inout State, Range<Int>) throws -> Output
+) throws -> [Output] {
+    let chunks = stride(from: 0, to: count, by: chunkSize).map { $0..<min($0 + chunkSize, count) }
+    let slots = ChunkSlots<Output>(count: chunks.count)
+    let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, chunks.count))
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        do {
+            var state = try makeState()
+            while let c = slots.claim() {
+                slots.store(try body(&state, chunks[c]), at: c)
+            }
+        } catch {
+            slots.fail(error)
+        }
+    }
+    return try slots.results()
+}
+
+/// The results of `chunkedMap`, filled in by worker threads under a lock.
+private final class ChunkSlots<Output>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [Output?]
+    private var nextChunk = 0
+    private var error: (any Error)?
+
+    init(count: Int) { items = Array(repeating: nil, count: count) }
+
+    /// The next chunk to work on, or nil when all are taken or one failed.
+    func claim() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard error == nil, nextChunk < items.count else { return nil }
+        nextChunk += 1
+        return nextChunk - 1
+    }
+
+    func store(_ output: Output, at index: Int) {
+        lock.lock()
+        items[index] = output
+        lock.unlock()
+    }
+
+    func fail(_ error: any Error) {
+        lock.lock()
+        if self.error == nil { self.error = error }
+        lock.unlock()
+    }
+
+    func results() throws -> [Output] {
+        if let error { throw error }
+        return items.map { $0! }
+    }
+}

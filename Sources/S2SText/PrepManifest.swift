@@ -1,0 +1,51 @@
+/// `prep.json`: what `s2s-prep` did, so that later stages (and people) can
+/// check which text, options and vocabularies a data folder came from. It
+/// holds no time stamps: the same inputs give a byte-identical file.
+public struct PrepManifest: Codable, Equatable, Sendable {
+    public static let currentFormat = 1
+
+    public struct BPEInfo: Codable, Equatable, Sendable {
+        public var mergesRequested: Int
+        public var mergesLearned: Int
+        public var minFrequency: Int
+        public var codesFile: String
+    }
+
+    public struct VocabularyInfo: Codable, Equatable, Sendable {
+        public var file: String
+        public var size: Int
+        /// `Vocabulary.hash` in hex, as recorded in every shard.
+        public var hash: String
+    }
+
+    public struct SplitInfo: Codable, Equatable, Sendable {
+        public var sourceFile: String
+        public var targetFile: String
+        public var shard: String
+        public var lines: Int
+        public var pairs: Int
+        /// Pairs left out, by reason ("empty", "too_long"); never silent.
+        public var dropped: [String: Int]
+        public var sourceTokens: Int
+        public var targetTokens: Int
+        /// Subword tokens mapped to `<unk>` (absent from the vocabulary).
+        public var sourceUnknown: Int
+        public var targetUnknown: Int
+    }
+
+    public var format: Int = currentFormat
+    public var name: String
+    public var normalization: Normalization
+    public var tokenizer: String
+    public var bpe: BPEInfo
+    public var sharedVocabulary: Bool
+    public var minCount: Int
+    public var maxVocabularySize: Int
+    /// Training pairs longer than this many subword tokens on either side are
+    /// dropped (0: no limit). Validation and test pairs are kept whole.
+    public var maxLength: Int
+    public var sourceVocabulary: VocabularyInfo
+    public var targetVocabulary: VocabularyInfo
+    public var dataFolder: String
+    public var splits: [String: SplitInfo]
+}

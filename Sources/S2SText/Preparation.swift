@@ -1,0 +1,203 @@
+import Foundation
+import S2SCore
+
+/// The whole of `s2s-prep`: read and validate a parallel corpus, normalise and
+/// segment it, learn joint BPE on the training text, build vocabularies, and
+/// write `vocab/NAME/` and `data/NAME/` atomically.
+public struct Preparation {
+    public struct Options: Sendable {
+        public var name: String
+        /// (source, target) file paths per split; "train" is required.
+        public var splits: [(name: String, source: String, target: String)]
+        public var vocabFolder: String
+        public var dataFolder: String
+        public var normalization: Normalization = .nfkc
+        public var bpeMerges: Int = 8000
+        public var bpeMinFrequency: Int = 2
+        public var minCount: Int = 1
+        public var maxVocabularySize: Int = 0
+        public var sharedVocabulary: Bool = false
+        public var maxLength: Int = 250
+        /// Also write each split's subword text (`SPLIT.bpe.src/.tgt`) into the
+        /// data folder, e.g. to train another toolkit on the same input.
+        public var writeText: Bool = false
+
+        public init(name: String, splits: [(name: String, source: String, target: String)],
+                    vocabFolder: String, dataFolder: String) {
+            self.name = name
+            self.splits = splits
+            self.vocabFolder = vocabFolder
+            self.dataFolder = dataFolder
+        }
+    }
+
+    public static let tokenizerName = "icu-word-joiner/1"
+
+    public let options: Options
+    /// Progress messages (one line each), e.g. to stderr.
+    public var log: (String) -> Void = { _ in }
+
+    public init(options: Options) {
+        self.options = options
+    }
+
+    /// A split's sentences as subword tokens, after filtering.
+    struct SegmentedSplit {
+        var source: [[String]]
+        var target: [[String]]
+        var lines: Int
+        var dropped: [String: Int]
+    }
+
+    @discardableResult
+    public func run() throws -> PrepManifest {
+        let o = options
+        precondition(o.splits.first?.name == "train", "the first split must be train")
+        let tokenizer = Tokenizer(normalization: o.normalization)
+
+        // 1. Read and tokenise every split (validated: UTF-8, line counts).
+        var tokenized: [(source: [[String]], target: [[String]])] = []
+        var clock = Stopwatch()
+        var texts: [ParallelText] = []
+        for split in o.splits {
+            let text = try ParallelText(sourcePath: split.source, targetPath: split.target)
+            texts.append(text)
+            log("read \(split.name): \(text.source.count) pairs from \(split.source), \(split.target)")
+        }
+        let readSeconds = clock.lap()
+        var words = 0
+        for text in texts {
+            let src = try Self.tokenize(text.source, tokenizer)
+            let tgt = try Self.tokenize(text.target, tokenizer)
+            words += src.reduce(0) { $0 + $1.count } + tgt.reduce(0) { $0 + $1.count }
+            tokenized.append((src, tgt))
+        }
+        let tokenizeSeconds = clock.lap()
+        log("read in \(Stopwatch.format(readSeconds)); normalised and segmented \(words) words in "
+            + "\(Stopwatch.format(tokenizeSeconds)) (\(Int(Double(words) / max(tokenizeSeconds, 1e-9))) words/s)")
+
+        // 2. Joint BPE on the training text of both sides.
+        var wordCounts: [String: Int] = [:]
+        for side in [tokenized[0].source, tokenized[0].target] {
+            for sentence in side { for w in sentence { wordCounts[w, default: 0] += 1 } }
+        }
+        let codes = BPELearner.learn(wordCounts: wordCounts, merges: o.bpeMerges, minFrequency: o.bpeMinFrequency)
+        log("learned \(codes.merges.count) BPE merges (asked for \(o.bpeMerges)) from \(wordCounts.count) word types "
+            + "in \(Stopwatch.format(clock.lap()))")
+
+        // 3. Apply BPE, drop empty pairs everywhere and over-long training pairs.
+        var segmented: [SegmentedSplit] = []
+        for (k, split) in tokenized.enumerated() {
+            // No merges: whole words (no character split).
+            let src = o.bpeMerges == 0 ? split.source : try Self.applyBPE(split.source, codes)
+            let tgt = o.bpeMerges == 0 ? split.target : try Self.applyBPE(split.target, codes)
+            var result = SegmentedSplit(source: [], target: [], lines: src.count, dropped: ["empty": 0, "too_long": 0])
+            for (s, t) in zip(src, tgt) {
+                if s.isEmpty || t.isEmpty {
+                    result.dropped["empty"]! += 1
+                } else if k == 0 && o.maxLength > 0 && (s.count > o.maxLength || t.count > o.maxLength) {
+                    result.dropped["too_long"]! += 1
+                } else {
+                    result.source.append(s)
+                    result.target.append(t)
+                }
+            }
+            segmented.append(result)
+        }
+
+        log("applied BPE in \(Stopwatch.format(clock.lap()))")
+
+        // 4. Vocabularies from the kept training pairs.
+        var srcBuilder = VocabularyBuilder(), tgtBuilder = VocabularyBuilder()
+        for s in segmented[0].source { srcBuilder.add(s) }
+        for t in segmented[0].target { tgtBuilder.add(t) }
+        let srcVocab: Vocabulary, tgtVocab: Vocabulary
+        if o.sharedVocabulary {
+            srcBuilder.merge(tgtBuilder)
+            srcVocab = srcBuilder.build(minCount: o.minCount, maxSize: o.maxVocabularySize)
+            tgtVocab = srcVocab
+        } else {
+            srcVocab = srcBuilder.build(minCount: o.minCount, maxSize: o.maxVocabularySize)
+            tgtVocab = tgtBuilder.build(minCount: o.minCount, maxSize: o.maxVocabularySize)
+        }
+        log("vocabularies: \(srcVocab.count) source, \(tgtVocab.count) target tokens\(o.sharedVocabulary ? " (shared)" : "")")
+
+        // 5. Shards, then the vocabulary folder (the manifest last: its
+        //    presence says the rest is complete).
+        var splitInfos: [String: PrepManifest.SplitInfo] = [:]
+        for (k, split) in o.splits.enumerated() {
+            let seg = segmented[k]
+            var srcUnknown = 0, tgtUnknown = 0
+            var pairs: [(source: [Int32], target: [Int32])] = []
+            pairs.reserveCapacity(seg.source.count)
+            for (s, t) in zip(seg.source, seg.target) {
+                let si = srcVocab.ids(s), ti = tgtVocab.ids(t)
+                srcUnknown += si.count { $0 == Vocabulary.unk }
+                tgtUnknown += ti.count { $0 == Vocabulary.unk }
+                pairs.append((si, ti))
+            }
+            let shardName = "\(split.name).s2sb"
+            try AtomicFile.write(
+                TokenShard.encode(pairs: pairs, sourceVocabulary: srcVocab, targetVocabulary: tgtVocab),
+                to: o.dataFolder + "/" + shardName)
+            if o.writeText {
+                try AtomicFile.write(text: Self.lines(seg.source), to: o.dataFolder + "/\(split.name).bpe.src")
+                try AtomicFile.write(text: Self.lines(seg.target), to: o.dataFolder + "/\(split.name).bpe.tgt")
+            }
+            splitInfos[split.name] = PrepManifest.SplitInfo(
+                sourceFile: split.source, targetFile: split.target, shard: shardName,
+                lines: seg.lines, pairs: pairs.count, dropped: seg.dropped,
+                sourceTokens: pairs.reduce(0) { $0 + $1.source.count },
+                targetTokens: pairs.reduce(0) { $0 + $1.target.count },
+                sourceUnknown: srcUnknown, targetUnknown: tgtUnknown)
+            let dropped = seg.dropped.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+                .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            log("wrote \(o.dataFolder)/\(shardName): \(pairs.count) pairs" + (dropped.isEmpty ? "" : " (dropped \(dropped))"))
+        }
+
+        let manifest = PrepManifest(
+            name: o.name, normalization: o.normalization, tokenizer: Self.tokenizerName,
+            bpe: .init(mergesRequested: o.bpeMerges, mergesLearned: codes.merges.count,
+                       minFrequency: o.bpeMinFrequency, codesFile: "bpe.codes"),
+            sharedVocabulary: o.sharedVocabulary, minCount: o.minCount,
+            maxVocabularySize: o.maxVocabularySize, maxLength: o.maxLength,
+            sourceVocabulary: .init(file: "src.vocab", size: srcVocab.count, hash: String(srcVocab.hash, radix: 16)),
+            targetVocabulary: .init(file: "tgt.vocab", size: tgtVocab.count, hash: String(tgtVocab.hash, radix: 16)),
+            dataFolder: o.dataFolder, splits: splitInfos)
+        try AtomicFile.write(text: codes.fileText, to: o.vocabFolder + "/bpe.codes")
+        try AtomicFile.write(text: srcVocab.fileText, to: o.vocabFolder + "/src.vocab")
+        try AtomicFile.write(text: tgtVocab.fileText, to: o.vocabFolder + "/tgt.vocab")
+        try AtomicFile.write(try Self.json(manifest), to: o.vocabFolder + "/prep.json")
+        log("wrote \(o.vocabFolder)/{prep.json,bpe.codes,src.vocab,tgt.vocab} in \(Stopwatch.format(clock.lap()))")
+        return manifest
+    }
+
+    static func tokenize(_ lines: [String], _ tokenizer: Tokenizer) throws -> [[String]] {
+        try chunkedMap(count: lines.count, makeState: { try Tokenizer.Session(tokenizer) }) { session, range in
+            try range.map { try session.tokenize(lines[$0]) }
+        }.flatMap { $0 }
+    }
+
+    static func applyBPE(_ sentences: [[String]], _ codes: BPECodes) throws -> [[String]] {
+        try chunkedMap(count: sentences.count, makeState: { BPE(codes: codes) }) { local, range in
+            range.map { local.segment(tokens: sentences[$0]) }
+        }.flatMap { $0 }
+    }
+
+    static func lines(_ sentences: [[String]]) -> String {
+        var text = ""
+        for s in sentences {
+            text += s.joined(separator: " ")
+            text += "\n"
+        }
+        return text
+    }
+
+    /// Stable JSON: sorted keys, snake_case, pretty, final newline.
+    public static func json<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return Array(try encoder.encode(value)) + [0x0A]
+    }
+}

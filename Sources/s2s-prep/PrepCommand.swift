@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import S2SCore
+import S2SText
+
+@main
+struct Prep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "s2s-prep",
+        abstract: "Turn a parallel corpus into subword vocabularies and binary training data.",
+        discussion: """
+            Reads aligned source/target text files (UTF-8, one sentence a line), normalises \
+            them (NFKC), splits words, numbers and punctuation with ICU's word break rules \
+            (reversibly), learns joint byte-pair encoding on the training text, and writes:
+
+              VOCAB/NAME/   prep.json  bpe.codes  src.vocab  tgt.vocab
+              DATA/NAME/    train.s2sb  valid.s2sb  test.s2sb
+
+            Either give a corpus folder holding {train,valid,test}.{src,tgt} (valid and test \
+            are optional), or name the files one by one. The same inputs and options always \
+            give byte-identical outputs.
+
+            Examples:
+              s2s-prep --corpus corpora/bible-en-es
+              s2s-prep --name mydata --train-src train.en --train-tgt train.de \\
+                       --valid-src dev.en --valid-tgt dev.de --bpe-merges 16000 --shared
+            """)
+
+    @Option(help: ArgumentHelp("A folder with train.src, train.tgt and optionally valid.* and test.*.", valueName: "DIR"))
+    var corpus: String?
+
+    @Option(help: "Name of the prepared data set (default: the corpus folder's name).")
+    var name: String?
+
+    @Option(help: ArgumentHelp("Training source text (instead of --corpus).", valueName: "FILE"))
+    var trainSrc: String?
+    @Option(help: ArgumentHelp("Training target text.", valueName: "FILE"))
+    var trainTgt: String?
+    @Option(help: ArgumentHelp("Validation source text.", valueName: "FILE"))
+    var validSrc: String?
+    @Option(help: ArgumentHelp("Validation target text.", valueName: "FILE"))
+    var validTgt: String?
+    @Option(help: ArgumentHelp("Test source text.", valueName: "FILE"))
+    var testSrc: String?
+    @Option(help: ArgumentHelp("Test target text.", valueName: "FILE"))
+    var testTgt: String?
+
+    @Option(help: ArgumentHelp("Where vocabularies go: DIR/NAME/.", valueName: "DIR"))
+    var vocabDir = "vocab"
+    @Option(help: ArgumentHelp("Where binary shards go: DIR/NAME/.", valueName: "DIR"))
+    var dataDir = "data"
+
+    @Option(help: "Unicode normalisation: nfkc, nfc or none.")
+    var normalization: Normalization = .nfkc
+    @Option(help: "Number of joint BPE merges to learn (0: whole words only).")
+    var bpeMerges = 8000
+    @Option(help: "Stop learning BPE when the best pair occurs fewer times than this.")
+    var bpeMinFrequency = 2
+    @Option(help: "Leave subwords seen fewer times than this out of the vocabulary (they become <unk>).")
+    var minCount = 1
+    @Option(help: "Largest vocabulary, specials included (0: no limit).")
+    var maxSize = 0
+    @Flag(help: "One vocabulary for both sides (needed for tied embeddings).")
+    var shared = false
+    @Option(help: "Drop training pairs longer than this many subword tokens on either side (0: no limit).")
+    var maxLen = 250
+    @Flag(help: "Also write each split's subword text (SPLIT.bpe.src/.tgt) into the data folder.")
+    var writeText = false
+    @Flag(name: .shortAndLong, help: "Print nothing but errors.")
+    var quiet = false
+
+    func validate() throws {
+        if corpus == nil && trainSrc == nil {
+            throw ValidationError("Give --corpus DIR, or --train-src and --train-tgt.")
+        }
+        if corpus != nil && (trainSrc != nil || trainTgt != nil) {
+            throw ValidationError("Give either --corpus or --train-src/--train-tgt, not both.")
+        }
+        for (a, b, what) in [(trainSrc, trainTgt, "train"), (validSrc, validTgt, "valid"), (testSrc, testTgt, "test")]
+        where (a == nil) != (b == nil) {
+            throw ValidationError("--\(what)-src and --\(what)-tgt go together: give both or neither.")
+        }
+        if corpus == nil && name == nil {
+            throw ValidationError("Give --name for the prepared data set when naming files one by one.")
+        }
+        if bpeMerges < 0 { throw ValidationError("--bpe-merges must be 0 or more, not \(bpeMerges).") }
+        if bpeMinFrequency < 1 { throw ValidationError("--bpe-min-frequency must be at least 1.") }
+        if minCount < 1 { throw ValidationError("--min-count must be at least 1.") }
+        if maxSize != 0 && maxSize < 5 { throw ValidationError("--max-size must be 0 (no limit) or at least 5 (4 specials + 1).") }
+        if maxLen < 0 { throw ValidationError("--max-len must be 0 (no limit) or more.") }
+    }
+
+    func run() throws {
+        var splits: [(name: String, source: String, target: String)] = []
+        let setName: String
+        if let corpus {
+            let dir = corpus.hasSuffix("/") ? String(corpus.dropLast()) : corpus
+            setName = name ?? (dir as NSString).lastPathComponent
+            for split in ["train", "valid", "test"] {
+                let src = "\(dir)/\(split).src", tgt = "\(dir)/\(split).tgt"
+                let hasSrc = FileManager.default.fileExists(atPath: src)
+                let hasTgt = FileManager.default.fileExists(atPath: tgt)
+                if split == "train" || hasSrc || hasTgt {
+                    if !hasSrc || !hasTgt {
+                        throw InputError(file: hasSrc ? tgt : src, problem: "no such file",
+                                         hint: "--corpus expects \(split).src and \(split).tgt side by side in \(dir)")
+                    }
+                    splits.append((split, src, tgt))
+                }
+            }
+        } else {
+            setName = name!
+            splits.append(("train", trainSrc!, trainTgt!))
+            if let validSrc, let validTgt { splits.append(("valid", validSrc, validTgt)) }
+            if let testSrc, let testTgt { splits.append(("test", testSrc, testTgt)) }
+        }
+
+        var options = Preparation.Options(
+            name: setName, splits: splits,
+            vocabFolder: "\(vocabDir)/\(setName)", dataFolder: "\(dataDir)/\(setName)")
+        options.normalization = normalization
+        options.bpeMerges = bpeMerges
+        options.bpeMinFrequency = bpeMinFrequency
+        options.minCount = minCount
+        options.maxVocabularySize = maxSize
+        options.sharedVocabulary = shared
+        options.maxLength = maxLen
+        options.writeText = writeText
+        var preparation = Preparation(options: options)
+        if !quiet {
+            preparation.log = { message in FileHandle.standardError.write(Data(("s2s-prep: " + message + "\n").utf8)) }
+        }
+        // Errors (InputError, FileError) describe themselves: file, line, what to do.
+        try preparation.run()
+    }
+}
+
+extension Normalization: ExpressibleByArgument {}
