@@ -2,7 +2,7 @@
 // s2s — a sequence-to-sequence translation toolkit.
 // Layering (imports point down only; nothing imports a command):
 //   s2s-prep ─► S2SText ─► CICU (plain-C wrapper over the system ICU)
-//   (later) S2SKernels ─► CBLAS (OpenBLAS)
+//   S2SKernels ─► CBLAS (OpenBLAS)
 import PackageDescription
 
 let package = Package(
@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "s2s-prep", targets: ["s2s-prep"]),
         .library(name: "S2SText", targets: ["S2SText"]),
+        .library(name: "S2SKernels", targets: ["S2SKernels"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,6 +34,9 @@ let package = Package(
         // Shared plumbing: atomic file writes, user-facing input errors, stable hashes.
         .target(name: "S2SCore"),
         .target(name: "S2SText", dependencies: ["S2SCore", "CICU"]),
+        // Numerical kernels: forward and backward side by side, generic over
+        // Float (training) and Double (gradient checks). No text, no model.
+        .target(name: "S2SKernels", dependencies: ["S2SCore", "CBLAS"]),
 
         // ── Commands (thin mains) ──────────────────────────────────────────
         .executableTarget(
@@ -44,8 +48,9 @@ let package = Package(
         ),
 
         // ── Tests ──────────────────────────────────────────────────────────
-        .target(name: "_S2STestSupport", path: "Sources/_S2STestSupport"),
+        .target(name: "_S2STestSupport", dependencies: ["S2SCore"], path: "Sources/_S2STestSupport"),  // test helpers
         .testTarget(name: "S2STextTests", dependencies: ["S2SText", "_S2STestSupport"]),
+        .testTarget(name: "S2SKernelsTests", dependencies: ["S2SKernels", "_S2STestSupport"]),
         .testTarget(
             name: "S2SCommandTests",
             dependencies: ["_S2STestSupport", "s2s-prep", "S2SText"]

@@ -1,0 +1,95 @@
+/// The LSTM cell's pointwise part (Hochreiter & Schmidhuber 1997; the seeds'
+/// equations), with the four gates fused into one (B, 4H) block in the order
+/// i, f, g, o:
+///
+///     gates = x·W + h_{t−1}·U + b                      (GEMMs, done by the caller)
+///     c_t = σ(f) ⊙ c_{t−1} + σ(i) ⊙ tanh(g)
+///     h_t = σ(o) ⊙ tanh(c_t)
+///
+/// The input part x·W is one GEMM for the whole sequence; only h·U is inside
+/// the time loop (Marian's FastLSTM). A mask per row carries the state of a
+/// padded step through unchanged (mask 0: h_t = h_{t−1}, c_t = c_{t−1}).
+public enum LSTMCell {
+    /// - Parameters:
+    ///   - h, c: (B, H) outputs h_t, c_t.
+    ///   - tanhC: (B, H) output cache tanh(c_t).
+    ///   - gates: (B, 4H) pre-activations in; overwritten with the activations
+    ///     σ(i), σ(f), tanh(g), σ(o) (the backward's cache).
+    ///   - hPrev, cPrev: (B, H) the previous state.
+    ///   - mask: (B) 1 for a real step, 0 for padding; nil: all real.
+    @inlinable
+    public static func forward<T: Real>(
+        h: UnsafeMutablePointer<T>, c: UnsafeMutablePointer<T>, tanhC: UnsafeMutablePointer<T>,
+        gates: UnsafeMutablePointer<T>, hPrev: UnsafePointer<T>, cPrev: UnsafePointer<T>,
+        mask: UnsafePointer<T>?, batch: Int, hidden: Int
+    ) {
+        let H = hidden
+        for b in 0..<batch {
+            let g = gates + b * 4 * H
+            let row = b * H
+            if let mask, mask[b] == 0 {
+                for j in 0..<H {
+                    h[row + j] = hPrev[row + j]
+                    c[row + j] = cPrev[row + j]
+                    tanhC[row + j] = T.tanh(cPrev[row + j])
+                    g[j] = 0; g[H + j] = 0; g[2 * H + j] = 0; g[3 * H + j] = 0
+                }
+                continue
+            }
+            for j in 0..<H {
+                let i = sigmoid(g[j]), f = sigmoid(g[H + j])
+                let gg = T.tanh(g[2 * H + j]), o = sigmoid(g[3 * H + j])
+                let cj = f * cPrev[row + j] + i * gg
+                let tc = T.tanh(cj)
+                g[j] = i; g[H + j] = f; g[2 * H + j] = gg; g[3 * H + j] = o
+                c[row + j] = cj
+                tanhC[row + j] = tc
+                h[row + j] = o * tc
+            }
+        }
+    }
+
+    /// Backward through one step's pointwise part.
+    /// - Parameters:
+    ///   - dGates: (B, 4H) output: ∂loss/∂gates (pre-activation); zero on padded rows.
+    ///   - dhPrev: (B, H) output, overwritten: the part of ∂loss/∂h_{t−1} that
+    ///     skips the GEMM (the carried state on padded rows, else 0); the caller
+    ///     then adds dGates·Uᵀ.
+    ///   - dcPrev: (B, H) output, overwritten: ∂loss/∂c_{t−1}.
+    ///   - dh: (B, H) ∂loss/∂h_t (from above and from step t+1).
+    ///   - dc: (B, H) ∂loss/∂c_t from step t+1.
+    ///   - gates, cPrev, tanhC, mask: the forward's caches.
+    @inlinable
+    public static func backward<T: Real>(
+        dGates: UnsafeMutablePointer<T>, dhPrev: UnsafeMutablePointer<T>, dcPrev: UnsafeMutablePointer<T>,
+        dh: UnsafePointer<T>, dc: UnsafePointer<T>,
+        gates: UnsafePointer<T>, cPrev: UnsafePointer<T>, tanhC: UnsafePointer<T>,
+        mask: UnsafePointer<T>?, batch: Int, hidden: Int
+    ) {
+        let H = hidden
+        for b in 0..<batch {
+            let g = gates + b * 4 * H, dg = dGates + b * 4 * H
+            let row = b * H
+            if let mask, mask[b] == 0 {
+                for j in 0..<H {
+                    dhPrev[row + j] = dh[row + j]
+                    dcPrev[row + j] = dc[row + j]
+                    dg[j] = 0; dg[H + j] = 0; dg[2 * H + j] = 0; dg[3 * H + j] = 0
+                }
+                continue
+            }
+            for j in 0..<H {
+                let i = g[j], f = g[H + j], gg = g[2 * H + j], o = g[3 * H + j]
+                let tc = tanhC[row + j]
+                let dhj = dh[row + j]
+                let dcj = dc[row + j] + dhj * o * (1 - tc * tc)
+                dg[j] = dcj * gg * i * (1 - i)
+                dg[H + j] = dcj * cPrev[row + j] * f * (1 - f)
+                dg[2 * H + j] = dcj * i * (1 - gg * gg)
+                dg[3 * H + j] = dhj * tc * o * (1 - o)
+                dcPrev[row + j] = dcj * f
+                dhPrev[row + j] = 0
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+/// Matrix multiplication: OpenBLAS `?gemm` for speed, and a naive triple loop
+/// that the tests hold it to.
+public enum Matmul {
+    /// C = alpha·op(A)·op(B) + beta·C (row-major). op(A): (m, k), op(B): (k, n), C: (m, n).
+    /// `lda`/`ldb`/`ldc` default to the packed row lengths of A, B (as stored) and C.
+    @inlinable
+    public static func gemm<T: Real>(
+        _ c: UnsafeMutablePointer<T>, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
+        m: Int, n: Int, k: Int, transA: Bool = false, transB: Bool = false,
+        alpha: T = 1, beta: T = 0, lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil
+    ) {
+        if m == 0 || n == 0 { return }
+        T.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+               a: a, lda: lda ?? (transA ? m : k), b: b, ldb: ldb ?? (transB ? k : n),
+               beta: beta, c: c, ldc: ldc ?? n)
+    }
+
+    /// The reference: the definition, one multiply-add at a time, in Double.
+    public static func gemmNaive<T: Real>(
+        _ c: UnsafeMutablePointer<T>, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
+        m: Int, n: Int, k: Int, transA: Bool = false, transB: Bool = false,
+        alpha: T = 1, beta: T = 0, lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil
+    ) {
+        let lda = lda ?? (transA ? m : k), ldb = ldb ?? (transB ? k : n), ldc = ldc ?? n
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum = 0.0
+                for p in 0..<k {
+                    let aip = transA ? a[p * lda + i] : a[i * lda + p]
+                    let bpj = transB ? b[j * ldb + p] : b[p * ldb + j]
+                    sum += Double(aip) * Double(bpj)
+                }
+                let old: T = beta == 0 ? 0 : beta * c[i * ldc + j]
+                c[i * ldc + j] = alpha * T(sum) + old
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+/// Parameter updates over the one flat parameter buffer.
+public enum Adam {
+    /// One Adam step (Kingma & Ba 2015) with bias correction; `step` counts
+    /// from 1. m and v are the first and second moment buffers.
+    @inlinable
+    public static func update<T: Real>(
+        params: UnsafeMutablePointer<T>, m: UnsafeMutablePointer<T>, v: UnsafeMutablePointer<T>,
+        grads: UnsafePointer<T>, count: Int,
+        learningRate lr: Double, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, step: Int
+    ) {
+        let b1 = T(beta1), b2 = T(beta2)
+        let c1 = 1 - Double.exp(Double(step) * Double.log(beta1))
+        let c2 = 1 - Double.exp(Double(step) * Double.log(beta2))
+        // θ −= lr·m̂/(√v̂ + ε) with m̂ = m/c1, v̂ = v/c2, folded into two constants.
+        let stepSize = T(lr / c1)
+        let invSqrtC2 = T(1 / c2.squareRoot())
+        let eps = T(epsilon)
+        for k in 0..<count {
+            let g = grads[k]
+            let mk = b1 * m[k] + (1 - b1) * g
+            let vk = b2 * v[k] + (1 - b2) * g * g
+            m[k] = mk
+            v[k] = vk
+            params[k] -= stepSize * mk / (vk.squareRoot() * invSqrtC2 + eps)
+        }
+    }
+}
+
+public enum SGD {
+    /// θ −= lr·g.
+    @inlinable
+    public static func update<T: Real>(params: UnsafeMutablePointer<T>, grads: UnsafePointer<T>, count: Int,
+                                       learningRate lr: Double) {
+        let l = T(lr)
+        for k in 0..<count { params[k] -= l * grads[k] }
+    }
+}

@@ -1,0 +1,70 @@
+/// Softmax and cross-entropy over the vocabulary, fused with the gradient of
+/// the logits, for a block of rows (the output projection is chunked over the
+/// B·T rows so that a (rows, V) block stays small).
+///
+/// With label smoothing ε the target distribution is q = (1−ε)·onehot(y) + ε/V
+/// (PyTorch's definition); loss = −Σ_k q_k log p_k, ∂loss/∂logits = p − q.
+/// Rows whose target is `<pad>` (id 0) are ignored: no loss, zero gradient.
+public enum SoftmaxCrossEntropy {
+    public struct Result: Equatable, Sendable {
+        /// Σ of the training loss (smoothed when ε > 0) over non-padding rows.
+        public var loss: Double = 0
+        /// Σ −log p(y): the plain negative log-likelihood, for perplexity.
+        public var nll: Double = 0
+        /// Rows where argmax p == y, and rows counted.
+        public var correct: Int = 0
+        public var tokens: Int = 0
+
+        public init() {}
+
+        public static func += (a: inout Result, b: Result) {
+            a.loss += b.loss; a.nll += b.nll; a.correct += b.correct; a.tokens += b.tokens
+        }
+    }
+
+    /// - Parameters:
+    ///   - dLogits: (R, V) output: scale·(p − q); may be the same memory as `logits`.
+    ///   - logits: (R, V).
+    ///   - targets: (R) gold ids; 0 = padding.
+    ///   - scale: multiplies the gradient (e.g. 1 / tokens in the batch).
+    @inlinable
+    public static func forwardBackward<T: Real>(
+        dLogits: UnsafeMutablePointer<T>?, logits: UnsafePointer<T>, targets: UnsafePointer<Int32>,
+        rows: Int, vocab V: Int, labelSmoothing eps: Double = 0, scale: T = 1
+    ) -> Result {
+        var result = Result()
+        for r in 0..<rows {
+            let z = logits + r * V
+            let y = Int(targets[r])
+            if y == 0 {
+                if let dLogits { (dLogits + r * V).update(repeating: 0, count: V) }
+                continue
+            }
+            var maxValue = z[0], argmax = 0
+            for k in 1..<V where z[k] > maxValue { maxValue = z[k]; argmax = k }
+            var sum = 0.0
+            var sumLogits = 0.0
+            for k in 0..<V {
+                sum += Double(T.exp(z[k] - maxValue))
+                sumLogits += Double(z[k])
+            }
+            let logZ = Double(maxValue) + Double.log(sum)
+            let nll = logZ - Double(z[y])
+            // −Σ_k (ε/V) log p_k = ε·(logZ − mean(z))
+            let smooth = eps > 0 ? eps * (logZ - sumLogits / Double(V)) : 0
+            result.nll += nll
+            result.loss += (1 - eps) * nll + smooth
+            result.tokens += 1
+            if argmax == y { result.correct += 1 }
+            if let dLogits {
+                let d = dLogits + r * V
+                let uniform = T(eps / Double(V))
+                let lz = T(logZ)
+                for k in 0..<V { d[k] = scale * (T.exp(z[k] - lz) - uniform) }
+                d[y] -= scale * T(1 - eps)
+            }
+        }
+        return result
+    }
+}
+
