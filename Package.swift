@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "s2s-prep", targets: ["s2s-prep"]),
         .library(name: "S2SText", targets: ["S2SText"]),
         .library(name: "S2SKernels", targets: ["S2SKernels"]),
+        .library(name: "S2SModel", targets: ["S2SModel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,6 +38,9 @@ let package = Package(
         // Numerical kernels: forward and backward side by side, generic over
         // Float (training) and Double (gradient checks). No text, no model.
         .target(name: "S2SKernels", dependencies: ["S2SCore", "CBLAS"]),
+        // The model: configuration, parameter layout, encoder/decoder forward
+        // and backward, the step API for search, safetensors checkpoints.
+        .target(name: "S2SModel", dependencies: ["S2SKernels", "S2SCore"]),
 
         // ── Commands (thin mains) ──────────────────────────────────────────
         .executableTarget(
@@ -51,6 +55,7 @@ let package = Package(
         .target(name: "_S2STestSupport", dependencies: ["S2SCore"], path: "Sources/_S2STestSupport"),  // test helpers
         .testTarget(name: "S2STextTests", dependencies: ["S2SText", "_S2STestSupport"]),
         .testTarget(name: "S2SKernelsTests", dependencies: ["S2SKernels", "_S2STestSupport"]),
+        .testTarget(name: "S2SModelTests", dependencies: ["S2SModel", "S2SKernels", "_S2STestSupport"]),
         .testTarget(
             name: "S2SCommandTests",
             dependencies: ["_S2STestSupport", "s2s-prep", "S2SText"]

@@ -18,7 +18,7 @@ final class PrepCommandTests: XCTestCase {
 
     func testPrepOnToyCorpusEndToEnd() throws {
         let dir = try toyCorpus()
-        let result = try Command.run("s2s-prep", ["--corpus", "toy", "--bpe-merges", "50"], in: dir)
+        let result = try Command.run("s2s-prep", ["--corpus", "toy", "--bpe-merges", "10"], in: dir)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stderr.contains("wrote data/toy/train.s2sb: 2000 pairs"), result.stderr)
 
@@ -41,7 +41,7 @@ final class PrepCommandTests: XCTestCase {
                                    sourceVocabulary: src, targetVocabulary: tgt)
         XCTAssertEqual(shard.count, 2000)
         let codes = try BPECodes(fileText: String(contentsOf: vocabDir.appendingPathComponent("bpe.codes"), encoding: .utf8), path: "bpe.codes")
-        XCTAssertEqual(codes.merges.count, 50)
+        XCTAssertEqual(codes.merges.count, 10)
         let firstSource = try String(contentsOf: dir.appendingPathComponent("toy/train.src"), encoding: .utf8)
             .split(separator: "\n")[0]
         let decoded = Tokenizer.detokenize(BPE.join(shard.source(0).map { src.token(Int32($0)) }))

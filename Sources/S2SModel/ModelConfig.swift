@@ -1,0 +1,77 @@
+/// The shape and options of a model: everything needed to lay out its
+/// parameters and run it. Written as `config.json` in a model folder
+/// (snake_case keys) and validated with messages that name the bad key.
+public struct ModelConfig: Codable, Equatable, Sendable {
+    public enum Cell: String, Codable, CaseIterable, Sendable { case lstm, gru }
+    /// How the decoder scores encoder states (DESIGN.md, Model).
+    public enum AttentionKind: String, Codable, CaseIterable, Sendable {
+        /// No attention: the decoder sees the source only through its initial
+        /// state (Sutskever et al. 2014).
+        case none
+        case dot, general, concat
+    }
+    /// Decoder initial state: the encoder's final states, or zeros.
+    public enum Bridge: String, Codable, CaseIterable, Sendable { case copy, zeros }
+
+    public var sourceVocabularySize: Int
+    public var targetVocabularySize: Int
+    public var embeddingSize: Int = 512
+    public var hiddenSize: Int = 512
+    public var layers: Int = 2
+    public var cell: Cell = .lstm
+    /// Bidirectional encoder: each direction has hiddenSize/2 units and their
+    /// states are concatenated.
+    public var bidirectional: Bool = false
+    public var attention: AttentionKind = .general
+    /// Size of the concat (Bahdanau) attention's hidden layer (0: hiddenSize).
+    public var attentionSize: Int = 0
+    /// Feed the previous attentional vector h̃_{t−1} into the decoder's first
+    /// layer (Luong et al. 2015).
+    public var inputFeeding: Bool = true
+    public var bridge: Bridge = .copy
+    public var dropout: Double = 0.2
+    public var labelSmoothing: Double = 0
+    /// Decoder input embedding and output projection share one matrix
+    /// (needs embeddingSize == hiddenSize).
+    public var tieTargetEmbeddings: Bool = false
+    /// Feed the source reversed (Sutskever et al. 2014); `<EOS>` stays last.
+    public var reverseSource: Bool = false
+
+    public init(sourceVocabularySize: Int, targetVocabularySize: Int) {
+        self.sourceVocabularySize = sourceVocabularySize
+        self.targetVocabularySize = targetVocabularySize
+    }
+
+    /// Units per encoder direction.
+    public var encoderDirectionSize: Int { bidirectional ? hiddenSize / 2 : hiddenSize }
+    public var directions: Int { bidirectional ? 2 : 1 }
+    public var effectiveAttentionSize: Int { attentionSize > 0 ? attentionSize : hiddenSize }
+    public var gateCount: Int { cell == .lstm ? 4 : 3 }
+
+    /// A configuration error: the key (as written in config.json) and what to do.
+    public struct Invalid: Error, CustomStringConvertible, Equatable {
+        public let key: String
+        public let message: String
+        public var description: String { "invalid model configuration: \(key): \(message)" }
+    }
+
+    public func validate() throws(Invalid) {
+        func check(_ ok: Bool, _ key: String, _ message: String) throws(Invalid) {
+            if !ok { throw Invalid(key: key, message: message) }
+        }
+        try check(sourceVocabularySize > 4, "source_vocabulary_size", "must exceed the 4 special tokens, is \(sourceVocabularySize)")
+        try check(targetVocabularySize > 4, "target_vocabulary_size", "must exceed the 4 special tokens, is \(targetVocabularySize)")
+        try check(embeddingSize > 0, "embedding_size", "must be positive, is \(embeddingSize)")
+        try check(hiddenSize > 0, "hidden_size", "must be positive, is \(hiddenSize)")
+        try check(layers >= 1, "layers", "must be at least 1, is \(layers)")
+        try check(!bidirectional || hiddenSize % 2 == 0, "hidden_size",
+                  "must be even with a bidirectional encoder (each direction gets half), is \(hiddenSize)")
+        try check(attentionSize >= 0, "attention_size", "must be 0 (= hidden_size) or positive")
+        try check(!(inputFeeding && attention == .none), "input_feeding",
+                  "needs attention (there is no attentional vector to feed with attention none); set it to false")
+        try check(dropout >= 0 && dropout < 1, "dropout", "must be in [0, 1), is \(dropout)")
+        try check(labelSmoothing >= 0 && labelSmoothing < 1, "label_smoothing", "must be in [0, 1), is \(labelSmoothing)")
+        try check(!tieTargetEmbeddings || embeddingSize == hiddenSize, "tie_target_embeddings",
+                  "needs embedding_size == hidden_size (\(embeddingSize) vs \(hiddenSize))")
+    }
+}

@@ -1,0 +1,168 @@
+import S2SKernels
+
+/// One recurrent layer in one direction over a whole sequence: the LSTM or
+/// GRU cell, its weights, and its activations, time-major.
+///
+/// States live in `hs`/`cs` of shape (steps + 2, B, Hd): row 0 is the initial
+/// state of a left-to-right pass, rows 1…steps hold the state after each
+/// position, and row steps+1 is the initial state of a right-to-left pass. So
+/// the previous state of position t is row t (forward) or row t+2 (backward),
+/// and all previous states form one contiguous block, which makes
+/// ∂U = Σ_t h_{t−1}ᵀ·∂proj_t a single GEMM over time.
+struct RecurrentLayer<T: Real> {
+    let cell: ModelConfig.Cell
+    let hidden: Int          // Hd
+    let input: Int           // width of the layer's input
+    let reversed: Bool       // right-to-left pass
+    var G: Int { cell == .lstm ? 4 : 3 }
+
+    // Weights (in, G·Hd), (Hd, G·Hd), (G·Hd) [, (G·Hd)] and their gradients.
+    let W, U, b: UnsafeMutablePointer<T>
+    let bh: UnsafeMutablePointer<T>?
+    let dW, dU, db: UnsafeMutablePointer<T>
+    let dbh: UnsafeMutablePointer<T>?
+
+    // Activations for up to `capacitySteps` steps of `capacityBatch` rows.
+    let proj: UnsafeMutablePointer<T>    // (steps, B, G·Hd) LSTM: gates → activations; GRU: x·W + b
+    let hg: UnsafeMutablePointer<T>?     // (steps, B, G·Hd) GRU: h·U + b_h
+    let hs, cs: UnsafeMutablePointer<T>  // (steps + 2, B, Hd)
+    let tanhC: UnsafeMutablePointer<T>   // (steps, B, Hd) LSTM cache tanh(c_t)
+    let act: UnsafeMutablePointer<T>?    // (steps, B, G·Hd) GRU cache: r, z, n
+    let dProj: UnsafeMutablePointer<T>   // (steps, B, G·Hd) ∂ input-side projection
+    let dRec: UnsafeMutablePointer<T>?   // (steps, B, G·Hd) GRU: ∂ recurrent projection
+    let dh, dc: UnsafeMutablePointer<T>  // (B, Hd) running ∂h, ∂c through time
+    let dhIn: UnsafeMutablePointer<T>    // (B, Hd) scratch: ∂h_t from above + through time
+
+    /// Pointers this layer's activations need, for `steps` × `batch`.
+    static func activationSizes(cell: ModelConfig.Cell, hidden: Int, steps: Int, batch: Int) -> [Int] {
+        let g = (cell == .lstm ? 4 : 3) * hidden
+        let gru = cell == .gru
+        return [steps * batch * g, gru ? steps * batch * g : 0, (steps + 2) * batch * hidden,
+                (steps + 2) * batch * hidden, gru ? 0 : steps * batch * hidden, gru ? steps * batch * g : 0,
+                steps * batch * g, gru ? steps * batch * g : 0, batch * hidden, batch * hidden, batch * hidden]
+    }
+
+    init(cell: ModelConfig.Cell, hidden: Int, input: Int, reversed: Bool, prefix: String,
+         layout: ParameterLayout, params: UnsafeMutablePointer<T>, grads: UnsafeMutablePointer<T>,
+         steps: Int, batch: Int, take: (Int) -> UnsafeMutablePointer<T>) {
+        self.cell = cell
+        self.hidden = hidden
+        self.input = input
+        self.reversed = reversed
+        W = params + layout.offset("\(prefix).W"); dW = grads + layout.offset("\(prefix).W")
+        U = params + layout.offset("\(prefix).U"); dU = grads + layout.offset("\(prefix).U")
+        b = params + layout.offset("\(prefix).b"); db = grads + layout.offset("\(prefix).b")
+        bh = cell == .gru ? params + layout.offset("\(prefix).b_h") : nil
+        dbh = cell == .gru ? grads + layout.offset("\(prefix).b_h") : nil
+        let s = Self.activationSizes(cell: cell, hidden: hidden, steps: steps, batch: batch)
+        proj = take(s[0]); hg = cell == .gru ? take(s[1]) : nil
+        hs = take(s[2]); cs = take(s[3]); tanhC = take(s[4]); act = cell == .gru ? take(s[5]) : nil
+        dProj = take(s[6]); dRec = cell == .gru ? take(s[7]) : nil
+        dh = take(s[8]); dc = take(s[9]); dhIn = take(s[10])
+    }
+
+    /// Row of `hs`/`cs` that holds the state after position t.
+    @inline(__always) func stateRow(_ t: Int) -> Int { t + 1 }
+    /// Row holding the previous state of position t.
+    @inline(__always) func prevRow(_ t: Int) -> Int { reversed ? t + 2 : t }
+    /// Row holding the initial state.
+    func initialRow(steps: Int) -> Int { reversed ? steps + 1 : 0 }
+    /// Row holding the final state (after the last position processed).
+    func finalRow(steps: Int) -> Int { reversed ? 1 : steps }
+
+    func h(_ row: Int, _ B: Int) -> UnsafeMutablePointer<T> { hs + row * B * hidden }
+    func c(_ row: Int, _ B: Int) -> UnsafeMutablePointer<T> { cs + row * B * hidden }
+
+    /// proj[t·B + b] = x·W + b for positions [from, from + count) of `x` (count·B, input).
+    func projectInputs(_ x: UnsafePointer<T>, from: Int, count: Int, batch B: Int, ldx: Int? = nil,
+                       weightRows: Int? = nil, weightOffset: Int = 0, accumulate: Bool = false) {
+        let g = G * hidden
+        let rows = count * B
+        let out = proj + from * B * g
+        if !accumulate {
+            for r in 0..<rows { (out + r * g).update(from: b, count: g) }
+        }
+        Matmul.gemm(out, x, W + weightOffset * g, m: rows, n: g, k: weightRows ?? input, beta: 1, lda: ldx)
+    }
+
+    /// Zeroes the initial state rows (h, and c for LSTM).
+    func zeroInitialState(steps: Int, batch B: Int) {
+        h(initialRow(steps: steps), B).update(repeating: 0, count: B * hidden)
+        c(initialRow(steps: steps), B).update(repeating: 0, count: B * hidden)
+    }
+
+    /// One step at position t (input projection already in proj[t]).
+    func forwardStep(_ t: Int, batch B: Int, mask: UnsafePointer<T>?) {
+        let g = G * hidden
+        let hPrev = h(prevRow(t), B), cPrev = c(prevRow(t), B)
+        switch cell {
+        case .lstm:
+            let gates = proj + t * B * g
+            Matmul.gemm(gates, hPrev, U, m: B, n: g, k: hidden, beta: 1)
+            LSTMCell.forward(h: h(stateRow(t), B), c: c(stateRow(t), B), tanhC: tanhC + t * B * hidden,
+                             gates: gates, hPrev: hPrev, cPrev: cPrev, mask: mask, batch: B, hidden: hidden)
+        case .gru:
+            let hgt = hg! + t * B * g
+            for r in 0..<B { (hgt + r * g).update(from: bh!, count: g) }
+            Matmul.gemm(hgt, hPrev, U, m: B, n: g, k: hidden, beta: 1)
+            GRUCell.forward(h: h(stateRow(t), B), act: act! + t * B * g, xg: proj + t * B * g, hg: hgt,
+                            hPrev: hPrev, mask: mask, batch: B, hidden: hidden)
+        }
+    }
+
+    /// Starts a backward pass: ∂h, ∂c of the final state (from the bridge).
+    func beginBackward(batch B: Int, dFinalH: UnsafePointer<T>?, dFinalC: UnsafePointer<T>?) {
+        if let dFinalH { dh.update(from: dFinalH, count: B * hidden) } else { dh.update(repeating: 0, count: B * hidden) }
+        if let dFinalC { dc.update(from: dFinalC, count: B * hidden) } else { dc.update(repeating: 0, count: B * hidden) }
+    }
+
+    /// One backward step at position t. `dOut` (B, Hd) is ∂loss/∂h_t from
+    /// above (nil: none). Leaves ∂h_{t−1}, ∂c_{t−1} in `dh`, `dc` and the
+    /// projection gradients in dProj[t] (and dRec[t] for GRU).
+    func backwardStep(_ t: Int, batch B: Int, dOut: UnsafePointer<T>?, mask: UnsafePointer<T>?) {
+        let g = G * hidden, n = B * hidden
+        if let dOut {
+            for k in 0..<n { dhIn[k] = dh[k] + dOut[k] }
+        } else {
+            dhIn.update(from: dh, count: n)
+        }
+        let hPrev = h(prevRow(t), B)
+        switch cell {
+        case .lstm:
+            let dGates = dProj + t * B * g
+            // dc is read (∂c_t) and overwritten (∂c_{t−1}) elementwise: safe in place.
+            LSTMCell.backward(dGates: dGates, dhPrev: dh, dcPrev: dc, dh: dhIn, dc: dc,
+                              gates: proj + t * B * g, cPrev: c(prevRow(t), B), tanhC: tanhC + t * B * hidden,
+                              mask: mask, batch: B, hidden: hidden)
+            Matmul.gemm(dh, dGates, U, m: B, n: hidden, k: g, transB: true, beta: 1)
+        case .gru:
+            let dxg = dProj + t * B * g
+            GRUCell.backward(dxg: dxg, dhg: dRec! + t * B * g, dhPrev: dh, dh: dhIn, act: act! + t * B * g,
+                             hg: hg! + t * B * g, hPrev: hPrev, mask: mask, batch: B, hidden: hidden)
+            Matmul.gemm(dh, dRec! + t * B * g, U, m: B, n: hidden, k: g, transB: true, beta: 1)
+        }
+    }
+
+    /// After the backward loop: ∂W += xᵀ·∂proj, ∂U += h_prevᵀ·∂rec, ∂b, ∂b_h.
+    /// `x` is the layer input (steps·B, input) with leading dimension ldx.
+    func accumulateWeightGradients(x: UnsafePointer<T>, steps: Int, batch B: Int, ldx: Int? = nil,
+                                   weightRows: Int? = nil, weightOffset: Int = 0, includeRecurrent: Bool = true) {
+        let g = G * hidden, rows = steps * B
+        Matmul.gemm(dW + weightOffset * g, x, dProj, m: weightRows ?? input, n: g, k: rows,
+                    transA: true, beta: 1, lda: ldx)
+        guard includeRecurrent else { return }
+        let hPrevBlock = h(reversed ? 2 : 0, B)
+        let dRecurrent = cell == .lstm ? dProj : dRec!
+        Matmul.gemm(dU, hPrevBlock, dRecurrent, m: hidden, n: g, k: rows, transA: true, beta: 1)
+        columnSums(into: db, dProj, rows: rows, cols: g)
+        if let dbh { columnSums(into: dbh, dRec!, rows: rows, cols: g) }
+    }
+}
+
+/// out[j] += Σ_r m[r, j].
+func columnSums<T: Real>(into out: UnsafeMutablePointer<T>, _ m: UnsafePointer<T>, rows: Int, cols: Int) {
+    for r in 0..<rows {
+        let row = m + r * cols
+        for j in 0..<cols { out[j] += row[j] }
+    }
+}

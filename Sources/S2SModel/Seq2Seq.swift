@@ -1,0 +1,113 @@
+import S2SCore
+import S2SKernels
+
+/// The encoder–decoder model of DESIGN.md (Model): embeddings, an L-layer
+/// LSTM/GRU encoder (uni- or bidirectional), a bridge, an L-layer decoder with
+/// optional input feeding and attention, and the output softmax.
+///
+/// Training use, per step:
+///
+///     model.zeroGradients()
+///     let r = model.forward(batch, training: true, rng: &rng)   // loss; output-layer gradients
+///     model.backward()                                          // all other gradients
+///     (clip, optimizer step over model.parameters / model.gradients)
+///
+/// Parameters and gradients are one flat buffer each (`layout` names the
+/// views). Generic over the scalar: Float for work, Double for the
+/// finite-difference checks.
+public final class Seq2Seq<T: Real> {
+    public let config: ModelConfig
+    public let layout: ParameterLayout
+    public let parameters: Arena<T>
+    public let gradients: Arena<T>
+    var workspace: Workspace<T>?
+
+    // What the last forward saw (for backward).
+    var lastBatch: Batch?
+    var lastTraining = false
+    var lastTokens = 0
+
+    public init(config: ModelConfig) throws(ModelConfig.Invalid) {
+        try config.validate()
+        self.config = config
+        layout = ParameterLayout(config: config)
+        parameters = Arena<T>(capacity: layout.count)
+        gradients = Arena<T>(capacity: layout.count)
+    }
+
+    public var parameterCount: Int { layout.entries.reduce(0) { $0 + $1.count } }
+
+    /// A view of one named parameter tensor.
+    public func parameter(_ name: String) -> UnsafeMutablePointer<T> { parameters.base + layout.offset(name) }
+    public func gradient(_ name: String) -> UnsafeMutablePointer<T> { gradients.base + layout.offset(name) }
+
+    /// Uniform(−scale, scale) for every weight (OpenNMT's default 0.1), zero
+    /// biases except the LSTM forget gate's (1, so that memory is kept early in
+    /// training), and zero padding embeddings. All from the seeded generator.
+    public func initialize(seed: UInt64, scale: Double = 0.1) {
+        var rng = SplitMix64(seed: seed)
+        parameters.zero()
+        for e in layout.entries {
+            let p = parameters.base + e.offset
+            let isBias = e.name.hasSuffix(".b") || e.name.hasSuffix(".b_h")
+            if !isBias {
+                for k in 0..<e.count { p[k] = T((rng.nextDouble() * 2 - 1) * scale) }
+            }
+            if e.name.hasSuffix("embedding") {
+                p.update(repeating: 0, count: e.shape[1])  // <pad> row
+            }
+            let recurrentBias = (e.name.hasPrefix("encoder.l") || e.name.hasPrefix("decoder.l")) && e.name.hasSuffix(".b")
+            if config.cell == .lstm && recurrentBias {
+                let h = e.count / 4
+                for k in h..<(2 * h) { p[k] = 1 }
+            }
+        }
+    }
+
+    public func zeroGradients() { gradients.zero() }
+
+    func workspace(for batch: Batch) -> Workspace<T> {
+        let (B, S, T_) = (batch.batchSize, batch.sourceLength, batch.targetLength)
+        if let w = workspace, w.fits(B: B, S: S, T: T_) { return w }
+        let old = workspace
+        let w = Workspace<T>(config: config, layout: layout,
+                             B: max(B, old?.B ?? 0), S: max(S, old?.S ?? 0), T: max(T_, old?.T ?? 0),
+                             params: parameters.base, grads: gradients.base)
+        workspace = w
+        return w
+    }
+
+    /// Runs the model on a batch and returns the loss over its target tokens.
+    /// With `training`, dropout is on and the output layer's gradients (of the
+    /// mean loss per target token) are added into `gradients`; call
+    /// `backward()` next for the rest. `chooser` picks gold or own tokens as
+    /// decoder inputs (scheduled sampling); `rng` drives dropout and sampling.
+    @discardableResult
+    public func forward(_ batch: Batch, training: Bool, chooser: InputChooser = TeacherForcing(),
+                        rng: inout SplitMix64) -> SoftmaxCrossEntropy.Result {
+        let w = workspace(for: batch)
+        lastBatch = batch
+        lastTraining = training
+        lastTokens = batch.targetTokens
+        encodeForward(w, batch, training: training, rng: &rng)
+        var chooser = chooser
+        decodeForward(w, batch, training: training, chooser: &chooser, rng: &rng)
+        return outputLayer(w, batch, training: training)
+    }
+
+    /// Backpropagates the last training forward through decoder, attention,
+    /// bridge and encoder, adding into `gradients`.
+    public func backward() {
+        guard let batch = lastBatch, lastTraining, let w = workspace else {
+            preconditionFailure("backward() needs a preceding forward(training: true)")
+        }
+        decodeBackward(w, batch)
+        encodeBackward(w, batch)
+    }
+
+    /// The tokens the decoder was fed in the last forward, (T, B) time-major.
+    public var lastFedTokens: [Int32] {
+        guard let w = workspace, let b = lastBatch else { return [] }
+        return Array(UnsafeBufferPointer(start: w.fedIds, count: b.targetLength * b.batchSize))
+    }
+}
