@@ -78,7 +78,7 @@ extension Seq2Seq {
     }
 
     /// Keys projected once per batch: general memory·W_a, concat memory·W_2.
-    private func prepareAttentionKeys(_ w: Workspace<T>, B: Int, S: Int) {
+    func prepareAttentionKeys(_ w: Workspace<T>, B: Int, S: Int) {
         let H = config.hiddenSize
         switch config.attention {
         case .general:

@@ -29,7 +29,7 @@ $prep --corpus "$corpus" --name bench --vocab-dir "$work/vocab" --data-dir "$wor
       --bpe-merges "$merges" 2> "$work/s2s.log"
 t1=$(now)
 cat "$work/data/words/train.bpe.src" "$work/data/words/train.bpe.tgt" \
-  | subword-nmt learn-bpe -s "$merges" > "$work/codes"
+  | subword-nmt learn-bpe -s "$merges" > "$work/codes" 2>/dev/null
 for f in "$work"/data/words/*.bpe.*; do
   subword-nmt apply-bpe -c "$work/codes" < "$f" > "$f.out"
 done

@@ -1,0 +1,183 @@
+import S2SCore
+import S2SKernels
+
+/// Encoded source sentences, as search needs them: the memory attention
+/// reads, (rows, S, H), its projected keys and the source lengths. `select`
+/// repeats or reorders rows (a beam of k hypotheses per sentence).
+public struct EncodedSource<T: Real>: Sendable {
+    public let rows: Int
+    public let sourceLength: Int
+    public let lengths: [Int32]
+    let hidden: Int
+    let keyWidth: Int
+    let memory: [T]  // (rows, S, H)
+    let keys: [T]    // (rows, S, keyWidth); empty for none/dot
+
+    public func select(_ indices: [Int]) -> EncodedSource {
+        func gather(_ a: [T], width: Int) -> [T] {
+            if a.isEmpty { return a }
+            var out = [T](); out.reserveCapacity(indices.count * width)
+            for i in indices { out += a[(i * width)..<((i + 1) * width)] }
+            return out
+        }
+        return EncodedSource(rows: indices.count, sourceLength: sourceLength, lengths: indices.map { lengths[$0] },
+                             hidden: hidden, keyWidth: keyWidth,
+                             memory: gather(memory, width: sourceLength * hidden),
+                             keys: gather(keys, width: sourceLength * keyWidth))
+    }
+}
+
+/// The decoder's recurrent state for `rows` hypotheses: h (and c) per layer
+/// and the previous attentional vector h̃ (input feeding).
+public struct DecoderState<T: Real>: Sendable {
+    public let rows: Int
+    let hidden: Int
+    var h: [[T]]   // per layer (rows, H)
+    var c: [[T]]   // per layer (rows, H); LSTM only
+    var feed: [T]  // (rows, H)
+
+    public func select(_ indices: [Int]) -> DecoderState {
+        func gather(_ a: [T]) -> [T] {
+            var out = [T](); out.reserveCapacity(indices.count * hidden)
+            for i in indices { out += a[(i * hidden)..<((i + 1) * hidden)] }
+            return out
+        }
+        return DecoderState(rows: indices.count, hidden: hidden, h: h.map(gather), c: c.map(gather), feed: gather(feed))
+    }
+}
+
+/// One decoder step's result for every row.
+public struct StepOutput<T: Real>: Sendable {
+    /// (rows, V) log p(y_t | y_<t, x).
+    public var logProbs: [T]
+    /// (rows, S) attention weights over source positions (as encoded: reversed
+    /// when the model reverses its input); zeros with attention none.
+    public var attention: [T]
+    public var state: DecoderState<T>
+}
+
+/// The step-wise API that search uses: encode once, then one step at a time.
+extension Seq2Seq {
+    /// Encodes source sentences (ids without specials) and returns what the
+    /// decoder needs, with the bridged initial state.
+    public func encode(_ sources: [[Int32]]) -> (EncodedSource<T>, DecoderState<T>) {
+        let batch = Batch(sources: sources, reverseSource: config.reverseSource)
+        let w = workspace(for: batch)
+        let B = batch.batchSize, S = batch.sourceLength, H = config.hiddenSize
+        var rng = SplitMix64(seed: 0)  // no dropout at inference: never drawn from
+        encodeForward(w, batch, training: false, rng: &rng)
+        prepareAttentionKeys(w, B: B, S: S)
+        bridgeForward(w, B: B, S: S)
+        let keyWidth: Int
+        switch config.attention {
+        case .general: keyWidth = H
+        case .concat: keyWidth = config.effectiveAttentionSize
+        case .none, .dot: keyWidth = 0
+        }
+        let source = EncodedSource<T>(
+            rows: B, sourceLength: S, lengths: batch.sourceLengths, hidden: H, keyWidth: keyWidth,
+            memory: Array(UnsafeBufferPointer(start: w.memory, count: B * S * H)),
+            keys: Array(UnsafeBufferPointer(start: w.keys, count: B * S * keyWidth)))
+        let state = DecoderState<T>(
+            rows: B, hidden: H,
+            h: w.decLayers.map { Array(UnsafeBufferPointer(start: $0.h(0, B), count: B * H)) },
+            c: w.decLayers.map { Array(UnsafeBufferPointer(start: $0.c(0, B), count: B * H)) },
+            feed: [T](repeating: 0, count: B * H))
+        return (source, state)
+    }
+
+    /// One decoder step for every row: `previous` holds y_{t−1} per row
+    /// (`<s>` at the first step); row r attends over source row r.
+    public func step(_ previous: [Int32], state: DecoderState<T>, source: EncodedSource<T>) -> StepOutput<T> {
+        let N = state.rows
+        precondition(previous.count == N && source.rows == N, "step: rows of tokens, state and source differ")
+        let E = config.embeddingSize, H = config.hiddenSize, V = config.targetVocabularySize
+        let S = source.sourceLength, G = config.gateCount, g = G * H
+        var next = state
+        var x = [T](repeating: 0, count: N * E)
+        Embedding.forward(out: &x, ids: previous, table: parameter("decoder.embedding"), count: N, dim: E)
+        var input = x, inputWidth = E
+        var proj = [T](repeating: 0, count: N * g), hg = proj, act = proj
+        var tanhC = [T](repeating: 0, count: N * H)
+        for k in 0..<config.layers {
+            let p = "decoder.l\(k)"
+            let W = parameter("\(p).W"), U = parameter("\(p).U"), b = parameter("\(p).b")
+            for r in 0..<N { for j in 0..<g { proj[r * g + j] = b[j] } }
+            Matmul.gemm(&proj, input, W, m: N, n: g, k: inputWidth, beta: 1)
+            if k == 0 && config.inputFeeding {
+                Matmul.gemm(&proj, state.feed, W + E * g, m: N, n: g, k: H, beta: 1)
+            }
+            var h = [T](repeating: 0, count: N * H)
+            switch config.cell {
+            case .lstm:
+                Matmul.gemm(&proj, state.h[k], U, m: N, n: g, k: H, beta: 1)
+                var c = [T](repeating: 0, count: N * H)
+                LSTMCell.forward(h: &h, c: &c, tanhC: &tanhC, gates: &proj, hPrev: state.h[k], cPrev: state.c[k],
+                                 mask: nil, batch: N, hidden: H)
+                next.c[k] = c
+            case .gru:
+                let bh = parameter("\(p).b_h")
+                for r in 0..<N { for j in 0..<g { hg[r * g + j] = bh[j] } }
+                Matmul.gemm(&hg, state.h[k], U, m: N, n: g, k: H, beta: 1)
+                GRUCell.forward(h: &h, act: &act, xg: proj, hg: hg, hPrev: state.h[k], mask: nil, batch: N, hidden: H)
+            }
+            next.h[k] = h
+            input = h
+            inputWidth = H
+        }
+
+        // Attention over each row's source, then h̃ (or the top state).
+        let top = next.h[config.layers - 1]
+        var alpha = [T](repeating: 0, count: N * S)
+        var htilde = top
+        if config.attention != .none {
+            var ctx = [T](repeating: 0, count: N * H)
+            switch config.attention {
+            case .dot:
+                Attention.forwardBilinear(alpha: &alpha, context: &ctx, query: top, keys: source.memory,
+                                          values: source.memory, lengths: source.lengths, batch: N, srcLen: S,
+                                          keyDim: H, valueDim: H)
+            case .general:
+                Attention.forwardBilinear(alpha: &alpha, context: &ctx, query: top, keys: source.keys,
+                                          values: source.memory, lengths: source.lengths, batch: N, srcLen: S,
+                                          keyDim: H, valueDim: H)
+            case .concat:
+                let A = config.effectiveAttentionSize
+                var pq = [T](repeating: 0, count: N * A)
+                Matmul.gemm(&pq, top, parameter("attention.W_1"), m: N, n: A, k: H)
+                Attention.forwardConcat(alpha: &alpha, context: &ctx, projQuery: pq, projKeys: source.keys,
+                                        v: parameter("attention.v"), values: source.memory, lengths: source.lengths,
+                                        batch: N, srcLen: S, attnDim: A, valueDim: H)
+            case .none:
+                break
+            }
+            var cat = [T](repeating: 0, count: N * 2 * H)
+            for r in 0..<N {
+                for j in 0..<H {
+                    cat[r * 2 * H + j] = ctx[r * H + j]
+                    cat[r * 2 * H + H + j] = top[r * H + j]
+                }
+            }
+            Matmul.gemm(&htilde, cat, parameter("attention.W_c"), m: N, n: H, k: 2 * H)
+            for k in 0..<(N * H) { htilde[k] = T.tanh(htilde[k]) }
+        }
+        next.feed = htilde
+
+        var logProbs = [T](repeating: 0, count: N * V)
+        logProbs.withUnsafeMutableBufferPointer { out in
+            projectOutput(out.baseAddress!, htilde, rows: N)
+            for r in 0..<N { logSoftmaxInPlace(out.baseAddress! + r * V, count: V) }
+        }
+        return StepOutput(logProbs: logProbs, attention: alpha, state: next)
+    }
+}
+
+/// z ← z − log Σ exp z.
+func logSoftmaxInPlace<T: Real>(_ z: UnsafeMutablePointer<T>, count: Int) {
+    var m = z[0]
+    for k in 1..<count where z[k] > m { m = z[k] }
+    var sum: T = 0
+    for k in 0..<count { sum += T.exp(z[k] - m) }
+    let lse = m + T.log(sum)
+    for k in 0..<count { z[k] -= lse }
+}
