@@ -60,6 +60,8 @@ public struct StepOutput<T: Real>: Sendable {
 extension Seq2Seq {
     /// Encodes source sentences (ids without specials) and returns what the
     /// decoder needs, with the bridged initial state.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func encode(_ sources: [[Int32]]) -> (EncodedSource<T>, DecoderState<T>) {
         let batch = Batch(sources: sources, reverseSource: config.reverseSource)
         let w = workspace(for: batch)
@@ -88,6 +90,8 @@ extension Seq2Seq {
 
     /// One decoder step for every row: `previous` holds y_{t−1} per row
     /// (`<s>` at the first step); row r attends over source row r.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func step(_ previous: [Int32], state: DecoderState<T>, source: EncodedSource<T>) -> StepOutput<T> {
         let N = state.rows
         precondition(previous.count == N && source.rows == N, "step: rows of tokens, state and source differ")

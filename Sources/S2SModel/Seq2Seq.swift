@@ -83,6 +83,8 @@ public final class Seq2Seq<T: Real> {
     /// `backward()` next for the rest. `chooser` picks gold or own tokens as
     /// decoder inputs (scheduled sampling); `rng` drives dropout and sampling.
     @discardableResult
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func forward(_ batch: Batch, training: Bool, chooser: InputChooser = TeacherForcing(),
                         rng: inout SplitMix64) -> SoftmaxCrossEntropy.Result {
         let w = workspace(for: batch)
@@ -97,6 +99,8 @@ public final class Seq2Seq<T: Real> {
 
     /// Backpropagates the last training forward through decoder, attention,
     /// bridge and encoder, adding into `gradients`.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func backward() {
         guard let batch = lastBatch, lastTraining, let w = workspace else {
             preconditionFailure("backward() needs a preceding forward(training: true)")
