@@ -51,6 +51,15 @@ let package = Package(
             ]
         ),
 
+        // Benchmarks (tools/bench/ drives it).
+        .executableTarget(
+            name: "s2s-bench",
+            dependencies: [
+                "S2SModel", "S2SKernels", "S2SCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
         // ── Tests ──────────────────────────────────────────────────────────
         .target(name: "_S2STestSupport", dependencies: ["S2SCore"], path: "Sources/_S2STestSupport"),  // test helpers
         .testTarget(name: "S2STextTests", dependencies: ["S2SText", "_S2STestSupport"]),

@@ -1,6 +1,21 @@
 /// Matrix multiplication: OpenBLAS `?gemm` for speed, and a naive triple loop
 /// that the tests hold it to.
 public enum Matmul {
+    /// One GEMM's shape, as reported to `trace`.
+    public struct Shape: Hashable, Sendable {
+        public let m, n, k: Int
+        public let transA, transB: Bool
+        public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+
+        public init(m: Int, n: Int, k: Int, transA: Bool, transB: Bool) {
+            self.m = m; self.n = n; self.k = k; self.transA = transA; self.transB = transB
+        }
+    }
+
+    /// Benchmarks set this to list every GEMM a step makes (to time each
+    /// shape alone: the step's GEMM floor). Nil, and never set, in normal use.
+    nonisolated(unsafe) public static var trace: ((Shape) -> Void)?
+
     /// C = alpha·op(A)·op(B) + beta·C (row-major). op(A): (m, k), op(B): (k, n), C: (m, n).
     /// `lda`/`ldb`/`ldc` default to the packed row lengths of A, B (as stored) and C.
     @inlinable
@@ -10,6 +25,7 @@ public enum Matmul {
         alpha: T = 1, beta: T = 0, lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil
     ) {
         if m == 0 || n == 0 { return }
+        if let trace { trace(Shape(m: m, n: n, k: k, transA: transA, transB: transB)) }
         T.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
                a: a, lda: lda ?? (transA ? m : k), b: b, ldb: ldb ?? (transB ? k : n),
                beta: beta, c: c, ldc: ldc ?? n)

@@ -1,0 +1,21 @@
+import ArgumentParser
+
+import S2SKernels
+
+@main
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "s2s-bench",
+        abstract: "Benchmarks of s2s's kernels and model (see tools/bench/).",
+        subcommands: [TrainStep.self])
+
+    static func main() {
+        BLASRuntime.ensureOptimizedKernels()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

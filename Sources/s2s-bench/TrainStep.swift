@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import S2SCore
+import S2SKernels
+import S2SModel
+
+/// One full training step (forward, backward, clipping, Adam) at a given
+/// shape, timed; with the OpenBLAS sgemm ceiling and the step's GEMM floor
+/// measured in the same run. Prints one JSON line on stdout.
+struct TrainStep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train-step",
+        abstract: "Time one training step at the reference shape (or another).")
+
+    @Option(help: "Batch size B.") var batch = 64
+    @Option(help: "Source length S (tokens incl. <EOS>).") var srcLen = 30
+    @Option(help: "Target length T (decoder steps).") var tgtLen = 30
+    @Option(help: "Vocabulary size, both sides.") var vocab = 10_000
+    @Option(help: "Embedding size E.") var emb = 512
+    @Option(help: "Hidden size H.") var hidden = 512
+    @Option(help: "Layers L.") var layers = 2
+    @Option(help: "Timed steps (the median is reported).") var steps = 5
+    @Option(help: "Untimed warm-up steps.") var warmup = 2
+    @Option(help: "OpenBLAS threads.") var threads = 2
+
+    func run() throws {
+        BLASThreads.set(threads)
+        var c = ModelConfig(sourceVocabularySize: vocab, targetVocabularySize: vocab)
+        c.embeddingSize = emb; c.hiddenSize = hidden; c.layers = layers
+        c.attention = .general; c.inputFeeding = true; c.dropout = 0.2; c.cell = .lstm
+        let model = try Seq2Seq<Float>(config: c)
+        model.initialize(seed: 1)
+        let n = model.layout.count
+        let m = Arena<Float>(capacity: n), v = Arena<Float>(capacity: n)
+        var data = SplitMix64(seed: 2), rng = SplitMix64(seed: 3)
+        let pairs: [(source: [Int32], target: [Int32])] = (0..<batch).map { _ in
+            ((0..<(srcLen - 1)).map { _ in Int32(4 + data.nextInt(below: vocab - 4)) },
+             (0..<(tgtLen - 1)).map { _ in Int32(4 + data.nextInt(below: vocab - 4)) })
+        }
+        let b = Batch(pairs: pairs, reverseSource: false)
+        var step = 0
+        func trainStep() -> Double {
+            step += 1
+            model.zeroGradients()
+            let r = model.forward(b, training: true, rng: &rng)
+            model.backward()
+            GradClip.clip(model.gradients.base, count: n, maxNorm: 5)
+            Adam.update(params: model.parameters.base, m: m.base, v: v.base, grads: model.gradients.base, count: n,
+                        learningRate: 1e-3, step: step)
+            return r.loss / Double(r.tokens)
+        }
+
+        var losses: [Double] = []
+        for _ in 0..<warmup { losses.append(trainStep()) }
+        var times: [Double] = []
+        for _ in 0..<steps {
+            var clock = Stopwatch()
+            losses.append(trainStep())
+            times.append(clock.lap())
+        }
+        let median = times.sorted()[times.count / 2]
+
+        // Every GEMM of one step, then each distinct shape timed alone.
+        var shapes: [Matmul.Shape: Int] = [:]
+        Matmul.trace = { shapes[$0, default: 0] += 1 }
+        _ = trainStep()
+        Matmul.trace = nil
+        var floor = 0.0
+        for (shape, count) in shapes { floor += Double(count) * Self.timeGEMM(shape) }
+
+        // The sgemm ceiling at the step's largest shapes.
+        let (B, S, T, E, H, V) = (batch, srcLen, tgtLen, emb, hidden, vocab)
+        let mainShapes = [Matmul.Shape(m: B * T, n: V, k: H, transA: false, transB: false),
+                          Matmul.Shape(m: B * S, n: 4 * H, k: E, transA: false, transB: false)]
+        let ceiling = mainShapes.map { $0.flops / Self.timeGEMM($0) / 1e9 }.max()!
+
+        let flops = Self.stepFlops(B: B, S: S, T: T, E: E, H: H, V: V, L: layers)
+        let tokens = Double(B * (S + T))
+        let result: [String: Any] = [
+            "framework": "s2s", "threads": threads, "blas_core": BLASRuntime.coreName,
+            "ms_per_step": median * 1000, "tokens_per_s": tokens / median,
+            "gflops": flops / median / 1e9, "flops_per_step": flops,
+            "sgemm_ceiling_gflops": ceiling, "fraction_of_ceiling": flops / median / 1e9 / ceiling,
+            "gemm_floor_ms": floor * 1000, "step_over_floor": median / floor,
+            "gemm_calls_per_step": shapes.values.reduce(0, +), "gemm_shapes": shapes.count,
+            "peak_rss_mb": Self.peakRSSMegabytes(),
+            "step_ms": times.map { $0 * 1000 }, "losses": losses,
+            "shape": ["batch": B, "src_len": S, "tgt_len": T, "vocab": V, "emb": E, "hidden": H, "layers": layers],
+        ]
+        let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+        print(String(decoding: json, as: UTF8.self))
+        FileHandle.standardError.write(Data(String(
+            format: "s2s train-step: %.1f ms/step, %.0f tokens/s, %.1f GFLOP/s (%.0f%% of the %.1f GFLOP/s sgemm ceiling); GEMM floor %.1f ms, step/floor %.2f; peak RSS %.0f MB\n",
+            median * 1000, tokens / median, flops / median / 1e9, 100 * flops / median / 1e9 / ceiling, ceiling,
+            floor * 1000, median / floor, Self.peakRSSMegabytes()).utf8))
+    }
+
+    /// Seconds for one GEMM of this shape (best of a few runs).
+    static func timeGEMM(_ s: Matmul.Shape) -> Double {
+        let a = [Float](repeating: 0.01, count: s.m * s.k), b = [Float](repeating: 0.02, count: s.k * s.n)
+        var c = [Float](repeating: 0, count: s.m * s.n)
+        var best = Double.infinity
+        let repeats = s.flops > 1e9 ? 3 : s.flops > 1e7 ? 10 : 50
+        for _ in 0..<repeats {
+            var clock = Stopwatch()
+            Matmul.gemm(&c, a, b, m: s.m, n: s.n, k: s.k, transA: s.transA, transB: s.transB)
+            best = min(best, clock.lap())
+        }
+        return best
+    }
+
+    /// FLOPs of one step, matrix multiplies only (the formula of
+    /// tools/bench/torch_step.py): 2·m·n·k per forward GEMM, and backward
+    /// = 2 × forward, so a step is 3 × forward.
+    static func stepFlops(B: Int, S: Int, T: Int, E: Int, H: Int, V: Int, L: Int) -> Double {
+        func gemm(_ m: Int, _ k: Int, _ n: Int) -> Double { 2 * Double(m) * Double(k) * Double(n) }
+        var fwd = 0.0
+        for l in 0..<L {
+            fwd += gemm(B * S, l == 0 ? E : H, 4 * H) + gemm(B * S, H, 4 * H)
+            fwd += gemm(B * T, l == 0 ? E + H : H, 4 * H) + gemm(B * T, H, 4 * H)
+        }
+        fwd += gemm(B * S, H, H) + gemm(B * T, H, S) + gemm(B * T, S, H) + gemm(B * T, 2 * H, H) + gemm(B * T, H, V)
+        return 3 * fwd
+    }
+
+    static func peakRSSMegabytes() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}

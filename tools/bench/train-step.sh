@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# One full training step (forward, backward, clipping, Adam) at the reference
+# shape — 2-layer LSTM encoder and decoder, E = H = 512, general attention,
+# input feeding, dropout 0.2, B = 64, S = T = 30, V = 10,000 — in s2s and in
+# PyTorch (tools/bench/torch_step.py, CPU torch in a venv), one after the
+# other in the same run, with the same thread count. Prints both JSON lines
+# and the ratios. s2s also reports the OpenBLAS sgemm ceiling and the step's
+# GEMM floor (every GEMM of the step timed alone at its shape, summed).
+# Do not run while something else builds or benchmarks.
+# Usage: tools/bench/train-step.sh [--threads N] [--steps N]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+threads=2; steps=5
+while [ $# -gt 0 ]; do
+  case $1 in
+    --threads) threads=$2; shift 2 ;;
+    --steps) steps=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+bash tools/setup.sh
+swift build -c release --product s2s-bench >&2
+ours=$(.build/release/s2s-bench train-step --threads "$threads" --steps "$steps")
+theirs=$(tools/bench/torch-step.sh --threads "$threads" --steps "$steps")
+echo "$ours"
+echo "$theirs"
+python3 - "$ours" "$theirs" <<'PY'
+import json, sys
+s, t = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+print(f"s2s:     {s['ms_per_step']:8.1f} ms/step  {s['tokens_per_s']:7.0f} tokens/s  {s['gflops']:6.1f} GFLOP/s  "
+      f"peak RSS {s['peak_rss_mb']:.0f} MB  (BLAS kernels: {s['blas_core']})")
+print(f"PyTorch: {t['ms_per_step']:8.1f} ms/step  {t['tokens_per_s']:7.0f} tokens/s  {t['gflops']:6.1f} GFLOP/s  "
+      f"peak RSS {t['peak_rss_mb']:.0f} MB  (torch {t['version']})")
+print(f"s2s / PyTorch tokens/s: {s['tokens_per_s'] / t['tokens_per_s']:.2f}x")
+print(f"sgemm ceiling {s['sgemm_ceiling_gflops']:.1f} GFLOP/s; s2s at {100 * s['fraction_of_ceiling']:.0f}% of it, "
+      f"PyTorch at {100 * t['gflops'] / s['sgemm_ceiling_gflops']:.0f}%")
+print(f"s2s step / GEMM floor: {s['ms_per_step']:.1f} / {s['gemm_floor_ms']:.1f} ms = {s['step_over_floor']:.2f}")
+PY
