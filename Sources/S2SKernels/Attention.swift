@@ -21,10 +21,7 @@ public enum Attention {
             let n = Int(lengths[b])
             let a = alpha + b * S, q = query + b * K
             for j in 0..<n {
-                let k = keys + (b * S + j) * K
-                var s: T = 0
-                for p in 0..<K { s += q[p] * k[p] }
-                a[j] = s
+                a[j] = T.dot(q, keys + (b * S + j) * K, count: K)
             }
             softmaxInPlace(a, count: n, padTo: S)
             weightedSum(context + b * D, weights: a, rows: values + b * S * D, count: n, dim: D)
@@ -158,9 +155,7 @@ public enum Attention {
                                        count n: Int, dim D: Int) {
         var mean: T = 0
         for j in 0..<n {
-            let s = values + j * D
-            var g: T = 0
-            for p in 0..<D { g += dc[p] * s[p] }
+            let g = T.dot(dc, values + j * D, count: D)
             dScore[j] = g
             mean += a[j] * g
         }

@@ -31,12 +31,13 @@ public enum GRUCell {
                 }
                 continue
             }
+            for j in 0..<(2 * H) { a[j] = x[j] + hh[j] }
+            T.sigmoidInPlace(a, count: 2 * H)                       // r, z
+            for j in 0..<H { a[2 * H + j] = x[2 * H + j] + a[j] * hh[2 * H + j] }
+            T.tanhInPlace(a + 2 * H, count: H)                      // n
             for j in 0..<H {
-                let r = sigmoid(x[j] + hh[j])
-                let z = sigmoid(x[H + j] + hh[H + j])
-                let n = T.tanh(x[2 * H + j] + r * hh[2 * H + j])
-                a[j] = r; a[H + j] = z; a[2 * H + j] = n
-                h[row + j] = z * hPrev[row + j] + (1 - z) * n
+                let z = a[H + j]
+                h[row + j] = z * hPrev[row + j] + (1 - z) * a[2 * H + j]
             }
         }
     }

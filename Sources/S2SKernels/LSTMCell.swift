@@ -36,16 +36,17 @@ public enum LSTMCell {
                 }
                 continue
             }
+            // Activations in place, vectorised: σ(i), σ(f) | tanh(g) | σ(o).
+            T.sigmoidInPlace(g, count: 2 * H)
+            T.tanhInPlace(g + 2 * H, count: H)
+            T.sigmoidInPlace(g + 3 * H, count: H)
             for j in 0..<H {
-                let i = sigmoid(g[j]), f = sigmoid(g[H + j])
-                let gg = T.tanh(g[2 * H + j]), o = sigmoid(g[3 * H + j])
-                let cj = f * cPrev[row + j] + i * gg
-                let tc = T.tanh(cj)
-                g[j] = i; g[H + j] = f; g[2 * H + j] = gg; g[3 * H + j] = o
+                let cj = g[H + j] * cPrev[row + j] + g[j] * g[2 * H + j]
                 c[row + j] = cj
-                tanhC[row + j] = tc
-                h[row + j] = o * tc
+                tanhC[row + j] = cj
             }
+            T.tanhInPlace(tanhC + row, count: H)
+            for j in 0..<H { h[row + j] = g[3 * H + j] * tanhC[row + j] }
         }
     }
 

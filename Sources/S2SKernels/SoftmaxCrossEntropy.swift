@@ -41,15 +41,24 @@ public enum SoftmaxCrossEntropy {
                 continue
             }
             var maxValue = z[0], argmax = 0
-            for k in 1..<V where z[k] > maxValue { maxValue = z[k]; argmax = k }
-            var sum = 0.0
             var sumLogits = 0.0
-            for k in 0..<V {
-                sum += Double(T.exp(z[k] - maxValue))
-                sumLogits += Double(z[k])
+            for k in 1..<V where z[k] > maxValue { maxValue = z[k]; argmax = k }
+            if eps > 0 { for k in 0..<V { sumLogits += Double(z[k]) } }
+            let zy = z[y]
+            // e_k = exp(z_k − max), once, into the gradient row (or a scalar sum).
+            var sum = 0.0
+            if let dLogits {
+                let d = dLogits + r * V
+                for k in 0..<V { d[k] = z[k] - maxValue }
+                T.expInPlace(d, count: V)
+                var s: T = 0
+                for k in 0..<V { s += d[k] }
+                sum = Double(s)
+            } else {
+                for k in 0..<V { sum += Double(T.exp(z[k] - maxValue)) }
             }
             let logZ = Double(maxValue) + Double.log(sum)
-            let nll = logZ - Double(z[y])
+            let nll = logZ - Double(zy)
             // −Σ_k (ε/V) log p_k = ε·(logZ − mean(z))
             let smooth = eps > 0 ? eps * (logZ - sumLogits / Double(V)) : 0
             result.nll += nll
@@ -58,9 +67,9 @@ public enum SoftmaxCrossEntropy {
             if argmax == y { result.correct += 1 }
             if let dLogits {
                 let d = dLogits + r * V
-                let uniform = T(eps / Double(V))
-                let lz = T(logZ)
-                for k in 0..<V { d[k] = scale * (T.exp(z[k] - lz) - uniform) }
+                let uniform = scale * T(eps / Double(V))
+                let norm = scale / T(sum)
+                for k in 0..<V { d[k] = d[k] * norm - uniform }
                 d[y] -= scale * T(1 - eps)
             }
         }

@@ -123,7 +123,7 @@ extension Seq2Seq {
             }
             let ht = w.htilde + t * B * H
             Matmul.gemm(ht, cat, parameter("attention.W_c"), m: B, n: H, k: 2 * H)
-            for k in 0..<(B * H) { ht[k] = T.tanh(ht[k]) }
+            T.tanhInPlace(ht, count: B * H)
             out.update(from: ht, count: B * H)
         }
         if dropout > 0 {

@@ -163,7 +163,7 @@ extension Seq2Seq {
                 }
             }
             Matmul.gemm(&htilde, cat, parameter("attention.W_c"), m: N, n: H, k: 2 * H)
-            for k in 0..<(N * H) { htilde[k] = T.tanh(htilde[k]) }
+            htilde.withUnsafeMutableBufferPointer { T.tanhInPlace($0.baseAddress!, count: N * H) }
         }
         next.feed = htilde
 

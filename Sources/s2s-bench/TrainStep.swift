@@ -39,14 +39,21 @@ struct TrainStep: ParsableCommand {
         }
         let b = Batch(pairs: pairs, reverseSource: false)
         var step = 0
+        var phases = [Double](repeating: 0, count: 5)  // zero, forward, backward, clip, adam
         func trainStep() -> Double {
             step += 1
+            var clock = Stopwatch()
             model.zeroGradients()
+            phases[0] += clock.lap()
             let r = model.forward(b, training: true, rng: &rng)
+            phases[1] += clock.lap()
             model.backward()
+            phases[2] += clock.lap()
             GradClip.clip(model.gradients.base, count: n, maxNorm: 5)
+            phases[3] += clock.lap()
             Adam.update(params: model.parameters.base, m: m.base, v: v.base, grads: model.gradients.base, count: n,
                         learningRate: 1e-3, step: step)
+            phases[4] += clock.lap()
             return r.loss / Double(r.tokens)
         }
 
@@ -59,6 +66,7 @@ struct TrainStep: ParsableCommand {
             times.append(clock.lap())
         }
         let median = times.sorted()[times.count / 2]
+        let perStep = phases.map { $0 * 1000 / Double(warmup + steps) }
 
         // Every GEMM of one step, then each distinct shape timed alone.
         var shapes: [Matmul.Shape: Int] = [:]
@@ -85,6 +93,8 @@ struct TrainStep: ParsableCommand {
             "gemm_calls_per_step": shapes.values.reduce(0, +), "gemm_shapes": shapes.count,
             "peak_rss_mb": Self.peakRSSMegabytes(),
             "step_ms": times.map { $0 * 1000 }, "losses": losses,
+            "phase_ms": ["zero": perStep[0], "forward": perStep[1], "backward": perStep[2], "clip": perStep[3],
+                         "adam": perStep[4]],
             "shape": ["batch": B, "src_len": S, "tgt_len": T, "vocab": V, "emb": E, "hidden": H, "layers": layers],
         ]
         let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
