@@ -10,4 +10,16 @@ bash tools/setup.sh
 # Release: the numeric tests (gradient checks, a model learning a toy task)
 # run ~10x faster optimised, and the same build serves tools/demo.sh.
 swift build -c release --build-tests
-swift test -c release --skip-build "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+swift test -c release --skip-build "$@" 2>&1 | tee "$log" || status=$?
+# One plain closing line with XCTest's totals (the suite is XCTest; the
+# Swift Testing runner that follows it reports its own zero).
+summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1 || true)
+if [ -n "$summary" ]; then
+  total=$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<< "$summary")
+  failed=$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<< "$summary")
+  echo "tests: $((total - failed)) passed, $failed failed"
+fi
+exit "$status"

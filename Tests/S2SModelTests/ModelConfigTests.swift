@@ -1,0 +1,59 @@
+import Foundation
+import S2SModel
+import XCTest
+
+final class ModelConfigTests: XCTestCase {
+    func base() -> ModelConfig { ModelConfig(sourceVocabularySize: 100, targetVocabularySize: 120) }
+
+    func testInvalidCombinationsNameTheKey() {
+        var cases: [(ModelConfig, String)] = []
+        var c = base(); c.bidirectional = true; c.hiddenSize = 511; cases.append((c, "hidden_size"))
+        c = base(); c.attention = .none; c.inputFeeding = true; cases.append((c, "input_feeding"))
+        c = base(); c.attention = .none; c.inputFeeding = false; c.bridge = .zeros; cases.append((c, "bridge"))
+        c = base(); c.tieTargetEmbeddings = true; c.embeddingSize = 256; cases.append((c, "tie_target_embeddings"))
+        c = base(); c.dropout = 1; cases.append((c, "dropout"))
+        c = base(); c.layers = 0; cases.append((c, "layers"))
+        c = base(); c.labelSmoothing = -0.1; cases.append((c, "label_smoothing"))
+        c = ModelConfig(sourceVocabularySize: 4, targetVocabularySize: 120); cases.append((c, "source_vocabulary_size"))
+        for (config, key) in cases {
+            XCTAssertThrowsError(try config.validate()) { error in
+                XCTAssertEqual((error as? ModelConfig.Invalid)?.key, key)
+                XCTAssertTrue("\(error)".hasPrefix("invalid model configuration: \(key): "), "\(error)")
+            }
+        }
+        XCTAssertNoThrow(try base().validate())
+    }
+
+    func testJSONUsesSnakeCaseAndRoundTrips() throws {
+        var c = base(); c.cell = .gru; c.attention = .concat; c.reverseSource = true
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let json = String(decoding: try encoder.encode(c), as: UTF8.self)
+        XCTAssertTrue(json.contains("\"reverse_source\":true"), json)
+        XCTAssertTrue(json.contains("\"cell\":\"gru\""), json)
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        XCTAssertEqual(try decoder.decode(ModelConfig.self, from: Data(json.utf8)), c)
+    }
+
+    /// The reference shape's layout: names, shapes, and the parameter count
+    /// computed by hand.
+    func testLayoutOfTheReferenceShape() {
+        var c = ModelConfig(sourceVocabularySize: 10_000, targetVocabularySize: 10_000)
+        c.embeddingSize = 512; c.hiddenSize = 512; c.layers = 2; c.attention = .general; c.inputFeeding = true
+        let layout = ParameterLayout(config: c)
+        XCTAssertEqual(layout.entry("decoder.l0.W")?.shape, [1024, 2048])
+        XCTAssertEqual(layout.entry("encoder.l1.fwd.U")?.shape, [512, 2048])
+        XCTAssertEqual(layout.entry("attention.W_c")?.shape, [1024, 512])
+        XCTAssertNil(layout.entry("encoder.l0.bwd.W"))
+        let (V, E, H) = (10_000, 512, 512)
+        let encoder = V * E + (E * 4 * H + H * 4 * H + 4 * H) + (H * 4 * H + H * 4 * H + 4 * H)
+        let decoder = V * E + ((E + H) * 4 * H + H * 4 * H + 4 * H) + (H * 4 * H + H * 4 * H + 4 * H)
+        let attention = H * H + 2 * H * H
+        let output = H * V + V
+        XCTAssertEqual(layout.entries.reduce(0) { $0 + $1.count }, encoder + decoder + attention + output)
+        // PyTorch counts 25,610,000 for the same model: its LSTMs keep two
+        // bias vectors (b_ih, b_hh) per layer where one suffices.
+        XCTAssertEqual(encoder + decoder + attention + output + 4 * 4 * H, 25_610_000)
+    }
+}
