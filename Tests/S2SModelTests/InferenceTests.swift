@@ -62,3 +62,36 @@ final class InferenceTests: XCTestCase {
         XCTAssertEqual(Array(swapped.logProbs[20..<30]), Array(straight.logProbs[10..<20]))
     }
 }
+
+/// Scheduled sampling's extremes: with gold probability 0 the decoder is fed
+/// its own argmax from the previous step, which is exactly greedy decoding
+/// through the step API; with probability 1 it is fed the gold tokens.
+final class FeedingTests: XCTestCase {
+    func testFreeRunningFeedsTheModelsOwnArgmax() throws {
+        var c = ModelConfig(sourceVocabularySize: 9, targetVocabularySize: 10)
+        c.embeddingSize = 5; c.hiddenSize = 6; c.dropout = 0
+        let model = try Seq2Seq<Double>(config: c)
+        model.initialize(seed: 4, scale: 0.8)
+        let pairs: [(source: [Int32], target: [Int32])] = [([4, 5, 6], [5, 7, 4, 8, 9]), ([6, 4], [7, 5, 6, 6, 4])]
+        let batch = Batch(pairs: pairs, reverseSource: false)
+        var rng = SplitMix64(seed: 1)
+        model.forward(batch, training: true, chooser: MixedFeeding(goldProbability: 0), rng: &rng)
+        let fed = model.lastFedTokens
+
+        var (source, state) = model.encode(pairs.map(\.source))
+        var previous: [Int32] = [2, 2]
+        for t in 0..<batch.targetLength {
+            XCTAssertEqual([fed[t * 2], fed[t * 2 + 1]], previous, "step \(t)")
+            let out = model.step(previous, state: state, source: source)
+            previous = (0..<2).map { b in
+                let row = out.logProbs[(b * 10)..<((b + 1) * 10)]
+                return Int32(row.indices.max { row[$0] < row[$1] }! - b * 10)
+            }
+            state = out.state
+        }
+        source = source.select([0, 1])
+
+        model.forward(batch, training: true, chooser: MixedFeeding(goldProbability: 1), rng: &rng)
+        XCTAssertEqual(model.lastFedTokens, batch.targetInput)
+    }
+}
