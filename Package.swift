@@ -9,6 +9,7 @@ let package = Package(
     name: "s2s",
     products: [
         .executable(name: "s2s-prep", targets: ["s2s-prep"]),
+        .executable(name: "s2s-train", targets: ["s2s-train"]),
         .library(name: "S2SText", targets: ["S2SText"]),
         .library(name: "S2SKernels", targets: ["S2SKernels"]),
         .library(name: "S2SModel", targets: ["S2SModel"]),
@@ -41,6 +42,8 @@ let package = Package(
         // The model: configuration, parameter layout, encoder/decoder forward
         // and backward, the step API for search, safetensors checkpoints.
         .target(name: "S2SModel", dependencies: ["S2SKernels", "S2SCore"]),
+        // Training: batches, schedules, the loop, checkpoints, run log.
+        .target(name: "S2STraining", dependencies: ["S2SModel", "S2SKernels", "S2SText", "S2SCore"]),
 
         // ── Commands (thin mains) ──────────────────────────────────────────
         .executableTarget(
@@ -51,6 +54,13 @@ let package = Package(
             ]
         ),
 
+        .executableTarget(
+            name: "s2s-train",
+            dependencies: [
+                "S2STraining", "S2SModel", "S2SKernels", "S2SText", "S2SCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // Benchmarks (tools/bench/ drives it).
         .executableTarget(
             name: "s2s-bench",
@@ -65,9 +75,10 @@ let package = Package(
         .testTarget(name: "S2STextTests", dependencies: ["S2SText", "_S2STestSupport"]),
         .testTarget(name: "S2SKernelsTests", dependencies: ["S2SKernels", "_S2STestSupport"]),
         .testTarget(name: "S2SModelTests", dependencies: ["S2SModel", "S2SKernels", "_S2STestSupport"]),
+        .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SText", "_S2STestSupport"]),
         .testTarget(
             name: "S2SCommandTests",
-            dependencies: ["_S2STestSupport", "s2s-prep", "S2SText"]
+            dependencies: ["_S2STestSupport", "s2s-prep", "s2s-train", "S2SText", "S2STraining"]
         ),
     ]
 )

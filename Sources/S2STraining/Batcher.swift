@@ -1,0 +1,65 @@
+import S2SCore
+import S2SModel
+import S2SText
+
+/// Cuts a shard into batches of similar length (so little padding is
+/// computed) under a token budget or a sentence count, in an order shuffled
+/// by the run's seed and the epoch. The batches of an epoch are a pure
+/// function of (seed, epoch): a run resumed at (epoch, index) sees exactly
+/// the batches an uninterrupted one would have.
+public struct Batcher: Sendable {
+    public let shard: TokenShard
+    /// Padded source+target tokens per batch (0: use `sentences`).
+    public let maxTokens: Int
+    /// Sentences per batch when `maxTokens` is 0.
+    public let sentences: Int
+    public let seed: UInt64
+    public let reverseSource: Bool
+
+    public init(shard: TokenShard, maxTokens: Int, sentences: Int, seed: UInt64, reverseSource: Bool) {
+        self.shard = shard
+        self.maxTokens = maxTokens
+        self.sentences = sentences
+        self.seed = seed
+        self.reverseSource = reverseSource
+    }
+
+    /// The batches of one epoch, as lists of pair indices.
+    public func epoch(_ epoch: Int) -> [[Int]] {
+        var rng = SplitMix64(seed: seed &+ 0x5EED_0000 &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
+        var order = Array(0..<shard.count)
+        order.shuffle(using: &rng)
+        // Stable sort by length: equal lengths keep the shuffled order.
+        order = order.enumerated().sorted { a, b in
+            let la = (shard.source(a.element).count, shard.target(a.element).count)
+            let lb = (shard.source(b.element).count, shard.target(b.element).count)
+            return la != lb ? la < lb : a.offset < b.offset
+        }.map(\.element)
+        var batches: [[Int]] = []
+        var current: [Int] = []
+        var maxS = 0, maxT = 0
+        for i in order {
+            let s = shard.source(i).count + 1, t = shard.target(i).count + 1
+            let fits = maxTokens > 0
+                ? (current.count + 1) * (max(maxS, s) + max(maxT, t)) <= maxTokens
+                : current.count < sentences
+            if !fits && !current.isEmpty {
+                batches.append(current)
+                current = []; maxS = 0; maxT = 0
+            }
+            current.append(i)
+            maxS = max(maxS, s); maxT = max(maxT, t)
+        }
+        if !current.isEmpty { batches.append(current) }
+        batches.shuffle(using: &rng)
+        return batches
+    }
+
+    /// The model's batch for these pair indices.
+    public func batch(_ indices: [Int]) -> Batch {
+        let pairs = indices.map { i in
+            (source: shard.source(i).map { Int32(bitPattern: $0) }, target: shard.target(i).map { Int32(bitPattern: $0) })
+        }
+        return Batch(pairs: pairs, reverseSource: reverseSource)
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import S2SCore
+import S2SModel
+
+/// `models/NAME/`: config.json, model.safetensors (best by validation loss),
+/// checkpoints/step-NNNNNNNN.safetensors (the last few), train.jsonl, and
+/// copies of the vocabulary folder's files, so the folder is self-contained.
+public struct ModelFolder: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    public var configPath: String { path + "/config.json" }
+    public var bestPath: String { path + "/model.safetensors" }
+    public var logPath: String { path + "/train.jsonl" }
+    public var checkpointFolder: String { path + "/checkpoints" }
+
+    public func checkpointPath(step: Int) -> String {
+        checkpointFolder + "/" + String(format: "step-%08d.safetensors", step)
+    }
+
+    /// Checkpoint files, newest first.
+    public func checkpoints() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpointFolder)) ?? []
+        return names.filter { $0.hasPrefix("step-") && $0.hasSuffix(".safetensors") }.sorted(by: >)
+            .map { checkpointFolder + "/" + $0 }
+    }
+
+    /// Deletes all but the newest `keep` checkpoints.
+    public func prune(keep: Int) {
+        for old in checkpoints().dropFirst(max(keep, 1)) { try? FileManager.default.removeItem(atPath: old) }
+    }
+
+    /// Copies the vocabulary folder's files in (atomically each).
+    public func copyVocabulary(from vocabFolder: String) throws {
+        for name in ["prep.json", "bpe.codes", "src.vocab", "tgt.vocab"] {
+            let from = vocabFolder + "/" + name
+            guard let data = FileManager.default.contents(atPath: from) else {
+                throw InputError(file: from, problem: "missing", hint: "Run s2s-prep to write the vocabulary folder")
+            }
+            try AtomicFile.write(Array(data), to: path + "/" + name)
+        }
+    }
+
+    /// The run's configuration as written to config.json.
+    public struct RunConfig: Codable, Equatable, Sendable {
+        public var model: ModelConfig
+        public var training: TrainingOptions
+        public var data: String
+        public var vocab: String
+
+        public init(model: ModelConfig, training: TrainingOptions, data: String, vocab: String) {
+            self.model = model; self.training = training; self.data = data; self.vocab = vocab
+        }
+    }
+
+    public func writeConfig(_ config: RunConfig) throws {
+        try AtomicFile.write(try Self.json(config), to: configPath)
+    }
+
+    public func readConfig() throws -> RunConfig {
+        guard let data = FileManager.default.contents(atPath: configPath) else {
+            throw InputError(file: configPath, problem: "missing", hint: "Is this a model folder written by s2s-train?")
+        }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(RunConfig.self, from: data)
+        } catch {
+            throw InputError(file: configPath, problem: "is not a valid s2s-train configuration: \(error)",
+                             hint: "Restore it from a backup or start a new model folder")
+        }
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return Array(try encoder.encode(value)) + [0x0A]
+    }
+}

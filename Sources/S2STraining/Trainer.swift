@@ -1,0 +1,220 @@
+import Foundation
+import S2SCore
+import S2SKernels
+import S2SModel
+import S2SText
+
+/// The training loop: batches → forward/backward → clipping → Adam, with
+/// validation, checkpoints, resumption and a clean stop on SIGINT/SIGTERM.
+///
+/// Everything a step depends on is in a checkpoint — parameters, Adam's
+/// moments, the step, the data cursor (epoch, batch), the generator's state —
+/// so a run resumed from a checkpoint continues bit for bit as the
+/// uninterrupted run would have (same thread count).
+public final class Trainer {
+    public let folder: ModelFolder
+    public let config: ModelFolder.RunConfig
+    public let model: Seq2Seq<Float>
+    let batcher: Batcher
+    let valid: TokenShard?
+    let adamM: Arena<Float>
+    let adamV: Arena<Float>
+
+    // The run's state (saved in every checkpoint).
+    public private(set) var step = 0
+    var epoch = 0
+    var batchIndex = 0
+    var rng: SplitMix64
+    var bestValidLoss = Double.infinity
+    var nonFiniteInARow = 0
+
+    /// One line per message, e.g. to stderr.
+    public var log: (String) -> Void = { _ in }
+    var runLog: RunLog?
+
+    public init(folder: ModelFolder, config: ModelFolder.RunConfig, train: TokenShard, valid: TokenShard?) throws {
+        self.folder = folder
+        self.config = config
+        model = try Seq2Seq<Float>(config: config.model)
+        model.initialize(seed: config.training.seed)
+        let o = config.training
+        batcher = Batcher(shard: train, maxTokens: o.batchTokens, sentences: o.batchSize, seed: o.seed,
+                          reverseSource: config.model.reverseSource)
+        self.valid = valid
+        adamM = Arena<Float>(capacity: model.layout.count)
+        adamV = Arena<Float>(capacity: model.layout.count)
+        rng = SplitMix64(seed: o.seed &+ 1)
+    }
+
+    // MARK: Checkpoints
+
+    func save(to path: String) throws {
+        let layout = model.layout
+        let metadata = [
+            "s2s.train.step": "\(step)", "s2s.train.epoch": "\(epoch)", "s2s.train.batch": "\(batchIndex)",
+            "s2s.train.rng": "\(rng.state)", "s2s.train.best_valid_loss": "\(bestValidLoss)",
+        ]
+        try withExtendedLifetime((model.parameters, adamM, adamV)) {
+            try Checkpoint.save(
+                path: path, config: config.model, layout: layout, parameters: model.parameters.base,
+                extra: Checkpoint.tensors(of: layout, in: adamM.base, prefix: "adam.m.")
+                    + Checkpoint.tensors(of: layout, in: adamV.base, prefix: "adam.v."),
+                metadata: metadata)
+        }
+    }
+
+    func saveCheckpoint() throws {
+        try save(to: folder.checkpointPath(step: step))
+        folder.prune(keep: config.training.keepCheckpoints)
+    }
+
+    /// Loads the newest readable checkpoint; a corrupt or truncated one is
+    /// reported and the previous one used. Returns the step resumed from.
+    @discardableResult
+    public func resume() throws -> Int? {
+        for path in folder.checkpoints() {
+            do {
+                let c = try Checkpoint.load(path: path)
+                try c.check(config: config.model)
+                let meta = c.metadata
+                guard let s = meta["s2s.train.step"].flatMap(Int.init), let e = meta["s2s.train.epoch"].flatMap(Int.init),
+                      let b = meta["s2s.train.batch"].flatMap(Int.init), let r = meta["s2s.train.rng"].flatMap(UInt64.init)
+                else {
+                    throw InputError(file: path, problem: "lacks the training state (step, epoch, batch, rng)")
+                }
+                try withExtendedLifetime((model.parameters, adamM, adamV)) {
+                    try c.loadParameters(into: model.parameters.base, layout: model.layout)
+                    try c.loadTensors(prefix: "adam.m.", into: adamM.base, layout: model.layout)
+                    try c.loadTensors(prefix: "adam.v.", into: adamV.base, layout: model.layout)
+                }
+                step = s; epoch = e; batchIndex = b; rng = SplitMix64(seed: r)
+                bestValidLoss = meta["s2s.train.best_valid_loss"].flatMap(Double.init) ?? .infinity
+                log("resuming from \(path) (step \(s), epoch \(e + 1))")
+                return s
+            } catch {
+                log("warning: cannot use \(path): \(error); trying the previous checkpoint")
+            }
+        }
+        return nil
+    }
+
+    // MARK: The loop
+
+    public struct Summary: Sendable {
+        public var steps: Int
+        public var interrupted: Bool
+        public var lastLoss: Double
+        public var bestValidLoss: Double
+    }
+
+    public func run(resumedFrom resumed: Int?) throws -> Summary {
+        let o = config.training
+        runLog = try RunLog(path: folder.logPath, keepThroughStep: resumed ?? 0)
+        let n = model.layout.count
+        var clock = Stopwatch()
+        var elapsed = 0.0
+        var windowTokens = 0, windowLoss = 0.0, windowTargets = 0, windowSeconds = 0.0
+        var lastLoss = Double.nan
+        var batches = batcher.epoch(epoch)
+        var interrupted = false
+
+        training: while true {
+            if o.maxEpochs > 0 && epoch >= o.maxEpochs { break }
+            if batchIndex >= batches.count {
+                epoch += 1
+                batchIndex = 0
+                if o.maxEpochs > 0 && epoch >= o.maxEpochs { break }
+                batches = batcher.epoch(epoch)
+                continue
+            }
+            if o.maxSteps > 0 && step >= o.maxSteps { break }
+            if o.maxSeconds > 0 && elapsed >= o.maxSeconds { break }
+            if Interrupt.requested { interrupted = true; break }
+
+            let batch = batcher.batch(batches[batchIndex])
+            batchIndex += 1
+            step += 1
+            let ratio = o.teacherForcing.ratio(atStep: step)
+            model.zeroGradients()
+            let r = model.forward(batch, training: true,
+                                  chooser: MixedFeeding(goldProbability: ratio, sample: o.sampleOwnToken), rng: &rng)
+            let loss = r.loss / Double(max(r.tokens, 1))
+            if !loss.isFinite {
+                nonFiniteInARow += 1
+                log("warning: step \(step): loss is \(loss); update skipped (\(nonFiniteInARow) in a row)")
+                if nonFiniteInARow >= o.maxNonFinite {
+                    throw TrainingError.nonFinite(step: step, count: nonFiniteInARow)
+                }
+                continue
+            }
+            nonFiniteInARow = 0
+            model.backward()
+            let norm = GradClip.clip(model.gradients.base, count: n, maxNorm: o.clip)
+            Adam.update(params: model.parameters.base, m: adamM.base, v: adamV.base, grads: model.gradients.base,
+                        count: n, learningRate: o.learningRate, step: step)
+            lastLoss = loss
+            let seconds = clock.lap()
+            elapsed += seconds
+            windowSeconds += seconds
+            windowTokens += batch.sourceLengths.reduce(0) { $0 + Int($1) } + r.tokens
+            windowLoss += r.loss
+            windowTargets += r.tokens
+
+            if o.reportEvery > 0 && step % o.reportEvery == 0 {
+                let mean = windowLoss / Double(max(windowTargets, 1))
+                let record: [String: Any] = [
+                    "kind": "train", "step": step, "epoch": epoch + 1, "loss": mean, "ppl": Foundation.exp(mean),
+                    "tokens_per_s": Double(windowTokens) / max(windowSeconds, 1e-9), "lr": o.learningRate,
+                    "teacher_forcing": ratio, "grad_norm": norm, "elapsed_s": elapsed,
+                ]
+                runLog?.append(record)
+                log(String(format: "step %d  epoch %d  loss %.4f  ppl %.2f  %.0f tok/s  tf %.2f",
+                           step, epoch + 1, mean, Foundation.exp(mean), Double(windowTokens) / max(windowSeconds, 1e-9), ratio))
+                windowTokens = 0; windowLoss = 0; windowTargets = 0; windowSeconds = 0
+            }
+            if o.validEvery > 0 && step % o.validEvery == 0 { try validateAndKeepBest() }
+            if o.saveEvery > 0 && step % o.saveEvery == 0 { try saveCheckpoint() }
+            _ = clock.lap()  // validation and saving are not training time
+            if Interrupt.requested { interrupted = true; break training }
+        }
+        try saveCheckpoint()
+        if valid != nil && (o.validEvery == 0 || step % o.validEvery != 0) { try validateAndKeepBest() }
+        if !FileManager.default.fileExists(atPath: folder.bestPath) { try save(to: folder.bestPath) }
+        return Summary(steps: step, interrupted: interrupted, lastLoss: lastLoss, bestValidLoss: bestValidLoss)
+    }
+
+    /// Per-token loss, perplexity and accuracy on the validation shard (no
+    /// dropout, teacher forcing); the best model so far is model.safetensors.
+    func validateAndKeepBest() throws {
+        guard let valid else { return }
+        let evaluation = Batcher(shard: valid, maxTokens: 0, sentences: 64, seed: 0,
+                                 reverseSource: config.model.reverseSource)
+        var total = SoftmaxCrossEntropy.Result()
+        var unused = SplitMix64(seed: 0)
+        for start in stride(from: 0, to: valid.count, by: 64) {
+            let indices = Array(start..<min(start + 64, valid.count))
+            total += model.forward(evaluation.batch(indices), training: false, rng: &unused)
+        }
+        let loss = total.nll / Double(max(total.tokens, 1))
+        let accuracy = Double(total.correct) / Double(max(total.tokens, 1))
+        runLog?.append(["kind": "valid", "step": step, "loss": loss, "ppl": Foundation.exp(loss), "accuracy": accuracy])
+        log(String(format: "valid at step %d: loss %.4f  ppl %.2f  accuracy %.1f%%", step, loss, Foundation.exp(loss),
+                   100 * accuracy))
+        if loss < bestValidLoss {
+            bestValidLoss = loss
+            try save(to: folder.bestPath)
+        }
+    }
+}
+
+public enum TrainingError: Error, CustomStringConvertible {
+    case nonFinite(step: Int, count: Int)
+
+    public var description: String {
+        switch self {
+        case .nonFinite(let step, let count):
+            return "training stopped at step \(step): the loss was NaN or infinite \(count) times in a row; "
+                + "no poisoned checkpoint was written. Lower --learning-rate or --clip, and resume with --resume"
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/// How a run trains (the model's shape is `ModelConfig`). Written with the
+/// model configuration to `models/NAME/config.json`.
+public struct TrainingOptions: Codable, Equatable, Sendable {
+    public var seed: UInt64 = 1
+    /// Stop after this many updates (0: no limit).
+    public var maxSteps: Int = 0
+    /// Stop after this much wall-clock time, in seconds (0: no limit).
+    public var maxSeconds: Double = 0
+    /// Stop after this many passes over the training data (0: no limit).
+    public var maxEpochs: Int = 0
+    /// Padded source+target tokens per batch (0: use batchSize sentences).
+    public var batchTokens: Int = 4096
+    public var batchSize: Int = 64
+    public var learningRate: Double = 1e-3
+    /// Global-norm clipping threshold (0: off).
+    public var clip: Double = 5
+    public var teacherForcing: TeacherForcingSchedule = .constant(1)
+    /// The model's own token: a sample of its softmax (true) or the argmax.
+    public var sampleOwnToken: Bool = false
+    /// Updates between log records, validations and checkpoints (0: never).
+    public var reportEvery: Int = 50
+    public var validEvery: Int = 500
+    public var saveEvery: Int = 500
+    /// Checkpoints kept besides the best model.
+    public var keepCheckpoints: Int = 3
+    /// Stop after this many non-finite losses in a row.
+    public var maxNonFinite: Int = 5
+
+    public init() {}
+}

@@ -1,0 +1,129 @@
+import _S2STestSupport
+import Foundation
+import S2SCore
+import XCTest
+
+/// `s2s-train` run as a binary on the toy reverse task.
+final class TrainCommandTests: XCTestCase {
+    /// A folder with the toy task prepared by s2s-prep.
+    func prepared() throws -> URL {
+        let dir = TestPaths.temporaryFolder("s2s-train")
+        let prep = try Command.run("s2s-prep", ["--corpus", TestPaths.fixture("toy-reverse").path, "--name", "toy", "-q"],
+                                   in: dir)
+        XCTAssertEqual(prep.status, 0, prep.stderr)
+        return dir
+    }
+
+    let common = ["--data", "data/toy", "--vocab", "vocab/toy", "--model", "models/toy", "--preset", "tiny",
+                  "--batch-tokens", "0", "--batch-size", "32", "--learning-rate", "0.005", "--threads", "1"]
+
+    /// (step, loss) of every train record in train.jsonl.
+    func losses(_ dir: URL) throws -> [Int: String] {
+        let text = try String(contentsOf: dir.appendingPathComponent("models/toy/train.jsonl"), encoding: .utf8)
+        var out: [Int: String] = [:]
+        for line in text.split(separator: "\n") {
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            if object["kind"] as? String == "train", let step = object["step"] as? Int, let loss = object["loss"] as? Double {
+                out[step] = String(loss.bitPattern, radix: 16)
+            }
+        }
+        return out
+    }
+
+    func testLossFallsOnTheToyTask() throws {
+        let dir = try prepared()
+        let r = try Command.run("s2s-train", common + ["--max-steps", "300", "--valid-every", "300"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let text = try String(contentsOf: dir.appendingPathComponent("models/toy/train.jsonl"), encoding: .utf8)
+        let valid = try XCTUnwrap(text.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }.last { $0["kind"] as? String == "valid" })
+        XCTAssertLessThan(try XCTUnwrap(valid["ppl"] as? Double), 2.0, r.stderr)
+        for name in ["config.json", "model.safetensors", "src.vocab", "tgt.vocab", "bpe.codes", "prep.json",
+                     "checkpoints/step-00000300.safetensors"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("models/toy/" + name).path), name)
+        }
+    }
+
+    /// kill -9 in the middle, then --resume: the loss trajectory is the
+    /// uninterrupted run's, bit for bit.
+    func testKillAndResumeGivesTheSameTrajectory() throws {
+        let straight = try prepared()
+        let args = common + ["--hidden-size", "128", "--report-every", "1", "--save-every", "10", "--valid-every", "0"]
+        let a = try Command.run("s2s-train", args + ["--max-steps", "80"], in: straight)
+        XCTAssertEqual(a.status, 0, a.stderr)
+        let expected = try losses(straight)
+        XCTAssertEqual(expected.count, 80)
+
+        let killed = try prepared()
+        let process = Process()
+        process.executableURL = Command.binDirectory.appendingPathComponent("s2s-train")
+        process.arguments = args + ["--max-steps", "80"]
+        process.currentDirectoryURL = killed
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let first = killed.appendingPathComponent("models/toy/checkpoints/step-00000010.safetensors").path
+        while !FileManager.default.fileExists(atPath: first) && process.isRunning { usleep(1000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal, "the run finished before it could be killed")
+
+        let b = try Command.run("s2s-train", args + ["--max-steps", "80", "--resume"], in: killed)
+        XCTAssertEqual(b.status, 0, b.stderr)
+        XCTAssertTrue(b.stderr.contains("resuming from"), b.stderr)
+        XCTAssertEqual(try losses(killed), expected)
+    }
+
+    func testInterruptWritesACheckpointAndExitsZero() throws {
+        let dir = try prepared()
+        let process = Process()
+        process.executableURL = Command.binDirectory.appendingPathComponent("s2s-train")
+        process.arguments = common + ["--hidden-size", "128", "--save-every", "1000000", "--max-steps", "100000"]
+        process.currentDirectoryURL = dir
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        let log = dir.appendingPathComponent("models/toy/train.jsonl").path
+        while (try? String(contentsOfFile: log, encoding: .utf8))?.isEmpty ?? true { usleep(2000) }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 0, stderr)
+        XCTAssertTrue(stderr.contains("checkpoint written. Resume with: s2s-train"), stderr)
+        let checkpoints = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("models/toy/checkpoints").path)
+        XCTAssertEqual(checkpoints.count, 1, "\(checkpoints)")
+    }
+
+    func testCorruptLatestCheckpointFallsBackToThePrevious() throws {
+        let dir = try prepared()
+        let args = common + ["--save-every", "20", "--valid-every", "0"]
+        XCTAssertEqual(try Command.run("s2s-train", args + ["--max-steps", "60"], in: dir).status, 0)
+        let latest = dir.appendingPathComponent("models/toy/checkpoints/step-00000060.safetensors").path
+        let bytes = try XCTUnwrap(FileManager.default.contents(atPath: latest))
+        try AtomicFile.write(Array(bytes.prefix(bytes.count / 2)), to: latest)
+        let r = try Command.run("s2s-train", args + ["--max-steps", "70", "--resume"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("warning: cannot use \("models/toy/checkpoints/step-00000060.safetensors")"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("resuming from models/toy/checkpoints/step-00000040.safetensors (step 40"), r.stderr)
+    }
+
+    func testBadOptionsAreExplained() throws {
+        let dir = try prepared()
+        let cases: [([String], String)] = [
+            (["--teacher-forcing", "2"], "--teacher-forcing '2' is not a probability"),
+            (["--bidirectional", "--hidden-size", "63"], "(option --hidden-size)"),
+            (["--attention", "bahdanau"], "--attention must be none, dot, general or concat"),
+            (["--max-time", "soon"], "--max-time 'soon' is not a duration"),
+        ]
+        for (extra, message) in cases {
+            let r = try Command.run("s2s-train", common + extra, in: dir)
+            XCTAssertNotEqual(r.status, 0)
+            XCTAssertTrue(r.stderr.contains(message), "\(extra): \(r.stderr)")
+        }
+        // Data prepared with another vocabulary.
+        _ = try Command.run("s2s-prep", ["--corpus", TestPaths.fixture("toy-copy").path, "--name", "other", "-q"], in: dir)
+        let r = try Command.run("s2s-train", ["--data", "data/other", "--vocab", "vocab/toy", "--model", "models/x"], in: dir)
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("was made with another source vocabulary"), r.stderr)
+    }
+}
