@@ -30,6 +30,8 @@ public final class Trainer {
 
     /// One line per message, e.g. to stderr.
     public var log: (String) -> Void = { _ in }
+    /// The terminal status line (disabled when stderr is not a terminal).
+    public var progress = ProgressBar()
     var runLog: RunLog?
 
     public init(folder: ModelFolder, config: ModelFolder.RunConfig, train: TokenShard, valid: TokenShard?) throws {
@@ -159,6 +161,9 @@ public final class Trainer {
             windowTokens += batch.sourceLengths.reduce(0) { $0 + Int($1) } + r.tokens
             windowLoss += r.loss
             windowTargets += r.tokens
+            progress.update(.init(step: step, epoch: epoch + 1, loss: loss,
+                                  tokensPerSecond: Double(windowTokens) / max(windowSeconds, 1e-9),
+                                  teacherForcing: ratio, elapsed: elapsed, maxSteps: o.maxSteps, maxSeconds: o.maxSeconds))
 
             if o.reportEvery > 0 && step % o.reportEvery == 0 {
                 let mean = windowLoss / Double(max(windowTargets, 1))
@@ -168,8 +173,11 @@ public final class Trainer {
                     "teacher_forcing": ratio, "grad_norm": norm, "elapsed_s": elapsed,
                 ]
                 runLog?.append(record)
-                log(String(format: "step %d  epoch %d  loss %.4f  ppl %.2f  %.0f tok/s  tf %.2f",
-                           step, epoch + 1, mean, Foundation.exp(mean), Double(windowTokens) / max(windowSeconds, 1e-9), ratio))
+                if !progress.enabled {
+                    log(String(format: "step %d  epoch %d  loss %.4f  ppl %.2f  %.0f tok/s  tf %.2f",
+                               step, epoch + 1, mean, Foundation.exp(mean), Double(windowTokens) / max(windowSeconds, 1e-9),
+                               ratio))
+                }
                 windowTokens = 0; windowLoss = 0; windowTargets = 0; windowSeconds = 0
             }
             if o.validEvery > 0 && step % o.validEvery == 0 { try validateAndKeepBest() }
@@ -177,6 +185,7 @@ public final class Trainer {
             _ = clock.lap()  // validation and saving are not training time
             if Interrupt.requested { interrupted = true; break training }
         }
+        progress.finishLine()
         try saveCheckpoint()
         if valid != nil && (o.validEvery == 0 || step % o.validEvery != 0) { try validateAndKeepBest() }
         if !FileManager.default.fileExists(atPath: folder.bestPath) { try save(to: folder.bestPath) }
@@ -187,6 +196,7 @@ public final class Trainer {
     /// dropout, teacher forcing); the best model so far is model.safetensors.
     func validateAndKeepBest() throws {
         guard let valid else { return }
+        progress.finishLine()
         let evaluation = Batcher(shard: valid, maxTokens: 0, sentences: 64, seed: 0,
                                  reverseSource: config.model.reverseSource)
         var total = SoftmaxCrossEntropy.Result()
