@@ -50,7 +50,9 @@ public final class Trainer {
 
     // MARK: Checkpoints
 
-    func save(to path: String) throws {
+    /// A checkpoint (with Adam's moments, to resume), or with `optimizer`
+    /// false the model alone (model.safetensors: a third of the size).
+    func save(to path: String, optimizer: Bool = true) throws {
         let layout = model.layout
         let metadata = [
             "s2s.train.step": "\(step)", "s2s.train.epoch": "\(epoch)", "s2s.train.batch": "\(batchIndex)",
@@ -59,8 +61,10 @@ public final class Trainer {
         try withExtendedLifetime((model.parameters, adamM, adamV)) {
             try Checkpoint.save(
                 path: path, config: config.model, layout: layout, parameters: model.parameters.base,
-                extra: Checkpoint.tensors(of: layout, in: adamM.base, prefix: "adam.m.")
-                    + Checkpoint.tensors(of: layout, in: adamV.base, prefix: "adam.v."),
+                extra: optimizer
+                    ? Checkpoint.tensors(of: layout, in: adamM.base, prefix: "adam.m.")
+                        + Checkpoint.tensors(of: layout, in: adamV.base, prefix: "adam.v.")
+                    : [],
                 metadata: metadata)
         }
     }
@@ -188,7 +192,7 @@ public final class Trainer {
         progress.finishLine()
         try saveCheckpoint()
         if valid != nil && (o.validEvery == 0 || step % o.validEvery != 0) { try validateAndKeepBest() }
-        if !FileManager.default.fileExists(atPath: folder.bestPath) { try save(to: folder.bestPath) }
+        if !FileManager.default.fileExists(atPath: folder.bestPath) { try save(to: folder.bestPath, optimizer: false) }
         return Summary(steps: step, interrupted: interrupted, lastLoss: lastLoss, bestValidLoss: bestValidLoss)
     }
 
@@ -212,7 +216,7 @@ public final class Trainer {
                    100 * accuracy))
         if loss < bestValidLoss {
             bestValidLoss = loss
-            try save(to: folder.bestPath)
+            try save(to: folder.bestPath, optimizer: false)
         }
     }
 }
