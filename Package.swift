@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "S2SText", targets: ["S2SText"]),
         .library(name: "S2SKernels", targets: ["S2SKernels"]),
         .library(name: "S2SModel", targets: ["S2SModel"]),
+        .library(name: "S2SMetrics", targets: ["S2SMetrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -42,8 +43,10 @@ let package = Package(
         // The model: configuration, parameter layout, encoder/decoder forward
         // and backward, the step API for search, safetensors checkpoints.
         .target(name: "S2SModel", dependencies: ["S2SKernels", "S2SCore"]),
+        // BLEU and chrF, sacreBLEU-exact (validation and s2s-score).
+        .target(name: "S2SMetrics"),
         // Training: batches, schedules, the loop, checkpoints, run log.
-        .target(name: "S2STraining", dependencies: ["S2SModel", "S2SKernels", "S2SText", "S2SCore"]),
+        .target(name: "S2STraining", dependencies: ["S2SModel", "S2SKernels", "S2SText", "S2SMetrics", "S2SCore"]),
 
         // ── Commands (thin mains) ──────────────────────────────────────────
         .executableTarget(
@@ -75,6 +78,7 @@ let package = Package(
         .testTarget(name: "S2STextTests", dependencies: ["S2SText", "_S2STestSupport"]),
         .testTarget(name: "S2SKernelsTests", dependencies: ["S2SKernels", "_S2STestSupport"]),
         .testTarget(name: "S2SModelTests", dependencies: ["S2SModel", "S2SKernels", "_S2STestSupport"]),
+        .testTarget(name: "S2SMetricsTests", dependencies: ["S2SMetrics", "_S2STestSupport"]),
         .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SText", "_S2STestSupport"]),
         .testTarget(
             name: "S2SCommandTests",
