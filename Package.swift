@@ -43,10 +43,13 @@ let package = Package(
         // The model: configuration, parameter layout, encoder/decoder forward
         // and backward, the step API for search, safetensors checkpoints.
         .target(name: "S2SModel", dependencies: ["S2SKernels", "S2SCore"]),
+        // Search through the model's step API only: greedy (beam: next).
+        .target(name: "S2SSearch", dependencies: ["S2SModel", "S2SKernels"]),
         // BLEU and chrF, sacreBLEU-exact (validation and s2s-score).
         .target(name: "S2SMetrics"),
         // Training: batches, schedules, the loop, checkpoints, run log.
-        .target(name: "S2STraining", dependencies: ["S2SModel", "S2SKernels", "S2SText", "S2SMetrics", "S2SCore"]),
+        .target(name: "S2STraining",
+                dependencies: ["S2SSearch", "S2SModel", "S2SKernels", "S2SText", "S2SMetrics", "S2SCore"]),
 
         // ── Commands (thin mains) ──────────────────────────────────────────
         .executableTarget(
@@ -78,6 +81,7 @@ let package = Package(
         .testTarget(name: "S2STextTests", dependencies: ["S2SText", "_S2STestSupport"]),
         .testTarget(name: "S2SKernelsTests", dependencies: ["S2SKernels", "_S2STestSupport"]),
         .testTarget(name: "S2SModelTests", dependencies: ["S2SModel", "S2SKernels", "_S2STestSupport"]),
+        .testTarget(name: "S2SSearchTests", dependencies: ["S2SSearch", "S2SModel", "_S2STestSupport"]),
         .testTarget(name: "S2SMetricsTests", dependencies: ["S2SMetrics", "_S2STestSupport"]),
         .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SText", "_S2STestSupport"]),
         .testTarget(

@@ -1,7 +1,9 @@
 import Foundation
 import S2SCore
 import S2SKernels
+import S2SMetrics
 import S2SModel
+import S2SSearch
 import S2SText
 
 /// The training loop: batches → forward/backward → clipping → Adam, with
@@ -17,6 +19,8 @@ public final class Trainer {
     public let model: Seq2Seq<Float>
     let batcher: Batcher
     let valid: TokenShard?
+    /// The target vocabulary, to turn greedy translations into text for BLEU.
+    let targetVocabulary: Vocabulary?
     let adamM: Arena<Float>
     let adamV: Arena<Float>
 
@@ -34,7 +38,9 @@ public final class Trainer {
     public var progress = ProgressBar()
     var runLog: RunLog?
 
-    public init(folder: ModelFolder, config: ModelFolder.RunConfig, train: TokenShard, valid: TokenShard?) throws {
+    public init(folder: ModelFolder, config: ModelFolder.RunConfig, train: TokenShard, valid: TokenShard?,
+                targetVocabulary: Vocabulary? = nil) throws {
+        self.targetVocabulary = targetVocabulary
         self.folder = folder
         self.config = config
         model = try Seq2Seq<Float>(config: config.model)
@@ -211,13 +217,46 @@ public final class Trainer {
         }
         let loss = total.nll / Double(max(total.tokens, 1))
         let accuracy = Double(total.correct) / Double(max(total.tokens, 1))
-        runLog?.append(["kind": "valid", "step": step, "loss": loss, "ppl": Foundation.exp(loss), "accuracy": accuracy])
-        log(String(format: "valid at step %d: loss %.4f  ppl %.2f  accuracy %.1f%%", step, loss, Foundation.exp(loss),
-                   100 * accuracy))
+        var record: [String: Any] = ["kind": "valid", "step": step, "loss": loss, "ppl": Foundation.exp(loss),
+                                     "accuracy": accuracy]
+        var message = String(format: "valid at step %d: loss %.4f  ppl %.2f  accuracy %.1f%%", step, loss,
+                             Foundation.exp(loss), 100 * accuracy)
+        if let (bleu, chrf) = greedyScores(valid) {
+            record["bleu"] = bleu
+            record["chrf"] = chrf
+            message += String(format: "  BLEU %.2f  chrF %.2f (greedy, %d sentences)", bleu, chrf,
+                              min(config.training.bleuSentences, valid.count))
+        }
+        runLog?.append(record)
+        log(message)
         if loss < bestValidLoss {
             bestValidLoss = loss
             try save(to: folder.bestPath, optimizer: false)
         }
+    }
+}
+
+extension Trainer {
+    /// Corpus BLEU and chrF of greedy translations of the first validation
+    /// sentences, against their references, both as detokenised text.
+    func greedyScores(_ valid: TokenShard) -> (Double, Double)? {
+        guard let vocabulary = targetVocabulary, config.training.bleuSentences > 0 else { return nil }
+        let n = min(config.training.bleuSentences, valid.count)
+        let sources = (0..<n).map { valid.source($0).map { Int32(bitPattern: $0) } }
+        var hypotheses: [String] = []
+        for start in stride(from: 0, to: n, by: 64) {
+            let chunk = Array(sources[start..<min(start + 64, n)])
+            hypotheses += GreedySearch.decode(model, sources: chunk).map { Self.text($0, vocabulary) }
+        }
+        let references = (0..<n).map { Self.text(valid.target($0).map { Int32(bitPattern: $0) }, vocabulary) }
+        return (BLEU.corpus(hypotheses: hypotheses, references: references).score,
+                ChrF.corpus(hypotheses: hypotheses, references: references))
+    }
+
+    /// Subword ids → text: specials dropped, BPE joined, joiners undone.
+    static func text(_ ids: [Int32], _ vocabulary: Vocabulary) -> String {
+        let tokens = ids.filter { $0 > Vocabulary.eos }.map { vocabulary.token($0) }
+        return Tokenizer.detokenize(BPE.join(tokens))
     }
 }
 

@@ -23,6 +23,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var saveEvery: Int = 500
     /// Checkpoints kept besides the best model.
     public var keepCheckpoints: Int = 3
+    /// Validation also decodes this many validation sentences greedily and
+    /// scores them with BLEU and chrF (0: off).
+    public var bleuSentences: Int = 200
     /// Stop after this many non-finite losses in a row.
     public var maxNonFinite: Int = 5
 

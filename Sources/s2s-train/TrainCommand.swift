@@ -64,6 +64,7 @@ struct Train: ParsableCommand {
     @Option(help: "Updates between validations (0: only at the end).") var validEvery = 500
     @Option(help: "Updates between checkpoints.") var saveEvery = 500
     @Option(help: "Checkpoints to keep besides the best model.") var keep = 3
+    @Option(help: "Validation sentences translated greedily for BLEU and chrF (0: none).") var bleuSentences = 200
     @Option(help: "Threads for matrix work (default: all cores).") var threads: Int?
 
     func validate() throws {
@@ -122,7 +123,7 @@ struct Train: ParsableCommand {
 
         try folder.copyVocabulary(from: vocab)
         try folder.writeConfig(config)
-        let trainer = try Trainer(folder: folder, config: config, train: train, valid: valid)
+        let trainer = try Trainer(folder: folder, config: config, train: train, valid: valid, targetVocabulary: tgtVocab)
         trainer.log = say
         var resumedFrom: Int?
         if resume {
@@ -167,6 +168,7 @@ struct Train: ParsableCommand {
         t.teacherForcing = TeacherForcingSchedule(argument: teacherForcing)!
         t.sampleOwnToken = sampleOwnToken
         t.reportEvery = reportEvery; t.validEvery = validEvery; t.saveEvery = saveEvery; t.keepCheckpoints = keep
+        t.bleuSentences = bleuSentences
         return ModelFolder.RunConfig(model: m, training: t, data: data, vocab: vocab)
     }
 

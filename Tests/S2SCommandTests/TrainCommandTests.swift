@@ -39,6 +39,8 @@ final class TrainCommandTests: XCTestCase {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }.last { $0["kind"] as? String == "valid" })
         XCTAssertLessThan(try XCTUnwrap(valid["ppl"] as? Double), 2.0, r.stderr)
+        // Greedy translations of the validation set, scored with BLEU.
+        XCTAssertGreaterThan(try XCTUnwrap(valid["bleu"] as? Double), 50, r.stderr)
         for name in ["config.json", "model.safetensors", "src.vocab", "tgt.vocab", "bpe.codes", "prep.json",
                      "checkpoints/step-00000300.safetensors"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("models/toy/" + name).path), name)

@@ -1,0 +1,36 @@
+import S2SKernels
+import S2SModel
+
+/// What search sees of a model: start from source sentences, then one step
+/// at a time from the previous tokens to log-probabilities over the target
+/// vocabulary. Search never touches weights (Marian's scorer interface).
+public protocol Scorer {
+    associatedtype State
+    var targetVocabularySize: Int { get }
+    /// The initial state for these sources (ids without specials), one row each.
+    func start(_ sources: [[Int32]]) -> State
+    /// (rows, V) log-probabilities and the next state.
+    func step(_ previous: [Int32], _ state: State) -> (logProbs: [Float], state: State)
+    /// Keeps, repeats or reorders rows (beams).
+    func select(_ state: State, rows: [Int]) -> State
+}
+
+extension Seq2Seq: Scorer where T == Float {
+    public typealias State = (source: EncodedSource<Float>, decoder: DecoderState<Float>)
+
+    public var targetVocabularySize: Int { config.targetVocabularySize }
+
+    public func start(_ sources: [[Int32]]) -> State {
+        let (source, state) = encode(sources)
+        return (source, state)
+    }
+
+    public func step(_ previous: [Int32], _ state: State) -> (logProbs: [Float], state: State) {
+        let out = step(previous, state: state.decoder, source: state.source)
+        return (out.logProbs, (state.source, out.state))
+    }
+
+    public func select(_ state: State, rows: [Int]) -> State {
+        (state.source.select(rows), state.decoder.select(rows))
+    }
+}
