@@ -229,6 +229,7 @@ public final class Trainer {
         }
         runLog?.append(record)
         log(message)
+        try TrainingPlots.write(logPath: folder.logPath, to: folder.path + "/plots")
         if loss < bestValidLoss {
             bestValidLoss = loss
             try save(to: folder.bestPath, optimizer: false)

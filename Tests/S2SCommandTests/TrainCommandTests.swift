@@ -42,7 +42,8 @@ final class TrainCommandTests: XCTestCase {
         // Greedy translations of the validation set, scored with BLEU.
         XCTAssertGreaterThan(try XCTUnwrap(valid["bleu"] as? Double), 50, r.stderr)
         for name in ["config.json", "model.safetensors", "src.vocab", "tgt.vocab", "bpe.codes", "prep.json",
-                     "checkpoints/step-00000300.safetensors"] {
+                     "checkpoints/step-00000300.safetensors", "plots/loss.svg", "plots/bleu.svg",
+                     "plots/learning_rate.svg", "plots/teacher_forcing.svg"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("models/toy/" + name).path), name)
         }
     }
