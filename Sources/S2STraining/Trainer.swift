@@ -31,6 +31,17 @@ public final class Trainer {
     var rng: SplitMix64
     var bestValidLoss = Double.infinity
     var nonFiniteInARow = 0
+    /// Validations since the best one, and the plateau decay applied so far.
+    var validationsWithoutImprovement = 0
+    var decayMultiplier = 1.0
+    var stopEarly = false
+
+    /// The learning rate of update `step`: warm-up, then plateau decay.
+    var learningRate: Double {
+        let o = config.training
+        let warmup = o.warmupSteps > 0 ? min(1, Double(step) / Double(o.warmupSteps)) : 1
+        return o.learningRate * warmup * decayMultiplier
+    }
 
     /// One line per message, e.g. to stderr.
     public var log: (String) -> Void = { _ in }
@@ -63,6 +74,7 @@ public final class Trainer {
         let metadata = [
             "s2s.train.step": "\(step)", "s2s.train.epoch": "\(epoch)", "s2s.train.batch": "\(batchIndex)",
             "s2s.train.rng": "\(rng.state)", "s2s.train.best_valid_loss": "\(bestValidLoss)",
+            "s2s.train.bad_validations": "\(validationsWithoutImprovement)", "s2s.train.lr_multiplier": "\(decayMultiplier)",
         ]
         try withExtendedLifetime((model.parameters, adamM, adamV)) {
             try Checkpoint.save(
@@ -101,6 +113,8 @@ public final class Trainer {
                 }
                 step = s; epoch = e; batchIndex = b; rng = SplitMix64(seed: r)
                 bestValidLoss = meta["s2s.train.best_valid_loss"].flatMap(Double.init) ?? .infinity
+                validationsWithoutImprovement = meta["s2s.train.bad_validations"].flatMap(Int.init) ?? 0
+                decayMultiplier = meta["s2s.train.lr_multiplier"].flatMap(Double.init) ?? 1
                 log("resuming from \(path) (step \(s), epoch \(e + 1))")
                 return s
             } catch {
@@ -162,8 +176,14 @@ public final class Trainer {
             nonFiniteInARow = 0
             model.backward()
             let norm = GradClip.clip(model.gradients.base, count: n, maxNorm: o.clip)
-            Adam.update(params: model.parameters.base, m: adamM.base, v: adamV.base, grads: model.gradients.base,
-                        count: n, learningRate: o.learningRate, step: step)
+            switch o.optimizer {
+            case .adam:
+                Adam.update(params: model.parameters.base, m: adamM.base, v: adamV.base, grads: model.gradients.base,
+                            count: n, learningRate: learningRate, step: step)
+            case .sgd:
+                SGD.update(params: model.parameters.base, grads: model.gradients.base, count: n,
+                           learningRate: learningRate)
+            }
             lastLoss = loss
             let seconds = clock.lap()
             elapsed += seconds
@@ -179,7 +199,7 @@ public final class Trainer {
                 let mean = windowLoss / Double(max(windowTargets, 1))
                 let record: [String: Any] = [
                     "kind": "train", "step": step, "epoch": epoch + 1, "loss": mean, "ppl": Foundation.exp(mean),
-                    "tokens_per_s": Double(windowTokens) / max(windowSeconds, 1e-9), "lr": o.learningRate,
+                    "tokens_per_s": Double(windowTokens) / max(windowSeconds, 1e-9), "lr": learningRate,
                     "teacher_forcing": ratio, "grad_norm": norm, "elapsed_s": elapsed,
                 ]
                 runLog?.append(record)
@@ -191,6 +211,10 @@ public final class Trainer {
                 windowTokens = 0; windowLoss = 0; windowTargets = 0; windowSeconds = 0
             }
             if o.validEvery > 0 && step % o.validEvery == 0 { try validateAndKeepBest() }
+            if stopEarly {
+                log("early stopping: \(validationsWithoutImprovement) validations without improvement")
+                break
+            }
             if o.saveEvery > 0 && step % o.saveEvery == 0 { try saveCheckpoint() }
             _ = clock.lap()  // validation and saving are not training time
             if Interrupt.requested { interrupted = true; break training }
@@ -230,9 +254,19 @@ public final class Trainer {
         runLog?.append(record)
         log(message)
         try TrainingPlots.write(logPath: folder.logPath, to: folder.path + "/plots")
+        let o = config.training
         if loss < bestValidLoss {
             bestValidLoss = loss
+            validationsWithoutImprovement = 0
             try save(to: folder.bestPath, optimizer: false)
+        } else {
+            validationsWithoutImprovement += 1
+            if o.decayPatience > 0 && validationsWithoutImprovement % o.decayPatience == 0 {
+                decayMultiplier *= o.decayFactor
+                log(String(format: "no improvement in %d validations: learning rate now %.3g",
+                           validationsWithoutImprovement, learningRate))
+            }
+            if o.earlyStopPatience > 0 && validationsWithoutImprovement >= o.earlyStopPatience { stopEarly = true }
         }
     }
 }

@@ -11,7 +11,17 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// Padded source+target tokens per batch (0: use batchSize sentences).
     public var batchTokens: Int = 4096
     public var batchSize: Int = 64
+    public enum Optimizer: String, Codable, Sendable { case adam, sgd }
+    public var optimizer: Optimizer = .adam
     public var learningRate: Double = 1e-3
+    /// Linear warm-up of the learning rate over this many updates (0: none).
+    public var warmupSteps: Int = 0
+    /// Multiply the learning rate by this after `decayPatience` validations
+    /// without improvement (decay on plateau; patience 0: never).
+    public var decayFactor: Double = 0.5
+    public var decayPatience: Int = 0
+    /// Stop after this many validations without improvement (0: never).
+    public var earlyStopPatience: Int = 0
     /// Global-norm clipping threshold (0: off).
     public var clip: Double = 5
     public var teacherForcing: TeacherForcingSchedule = .constant(1)

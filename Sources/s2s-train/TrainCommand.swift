@@ -51,7 +51,13 @@ struct Train: ParsableCommand {
     @Option(help: "Stop after this many epochs (0: no limit).") var maxEpochs = 0
     @Option(help: "Padded source+target tokens per batch (0: use --batch-size).") var batchTokens = 4096
     @Option(help: "Sentences per batch when --batch-tokens is 0.") var batchSize = 64
-    @Option(help: "Adam's learning rate.") var learningRate = 1e-3
+    @Option(help: "Optimizer: adam or sgd.") var optimizer: String = "adam"
+    @Option(help: "Learning rate.") var learningRate = 1e-3
+    @Option(help: "Warm the learning rate up linearly over this many updates (0: off).") var warmupSteps = 0
+    @Option(help: "Multiply the learning rate by --decay-factor after this many validations without improvement (0: off).")
+    var decayPatience = 0
+    @Option(help: "Learning-rate decay factor on a validation plateau.") var decayFactor = 0.5
+    @Option(help: "Stop after this many validations without improvement (0: off).") var earlyStop = 0
     @Option(help: "Clip gradients to this global norm (0: off).") var clip = 5.0
     @Option(help: """
         Probability of feeding the gold previous token: a constant (1.0 = teacher forcing), \
@@ -74,6 +80,11 @@ struct Train: ParsableCommand {
         if Self.seconds(maxTime) == nil {
             throw ValidationError("--max-time '\(maxTime)' is not a duration such as 90s, 30m or 8h.")
         }
+        if TrainingOptions.Optimizer(rawValue: optimizer) == nil {
+            throw ValidationError("--optimizer must be adam or sgd, not '\(optimizer)'.")
+        }
+        if learningRate <= 0 { throw ValidationError("--learning-rate must be positive.") }
+        if decayFactor <= 0 || decayFactor > 1 { throw ValidationError("--decay-factor must be in (0, 1].") }
         if ModelConfig.Cell(rawValue: cell) == nil { throw ValidationError("--cell must be lstm or gru, not '\(cell)'.") }
         if ModelConfig.AttentionKind(rawValue: attention) == nil {
             throw ValidationError("--attention must be none, dot, general or concat, not '\(attention)'.")
@@ -169,6 +180,9 @@ struct Train: ParsableCommand {
         t.sampleOwnToken = sampleOwnToken
         t.reportEvery = reportEvery; t.validEvery = validEvery; t.saveEvery = saveEvery; t.keepCheckpoints = keep
         t.bleuSentences = bleuSentences
+        t.optimizer = TrainingOptions.Optimizer(rawValue: optimizer)!
+        t.warmupSteps = warmupSteps; t.decayPatience = decayPatience; t.decayFactor = decayFactor
+        t.earlyStopPatience = earlyStop
         return ModelFolder.RunConfig(model: m, training: t, data: data, vocab: vocab)
     }
 
