@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "s2s-prep", targets: ["s2s-prep"]),
         .executable(name: "s2s-train", targets: ["s2s-train"]),
+        .executable(name: "s2s-translate", targets: ["s2s-translate"]),
         .library(name: "S2SText", targets: ["S2SText"]),
         .library(name: "S2SKernels", targets: ["S2SKernels"]),
         .library(name: "S2SModel", targets: ["S2SModel"]),
@@ -45,6 +46,8 @@ let package = Package(
         .target(name: "S2SModel", dependencies: ["S2SKernels", "S2SCore"]),
         // Search through the model's step API only: greedy (beam: next).
         .target(name: "S2SSearch", dependencies: ["S2SModel", "S2SKernels"]),
+        // A model folder as a translator: text in, text out (s2s-translate's core).
+        .target(name: "S2STranslation", dependencies: ["S2SSearch", "S2SModel", "S2SKernels", "S2SText", "S2SCore"]),
         // BLEU and chrF, sacreBLEU-exact (validation and s2s-score).
         .target(name: "S2SMetrics"),
         // Training: batches, schedules, the loop, checkpoints, run log.
@@ -67,6 +70,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "s2s-translate",
+            dependencies: [
+                "S2STranslation", "S2SSearch", "S2SKernels", "S2SCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // Benchmarks (tools/bench/ drives it).
         .executableTarget(
             name: "s2s-bench",
@@ -86,7 +96,7 @@ let package = Package(
         .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SText", "_S2STestSupport"]),
         .testTarget(
             name: "S2SCommandTests",
-            dependencies: ["_S2STestSupport", "s2s-prep", "s2s-train", "S2SText", "S2STraining"]
+            dependencies: ["_S2STestSupport", "s2s-prep", "s2s-train", "s2s-translate", "S2SText", "S2STraining"]
         ),
     ]
 )

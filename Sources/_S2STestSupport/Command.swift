@@ -8,6 +8,10 @@ public enum Command {
         public let status: Int32
         public let stdout: String
         public let stderr: String
+
+        public init(status: Int32, stdout: String, stderr: String) {
+            self.status = status; self.stdout = stdout; self.stderr = stderr
+        }
     }
 
     /// The folder holding the built products (set S2S_BIN_DIR to override).

@@ -1,0 +1,104 @@
+import _S2STestSupport
+import Foundation
+import XCTest
+
+/// `s2s-translate` run as a binary, on a toy reverse model trained once.
+final class TranslateCommandTests: XCTestCase {
+    static let folder: URL = {
+        let dir = TestPaths.temporaryFolder("s2s-translate")
+        _ = try? Command.run("s2s-prep", ["--corpus", TestPaths.fixture("toy-reverse").path, "--name", "toy", "-q"], in: dir)
+        _ = try? Command.run("s2s-train", ["--data", "data/toy", "--vocab", "vocab/toy", "--model", "models/toy",
+                                           "--preset", "tiny", "--hidden-size", "128", "--batch-tokens", "0",
+                                           "--batch-size", "32", "--learning-rate", "0.005", "--max-steps", "900",
+                                           "--valid-every", "500", "--bleu-sentences", "0", "--threads", "1"], in: dir)
+        return dir
+    }()
+
+    var model: String { Self.folder.appendingPathComponent("models/toy").path }
+
+    func testLinesInLinesOutInOrder() throws {
+        let sources = try String(contentsOf: TestPaths.fixture("toy-reverse/test.src"), encoding: .utf8)
+            .split(separator: "\n").prefix(40).map(String.init)
+        let input = ([sources[0], ""] + sources.dropFirst() + [""]).joined(separator: "\n") + "\n"
+        let r = try Command.run("s2s-translate", ["--model", model, "--batch-size", "7"], stdin: input)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        var out = r.stdout.components(separatedBy: "\n")
+        XCTAssertEqual(out.removeLast(), "")
+        XCTAssertEqual(out.count, sources.count + 2)
+        XCTAssertEqual(out[1], "", "an empty line gives an empty line")
+        XCTAssertEqual(out.last, "")
+        let translations = [out[0]] + out[2..<(out.count - 1)]
+        let correct = zip(sources, translations).filter { s, t in
+            s.split(separator: " ").reversed().joined(separator: " ") == t
+        }.count
+        XCTAssertGreaterThanOrEqual(correct, 34, "exact reversals out of 40:\n\(r.stdout)")
+    }
+
+    func testBadUTF8IsAnErrorOrAnEmptyLine() throws {
+        let input = Data("ba ce\n".utf8) + Data([0x62, 0xFF, 0x0A]) + Data("di fo\n".utf8)
+        let strict = try run(["--model", model], input: input)
+        XCTAssertNotEqual(strict.status, 0)
+        XCTAssertTrue(strict.stderr.contains("stdin:2: not valid UTF-8"), strict.stderr)
+        let lenient = try run(["--model", model, "--skip-bad-lines"], input: input)
+        XCTAssertEqual(lenient.status, 0, lenient.stderr)
+        XCTAssertEqual(lenient.stdout.split(separator: "\n", omittingEmptySubsequences: false).count, 4)  // 3 lines + final ""
+        XCTAssertEqual(lenient.stdout.components(separatedBy: "\n")[1], "")
+        XCTAssertTrue(lenient.stderr.contains("warning: stdin:2: not valid UTF-8"), lenient.stderr)
+    }
+
+    /// A line is answered before standard input is closed.
+    func testStreamsLineByLine() throws {
+        let process = Process()
+        process.executableURL = Command.binDirectory.appendingPathComponent("s2s-translate")
+        process.arguments = ["--model", model]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        input.fileHandleForWriting.write(Data("ba ce di\n".utf8))
+        let fd = output.fileHandleForReading.fileDescriptor
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&p, 1, 20_000)
+        XCTAssertEqual(ready, 1, "no translation within 20 s while stdin stayed open")
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = read(fd, &buffer, 256)
+        XCTAssertGreaterThan(n, 0)
+        XCTAssertTrue(String(decoding: buffer[0..<max(n, 0)], as: UTF8.self).hasSuffix("\n"))
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+    }
+
+    func testNBestWithScores() throws {
+        let r = try Command.run("s2s-translate", ["--model", model, "--beam-size", "3", "--n-best", "3", "--print-scores"],
+                                stdin: "ba ce di fo\n")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 3)
+        let scores = lines.map { Double($0.split(separator: "\t")[1])! }
+        XCTAssertEqual(scores, scores.sorted(by: >))
+        XCTAssertTrue(lines.allSatisfy { $0.hasPrefix("1\t") })
+    }
+
+    func testMissingModelFolderIsExplained() throws {
+        let r = try Command.run("s2s-translate", ["--model", "/no/such/model"], stdin: "x\n")
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("/no/such/model/model.safetensors"), r.stderr)
+    }
+
+    func run(_ args: [String], input: Data) throws -> Command.Result {
+        let process = Process()
+        process.executableURL = Command.binDirectory.appendingPathComponent("s2s-translate")
+        process.arguments = args
+        let i = Pipe(), o = Pipe(), e = Pipe()
+        process.standardInput = i; process.standardOutput = o; process.standardError = e
+        try process.run()
+        i.fileHandleForWriting.write(input)
+        try i.fileHandleForWriting.close()
+        let out = o.fileHandleForReading.readDataToEndOfFile(), err = e.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Command.Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                              stderr: String(decoding: err, as: UTF8.self))
+    }
+}
