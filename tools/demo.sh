@@ -2,8 +2,8 @@
 # The main job on a fresh machine (after the Swift toolchain): install the
 # system packages, build, prepare the bundled English–Spanish Bible corpus
 # into vocabularies and binary training data, and train a small model for a
-# few minutes (S2S_DEMO_TIME, default 3m), with its progress bar.
-# Translation joins this script when s2s-translate lands.
+# few minutes (S2S_DEMO_TIME, default 3m), with its progress bar, then
+# translate a few English sentences and score the test books.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,8 @@ bash tools/setup.sh
 echo "== building (release)"
 swift build -c release --product s2s-prep
 swift build -c release --product s2s-train
+swift build -c release --product s2s-translate
+swift build -c release --product s2s-score
 bin=.build/release
 
 echo "== s2s-prep: corpora/bible-en-es -> vocab/bible-en-es, data/bible-en-es"
@@ -37,3 +39,15 @@ echo "-- models/demo-bible:"
 ls -l models/demo-bible
 echo "-- the last validation record of models/demo-bible/train.jsonl:"
 grep '"kind":"valid"' models/demo-bible/train.jsonl | tail -1
+
+echo
+echo "== s2s-translate: a few English sentences (a few minutes of training: expect rough Spanish)"
+printf '%s\n' "In the beginning God created the heavens and the earth." \
+  "The Lord is my shepherd." "Love one another." | "$bin/s2s-translate" --model models/demo-bible --beam-size 5
+echo
+echo "== the test books (Ruth, Esther, Jonah, Micah, James, 1 John, Philemon, Jude), greedy, scored:"
+"$bin/s2s-translate" --model models/demo-bible --beam-size 1 --batch-size 64 < corpora/bible-en-es/test.src \
+  > models/demo-bible/test.hyp
+"$bin/s2s-score" --ref corpora/bible-en-es/test.tgt < models/demo-bible/test.hyp
+echo
+echo "Loss curve: models/demo-bible/plots/loss.svg (open it in a browser)"
