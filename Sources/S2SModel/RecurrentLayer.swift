@@ -34,17 +34,18 @@ struct RecurrentLayer<T: Real> {
     let dhIn: UnsafeMutablePointer<T>    // (B, Hd) scratch: ∂h_t from above + through time
 
     /// Pointers this layer's activations need, for `steps` × `batch`.
-    static func activationSizes(cell: ModelConfig.Cell, hidden: Int, steps: Int, batch: Int) -> [Int] {
+    /// For up to `stepsTimesBatch` = steps·B rows and B ≤ `batch`.
+    static func activationSizes(cell: ModelConfig.Cell, hidden: Int, stepsTimesBatch n: Int, batch: Int) -> [Int] {
         let g = (cell == .lstm ? 4 : 3) * hidden
         let gru = cell == .gru
-        return [steps * batch * g, gru ? steps * batch * g : 0, (steps + 2) * batch * hidden,
-                (steps + 2) * batch * hidden, gru ? 0 : steps * batch * hidden, gru ? steps * batch * g : 0,
-                steps * batch * g, gru ? steps * batch * g : 0, batch * hidden, batch * hidden, batch * hidden]
+        let states = (n + 2 * batch) * hidden  // (steps + 2)·B rows
+        return [n * g, gru ? n * g : 0, states, states, gru ? 0 : n * hidden, gru ? n * g : 0,
+                n * g, gru ? n * g : 0, batch * hidden, batch * hidden, batch * hidden]
     }
 
     init(cell: ModelConfig.Cell, hidden: Int, input: Int, reversed: Bool, prefix: String,
          layout: ParameterLayout, params: UnsafeMutablePointer<T>, grads: UnsafeMutablePointer<T>,
-         steps: Int, batch: Int, take: (Int) -> UnsafeMutablePointer<T>) {
+         stepsTimesBatch: Int, batch: Int, take: (Int) -> UnsafeMutablePointer<T>) {
         self.cell = cell
         self.hidden = hidden
         self.input = input
@@ -54,7 +55,7 @@ struct RecurrentLayer<T: Real> {
         b = params + layout.offset("\(prefix).b"); db = grads + layout.offset("\(prefix).b")
         bh = cell == .gru ? params + layout.offset("\(prefix).b_h") : nil
         dbh = cell == .gru ? grads + layout.offset("\(prefix).b_h") : nil
-        let s = Self.activationSizes(cell: cell, hidden: hidden, steps: steps, batch: batch)
+        let s = Self.activationSizes(cell: cell, hidden: hidden, stepsTimesBatch: stepsTimesBatch, batch: batch)
         proj = take(s[0]); hg = cell == .gru ? take(s[1]) : nil
         hs = take(s[2]); cs = take(s[3]); tanhC = take(s[4]); act = cell == .gru ? take(s[5]) : nil
         dProj = take(s[6]); dRec = cell == .gru ? take(s[7]) : nil

@@ -67,11 +67,11 @@ public final class Seq2Seq<T: Real> {
     public func zeroGradients() { gradients.zero() }
 
     func workspace(for batch: Batch) -> Workspace<T> {
-        let (B, S, T_) = (batch.batchSize, batch.sourceLength, batch.targetLength)
-        if let w = workspace, w.fits(B: B, S: S, T: T_) { return w }
-        let old = workspace
-        let w = Workspace<T>(config: config, layout: layout,
-                             B: max(B, old?.B ?? 0), S: max(S, old?.S ?? 0), T: max(T_, old?.T ?? 0),
+        let need = WorkspaceCapacity(B: batch.batchSize, S: batch.sourceLength, T: batch.targetLength)
+        if let w = workspace, w.fits(need) { return w }
+        let capacity = workspace.map { $0.capacity.union(need) } ?? need
+        workspace = nil  // free the old one first: peak memory is one workspace
+        let w = Workspace<T>(config: config, layout: layout, capacity: capacity,
                              params: parameters.base, grads: gradients.base)
         workspace = w
         return w

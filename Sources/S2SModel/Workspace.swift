@@ -1,10 +1,35 @@
 import S2SKernels
 
-/// Every activation of one training step, in one arena sized for a shape
-/// class (B, S, T): a step allocates nothing; a larger batch makes a new
-/// workspace. All buffers are time-major unless noted.
+/// How much a workspace holds: the largest B, S and T seen, and the largest
+/// products S·B, T·B and T·B·S — buffers are sized by the products, so a
+/// token-budget batcher (many short or few long sentences) stays within a
+/// bounded memory instead of max(B) × max(S).
+struct WorkspaceCapacity: Equatable {
+    var b = 0, s = 0, t = 0, sb = 0, tb = 0, tbs = 0
+
+    init() {}
+
+    init(B: Int, S: Int, T: Int) {
+        b = B; s = S; t = T; sb = S * B; tb = T * B; tbs = T * B * S
+    }
+
+    func covers(_ o: WorkspaceCapacity) -> Bool {
+        o.b <= b && o.s <= s && o.t <= t && o.sb <= sb && o.tb <= tb && o.tbs <= tbs
+    }
+
+    func union(_ o: WorkspaceCapacity) -> WorkspaceCapacity {
+        var u = WorkspaceCapacity()
+        u.b = max(b, o.b); u.s = max(s, o.s); u.t = max(t, o.t)
+        u.sb = max(sb, o.sb); u.tb = max(tb, o.tb); u.tbs = max(tbs, o.tbs)
+        return u
+    }
+}
+
+/// Every activation of one training step, allocated once for a capacity
+/// (see `WorkspaceCapacity`): a step allocates nothing; a batch beyond the
+/// capacity makes a new workspace. All buffers are time-major unless noted.
 final class Workspace<T: Real> {
-    let B, S, T: Int
+    let capacity: WorkspaceCapacity
     /// The activation memory, made once for this shape class.
     let blocks: BlockList<T>
 
@@ -52,45 +77,46 @@ final class Workspace<T: Real> {
 
     static var chunkRows: Int { 512 }
 
-    init(config c: ModelConfig, layout: ParameterLayout, B: Int, S: Int, T: Int,
+    init(config c: ModelConfig, layout: ParameterLayout, capacity: WorkspaceCapacity,
          params: UnsafeMutablePointer<T>, grads: UnsafeMutablePointer<T>) {
-        self.B = B; self.S = S; self.T = T
+        self.capacity = capacity
+        let B = capacity.b, S = capacity.s, SB = capacity.sb, TB = capacity.tb, TBS = capacity.tbs
         let E = c.embeddingSize, H = c.hiddenSize, Hd = c.encoderDirectionSize, V = c.targetVocabularySize
         let A = c.effectiveAttentionSize, L = c.layers
         blocks = BlockList<T>()
-        srcIds = .allocate(capacity: S * B)
+        srcIds = .allocate(capacity: SB)
         srcLengths = .allocate(capacity: B)
-        fedIds = .allocate(capacity: T * B)
-        outIds = .allocate(capacity: T * B)
+        fedIds = .allocate(capacity: TB)
+        outIds = .allocate(capacity: TB)
         ownTokens = .allocate(capacity: B)
         let take = blocks.take
-        srcMask = take(S * B)
-        encInput = (0..<L).map { take(S * B * ($0 == 0 ? E : H)) }
-        encDropMask = (0..<L).map { take(S * B * ($0 == 0 ? E : H)) }
-        memory = take(B * S * H); dMemory = take(B * S * H)
-        dEncOut = take(S * B * H); dEncIn = take(S * B * max(E, H))
-        decEmb = take(T * B * E); decEmbMask = take(T * B * E)
-        decInput = (0..<L).map { $0 == 0 ? take(0) : take(T * B * H) }
-        decDropMask = (0..<L).map { $0 == 0 ? take(0) : take(T * B * H) }
-        keys = take(B * S * max(H, A)); dKeys = take(B * S * max(H, A))
-        query = take(T * B * A); dQuery = take(T * B * max(A, H))
-        alpha = take(T * B * S); cat = take(T * B * 2 * H); htilde = take(T * B * H)
-        feed = take((T + 1) * B * H); feedMask = take(T * B * H); dFeed = take((T + 1) * B * H)
-        dPre = take(T * B * H); dCat = take(B * 2 * H); dTop = take(B * H); dBelow = take(B * H)
-        dEmb = take(T * B * E); scratchS = take(S); ctx = take(B * H); dScratch = take(B * H)
+        srcMask = take(SB)
+        encInput = (0..<L).map { take(SB * ($0 == 0 ? E : H)) }
+        encDropMask = (0..<L).map { take(SB * ($0 == 0 ? E : H)) }
+        memory = take(SB * H); dMemory = take(SB * H)
+        dEncOut = take(SB * H); dEncIn = take(SB * max(E, H))
+        decEmb = take(TB * E); decEmbMask = take(TB * E)
+        decInput = (0..<L).map { $0 == 0 ? take(0) : take(TB * H) }
+        decDropMask = (0..<L).map { $0 == 0 ? take(0) : take(TB * H) }
+        keys = take(SB * max(H, A)); dKeys = take(SB * max(H, A))
+        query = take(TB * A); dQuery = take(TB * max(A, H))
+        alpha = take(TBS); cat = take(TB * 2 * H); htilde = take(TB * H)
+        feed = take((TB + B) * H); feedMask = take(TB * H); dFeed = take((TB + B) * H)
+        dPre = take(TB * H); dCat = take(B * 2 * H); dTop = take(B * H); dBelow = take(B * H)
+        dEmb = take(TB * E); scratchS = take(S); ctx = take(B * H); dScratch = take(B * H)
         logits = take(Self.chunkRows * V); stepLogits = take(B * V)
         for k in 0..<L {
             encLayers.append((0..<c.directions).map { d in
                 RecurrentLayer(cell: c.cell, hidden: Hd, input: k == 0 ? E : H, reversed: d == 1,
                                prefix: "encoder.l\(k).\(d == 0 ? "fwd" : "bwd")", layout: layout,
-                               params: params, grads: grads, steps: S, batch: B, take: take)
+                               params: params, grads: grads, stepsTimesBatch: SB, batch: B, take: take)
             })
         }
         for k in 0..<L {
             decLayers.append(RecurrentLayer(cell: c.cell, hidden: H,
                                             input: k == 0 ? E + (c.inputFeeding ? H : 0) : H,
                                             reversed: false, prefix: "decoder.l\(k)", layout: layout,
-                                            params: params, grads: grads, steps: T, batch: B, take: take))
+                                            params: params, grads: grads, stepsTimesBatch: TB, batch: B, take: take))
         }
     }
 
@@ -99,7 +125,7 @@ final class Workspace<T: Real> {
         ownTokens.deallocate()
     }
 
-    func fits(B: Int, S: Int, T: Int) -> Bool { B <= self.B && S <= self.S && T <= self.T }
+    func fits(_ need: WorkspaceCapacity) -> Bool { capacity.covers(need) }
 }
 
 /// Zeroed blocks handed out while a workspace is built and freed with it.

@@ -120,3 +120,28 @@ final class Seq2SeqGradientTests: XCTestCase {
         XCTAssertTrue(g1.contains { $0 != 0 })
     }
 }
+
+/// One model run on batches of changing shape (more short sentences, then
+/// fewer long ones) gives the same losses as fresh models: the workspace is
+/// regrown by its products S·B, T·B, T·B·S without stale sizes.
+final class WorkspaceReuseTests: XCTestCase {
+    func testChangingShapesMatchFreshModels() throws {
+        var c = ModelConfig(sourceVocabularySize: 12, targetVocabularySize: 12)
+        c.embeddingSize = 6; c.hiddenSize = 8; c.bidirectional = true; c.attention = .concat; c.dropout = 0
+        var data = SplitMix64(seed: 5)
+        func batch(_ b: Int, _ len: Int) -> Batch {
+            Batch(pairs: (0..<b).map { _ in
+                ((0..<len).map { _ in Int32(4 + data.nextInt(below: 8)) }, (0..<len).map { _ in Int32(4 + data.nextInt(below: 8)) })
+            }, reverseSource: false)
+        }
+        let batches = [batch(2, 9), batch(9, 2), batch(3, 12), batch(1, 1), batch(12, 3)]
+        let shared = try Seq2Seq<Double>(config: c)
+        shared.initialize(seed: 1)
+        for b in batches {
+            var r1 = SplitMix64(seed: 0), r2 = SplitMix64(seed: 0)
+            let fresh = try Seq2Seq<Double>(config: c)
+            fresh.initialize(seed: 1)
+            XCTAssertEqual(shared.forward(b, training: false, rng: &r1).loss, fresh.forward(b, training: false, rng: &r2).loss)
+        }
+    }
+}
