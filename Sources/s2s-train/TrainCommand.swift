@@ -195,11 +195,6 @@ struct Train: ParsableCommand {
 
     static func main() {
         BLASRuntime.ensureOptimizedKernels()
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            exit(withError: error)
-        }
+        main(nil)  // ArgumentParser's own entry: parse, run, report errors, exit
     }
 }

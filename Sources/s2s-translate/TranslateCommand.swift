@@ -92,11 +92,6 @@ struct Translate: ParsableCommand {
 
     static func main() {
         BLASRuntime.ensureOptimizedKernels()
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            exit(withError: error)
-        }
+        main(nil)  // ArgumentParser's own entry: parse, run, report errors, exit
     }
 }
