@@ -5,6 +5,10 @@ public enum GradClip {
     /// ‖g‖₂ of the flat gradient buffer (accumulated in Double).
     @inlinable
     public static func globalNorm<T: Real>(_ grads: UnsafePointer<T>, count: Int) -> Double {
+        if T.self == Float.self {
+            return VectorFloat.sumOfSquares(UnsafeRawPointer(grads).assumingMemoryBound(to: Float.self), count: count)
+                .squareRoot()
+        }
         var sum = 0.0
         for k in 0..<count { let g = Double(grads[k]); sum += g * g }
         return sum.squareRoot()

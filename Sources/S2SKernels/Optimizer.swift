@@ -5,8 +5,9 @@ public enum Adam {
     @inlinable
     public static func update<T: Real>(
         params: UnsafeMutablePointer<T>, m: UnsafeMutablePointer<T>, v: UnsafeMutablePointer<T>,
-        grads: UnsafePointer<T>, count: Int,
-        learningRate lr: Double, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, step: Int
+        grads: UnsafeMutablePointer<T>, count: Int,
+        learningRate lr: Double, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, step: Int,
+        zeroGradients: Bool = false
     ) {
         let b1 = T(beta1), b2 = T(beta2)
         let c1 = 1 - Double.exp(Double(step) * Double.log(beta1))
@@ -15,6 +16,15 @@ public enum Adam {
         let stepSize = T(lr / c1)
         let invSqrtC2 = T(1 / c2.squareRoot())
         let eps = T(epsilon)
+        if T.self == Float.self {
+            func f(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
+                UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
+            }
+            VectorFloat.adam(params: f(params), m: f(m), v: f(v), grads: f(grads), count: count,
+                             beta1: Float(beta1), beta2: Float(beta2), stepSize: Float(stepSize),
+                             invSqrtC2: Float(invSqrtC2), epsilon: Float(epsilon), zeroGradients: zeroGradients)
+            return
+        }
         for k in 0..<count {
             let g = grads[k]
             let mk = b1 * m[k] + (1 - b1) * g
@@ -22,6 +32,7 @@ public enum Adam {
             m[k] = mk
             v[k] = vk
             params[k] -= stepSize * mk / (vk.squareRoot() * invSqrtC2 + eps)
+            if zeroGradients { grads[k] = 0 }
         }
     }
 }

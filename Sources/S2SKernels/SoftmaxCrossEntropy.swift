@@ -42,8 +42,15 @@ public enum SoftmaxCrossEntropy {
             }
             var maxValue = z[0], argmax = 0
             var sumLogits = 0.0
-            for k in 1..<V where z[k] > maxValue { maxValue = z[k]; argmax = k }
-            if eps > 0 { for k in 0..<V { sumLogits += Double(z[k]) } }
+            if T.self == Float.self {
+                let zf = UnsafeRawPointer(z).assumingMemoryBound(to: Float.self)
+                let (m, i) = VectorFloat.maxAndArgmax(zf, count: V)
+                maxValue = T(m); argmax = i
+                if eps > 0 { sumLogits = VectorFloat.sum(zf, count: V) }
+            } else {
+                for k in 1..<V where z[k] > maxValue { maxValue = z[k]; argmax = k }
+                if eps > 0 { for k in 0..<V { sumLogits += Double(z[k]) } }
+            }
             let zy = z[y]
             // e_k = exp(z_k − max), once, into the gradient row (or a scalar sum).
             var sum = 0.0
@@ -51,9 +58,11 @@ public enum SoftmaxCrossEntropy {
                 let d = dLogits + r * V
                 for k in 0..<V { d[k] = z[k] - maxValue }
                 T.expInPlace(d, count: V)
-                var s: T = 0
-                for k in 0..<V { s += d[k] }
-                sum = Double(s)
+                if T.self == Float.self {
+                    sum = VectorFloat.sum(UnsafeRawPointer(d).assumingMemoryBound(to: Float.self), count: V)
+                } else {
+                    for k in 0..<V { sum += Double(d[k]) }
+                }
             } else {
                 for k in 0..<V { sum += Double(T.exp(z[k] - maxValue)) }
             }

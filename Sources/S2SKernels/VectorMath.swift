@@ -123,6 +123,99 @@ public enum VectorFloat {
         return s
     }
 
+    /// max and argmax of x[0..<count] (count > 0); the first index wins ties.
+    @inlinable
+    public static func maxAndArgmax(_ x: UnsafePointer<Float>, count: Int) -> (Float, Int) {
+        var k = 0
+        var best = x[0]
+        if count >= 16 {
+            var m = UnsafeRawPointer(x).loadUnaligned(as: V.self)
+            k = 16
+            while k + 16 <= count {
+                let v = UnsafeRawPointer(x + k).loadUnaligned(as: V.self)
+                m.replace(with: v, where: v .> m)  // (generic pointwiseMax runs lane by lane)
+                k += 16
+            }
+            for lane in 0..<16 { best = Swift.max(best, m[lane]) }
+        }
+        while k < count { best = Swift.max(best, x[k]); k += 1 }
+        var i = 0
+        while x[i] != best { i += 1 }
+        return (best, i)
+    }
+
+    /// Σ x[0..<count] (16 running Float sums, then added in Double).
+    @inlinable
+    public static func sum(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        var acc = V()
+        var k = 0
+        while k + 16 <= count {
+            acc += UnsafeRawPointer(x + k).loadUnaligned(as: V.self)
+            k += 16
+        }
+        var s = 0.0
+        for lane in 0..<16 { s += Double(acc[lane]) }
+        while k < count { s += Double(x[k]); k += 1 }
+        return s
+    }
+
+    /// Σ x² in blocks of 4,096 values, each block's Float partial sums added
+    /// in Double (the global gradient norm over tens of millions of values).
+    @inlinable
+    public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        var total = 0.0
+        var start = 0
+        while start < count {
+            let end = Swift.min(start + 4096, count)
+            var acc = V()
+            var k = start
+            while k + 16 <= end {
+                let v = UnsafeRawPointer(x + k).loadUnaligned(as: V.self)
+                acc += v * v
+                k += 16
+            }
+            for lane in 0..<16 { total += Double(acc[lane]) }
+            while k < end { total += Double(x[k]) * Double(x[k]); k += 1 }
+            start = end
+        }
+        return total
+    }
+
+    /// One Adam step over the flat buffers (see `Adam.update`); with
+    /// `zeroGradients` the gradients are cleared in the same pass, saving the
+    /// separate zeroing pass before the next step.
+    @inlinable
+    public static func adam(params: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>,
+                            v: UnsafeMutablePointer<Float>, grads: UnsafeMutablePointer<Float>, count: Int,
+                            beta1: Float, beta2: Float, stepSize: Float, invSqrtC2: Float, epsilon: Float,
+                            zeroGradients: Bool) {
+        var k = 0
+        let b1 = V(repeating: beta1), b2 = V(repeating: beta2)
+        let c1 = V(repeating: 1 - beta1), c2 = V(repeating: 1 - beta2)
+        while k + 16 <= count {
+            let g = UnsafeRawPointer(grads + k).loadUnaligned(as: V.self)
+            let mk = b1 * UnsafeRawPointer(m + k).loadUnaligned(as: V.self) + c1 * g
+            let vk = b2 * UnsafeRawPointer(v + k).loadUnaligned(as: V.self) + c2 * g * g
+            let p = UnsafeRawPointer(params + k).loadUnaligned(as: V.self)
+            let update = stepSize * mk / (vk.squareRoot() * invSqrtC2 + epsilon)
+            UnsafeMutableRawPointer(m + k).storeBytes(of: mk, as: V.self)
+            UnsafeMutableRawPointer(v + k).storeBytes(of: vk, as: V.self)
+            UnsafeMutableRawPointer(params + k).storeBytes(of: p - update, as: V.self)
+            if zeroGradients { UnsafeMutableRawPointer(grads + k).storeBytes(of: V(), as: V.self) }
+            k += 16
+        }
+        while k < count {
+            let g = grads[k]
+            let mk = beta1 * m[k] + (1 - beta1) * g
+            let vk = beta2 * v[k] + (1 - beta2) * g * g
+            m[k] = mk
+            v[k] = vk
+            params[k] -= stepSize * mk / (vk.squareRoot() * invSqrtC2 + epsilon)
+            if zeroGradients { grads[k] = 0 }
+            k += 1
+        }
+    }
+
     /// The last < 16 values through the same vector code, padded.
     @inlinable @inline(__always)
     static func tail(_ x: UnsafeMutablePointer<Float>, count: Int, _ f: (V) -> V) {

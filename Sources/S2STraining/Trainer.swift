@@ -143,6 +143,7 @@ public final class Trainer {
         var lastLoss = Double.nan
         var batches = batcher.epoch(epoch)
         var interrupted = false
+        model.zeroGradients()
 
         training: while true {
             if o.maxEpochs > 0 && epoch >= o.maxEpochs { break }
@@ -161,7 +162,8 @@ public final class Trainer {
             batchIndex += 1
             step += 1
             let ratio = o.teacherForcing.ratio(atStep: step)
-            model.zeroGradients()
+            // Gradients are zero here: zeroed once before the loop, then by
+            // the optimizer's pass (Adam) or explicitly (SGD, skipped steps).
             let r = model.forward(batch, training: true,
                                   chooser: MixedFeeding(goldProbability: ratio, sample: o.sampleOwnToken), rng: &rng)
             let loss = r.loss / Double(max(r.tokens, 1))
@@ -171,6 +173,7 @@ public final class Trainer {
                 if nonFiniteInARow >= o.maxNonFinite {
                     throw TrainingError.nonFinite(step: step, count: nonFiniteInARow)
                 }
+                model.zeroGradients()
                 continue
             }
             nonFiniteInARow = 0
@@ -179,10 +182,11 @@ public final class Trainer {
             switch o.optimizer {
             case .adam:
                 Adam.update(params: model.parameters.base, m: adamM.base, v: adamV.base, grads: model.gradients.base,
-                            count: n, learningRate: learningRate, step: step)
+                            count: n, learningRate: learningRate, step: step, zeroGradients: true)
             case .sgd:
                 SGD.update(params: model.parameters.base, grads: model.gradients.base, count: n,
                            learningRate: learningRate)
+                model.zeroGradients()
             }
             lastLoss = loss
             let seconds = clock.lap()

@@ -43,7 +43,7 @@ struct TrainStep: ParsableCommand {
         func trainStep() -> Double {
             step += 1
             var clock = Stopwatch()
-            model.zeroGradients()
+            if step == 1 { model.zeroGradients() }  // later steps: Adam clears them in its pass
             phases[0] += clock.lap()
             let r = model.forward(b, training: true, rng: &rng)
             phases[1] += clock.lap()
@@ -52,7 +52,7 @@ struct TrainStep: ParsableCommand {
             GradClip.clip(model.gradients.base, count: n, maxNorm: 5)
             phases[3] += clock.lap()
             Adam.update(params: model.parameters.base, m: m.base, v: v.base, grads: model.gradients.base, count: n,
-                        learningRate: 1e-3, step: step)
+                        learningRate: 1e-3, step: step, zeroGradients: true)
             phases[4] += clock.lap()
             return r.loss / Double(r.tokens)
         }

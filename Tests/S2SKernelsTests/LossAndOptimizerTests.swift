@@ -89,10 +89,12 @@ final class DropoutClipOptimizerTests: XCTestCase {
     func testAdamMatchesItsDefinition() {
         var p: [Double] = [1, -2], m: [Double] = [0, 0], v: [Double] = [0, 0]
         let g1: [Double] = [0.5, -1], g2: [Double] = [0.1, 2]
-        Adam.update(params: &p, m: &m, v: &v, grads: g1, count: 2, learningRate: 0.01, step: 1)
+        var g = g1
+        Adam.update(params: &p, m: &m, v: &v, grads: &g, count: 2, learningRate: 0.01, step: 1)
         // Step 1: m̂ = g, v̂ = g², so θ moves by lr·g/(|g| + ε) ≈ lr·sign(g).
         assertClose(p, [1 - 0.01 * 0.5 / (0.5 + 1e-8), -2 + 0.01 * 1 / (1 + 1e-8)], relative: 1e-12, "step 1")
-        Adam.update(params: &p, m: &m, v: &v, grads: g2, count: 2, learningRate: 0.01, step: 2)
+        g = g2
+        Adam.update(params: &p, m: &m, v: &v, grads: &g, count: 2, learningRate: 0.01, step: 2)
         for k in 0..<2 {
             let mk = 0.9 * (0.1 * g1[k]) + 0.1 * g2[k]
             let vk = 0.999 * (0.001 * g1[k] * g1[k]) + 0.001 * g2[k] * g2[k]
@@ -102,6 +104,33 @@ final class DropoutClipOptimizerTests: XCTestCase {
         let mhat = m.map { $0 / (1 - 0.81) }, vhat = v.map { $0 / (1 - 0.999 * 0.999) }
         let expected0 = 1 - 0.01 * 0.5 / (0.5 + 1e-8) - 0.01 * mhat[0] / (vhat[0].squareRoot() + 1e-8)
         XCTAssertEqual(p[0], expected0, accuracy: 1e-12)
+    }
+
+    /// The Float (SIMD) Adam agrees with the Double one, tail included, and
+    /// can clear the gradients in the same pass.
+    func testFloatAdamMatchesDoubleAndZeroesGradients() {
+        var rng = SplitMix64(seed: 12)
+        let n = 37
+        let p0 = rng.uniform(n), g0 = rng.uniform(n)
+        var pd = p0, md = [Double](repeating: 0.01, count: n), vd = [Double](repeating: 0.02, count: n), gd = g0
+        var pf = p0.map(Float.init), mf = md.map(Float.init), vf = vd.map(Float.init), gf = g0.map(Float.init)
+        Adam.update(params: &pd, m: &md, v: &vd, grads: &gd, count: n, learningRate: 0.01, step: 3)
+        Adam.update(params: &pf, m: &mf, v: &vf, grads: &gf, count: n, learningRate: 0.01, step: 3, zeroGradients: true)
+        assertClose(pf.map(Double.init), pd, relative: 1e-6, absolute: 1e-7, "params")
+        assertClose(vf.map(Double.init), vd, relative: 1e-6, absolute: 1e-9, "v")
+        XCTAssertEqual(gf, [Float](repeating: 0, count: n))
+        XCTAssertEqual(gd, g0, "gradients kept unless asked")
+    }
+
+    func testFloatNormAndSoftmaxHelpersMatchDouble() {
+        var rng = SplitMix64(seed: 13)
+        let x = rng.uniform(10_007).map(Float.init)
+        let exact = x.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        XCTAssertEqual(GradClip.globalNorm(x, count: x.count), exact, accuracy: exact * 1e-6)
+        let (m, i) = VectorFloat.maxAndArgmax(x, count: x.count)
+        XCTAssertEqual(m, x.max())
+        XCTAssertEqual(i, x.firstIndex(of: x.max()!))
+        XCTAssertEqual(VectorFloat.sum(x, count: x.count), x.reduce(0.0) { $0 + Double($1) }, accuracy: 1e-3)
     }
 
     func testSGD() {
