@@ -139,9 +139,11 @@ public enum VectorFloat {
             for lane in 0..<16 { best = Swift.max(best, m[lane]) }
         }
         while k < count { best = Swift.max(best, x[k]); k += 1 }
+        // NaN never compares equal: a row of NaNs (a diverged model) gives
+        // index 0 rather than a search past the end.
         var i = 0
-        while x[i] != best { i += 1 }
-        return (best, i)
+        while i < count && x[i] != best { i += 1 }
+        return (best, i < count ? i : 0)
     }
 
     /// Σ x[0..<count] (16 running Float sums, then added in Double).

@@ -31,6 +31,8 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Vocabulary folder written by s2s-prep (vocab/NAME).", valueName: "DIR")) var vocab: String
     @Option(help: ArgumentHelp("Model folder to write (models/NAME).", valueName: "DIR")) var model: String
     @Flag(help: "Continue the run in --model from its newest readable checkpoint.") var resume = false
+    @Option(help: ArgumentHelp("Take the model shape and training options from a config.json written by an earlier run (edit a copy to change them); other shape and training options are then ignored.", valueName: "FILE"))
+    var config: String?
 
     @Option(help: "Model shape: tiny (1×64), small (2×256) or base (2×512, the reference shape).")
     var preset: Preset = .small
@@ -44,6 +46,8 @@ struct Train: ParsableCommand {
     @Option(help: "Dropout between layers, on embeddings and on the attentional vector.") var dropout = 0.2
     @Option(help: "Label smoothing ε.") var labelSmoothing = 0.0
     @Flag(help: "Reverse the source sentence (Sutskever et al. 2014).") var reverseSource = false
+    @Flag(help: "Share the decoder's input embeddings with its output projection (needs --embedding-size = --hidden-size).")
+    var tieTargetEmbeddings = false
 
     @Option(help: "Seed of every random choice (initialisation, batches, dropout, sampling).") var seed: UInt64 = 1
     @Option(help: "Stop after this many updates (0: no limit).") var maxSteps = 0
@@ -117,7 +121,12 @@ struct Train: ParsableCommand {
             if FileManager.default.fileExists(atPath: folder.configPath) {
                 throw ValidationError("\(model) already holds a model. Continue it with --resume, or choose another --model.")
             }
-            runConfig = try makeConfig(sourceVocabularySize: srcVocab.count, targetVocabularySize: tgtVocab.count)
+            if let config {
+                runConfig = try Self.readConfig(config, sourceVocabularySize: srcVocab.count,
+                                                targetVocabularySize: tgtVocab.count)
+            } else {
+                runConfig = try makeConfig(sourceVocabularySize: srcVocab.count, targetVocabularySize: tgtVocab.count)
+            }
         }
         var training = runConfig.training
         // Limits given now extend a resumed run.
@@ -125,7 +134,7 @@ struct Train: ParsableCommand {
             if maxSteps > 0 { training.maxSteps = maxSteps }
             if let s = Self.seconds(maxTime), s > 0 { training.maxSeconds = s }
         }
-        let config = ModelFolder.RunConfig(model: runConfig.model, training: training, data: data, vocab: vocab)
+        let resolved = ModelFolder.RunConfig(model: runConfig.model, training: training, data: data, vocab: vocab)
 
         let train = try TokenShard(path: data + "/train.s2sb", sourceVocabulary: srcVocab, targetVocabulary: tgtVocab)
         let validPath = data + "/valid.s2sb"
@@ -133,8 +142,8 @@ struct Train: ParsableCommand {
             ? try TokenShard(path: validPath, sourceVocabulary: srcVocab, targetVocabulary: tgtVocab) : nil
 
         try folder.copyVocabulary(from: vocab)
-        try folder.writeConfig(config)
-        let trainer = try Trainer(folder: folder, config: config, train: train, valid: valid, targetVocabulary: tgtVocab)
+        try folder.writeConfig(resolved)
+        let trainer = try Trainer(folder: folder, config: resolved, train: train, valid: valid, targetVocabulary: tgtVocab)
         trainer.log = say
         var resumedFrom: Int?
         if resume {
@@ -168,6 +177,7 @@ struct Train: ParsableCommand {
         m.dropout = dropout
         m.labelSmoothing = labelSmoothing
         m.reverseSource = reverseSource
+        m.tieTargetEmbeddings = tieTargetEmbeddings
         do {
             try m.validate()
         } catch {
@@ -184,6 +194,24 @@ struct Train: ParsableCommand {
         t.warmupSteps = warmupSteps; t.decayPatience = decayPatience; t.decayFactor = decayFactor
         t.earlyStopPatience = earlyStop
         return ModelFolder.RunConfig(model: m, training: t, data: data, vocab: vocab)
+    }
+
+    /// A config.json of an earlier run, checked against these vocabularies.
+    static func readConfig(_ path: String, sourceVocabularySize: Int, targetVocabularySize: Int) throws
+        -> ModelFolder.RunConfig {
+        let run = try ModelFolder.readConfig(at: path)
+        guard run.model.sourceVocabularySize == sourceVocabularySize,
+              run.model.targetVocabularySize == targetVocabularySize else {
+            throw InputError(file: path,
+                             problem: "model.source_vocabulary_size/target_vocabulary_size are \(run.model.sourceVocabularySize)/\(run.model.targetVocabularySize) but --vocab holds \(sourceVocabularySize)/\(targetVocabularySize) tokens",
+                             hint: "Set them to the sizes of the vocabulary you train with")
+        }
+        do {
+            try run.model.validate()
+        } catch {
+            throw InputError(file: path, problem: "model.\(error.key): \(error.message)")
+        }
+        return run
     }
 
     static func vocabulary(_ path: String) throws -> Vocabulary {

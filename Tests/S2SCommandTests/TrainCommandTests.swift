@@ -129,4 +129,56 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("was made with another source vocabulary"), r.stderr)
     }
+
+    /// --config takes shape and options from an earlier run's config.json;
+    /// a bad key or value is named.
+    func testConfigFileFromAnEarlierRun() throws {
+        let dir = try prepared()
+        let first = try Command.run("s2s-train", common + ["--max-steps", "5", "--hidden-size", "40", "--cell", "gru"], in: dir)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let second = try Command.run("s2s-train", ["--data", "data/toy", "--vocab", "vocab/toy", "--model", "models/again",
+                                                   "--config", "models/toy/config.json"], in: dir)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        let config = try String(contentsOf: dir.appendingPathComponent("models/again/config.json"), encoding: .utf8)
+        XCTAssertTrue(config.contains("\"hidden_size\" : 40") && config.contains("\"cell\" : \"gru\""), config)
+
+        var text = try String(contentsOf: dir.appendingPathComponent("models/toy/config.json"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"hidden_size\" : 40", with: "\"hidden_size\" : \"big\"")
+        try AtomicFile.write(text: text, to: dir.appendingPathComponent("bad.json").path)
+        let bad = try Command.run("s2s-train", ["--data", "data/toy", "--vocab", "vocab/toy", "--model", "models/bad",
+                                                "--config", "bad.json"], in: dir)
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("bad.json: has a bad value at model.hidden_size"), bad.stderr)
+    }
+
+    func testTiedEmbeddingsNeedEqualSizes() throws {
+        let dir = try prepared()
+        let r = try Command.run("s2s-train", common + ["--tie-target-embeddings", "--embedding-size", "32"], in: dir)
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("(option --tie-target-embeddings)"), r.stderr)
+        let ok = try Command.run("s2s-train", common + ["--tie-target-embeddings", "--max-steps", "3"], in: dir)
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+    }
+
+    /// An absurd learning rate blows the parameters up to infinity: the loss
+    /// turns NaN, updates are skipped, and the run stops with a message after
+    /// 5 in a row, without writing a checkpoint.
+    func testRepeatedNaNStopsWithoutAPoisonedCheckpoint() throws {
+        let dir = try prepared()
+        let r = try Command.run("s2s-train", common + ["--learning-rate", "1e38", "--max-steps", "50", "--clip", "0"], in: dir)
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("the loss was NaN or infinite 5 times in a row"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("update skipped"), r.stderr)
+        let checkpoints = (try? FileManager.default.contentsOfDirectory(
+            atPath: dir.appendingPathComponent("models/toy/checkpoints").path)) ?? []
+        XCTAssertEqual(checkpoints, [])
+    }
+
+    func testUnwritableModelFolderIsAClearError() throws {
+        let dir = try prepared()
+        try AtomicFile.write(text: "not a folder\n", to: dir.appendingPathComponent("blocker").path)
+        let r = try Command.run("s2s-train", ["--data", "data/toy", "--vocab", "vocab/toy", "--model", "blocker/model"], in: dir)
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("blocker/model: could not create the folder"), r.stderr)
+    }
 }

@@ -67,3 +67,15 @@ final class BLASRuntimeTests: XCTestCase {
         XCTAssertFalse(BLASRuntime.coreName.isEmpty)
     }
 }
+
+final class NonFiniteTests: XCTestCase {
+    /// A diverged model's NaN logits give a NaN loss (which the trainer
+    /// catches), never a crash.
+    func testNaNLogitsGiveANaNLoss() {
+        let logits = [Float](repeating: .nan, count: 40)
+        var d = [Float](repeating: 0, count: 40)
+        let r = SoftmaxCrossEntropy.forwardBackward(dLogits: &d, logits: logits, targets: [5, 7], rows: 2, vocab: 20)
+        XCTAssertTrue(r.loss.isNaN)
+        XCTAssertEqual(VectorFloat.maxAndArgmax(logits, count: 40).1, 0)
+    }
+}
