@@ -29,7 +29,8 @@ public final class Trainer {
     var epoch = 0
     var batchIndex = 0
     var rng: SplitMix64
-    var bestValidLoss = Double.infinity
+    /// The best validation score so far (higher is better: −loss, BLEU or chrF).
+    var bestScore = -Double.infinity
     var nonFiniteInARow = 0
     /// Validations since the best one, and the plateau decay applied so far.
     var validationsWithoutImprovement = 0
@@ -73,7 +74,7 @@ public final class Trainer {
         let layout = model.layout
         let metadata = [
             "s2s.train.step": "\(step)", "s2s.train.epoch": "\(epoch)", "s2s.train.batch": "\(batchIndex)",
-            "s2s.train.rng": "\(rng.state)", "s2s.train.best_valid_loss": "\(bestValidLoss)",
+            "s2s.train.rng": "\(rng.state)", "s2s.train.best_score": "\(bestScore)",
             "s2s.train.bad_validations": "\(validationsWithoutImprovement)", "s2s.train.lr_multiplier": "\(decayMultiplier)",
         ]
         try withExtendedLifetime((model.parameters, adamM, adamV)) {
@@ -112,7 +113,7 @@ public final class Trainer {
                     try c.loadTensors(prefix: "adam.v.", into: adamV.base, layout: model.layout)
                 }
                 step = s; epoch = e; batchIndex = b; rng = SplitMix64(seed: r)
-                bestValidLoss = meta["s2s.train.best_valid_loss"].flatMap(Double.init) ?? .infinity
+                bestScore = meta["s2s.train.best_score"].flatMap(Double.init) ?? -.infinity
                 validationsWithoutImprovement = meta["s2s.train.bad_validations"].flatMap(Int.init) ?? 0
                 decayMultiplier = meta["s2s.train.lr_multiplier"].flatMap(Double.init) ?? 1
                 log("resuming from \(path) (step \(s), epoch \(e + 1))")
@@ -130,7 +131,8 @@ public final class Trainer {
         public var steps: Int
         public var interrupted: Bool
         public var lastLoss: Double
-        public var bestValidLoss: Double
+        /// The best validation score: −loss, BLEU or chrF (see TrainingOptions.bestMetric).
+        public var bestScore: Double
     }
 
     public func run(resumedFrom resumed: Int?) throws -> Summary {
@@ -227,7 +229,7 @@ public final class Trainer {
         try saveCheckpoint()
         if valid != nil && (o.validEvery == 0 || step % o.validEvery != 0) { try validateAndKeepBest() }
         if !FileManager.default.fileExists(atPath: folder.bestPath) { try save(to: folder.bestPath, optimizer: false) }
-        return Summary(steps: step, interrupted: interrupted, lastLoss: lastLoss, bestValidLoss: bestValidLoss)
+        return Summary(steps: step, interrupted: interrupted, lastLoss: lastLoss, bestScore: bestScore)
     }
 
     /// Per-token loss, perplexity and accuracy on the validation shard (no
@@ -249,9 +251,12 @@ public final class Trainer {
                                      "accuracy": accuracy]
         var message = String(format: "valid at step %d: loss %.4f  ppl %.2f  accuracy %.1f%%", step, loss,
                              Foundation.exp(loss), 100 * accuracy)
+        var scores = ["loss": -loss]
         if let (bleu, chrf) = greedyScores(valid) {
             record["bleu"] = bleu
             record["chrf"] = chrf
+            scores["bleu"] = bleu
+            scores["chrf"] = chrf
             message += String(format: "  BLEU %.2f  chrF %.2f (greedy, %d sentences)", bleu, chrf,
                               min(config.training.bleuSentences, valid.count))
         }
@@ -259,8 +264,9 @@ public final class Trainer {
         log(message)
         try TrainingPlots.write(logPath: folder.logPath, to: folder.path + "/plots")
         let o = config.training
-        if loss < bestValidLoss {
-            bestValidLoss = loss
+        let score = scores[o.bestMetric.rawValue] ?? -loss
+        if score > bestScore {
+            bestScore = score
             validationsWithoutImprovement = 0
             try save(to: folder.bestPath, optimizer: false)
         } else {

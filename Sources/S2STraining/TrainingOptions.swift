@@ -22,6 +22,10 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var decayPatience: Int = 0
     /// Stop after this many validations without improvement (0: never).
     public var earlyStopPatience: Int = 0
+    /// What "improvement" means for the best model, plateau decay and early
+    /// stopping: lower validation loss, or higher greedy BLEU or chrF.
+    public enum Metric: String, Codable, Sendable { case loss, bleu, chrf }
+    public var bestMetric: Metric = .loss
     /// Global-norm clipping threshold (0: off).
     public var clip: Double = 5
     public var teacherForcing: TeacherForcingSchedule = .constant(1)

@@ -62,6 +62,8 @@ struct Train: ParsableCommand {
     var decayPatience = 0
     @Option(help: "Learning-rate decay factor on a validation plateau.") var decayFactor = 0.5
     @Option(help: "Stop after this many validations without improvement (0: off).") var earlyStop = 0
+    @Option(help: "What improvement means (best model, plateau decay, early stop): loss, bleu or chrf.")
+    var bestMetric = "loss"
     @Option(help: "Clip gradients to this global norm (0: off).") var clip = 5.0
     @Option(help: """
         Probability of feeding the gold previous token: a constant (1.0 = teacher forcing), \
@@ -88,6 +90,12 @@ struct Train: ParsableCommand {
             throw ValidationError("--optimizer must be adam or sgd, not '\(optimizer)'.")
         }
         if learningRate <= 0 { throw ValidationError("--learning-rate must be positive.") }
+        guard let metric = TrainingOptions.Metric(rawValue: bestMetric) else {
+            throw ValidationError("--best-metric must be loss, bleu or chrf, not '\(bestMetric)'.")
+        }
+        if metric != .loss && bleuSentences == 0 {
+            throw ValidationError("--best-metric \(bestMetric) needs greedy translations of the validation set: set --bleu-sentences above 0.")
+        }
         if decayFactor <= 0 || decayFactor > 1 { throw ValidationError("--decay-factor must be in (0, 1].") }
         if ModelConfig.Cell(rawValue: cell) == nil { throw ValidationError("--cell must be lstm or gru, not '\(cell)'.") }
         if ModelConfig.AttentionKind(rawValue: attention) == nil {
@@ -193,6 +201,7 @@ struct Train: ParsableCommand {
         t.optimizer = TrainingOptions.Optimizer(rawValue: optimizer)!
         t.warmupSteps = warmupSteps; t.decayPatience = decayPatience; t.decayFactor = decayFactor
         t.earlyStopPatience = earlyStop
+        t.bestMetric = TrainingOptions.Metric(rawValue: bestMetric)!
         return ModelFolder.RunConfig(model: m, training: t, data: data, vocab: vocab)
     }
 

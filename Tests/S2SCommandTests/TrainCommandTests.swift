@@ -117,6 +117,7 @@ final class TrainCommandTests: XCTestCase {
             (["--bidirectional", "--hidden-size", "63"], "(option --hidden-size)"),
             (["--attention", "bahdanau"], "--attention must be none, dot, general or concat"),
             (["--max-time", "soon"], "--max-time 'soon' is not a duration"),
+            (["--best-metric", "bleu", "--bleu-sentences", "0"], "--best-metric bleu needs greedy translations"),
         ]
         for (extra, message) in cases {
             let r = try Command.run("s2s-train", common + extra, in: dir)

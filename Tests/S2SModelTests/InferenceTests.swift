@@ -93,5 +93,11 @@ final class FeedingTests: XCTestCase {
 
         model.forward(batch, training: true, chooser: MixedFeeding(goldProbability: 1), rng: &rng)
         XCTAssertEqual(model.lastFedTokens, batch.targetInput)
+
+        // The constant 1.0 schedule is plain teacher forcing: the same loss, bit for bit.
+        var r1 = SplitMix64(seed: 3), r2 = SplitMix64(seed: 3)
+        let mixed = model.forward(batch, training: true, chooser: MixedFeeding(goldProbability: 1), rng: &r1)
+        let plain = model.forward(batch, training: true, chooser: TeacherForcing(), rng: &r2)
+        XCTAssertEqual(mixed.loss.bitPattern, plain.loss.bitPattern)
     }
 }
