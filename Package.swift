@@ -74,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "s2s-translate",
             dependencies: [
-                "S2STranslation", "S2SSearch", "S2SKernels", "S2SCore",
+                "S2STranslation", "S2SSearch", "S2SKernels", "S2SText", "S2SCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -104,7 +104,8 @@ let package = Package(
         .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SText", "_S2STestSupport"]),
         .testTarget(
             name: "S2SCommandTests",
-            dependencies: ["_S2STestSupport", "s2s-prep", "s2s-train", "s2s-translate", "s2s-score", "S2SText", "S2STraining"]
+            dependencies: ["_S2STestSupport", "s2s-prep", "s2s-train", "s2s-translate", "s2s-score", "S2SText", "S2STraining",
+                           "S2STranslation", "S2SSearch"]
         ),
     ]
 )

@@ -25,9 +25,18 @@ public enum BeamSearch {
         public var logProbability: Double
         /// The score search ranks by: logProbability / lp(|tokens| + 1).
         public var score: Double
+        /// Per token, the attention over source positions (as encoded) when
+        /// it was chosen; empty without attention.
+        public var attention: [[Float]]
 
-        public init(tokens: [Int32], logProbability: Double, score: Double) {
+        public init(tokens: [Int32], logProbability: Double, score: Double, attention: [[Float]] = []) {
             self.tokens = tokens; self.logProbability = logProbability; self.score = score
+            self.attention = attention
+        }
+
+        /// Per token, the source position (as encoded) with the most attention.
+        public var alignment: [Int] {
+            attention.map { row in row.indices.max { row[$0] < row[$1] } ?? 0 }
         }
     }
 
@@ -45,12 +54,16 @@ public enum BeamSearch {
         let limits = sources.map { Int(Double($0.count) * o.maxLengthRatio) + o.maxLengthExtra }
         var finished = [[Hypothesis]](repeating: [], count: n)
         // Live hypotheses: (sentence, tokens, logP), one state row each.
-        var live: [(sentence: Int, tokens: [Int32], logP: Double)] = (0..<n).map { ($0, [], 0) }
+        var live: [(sentence: Int, tokens: [Int32], logP: Double, attention: [[Float]])] = (0..<n).map { ($0, [], 0, []) }
         var state = scorer.start(sources)
         var previous = [Int32](repeating: bos, count: n)
         var t = 0
         while !live.isEmpty {
-            let (logProbs, next) = scorer.step(previous, state)
+            let (logProbs, attention, next) = scorer.step(previous, state)
+            let S = attention.isEmpty ? 0 : attention.count / live.count
+            func attentionRow(_ row: Int) -> [[Float]] {
+                S > 0 ? [Array(attention[(row * S)..<((row + 1) * S)])] : []
+            }
             // Candidates per sentence: each live row's k best tokens.
             var candidates = [[(row: Int, token: Int32, logP: Double)]](repeating: [], count: n)
             for (row, h) in live.enumerated() {
@@ -72,7 +85,7 @@ public enum BeamSearch {
                 }
                 for (v, lp) in top { candidates[h.sentence].append((row, v, h.logP + lp)) }
             }
-            var newLive: [(sentence: Int, tokens: [Int32], logP: Double)] = []
+            var newLive: [(sentence: Int, tokens: [Int32], logP: Double, attention: [[Float]])] = []
             var parents: [Int] = []
             for s in 0..<n where !candidates[s].isEmpty {
                 let ranked = candidates[s].sorted { $0.logP > $1.logP }
@@ -82,14 +95,16 @@ public enum BeamSearch {
                     let tokens = live[c.row].tokens
                     if c.token == eos {
                         finished[s].append(Hypothesis(tokens: tokens, logProbability: c.logP,
-                                                      score: normalized(c.logP, length: tokens.count + 1, alpha: o.lengthPenalty)))
+                                                      score: normalized(c.logP, length: tokens.count + 1, alpha: o.lengthPenalty),
+                                                      attention: live[c.row].attention))
                     } else if t + 1 >= limits[s] {
                         let all = tokens + [c.token]
                         finished[s].append(Hypothesis(tokens: all, logProbability: c.logP,
-                                                      score: normalized(c.logP, length: all.count, alpha: o.lengthPenalty)))
+                                                      score: normalized(c.logP, length: all.count, alpha: o.lengthPenalty),
+                                                      attention: live[c.row].attention + attentionRow(c.row)))
                         kept += 1
                     } else {
-                        newLive.append((s, tokens + [c.token], c.logP))
+                        newLive.append((s, tokens + [c.token], c.logP, live[c.row].attention + attentionRow(c.row)))
                         parents.append(c.row)
                         kept += 1
                     }

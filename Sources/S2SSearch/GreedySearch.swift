@@ -17,7 +17,7 @@ public enum GreedySearch {
         let limits = sources.map { Int(Double($0.count) * maxLengthRatio) + maxLengthExtra }
         var t = 0
         while !active.isEmpty {
-            let (logProbs, next) = scorer.step(previous, state)
+            let (logProbs, _, next) = scorer.step(previous, state)
             var keep: [Int] = []
             var nextPrevious: [Int32] = []
             for (row, sentence) in active.enumerated() {

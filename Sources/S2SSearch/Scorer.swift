@@ -9,8 +9,9 @@ public protocol Scorer {
     var targetVocabularySize: Int { get }
     /// The initial state for these sources (ids without specials), one row each.
     func start(_ sources: [[Int32]]) -> State
-    /// (rows, V) log-probabilities and the next state.
-    func step(_ previous: [Int32], _ state: State) -> (logProbs: [Float], state: State)
+    /// (rows, V) log-probabilities, the next state, and the step's attention
+    /// (rows, S) over source positions as encoded (empty: no attention).
+    func step(_ previous: [Int32], _ state: State) -> (logProbs: [Float], attention: [Float], state: State)
     /// Keeps, repeats or reorders rows (beams).
     func select(_ state: State, rows: [Int]) -> State
 }
@@ -25,9 +26,9 @@ extension Seq2Seq: Scorer where T == Float {
         return (source, state)
     }
 
-    public func step(_ previous: [Int32], _ state: State) -> (logProbs: [Float], state: State) {
+    public func step(_ previous: [Int32], _ state: State) -> (logProbs: [Float], attention: [Float], state: State) {
         let out = step(previous, state: state.decoder, source: state.source)
-        return (out.logProbs, (state.source, out.state))
+        return (out.logProbs, config.attention == .none ? [] : out.attention, (state.source, out.state))
     }
 
     public func select(_ state: State, rows: [Int]) -> State {

@@ -12,7 +12,27 @@ import S2SText
 public final class Translator {
     public struct Options: Sendable {
         public var search = BeamSearch.Options()
+        /// Sample instead of searching (nil: beam search).
+        public var sampling: Sampling.Options?
+        /// Replace each `<unk>` by the source subword it attends to most, or
+        /// by that word's entry in `unknownDictionary`.
+        public var replaceUnknown = false
+        public var unknownDictionary: [String: String] = [:]
         public init() {}
+    }
+
+    /// One translation of one line.
+    public struct Translation: Sendable {
+        public var text: String
+        public var score: Double
+        /// Source and target subwords (the source in its original order).
+        public var sourceTokens: [String]
+        public var targetTokens: [String]
+        /// (source position, target position) pairs from the attention argmax,
+        /// source positions in the original (un-reversed) order.
+        public var alignment: [(source: Int, target: Int)]
+        /// (target, source) attention weights, source in the original order.
+        public var attention: [[Float]]
     }
 
     public let model: Seq2Seq<Float>
@@ -71,23 +91,61 @@ public final class Translator {
 
     /// The n-best translations of each line (empty lines give one empty
     /// translation), in input order.
-    public func translate(_ lines: [String]) throws -> [[BeamSearch.Hypothesis]] {
-        var results = [[BeamSearch.Hypothesis]](repeating: [], count: lines.count)
-        var work: [(index: Int, ids: [Int32])] = []
+    public func translate(_ lines: [String]) throws -> [[Translation]] {
+        var results = [[Translation]](repeating: [], count: lines.count)
+        var work: [(index: Int, subwords: [String], ids: [Int32])] = []
         for (i, line) in lines.enumerated() {
-            let ids = try encode(line)
-            if ids.isEmpty {
-                results[i] = [BeamSearch.Hypothesis(tokens: [], logProbability: 0, score: 0)]
+            let subwords = bpe.segment(tokens: try tokenizer.tokenize(line))
+            if subwords.isEmpty {
+                results[i] = [Translation(text: "", score: 0, sourceTokens: [], targetTokens: [], alignment: [], attention: [])]
             } else {
-                work.append((i, ids))
+                work.append((i, subwords, sourceVocabulary.ids(subwords)))
             }
         }
         // Similar lengths together: less padding in each batch.
         work.sort { $0.ids.count < $1.ids.count }
-        if !work.isEmpty {
-            let hyps = BeamSearch.decode(model, sources: work.map(\.ids), options: options.search)
-            for (w, h) in zip(work, hyps) { results[w.index] = h }
+        if work.isEmpty { return results }
+        let hypotheses: [[BeamSearch.Hypothesis]]
+        if let sampling = options.sampling {
+            hypotheses = Sampling.decode(model, sources: work.map(\.ids), options: sampling).map { [$0] }
+        } else {
+            hypotheses = BeamSearch.decode(model, sources: work.map(\.ids), options: options.search)
+        }
+        for (w, hyps) in zip(work, hypotheses) {
+            results[w.index] = hyps.map { translation($0, source: w.subwords) }
         }
         return results
+    }
+
+    /// Maps a hypothesis back to text and to the original source order
+    /// (`source`: the line's source subwords as encoded, before reversal).
+    public func translation(_ h: BeamSearch.Hypothesis, source: [String]) -> Translation {
+        let n = source.count
+        // Encoded position j (tokens, possibly reversed, then <EOS> at n).
+        func original(_ j: Int) -> Int? {
+            guard j < n else { return nil }
+            return model.config.reverseSource ? n - 1 - j : j
+        }
+        let alignment = h.alignment
+        // <unk> stays visible ("<unk>") unless replaced; <pad>/<s>/<EOS> never appear.
+        var target: [String] = []
+        var kept: [Int] = []  // positions in h.tokens of the target tokens
+        for (t, id) in h.tokens.enumerated() where id != 0 && id != Vocabulary.bos && id != Vocabulary.eos {
+            var token = targetVocabulary.token(id)
+            if id == Vocabulary.unk && options.replaceUnknown && t < alignment.count, let j = original(alignment[t]) {
+                let word = source[j].hasSuffix(BPE.continuation) ? String(source[j].dropLast(2)) : source[j]
+                token = options.unknownDictionary[word] ?? word
+            }
+            target.append(token)
+            kept.append(t)
+        }
+        _ = kept
+        var pairs: [(source: Int, target: Int)] = []
+        for (t, j) in alignment.enumerated() { if let s = original(j) { pairs.append((s, t)) } }
+        let attention: [[Float]] = h.attention.map { row in
+            (0..<n).map { i in row[model.config.reverseSource ? n - 1 - i : i] }
+        }
+        return Translation(text: Tokenizer.detokenize(BPE.join(target)), score: h.score, sourceTokens: source,
+                           targetTokens: target, alignment: pairs, attention: attention)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import S2SCore
 import S2SKernels
 import S2SSearch
+import S2SText
 import S2STranslation
 
 @main
@@ -34,6 +35,17 @@ struct Translate: ParsableCommand {
     @Flag(help: "Give an empty line and a warning for a line that is not UTF-8, instead of stopping.")
     var skipBadLines = false
     @Option(help: "Threads for matrix work (default: all cores).") var threads: Int?
+    @Flag(help: "Replace each <unk> by the source word it attends to most (or its --unk-dict entry).") var replaceUnk = false
+    @Option(help: ArgumentHelp("Translations for --replace-unk: 'source<TAB>target' per line.", valueName: "FILE"))
+    var unkDict: String?
+    @Flag(help: "Append ' ||| S-T …' to each line: source–target subword alignments (attention argmax), source positions in the original order.")
+    var printAlignment = false
+    @Option(help: ArgumentHelp("Write an attention heatmap per line as DIR/LINE.svg.", valueName: "DIR"))
+    var attentionSvg: String?
+    @Flag(help: "Sample translations instead of searching (with --temperature, --top-k, --seed).") var sample = false
+    @Option(help: "Sampling temperature.") var temperature = 1.0
+    @Option(help: "Sample among the k most probable tokens (0: all).") var topK = 0
+    @Option(help: "Seed for --sample.") var seed: UInt64 = 1
 
     func validate() throws {
         if beamSize < 1 { throw ValidationError("--beam-size must be at least 1.") }
@@ -50,6 +62,14 @@ struct Translate: ParsableCommand {
         options.search.maxLengthRatio = maxLenRatio
         options.search.minLength = minLen
         options.search.nBest = nBest
+        options.replaceUnknown = replaceUnk
+        if let unkDict { options.unknownDictionary = try Self.dictionary(unkDict) }
+        if sample {
+            var sampling = Sampling.Options()
+            sampling.temperature = temperature; sampling.topK = topK; sampling.seed = seed
+            sampling.maxLengthRatio = maxLenRatio
+            options.sampling = sampling
+        }
         let translator = try Translator(modelFolder: model, options: options)
 
         var fd: Int32 = 0
@@ -75,19 +95,35 @@ struct Translate: ParsableCommand {
             }
             let results = try translator.translate(lines)
             var text = ""
-            for (number, hyps) in zip(batch.map(\.number), results) {
-                if nBest == 1 && !printScores {
-                    text += translator.decode(hyps.first?.tokens ?? []) + "\n"
-                    continue
+            for (number, translations) in zip(batch.map(\.number), results) {
+                if let dir = attentionSvg, let best = translations.first, !best.attention.isEmpty {
+                    try AtomicFile.write(text: AttentionSVG.svg(source: best.sourceTokens, target: best.targetTokens,
+                                                                weights: best.attention),
+                                         to: "\(dir)/\(number).svg")
                 }
-                for h in hyps {
-                    let t = translator.decode(h.tokens)
-                    text += nBest > 1 ? "\(number)\t" : ""
-                    text += printScores ? String(format: "%.4f\t", h.score) + t + "\n" : t + "\n"
+                for t in translations.prefix(nBest) {
+                    var line = nBest > 1 ? "\(number)\t" : ""
+                    if printScores { line += String(format: "%.4f\t", t.score) }
+                    line += t.text
+                    if printAlignment { line += " ||| " + t.alignment.map { "\($0.source)-\($0.target)" }.joined(separator: " ") }
+                    text += line + "\n"
                 }
             }
             out.write(Data(text.utf8))
         }
+    }
+
+    /// 'source<TAB>target' lines.
+    static func dictionary(_ path: String) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for (k, line) in try LineReader.lines(ofFile: path).enumerated() where !line.isEmpty {
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard f.count == 2 else {
+                throw InputError(file: path, line: k + 1, problem: "expected 'source<TAB>target'", hint: "One entry a line")
+            }
+            out[String(f[0])] = String(f[1])
+        }
+        return out
     }
 
     static func main() {

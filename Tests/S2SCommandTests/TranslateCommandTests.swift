@@ -1,5 +1,7 @@
 import _S2STestSupport
 import Foundation
+import S2SSearch
+import S2STranslation
 import XCTest
 
 /// `s2s-translate` run as a binary, on a toy reverse model trained once.
@@ -100,5 +102,48 @@ final class TranslateCommandTests: XCTestCase {
         process.waitUntilExit()
         return Command.Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
                               stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    func testPrintAlignmentAndAttentionHeatmaps() throws {
+        let svgDir = TestPaths.temporaryFolder("att").path
+        let r = try Command.run("s2s-translate", ["--model", model, "--print-alignment", "--attention-svg", svgDir],
+                                stdin: "ba ce di\n\nfo gu\n")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertTrue(lines[0].range(of: #"^.+ \|\|\| (\d+-\d+ ?)+$"#, options: .regularExpression) != nil, r.stdout)
+        // Reversal: the first target word attends to the last source word.
+        XCTAssertTrue(lines[0].hasSuffix("2-0 1-1 0-2"), r.stdout)
+        for (name, word) in [("1.svg", ">ba<"), ("3.svg", ">fo<")] {
+            let svg = try String(contentsOfFile: svgDir + "/" + name, encoding: .utf8)
+            XCTAssertTrue(svg.hasPrefix("<svg") && svg.contains(word), name)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: svgDir + "/2.svg"), "an empty line has no heatmap")
+    }
+
+    /// <unk> is replaced by the source subword with the most attention (or
+    /// its dictionary entry), source positions mapped back through reversal.
+    func testUnknownReplacement() throws {
+        var options = Translator.Options()
+        options.replaceUnknown = true
+        let translator = try Translator(modelFolder: model, options: options)
+        let h = BeamSearch.Hypothesis(tokens: [1, 5, 1], logProbability: -1, score: -1,
+                                      attention: [[0.1, 0.8, 0.1, 0], [1, 0, 0, 0], [0, 0, 0.9, 0.1]])
+        let t = translator.translation(h, source: ["xx", "yy", "zz"])
+        XCTAssertEqual(t.targetTokens[0], "yy")
+        XCTAssertEqual(t.targetTokens[2], "zz")
+        XCTAssertEqual(t.alignment.map { [$0.source, $0.target] }, [[1, 0], [0, 1], [2, 2]])
+        translator.options.unknownDictionary = ["yy": "YY"]
+        XCTAssertEqual(translator.translation(h, source: ["xx", "yy", "zz"]).targetTokens[0], "YY")
+        translator.options.replaceUnknown = false
+        XCTAssertEqual(translator.translation(h, source: ["xx", "yy", "zz"]).targetTokens[0], "<unk>")
+    }
+
+    func testSamplingIsSeeded() throws {
+        let args = ["--model", model, "--sample", "--temperature", "1.5", "--seed", "7"]
+        let a = try Command.run("s2s-translate", args, stdin: "ba ce di fo gu\nha je\n")
+        let b = try Command.run("s2s-translate", args, stdin: "ba ce di fo gu\nha je\n")
+        XCTAssertEqual(a.status, 0, a.stderr)
+        XCTAssertEqual(a.stdout, b.stdout)
+        XCTAssertEqual(a.stdout.split(separator: "\n", omittingEmptySubsequences: false).count, 3)
     }
 }

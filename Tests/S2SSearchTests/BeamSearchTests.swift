@@ -8,12 +8,12 @@ struct BigramScorer: Scorer {
     let table: [Int32: [Int32: Double]]
     let targetVocabularySize = 8
     func start(_ sources: [[Int32]]) -> [Int32] { [Int32](repeating: 2, count: sources.count) }
-    func step(_ previous: [Int32], _ state: [Int32]) -> (logProbs: [Float], state: [Int32]) {
+    func step(_ previous: [Int32], _ state: [Int32]) -> (logProbs: [Float], attention: [Float], state: [Int32]) {
         var lp = [Float](repeating: -50, count: previous.count * targetVocabularySize)
         for (r, p) in previous.enumerated() {
             for (next, l) in table[p] ?? [:] { lp[r * targetVocabularySize + Int(next)] = Float(l) }
         }
-        return (lp, previous)
+        return (lp, [], previous)
     }
     func select(_ state: [Int32], rows: [Int]) -> [Int32] { rows.map { state[$0] } }
 }

@@ -8,13 +8,13 @@ struct FixedScorer: Scorer {
     let targetVocabularySize = 8
     struct State { var rows: [Int]; var t: Int }
     func start(_ sources: [[Int32]]) -> State { State(rows: Array(0..<sources.count), t: 0) }
-    func step(_ previous: [Int32], _ state: State) -> (logProbs: [Float], state: State) {
+    func step(_ previous: [Int32], _ state: State) -> (logProbs: [Float], attention: [Float], state: State) {
         var lp = [Float](repeating: -10, count: state.rows.count * targetVocabularySize)
         for (i, r) in state.rows.enumerated() {
             let row = table[r]
             lp[i * targetVocabularySize + Int(row[min(state.t, row.count - 1)])] = 0
         }
-        return (lp, State(rows: state.rows, t: state.t + 1))
+        return (lp, [], State(rows: state.rows, t: state.t + 1))
     }
     func select(_ state: State, rows: [Int]) -> State { State(rows: rows.map { state.rows[$0] }, t: state.t) }
 }
