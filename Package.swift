@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "s2s-train", targets: ["s2s-train"]),
         .executable(name: "s2s-translate", targets: ["s2s-translate"]),
         .executable(name: "s2s-score", targets: ["s2s-score"]),
+        .executable(name: "s2s-average", targets: ["s2s-average"]),
         .library(name: "S2SText", targets: ["S2SText"]),
         .library(name: "S2SKernels", targets: ["S2SKernels"]),
         .library(name: "S2SModel", targets: ["S2SModel"]),
@@ -85,6 +86,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "s2s-average",
+            dependencies: ["S2SModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // Benchmarks (tools/bench/ drives it).
         .executableTarget(
             name: "s2s-bench",
@@ -104,7 +109,7 @@ let package = Package(
         .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SText", "_S2STestSupport"]),
         .testTarget(
             name: "S2SCommandTests",
-            dependencies: ["_S2STestSupport", "s2s-prep", "s2s-train", "s2s-translate", "s2s-score", "S2SText", "S2STraining",
+            dependencies: ["_S2STestSupport", "s2s-prep", "s2s-train", "s2s-translate", "s2s-score", "s2s-average", "S2SText", "S2STraining",
                            "S2STranslation", "S2SSearch"]
         ),
     ]

@@ -36,13 +36,17 @@ public final class Translator {
     }
 
     public let model: Seq2Seq<Float>
+    /// More models whose log-probabilities are averaged with `model`'s
+    /// (an ensemble); they share the vocabularies and BPE codes.
+    public private(set) var ensemble: [Seq2Seq<Float>] = []
     public let sourceVocabulary: Vocabulary
     public let targetVocabulary: Vocabulary
     let tokenizer: Tokenizer.Session
     let bpe: BPE
     public var options: Options
 
-    public init(modelFolder path: String, options: Options = Options()) throws {
+    /// - Parameter weights: the parameters file (default: the folder's model.safetensors).
+    public init(modelFolder path: String, weights: String? = nil, options: Options = Options()) throws {
         func read(_ name: String) throws -> String {
             let file = path + "/" + name
             guard let data = FileManager.default.contents(atPath: file) else {
@@ -51,7 +55,7 @@ public final class Translator {
             }
             return String(decoding: data, as: UTF8.self)
         }
-        let checkpoint = try Checkpoint.load(path: path + "/model.safetensors")
+        let checkpoint = try Checkpoint.load(path: weights ?? path + "/model.safetensors")
         sourceVocabulary = try Vocabulary(fileText: try read("src.vocab"), path: path + "/src.vocab")
         targetVocabulary = try Vocabulary(fileText: try read("tgt.vocab"), path: path + "/tgt.vocab")
         let config = checkpoint.config
@@ -70,6 +74,18 @@ public final class Translator {
         let normalization = Self.normalization(prepJSON: try read("prep.json"))
         tokenizer = try Tokenizer.Session(Tokenizer(normalization: normalization))
         self.options = options
+    }
+
+    /// Adds another trained model folder to the ensemble. Its vocabularies
+    /// and BPE codes must be the same files as this folder's.
+    public func addToEnsemble(modelFolder path: String) throws {
+        let other = try Translator(modelFolder: path)
+        guard other.sourceVocabulary == sourceVocabulary, other.targetVocabulary == targetVocabulary,
+              other.bpe.codes == bpe.codes else {
+            throw InputError(file: path, problem: "has other vocabularies or BPE codes than the first --model",
+                             hint: "An ensemble needs models trained on the same s2s-prep output")
+        }
+        ensemble.append(other.model)
     }
 
     static func normalization(prepJSON: String) -> Normalization {
@@ -106,10 +122,16 @@ public final class Translator {
         work.sort { $0.ids.count < $1.ids.count }
         if work.isEmpty { return results }
         let hypotheses: [[BeamSearch.Hypothesis]]
-        if let sampling = options.sampling {
-            hypotheses = Sampling.decode(model, sources: work.map(\.ids), options: sampling).map { [$0] }
-        } else {
-            hypotheses = BeamSearch.decode(model, sources: work.map(\.ids), options: options.search)
+        let sources = work.map(\.ids)
+        switch (options.sampling, ensemble.isEmpty) {
+        case (let sampling?, true):
+            hypotheses = Sampling.decode(model, sources: sources, options: sampling).map { [$0] }
+        case (let sampling?, false):
+            hypotheses = Sampling.decode(Ensemble([model] + ensemble), sources: sources, options: sampling).map { [$0] }
+        case (nil, true):
+            hypotheses = BeamSearch.decode(model, sources: sources, options: options.search)
+        case (nil, false):
+            hypotheses = BeamSearch.decode(Ensemble([model] + ensemble), sources: sources, options: options.search)
         }
         for (w, hyps) in zip(work, hypotheses) {
             results[w.index] = hyps.map { translation($0, source: w.subwords) }

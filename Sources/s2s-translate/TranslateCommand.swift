@@ -24,6 +24,10 @@ struct Translate: ParsableCommand {
             """)
 
     @Option(help: ArgumentHelp("Model folder written by s2s-train.", valueName: "DIR")) var model: String
+    @Option(help: ArgumentHelp("More model folders whose log-probabilities are averaged with --model's (same vocabularies).", valueName: "DIR"))
+    var ensemble: [String] = []
+    @Option(help: ArgumentHelp("Parameters to use instead of MODEL/model.safetensors (e.g. from s2s-average).", valueName: "FILE"))
+    var weights: String?
     @Option(help: ArgumentHelp("Read this file instead of standard input.", valueName: "FILE")) var input: String?
     @Option(help: "Beam size (1: greedy).") var beamSize = 5
     @Option(help: "GNMT length penalty α (0: none).") var lengthPenalty = 0.0
@@ -70,7 +74,8 @@ struct Translate: ParsableCommand {
             sampling.maxLengthRatio = maxLenRatio
             options.sampling = sampling
         }
-        let translator = try Translator(modelFolder: model, options: options)
+        let translator = try Translator(modelFolder: model, weights: weights, options: options)
+        for other in ensemble { try translator.addToEnsemble(modelFolder: other) }
 
         var fd: Int32 = 0
         let name = input ?? "stdin"

@@ -12,7 +12,8 @@ final class TranslateCommandTests: XCTestCase {
         _ = try? Command.run("s2s-train", ["--data", "data/toy", "--vocab", "vocab/toy", "--model", "models/toy",
                                            "--preset", "tiny", "--hidden-size", "128", "--batch-tokens", "0",
                                            "--batch-size", "32", "--learning-rate", "0.005", "--max-steps", "900",
-                                           "--valid-every", "500", "--bleu-sentences", "0", "--threads", "1"], in: dir)
+                                           "--valid-every", "500", "--save-every", "300", "--bleu-sentences", "0", "--threads", "1"],
+                                  in: dir)
         return dir
     }()
 
@@ -145,5 +146,23 @@ final class TranslateCommandTests: XCTestCase {
         XCTAssertEqual(a.status, 0, a.stderr)
         XCTAssertEqual(a.stdout, b.stdout)
         XCTAssertEqual(a.stdout.split(separator: "\n", omittingEmptySubsequences: false).count, 3)
+    }
+
+    /// An ensemble of a model with itself translates as the model alone;
+    /// s2s-average writes a model that --weights loads.
+    func testEnsembleAndAveraging() throws {
+        let input = "ba ce di\nfo gu ha je\n"
+        let single = try Command.run("s2s-translate", ["--model", model], stdin: input)
+        let doubled = try Command.run("s2s-translate", ["--model", model, "--ensemble", model], stdin: input)
+        XCTAssertEqual(doubled.status, 0, doubled.stderr)
+        XCTAssertEqual(doubled.stdout, single.stdout)
+
+        let avg = try Command.run("s2s-average", ["--model", model, "--last", "2", "--output", model + "/avg2.safetensors"])
+        XCTAssertEqual(avg.status, 0, avg.stderr)
+        XCTAssertTrue(avg.stderr.contains("averaged 2 checkpoints"), avg.stderr)
+        let withAverage = try Command.run("s2s-translate", ["--model", model, "--weights", model + "/avg2.safetensors"],
+                                          stdin: input)
+        XCTAssertEqual(withAverage.status, 0, withAverage.stderr)
+        XCTAssertEqual(withAverage.stdout.split(separator: "\n").count, 2)
     }
 }

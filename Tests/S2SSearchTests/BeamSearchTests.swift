@@ -80,3 +80,18 @@ final class BeamSearchTests: XCTestCase {
         XCTAssertEqual(best.tokens, [4, 6])  // .162, against 4 7 (.12) and 5 6 (.018)
     }
 }
+
+final class EnsembleTests: XCTestCase {
+    /// The ensemble's log-probabilities are the members' mean.
+    func testAveragesLogProbabilities() {
+        let a = BigramScorer(table: [2: [4: log(0.8), 5: log(0.2)]])
+        let b = BigramScorer(table: [2: [4: log(0.2), 5: log(0.8)]])
+        let e = Ensemble([a, b])
+        let out = e.step([2], e.start([[9]]))
+        XCTAssertEqual(Double(out.logProbs[4]), (log(0.8) + log(0.2)) / 2, accuracy: 1e-6)
+        XCTAssertEqual(Double(out.logProbs[5]), (log(0.2) + log(0.8)) / 2, accuracy: 1e-6)
+        let single = BeamSearch.decode(a, sources: [[9]], options: BeamSearch.Options())
+        let same = BeamSearch.decode(Ensemble([a, a]), sources: [[9]], options: BeamSearch.Options())
+        XCTAssertEqual(single[0].map(\.tokens), same[0].map(\.tokens))
+    }
+}
