@@ -15,16 +15,20 @@ public enum Attention {
     public static func forwardBilinear<T: Real>(
         alpha: UnsafeMutablePointer<T>, context: UnsafeMutablePointer<T>,
         query: UnsafePointer<T>, keys: UnsafePointer<T>, values: UnsafePointer<T>,
-        lengths: UnsafePointer<Int32>, batch: Int, srcLen S: Int, keyDim K: Int, valueDim D: Int
+        lengths: UnsafePointer<Int32>, batch: Int, srcLen S: Int, keyDim K: Int, valueDim D: Int,
+        sourceRow: UnsafePointer<Int32>? = nil
     ) {
         for b in 0..<batch {
-            let n = Int(lengths[b])
+            // Search shares one encoded sentence among its beams: row b reads
+            // source row sourceRow[b] (its lengths, keys and values).
+            let s = sourceRow.map { Int($0[b]) } ?? b
+            let n = Int(lengths[s])
             let a = alpha + b * S, q = query + b * K
             for j in 0..<n {
-                a[j] = T.dot(q, keys + (b * S + j) * K, count: K)
+                a[j] = T.dot(q, keys + (s * S + j) * K, count: K)
             }
             softmaxInPlace(a, count: n, padTo: S)
-            weightedSum(context + b * D, weights: a, rows: values + b * S * D, count: n, dim: D)
+            weightedSum(context + b * D, weights: a, rows: values + s * S * D, count: n, dim: D)
         }
     }
 
@@ -68,19 +72,21 @@ public enum Attention {
     public static func forwardConcat<T: Real>(
         alpha: UnsafeMutablePointer<T>, context: UnsafeMutablePointer<T>,
         projQuery: UnsafePointer<T>, projKeys: UnsafePointer<T>, v: UnsafePointer<T>, values: UnsafePointer<T>,
-        lengths: UnsafePointer<Int32>, batch: Int, srcLen S: Int, attnDim A: Int, valueDim D: Int
+        lengths: UnsafePointer<Int32>, batch: Int, srcLen S: Int, attnDim A: Int, valueDim D: Int,
+        sourceRow: UnsafePointer<Int32>? = nil
     ) {
         for b in 0..<batch {
-            let n = Int(lengths[b])
+            let s = sourceRow.map { Int($0[b]) } ?? b
+            let n = Int(lengths[s])
             let a = alpha + b * S, pq = projQuery + b * A
             for j in 0..<n {
-                let pk = projKeys + (b * S + j) * A
+                let pk = projKeys + (s * S + j) * A
                 var s: T = 0
                 for p in 0..<A { s += v[p] * T.tanh(pq[p] + pk[p]) }
                 a[j] = s
             }
             softmaxInPlace(a, count: n, padTo: S)
-            weightedSum(context + b * D, weights: a, rows: values + b * S * D, count: n, dim: D)
+            weightedSum(context + b * D, weights: a, rows: values + s * S * D, count: n, dim: D)
         }
     }
 

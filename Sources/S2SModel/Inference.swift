@@ -2,28 +2,25 @@ import S2SCore
 import S2SKernels
 
 /// Encoded source sentences, as search needs them: the memory attention
-/// reads, (rows, S, H), its projected keys and the source lengths. `select`
-/// repeats or reorders rows (a beam of k hypotheses per sentence).
+/// reads, (sentences, S, H), its projected keys and the source lengths, plus
+/// which sentence each row (hypothesis) reads. `select` repeats or reorders
+/// rows (a beam of k hypotheses per sentence) by remapping rows only: the
+/// encoder's states are never copied.
 public struct EncodedSource<T: Real>: Sendable {
-    public let rows: Int
+    public var rows: Int { rowSentence.count }
     public let sourceLength: Int
+    /// Per sentence.
     public let lengths: [Int32]
     let hidden: Int
     let keyWidth: Int
-    let memory: [T]  // (rows, S, H)
-    let keys: [T]    // (rows, S, keyWidth); empty for none/dot
+    let memory: [T]  // (sentences, S, H)
+    let keys: [T]    // (sentences, S, keyWidth); empty for none/dot
+    /// The sentence of each row.
+    public let rowSentence: [Int32]
 
     public func select(_ indices: [Int]) -> EncodedSource {
-        func gather(_ a: [T], width: Int) -> [T] {
-            if a.isEmpty { return a }
-            var out = [T](); out.reserveCapacity(indices.count * width)
-            for i in indices { out += a[(i * width)..<((i + 1) * width)] }
-            return out
-        }
-        return EncodedSource(rows: indices.count, sourceLength: sourceLength, lengths: indices.map { lengths[$0] },
-                             hidden: hidden, keyWidth: keyWidth,
-                             memory: gather(memory, width: sourceLength * hidden),
-                             keys: gather(keys, width: sourceLength * keyWidth))
+        EncodedSource(sourceLength: sourceLength, lengths: lengths, hidden: hidden, keyWidth: keyWidth,
+                      memory: memory, keys: keys, rowSentence: indices.map { rowSentence[$0] })
     }
 }
 
@@ -77,9 +74,10 @@ extension Seq2Seq {
         case .none, .dot: keyWidth = 0
         }
         let source = EncodedSource<T>(
-            rows: B, sourceLength: S, lengths: batch.sourceLengths, hidden: H, keyWidth: keyWidth,
+            sourceLength: S, lengths: batch.sourceLengths, hidden: H, keyWidth: keyWidth,
             memory: Array(UnsafeBufferPointer(start: w.memory, count: B * S * H)),
-            keys: Array(UnsafeBufferPointer(start: w.keys, count: B * S * keyWidth)))
+            keys: Array(UnsafeBufferPointer(start: w.keys, count: B * S * keyWidth)),
+            rowSentence: (0..<B).map(Int32.init))
         let state = DecoderState<T>(
             rows: B, hidden: H,
             h: w.decLayers.map { Array(UnsafeBufferPointer(start: $0.h(0, B), count: B * H)) },
@@ -140,18 +138,18 @@ extension Seq2Seq {
             case .dot:
                 Attention.forwardBilinear(alpha: &alpha, context: &ctx, query: top, keys: source.memory,
                                           values: source.memory, lengths: source.lengths, batch: N, srcLen: S,
-                                          keyDim: H, valueDim: H)
+                                          keyDim: H, valueDim: H, sourceRow: source.rowSentence)
             case .general:
                 Attention.forwardBilinear(alpha: &alpha, context: &ctx, query: top, keys: source.keys,
                                           values: source.memory, lengths: source.lengths, batch: N, srcLen: S,
-                                          keyDim: H, valueDim: H)
+                                          keyDim: H, valueDim: H, sourceRow: source.rowSentence)
             case .concat:
                 let A = config.effectiveAttentionSize
                 var pq = [T](repeating: 0, count: N * A)
                 Matmul.gemm(&pq, top, parameter("attention.W_1"), m: N, n: A, k: H)
                 Attention.forwardConcat(alpha: &alpha, context: &ctx, projQuery: pq, projKeys: source.keys,
                                         v: parameter("attention.v"), values: source.memory, lengths: source.lengths,
-                                        batch: N, srcLen: S, attnDim: A, valueDim: H)
+                                        batch: N, srcLen: S, attnDim: A, valueDim: H, sourceRow: source.rowSentence)
             case .none:
                 break
             }
