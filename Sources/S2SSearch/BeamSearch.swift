@@ -9,6 +9,10 @@ public enum BeamSearch {
         public var beamSize = 5
         /// Length penalty α (0: raw log-probability).
         public var lengthPenalty = 0.0
+        /// Coverage penalty β (GNMT): adds β·Σ_j log(min(Σ_t α_tj, 1)) over the
+        /// source positions, favouring translations that attend to all of the
+        /// source (0: off; needs attention).
+        public var coveragePenalty = 0.0
         public var maxLengthRatio = 2.0
         public var maxLengthExtra = 10
         /// `<EOS>` is not allowed before this many tokens.
@@ -44,6 +48,18 @@ public enum BeamSearch {
 
     static func normalized(_ logP: Double, length: Int, alpha: Double) -> Double {
         alpha == 0 ? logP : logP / pow((5 + Double(length)) / 6, alpha)
+    }
+
+    /// β·Σ_j log(min(Σ_t α_tj, 1)) over the first `sourceLength` positions
+    /// (an uncovered position counts as 1e-6 rather than −∞).
+    static func coverage(_ attention: [[Float]], sourceLength: Int, beta: Double) -> Double {
+        guard beta != 0, let first = attention.first else { return 0 }
+        var total = 0.0
+        for j in 0..<min(sourceLength, first.count) {
+            let covered = attention.reduce(0.0) { $0 + Double($1[j]) }
+            total += log(min(max(covered, 1e-6), 1))
+        }
+        return beta * total
     }
 
     /// The n-best hypotheses of each source sentence, best first.
@@ -131,8 +147,15 @@ public enum BeamSearch {
             live = newLive
             t += 1
         }
-        return finished.map { hyps in
-            Array(hyps.sorted { $0.score > $1.score }.prefix(max(1, o.nBest)))
+        return finished.enumerated().map { s, hyps in
+            var scored = hyps
+            if o.coveragePenalty != 0 {
+                for i in scored.indices {
+                    scored[i].score += coverage(scored[i].attention, sourceLength: sources[s].count + 1,
+                                                beta: o.coveragePenalty)
+                }
+            }
+            return Array(scored.sorted { $0.score > $1.score }.prefix(max(1, o.nBest)))
         }
     }
 }
@@ -140,3 +163,10 @@ public enum BeamSearch {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// The coverage term, for tests and tools.
+public enum BeamSearchCoverage {
+    public static func value(_ attention: [[Float]], sourceLength: Int, beta: Double) -> Double {
+        BeamSearch.coverage(attention, sourceLength: sourceLength, beta: beta)
+    }
+}

@@ -71,7 +71,9 @@ public final class Translator {
         }
         self.model = model
         bpe = BPE(codes: try BPECodes(fileText: try read("bpe.codes"), path: path + "/bpe.codes"))
-        let normalization = Self.normalization(prepJSON: try read("prep.json"))
+        let prep = try read("prep.json")
+        try Self.checkHashes(prepJSON: prep, folder: path, source: sourceVocabulary, target: targetVocabulary)
+        let normalization = Self.normalization(prepJSON: prep)
         tokenizer = try Tokenizer.Session(Tokenizer(normalization: normalization))
         self.options = options
     }
@@ -86,6 +88,21 @@ public final class Translator {
                              hint: "An ensemble needs models trained on the same s2s-prep output")
         }
         ensemble.append(other.model)
+    }
+
+    /// The vocabularies must be the ones prep.json describes.
+    static func checkHashes(prepJSON: String, folder: String, source: Vocabulary, target: Vocabulary) throws {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(prepJSON.utf8)) as? [String: Any] else {
+            throw InputError(file: folder + "/prep.json", problem: "is not valid JSON", hint: "Copy it from vocab/NAME/")
+        }
+        for (key, file, vocabulary) in [("source_vocabulary", "src.vocab", source), ("target_vocabulary", "tgt.vocab", target)] {
+            let recorded = (object[key] as? [String: Any])?["hash"] as? String
+            if let recorded, recorded != String(vocabulary.hash, radix: 16) {
+                throw InputError(file: folder + "/" + file,
+                                 problem: "does not match prep.json (hash \(String(vocabulary.hash, radix: 16)), prep.json says \(recorded))",
+                                 hint: "The model folder mixes files of different s2s-prep runs; copy them from the run the model was trained on")
+            }
+        }
     }
 
     static func normalization(prepJSON: String) -> Normalization {

@@ -31,6 +31,7 @@ struct Translate: ParsableCommand {
     @Option(help: ArgumentHelp("Read this file instead of standard input.", valueName: "FILE")) var input: String?
     @Option(help: "Beam size (1: greedy).") var beamSize = 5
     @Option(help: "GNMT length penalty α (0: none).") var lengthPenalty = 0.0
+    @Option(help: "GNMT coverage penalty β (0: none).") var coveragePenalty = 0.0
     @Option(help: "Longest translation: this × source length + 10 subwords.") var maxLenRatio = 2.0
     @Option(help: "Shortest translation, in subwords.") var minLen = 0
     @Option(help: "Print this many translations per line (tab-separated after the line number).") var nBest = 1
@@ -63,6 +64,7 @@ struct Translate: ParsableCommand {
         var options = Translator.Options()
         options.search.beamSize = beamSize
         options.search.lengthPenalty = lengthPenalty
+        options.search.coveragePenalty = coveragePenalty
         options.search.maxLengthRatio = maxLenRatio
         options.search.minLength = minLen
         options.search.nBest = nBest

@@ -1,5 +1,6 @@
 import _S2STestSupport
 import Foundation
+import S2SCore
 import S2SSearch
 import S2STranslation
 import XCTest
@@ -164,5 +165,18 @@ final class TranslateCommandTests: XCTestCase {
                                           stdin: input)
         XCTAssertEqual(withAverage.status, 0, withAverage.stderr)
         XCTAssertEqual(withAverage.stdout.split(separator: "\n").count, 2)
+    }
+
+    /// A model folder whose vocabulary is not the one prep.json recorded is refused.
+    func testMismatchedVocabularyIsRefused() throws {
+        let copy = TestPaths.temporaryFolder("mixed").appendingPathComponent("toy")
+        try FileManager.default.copyItem(atPath: model, toPath: copy.path)
+        var lines = try String(contentsOf: copy.appendingPathComponent("tgt.vocab"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        lines.swapAt(4, 5)
+        try AtomicFile.write(text: lines.joined(separator: "\n") + "\n", to: copy.appendingPathComponent("tgt.vocab").path)
+        let r = try Command.run("s2s-translate", ["--model", copy.path], stdin: "ba\n")
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("tgt.vocab: does not match prep.json"), r.stderr)
     }
 }

@@ -95,3 +95,14 @@ final class EnsembleTests: XCTestCase {
         XCTAssertEqual(single[0].map(\.tokens), same[0].map(\.tokens))
     }
 }
+
+final class CoveragePenaltyTests: XCTestCase {
+    func testCoverageValue() {
+        // Two target tokens over 3 source positions (+ one padding column).
+        let attention: [[Float]] = [[0.5, 0.5, 0, 0], [0.2, 0.3, 0.5, 0]]
+        // Coverage 0.7, 0.8, 0.5 → β·(log .7 + log .8 + log .5); the pad column is not counted.
+        XCTAssertEqual(BeamSearchCoverage.value(attention, sourceLength: 3, beta: 0.2),
+                       0.2 * (log(0.7) + log(0.8) + log(0.5)), accuracy: 1e-6)
+        XCTAssertEqual(BeamSearchCoverage.value([[1, 1, 1]], sourceLength: 3, beta: 0.2), 0, accuracy: 1e-12)
+    }
+}
