@@ -168,7 +168,6 @@ public final class Translator {
         let alignment = h.alignment
         // <unk> stays visible ("<unk>") unless replaced; <pad>/<s>/<EOS> never appear.
         var target: [String] = []
-        var kept: [Int] = []  // positions in h.tokens of the target tokens
         for (t, id) in h.tokens.enumerated() where id != 0 && id != Vocabulary.bos && id != Vocabulary.eos {
             var token = targetVocabulary.token(id)
             if id == Vocabulary.unk && options.replaceUnknown && t < alignment.count, let j = original(alignment[t]) {
@@ -176,9 +175,7 @@ public final class Translator {
                 token = options.unknownDictionary[word] ?? word
             }
             target.append(token)
-            kept.append(t)
         }
-        _ = kept
         var pairs: [(source: Int, target: Int)] = []
         for (t, j) in alignment.enumerated() { if let s = original(j) { pairs.append((s, t)) } }
         let attention: [[Float]] = h.attention.map { row in
