@@ -2,7 +2,7 @@
 # The main job on a fresh machine (after the Swift toolchain): install the
 # system packages, build, prepare the bundled English–Spanish Bible corpus
 # into vocabularies and binary training data, and train a small model for a
-# few minutes (S2S_DEMO_TIME, default 3m), with its progress bar, then
+# few minutes (S2S_DEMO_TIME, default 5m), with its progress bar, then
 # translate a few English sentences and score the test books.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,10 +30,10 @@ echo "   en: $(head -1 data/bible-en-es/train.bpe.src)"
 echo "   es: $(head -1 data/bible-en-es/train.bpe.tgt)"
 
 echo
-echo "== s2s-train: a small model for ${S2S_DEMO_TIME:-3m} (Ctrl-C stops it cleanly; --resume continues)"
+echo "== s2s-train: a small model for ${S2S_DEMO_TIME:-5m} (Ctrl-C stops it cleanly; --resume continues)"
 rm -rf models/demo-bible
 "$bin/s2s-train" --data data/bible-en-es --vocab vocab/bible-en-es --model models/demo-bible \
-  --preset small --max-time "${S2S_DEMO_TIME:-3m}" --valid-every 200 --save-every 200
+  --preset small --max-time "${S2S_DEMO_TIME:-5m}" --valid-every 200 --save-every 200
 echo
 echo "-- models/demo-bible:"
 ls -l models/demo-bible
