@@ -66,6 +66,19 @@ public final class Seq2Seq<T: Real> {
 
     public func zeroGradients() { gradients.zero() }
 
+    /// Sizes the activation memory once for every batch shape to come
+    /// (sentences, source and target lengths with <EOS>), so that training
+    /// does not regrow it, and re-zero it, whenever a larger batch appears.
+    public func reserve(shapes: [(batch: Int, source: Int, target: Int)]) {
+        guard var capacity = shapes.first.map({ WorkspaceCapacity(B: $0.batch, S: $0.source, T: $0.target) }) else { return }
+        for s in shapes.dropFirst() { capacity = capacity.union(WorkspaceCapacity(B: s.batch, S: s.source, T: s.target)) }
+        if let w = workspace, w.fits(capacity) { return }
+        if let w = workspace { capacity = capacity.union(w.capacity) }
+        workspace = nil
+        workspace = Workspace<T>(config: config, layout: layout, capacity: capacity,
+                                 params: parameters.base, grads: gradients.base)
+    }
+
     func workspace(for batch: Batch) -> Workspace<T> {
         let need = WorkspaceCapacity(B: batch.batchSize, S: batch.sourceLength, T: batch.targetLength)
         if let w = workspace, w.fits(need) { return w }

@@ -31,8 +31,10 @@ public struct Batcher: Sendable {
         order.shuffle(using: &rng)
         // Stable sort by length: equal lengths keep the shuffled order.
         order = order.enumerated().sorted { a, b in
-            let la = (shard.source(a.element).count, shard.target(a.element).count)
-            let lb = (shard.source(b.element).count, shard.target(b.element).count)
+            // Target length first: the decoder's steps (T) are the costly
+            // sequential part, so batches pad the target side least.
+            let la = (shard.target(a.element).count, shard.source(a.element).count)
+            let lb = (shard.target(b.element).count, shard.source(b.element).count)
             return la != lb ? la < lb : a.offset < b.offset
         }.map(\.element)
         var batches: [[Int]] = []
@@ -53,6 +55,14 @@ public struct Batcher: Sendable {
         if !current.isEmpty { batches.append(current) }
         batches.shuffle(using: &rng)
         return batches
+    }
+
+    /// (sentences, source length, target length) of each batch, <EOS> and <s>
+    /// included as the model sees them.
+    public func shapes(_ batches: [[Int]]) -> [(batch: Int, source: Int, target: Int)] {
+        batches.map { b in
+            (b.count, (b.map { shard.source($0).count }.max() ?? 0) + 1, (b.map { shard.target($0).count }.max() ?? 0) + 1)
+        }
     }
 
     /// The model's batch for these pair indices.

@@ -144,6 +144,9 @@ public final class Trainer {
         var windowTokens = 0, windowLoss = 0.0, windowTargets = 0, windowSeconds = 0.0
         var lastLoss = Double.nan
         var batches = batcher.epoch(epoch)
+        // One workspace for the largest shapes of this epoch's batches (later
+        // epochs mix differently and may still grow it, rarely).
+        model.reserve(shapes: batcher.shapes(batches))
         var interrupted = false
         model.zeroGradients()
 
