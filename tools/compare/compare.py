@@ -438,6 +438,9 @@ def cmd_report(work, md_path, svg_path):
         *[f"- {n}" for n in NOTES],
         "",
     ]
+    import os
+    for path in (md_path, svg_path):
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(md_path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
     plot_svg([("s2s", "#1f77b4", a["curve"], a["valid_curve"]),

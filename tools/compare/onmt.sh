@@ -26,6 +26,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 script_start=$(date +%s)
+# What s2s is: the checkout at the start, and when the binaries used were built.
+s2s_version="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+[ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || s2s_version+=" with uncommitted changes"
+s2s_version+=" (checkout at the start); binaries .build/release/s2s-train built $(date -u -r .build/release/s2s-train '+%Y-%m-%d %H:%M UTC' 2>/dev/null || echo '?')"
 
 budget=25m threads=2 work=.build/compare-onmt docs=docs
 args=()
@@ -257,7 +261,7 @@ def sh(c):
     except Exception:
         return "?"
 os_name = sh(". /etc/os-release && echo \$PRETTY_NAME") or platform.platform()
-s2s = sh("cd '$root' && git rev-parse --short HEAD") + (" (with uncommitted changes)" if sh("cd '$root' && git status --porcelain --untracked-files=no") else "")
+s2s = "$s2s_version"
 meta = {
     "args": "${args[*]:-}".strip() or "(defaults)",
     "date": sh("date -u '+%Y-%m-%d %H:%M UTC'"),
