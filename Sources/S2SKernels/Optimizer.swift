@@ -16,16 +16,17 @@ public enum Adam {
         let stepSize = T(lr / c1)
         let invSqrtC2 = T(1 / c2.squareRoot())
         let eps = T(epsilon)
+        var start = 0
         if T.self == Float.self {
+            // Float: SIMD over whole 16-value blocks; the tail below.
             func f(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
                 UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
             }
-            VectorFloat.adam(params: f(params), m: f(m), v: f(v), grads: f(grads), count: count,
-                             beta1: Float(beta1), beta2: Float(beta2), stepSize: Float(stepSize),
-                             invSqrtC2: Float(invSqrtC2), epsilon: Float(epsilon), zeroGradients: zeroGradients)
-            return
+            start = VectorFloat.adam(params: f(params), m: f(m), v: f(v), grads: f(grads), count: count,
+                                     beta1: Float(beta1), beta2: Float(beta2), stepSize: Float(stepSize),
+                                     invSqrtC2: Float(invSqrtC2), epsilon: Float(epsilon), zeroGradients: zeroGradients)
         }
-        for k in 0..<count {
+        for k in start..<count {
             let g = grads[k]
             let mk = b1 * m[k] + (1 - b1) * g
             let vk = b2 * v[k] + (1 - b2) * g * g

@@ -183,14 +183,15 @@ public enum VectorFloat {
         return total
     }
 
-    /// One Adam step over the flat buffers (see `Adam.update`); with
-    /// `zeroGradients` the gradients are cleared in the same pass, saving the
-    /// separate zeroing pass before the next step.
+    /// One Adam step over the whole 16-value blocks of the flat buffers (see
+    /// `Adam.update`, which does the remaining tail with the same formula);
+    /// returns how many values it updated. With `zeroGradients` the gradients
+    /// are cleared in the same pass, saving a separate zeroing pass.
     @inlinable
     public static func adam(params: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>,
                             v: UnsafeMutablePointer<Float>, grads: UnsafeMutablePointer<Float>, count: Int,
                             beta1: Float, beta2: Float, stepSize: Float, invSqrtC2: Float, epsilon: Float,
-                            zeroGradients: Bool) {
+                            zeroGradients: Bool) -> Int {
         var k = 0
         let b1 = V(repeating: beta1), b2 = V(repeating: beta2)
         let c1 = V(repeating: 1 - beta1), c2 = V(repeating: 1 - beta2)
@@ -206,16 +207,7 @@ public enum VectorFloat {
             if zeroGradients { UnsafeMutableRawPointer(grads + k).storeBytes(of: V(), as: V.self) }
             k += 16
         }
-        while k < count {
-            let g = grads[k]
-            let mk = beta1 * m[k] + (1 - beta1) * g
-            let vk = beta2 * v[k] + (1 - beta2) * g * g
-            m[k] = mk
-            v[k] = vk
-            params[k] -= stepSize * mk / (vk.squareRoot() * invSqrtC2 + epsilon)
-            if zeroGradients { grads[k] = 0 }
-            k += 1
-        }
+        return k
     }
 
     /// The last < 16 values through the same vector code, padded.
