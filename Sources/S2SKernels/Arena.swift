@@ -1,5 +1,6 @@
 /// One block of memory for one kind of data (parameters, gradients, Adam
-/// moments, activations), zeroed, 64-byte aligned, freed with its owner.
+/// moments, activations), zeroed, page aligned, freed with its owner; its
+/// pages become resident only when used (`ZeroedMemory`).
 /// Pieces are handed out as pointers into it, so the optimizer, clipping and
 /// checkpoint I/O each see one flat buffer, and a training step allocates
 /// nothing once its arena is sized.
@@ -10,13 +11,10 @@ public final class Arena<T: Real> {
 
     public init(capacity: Int) {
         self.capacity = capacity
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(capacity, 1) * MemoryLayout<T>.stride,
-                                                   alignment: 64)
-        base = raw.bindMemory(to: T.self, capacity: max(capacity, 1))
-        base.initialize(repeating: 0, count: max(capacity, 1))
+        base = ZeroedMemory.allocate(T.self, count: capacity)  // page aligned; resident once touched
     }
 
-    deinit { UnsafeMutableRawPointer(base).deallocate() }
+    deinit { ZeroedMemory.deallocate(base, count: capacity) }
 
     /// The next `count` values, 16-value (64-byte) aligned.
     public func take(_ count: Int) -> UnsafeMutablePointer<T> {

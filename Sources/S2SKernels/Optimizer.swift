@@ -1,3 +1,5 @@
+import Foundation
+
 /// Parameter updates over the one flat parameter buffer.
 public enum Adam {
     /// One Adam step (Kingma & Ba 2015) with bias correction; `step` counts
@@ -7,8 +9,24 @@ public enum Adam {
         params: UnsafeMutablePointer<T>, m: UnsafeMutablePointer<T>, v: UnsafeMutablePointer<T>,
         grads: UnsafeMutablePointer<T>, count: Int,
         learningRate lr: Double, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, step: Int,
-        zeroGradients: Bool = false
+        zeroGradients: Bool = false, parallel: Bool = true
     ) {
+        // A large buffer is split at a 16-value boundary over the cores: the
+        // update is memory-bound and each value's formula is unchanged, so
+        // the result is bitwise the same as one pass.
+        let cores = parallel ? Adam.cores : 1
+        if cores > 1 && count >= Adam.parallelThreshold {
+            let chunk = ((count + cores - 1) / cores + 15) & ~15
+            let p = SendablePointers(params: params, m: m, v: v, grads: grads)
+            DispatchQueue.concurrentPerform(iterations: cores) { i in
+                let start = i * chunk, n = min(chunk, count - start)
+                guard n > 0 else { return }
+                update(params: p.params + start, m: p.m + start, v: p.v + start, grads: p.grads + start,
+                       count: n, learningRate: lr, beta1: beta1, beta2: beta2, epsilon: epsilon, step: step,
+                       zeroGradients: zeroGradients, parallel: false)
+            }
+            return
+        }
         let b1 = T(beta1), b2 = T(beta2)
         let c1 = 1 - Double.exp(Double(step) * Double.log(beta1))
         let c2 = 1 - Double.exp(Double(step) * Double.log(beta2))
@@ -34,6 +52,21 @@ public enum Adam {
             v[k] = vk
             params[k] -= stepSize * mk / (vk.squareRoot() * invSqrtC2 + eps)
             if zeroGradients { grads[k] = 0 }
+        }
+    }
+}
+
+extension Adam {
+    /// Buffers below this many values are updated on one core.
+    public static let parallelThreshold = 1 << 20
+    @usableFromInline static let cores = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+
+    /// The four buffers, handed to the worker threads (each writes its own range).
+    @usableFromInline struct SendablePointers<T>: @unchecked Sendable {
+        @usableFromInline let params, m, v, grads: UnsafeMutablePointer<T>
+        @usableFromInline init(params: UnsafeMutablePointer<T>, m: UnsafeMutablePointer<T>,
+                               v: UnsafeMutablePointer<T>, grads: UnsafeMutablePointer<T>) {
+            self.params = params; self.m = m; self.v = v; self.grads = grads
         }
     }
 }

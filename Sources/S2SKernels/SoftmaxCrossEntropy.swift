@@ -63,6 +63,9 @@ public enum SoftmaxCrossEntropy {
                 } else {
                     for k in 0..<V { sum += Double(d[k]) }
                 }
+            } else if T.self == Float.self {
+                sum = VectorFloat.sumExp(UnsafeRawPointer(z).assumingMemoryBound(to: Float.self),
+                                         shift: Float(maxValue), count: V)
             } else {
                 for k in 0..<V { sum += Double(T.exp(z[k] - maxValue)) }
             }

@@ -161,6 +161,30 @@ public enum VectorFloat {
         return s
     }
 
+    /// Σ e^(x_k − shift) over x[0..<count], without storing the exponentials
+    /// (log-softmax and the loss of a row when no gradient is wanted). With
+    /// shift = max x every term is ≤ 1; 16 running Float sums, added in Double.
+    @inlinable
+    public static func sumExp(_ x: UnsafePointer<Float>, shift: Float, count: Int) -> Double {
+        var acc = V()
+        let s = V(repeating: shift)
+        var k = 0
+        while k + 16 <= count {
+            acc += exp(UnsafeRawPointer(x + k).loadUnaligned(as: V.self) - s)
+            k += 16
+        }
+        var total = 0.0
+        for lane in 0..<16 { total += Double(acc[lane]) }
+        if k < count {
+            // The tail padded with −∞ − shift lanes, which exp sends to 0.
+            var v = V(repeating: -.infinity)
+            for lane in 0..<(count - k) { v[lane] = x[k + lane] - shift }
+            let e = exp(v)
+            for lane in 0..<(count - k) { total += Double(e[lane]) }
+        }
+        return total
+    }
+
     /// Σ x² in blocks of 4,096 values, each block's Float partial sums added
     /// in Double (the global gradient norm over tens of millions of values).
     @inlinable

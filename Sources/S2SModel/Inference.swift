@@ -176,10 +176,17 @@ extension Seq2Seq {
 
 /// z ← z − log Σ exp z.
 func logSoftmaxInPlace<T: Real>(_ z: UnsafeMutablePointer<T>, count: Int) {
-    var m = z[0]
-    for k in 1..<count where z[k] > m { m = z[k] }
-    var sum: T = 0
-    for k in 0..<count { sum += T.exp(z[k] - m) }
-    let lse = m + T.log(sum)
+    let lse: T
+    if T.self == Float.self {
+        let zf = UnsafeRawPointer(z).assumingMemoryBound(to: Float.self)
+        let m = VectorFloat.maxAndArgmax(zf, count: count).0
+        lse = T(Double(m) + Double.log(VectorFloat.sumExp(zf, shift: m, count: count)))
+    } else {
+        var m = z[0]
+        for k in 1..<count where z[k] > m { m = z[k] }
+        var sum: T = 0
+        for k in 0..<count { sum += T.exp(z[k] - m) }
+        lse = m + T.log(sum)
+    }
     for k in 0..<count { z[k] -= lse }
 }

@@ -188,6 +188,18 @@ public final class SafeTensorsFile: @unchecked Sendable {
             destination[k] = Float(bitPattern: UInt32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self)))
         }
         #endif
+        release(source, byteCount: 4 * tensor.count)
+    }
+
+    /// Drops the whole pages of a copied range from this process's memory
+    /// (the mapping is read-only and private, so they are only cached file
+    /// pages): loading a checkpoint then peaks at the destination buffer plus
+    /// one tensor, not twice the model.
+    private func release(_ start: UnsafeRawPointer, byteCount: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = (Int(bitPattern: start) + page - 1) / page * page
+        let last = (Int(bitPattern: start) + byteCount) / page * page
+        if last > first { madvise(UnsafeMutableRawPointer(bitPattern: first), last - first, MADV_DONTNEED) }
     }
 
     /// A tensor's values, or nil when the file has no tensor of that name.

@@ -129,15 +129,27 @@ final class Workspace<T: Real> {
 }
 
 /// Zeroed blocks handed out while a workspace is built and freed with it.
+/// Large ones come from `ZeroedMemory`, so the training-only buffers of a
+/// workspace that only translates never become resident.
 final class BlockList<T: Real> {
-    private var blocks: [UnsafeMutablePointer<T>] = []
+    private var blocks: [(pointer: UnsafeMutablePointer<T>, count: Int, mapped: Bool)] = []
 
     func take(_ count: Int) -> UnsafeMutablePointer<T> {
-        let p = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
-        p.initialize(repeating: 0, count: max(count, 1))
-        blocks.append(p)
+        let mapped = count * MemoryLayout<T>.stride >= 1 << 16
+        let p: UnsafeMutablePointer<T>
+        if mapped {
+            p = ZeroedMemory.allocate(T.self, count: count)
+        } else {
+            p = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
+            p.initialize(repeating: 0, count: max(count, 1))
+        }
+        blocks.append((p, count, mapped))
         return p
     }
 
-    deinit { for p in blocks { p.deallocate() } }
+    deinit {
+        for b in blocks {
+            if b.mapped { ZeroedMemory.deallocate(b.pointer, count: b.count) } else { b.pointer.deallocate() }
+        }
+    }
 }

@@ -63,76 +63,73 @@ public enum BeamSearch {
     }
 
     /// The n-best hypotheses of each source sentence, best first.
+    ///
+    /// Hypotheses are nodes of a prefix tree (token, parent, the step's
+    /// attention row) that only grows: extending a hypothesis appends one
+    /// node, and a finished one is read back along its parents. Nothing is
+    /// copied per step but the decoder state rows that `select` gathers.
     public static func decode<S: Scorer>(_ scorer: S, sources: [[Int32]], options o: Options) -> [[Hypothesis]] {
         let n = sources.count
         if n == 0 { return [] }
         let V = scorer.targetVocabularySize, k = max(1, o.beamSize)
         let limits = sources.map { Int(Double($0.count) * o.maxLengthRatio) + o.maxLengthExtra }
         var finished = [[Hypothesis]](repeating: [], count: n)
-        // Live hypotheses: (sentence, tokens, logP), one state row each.
-        var live: [(sentence: Int, tokens: [Int32], logP: Double, attention: [[Float]])] = (0..<n).map { ($0, [], 0, []) }
+        var tree = PrefixTree()
+        // Live hypotheses, one decoder state row each; node −1 is the empty prefix.
+        var live: [(sentence: Int, logP: Double, node: Int32)] = (0..<n).map { ($0, 0, -1) }
         var state = scorer.start(sources)
         var previous = [Int32](repeating: bos, count: n)
+        var top = TopK(k)
         var t = 0
         while !live.isEmpty {
             let (logProbs, attention, next) = scorer.step(previous, state)
-            let S = attention.isEmpty ? 0 : attention.count / live.count
-            func attentionRow(_ row: Int) -> [[Float]] {
-                S > 0 ? [Array(attention[(row * S)..<((row + 1) * S)])] : []
-            }
+            tree.attentionWidth = attention.isEmpty ? 0 : attention.count / live.count
             // Candidates per sentence: each live row's k best tokens.
             var candidates = [[(row: Int, token: Int32, logP: Double)]](repeating: [], count: n)
-            for (row, h) in live.enumerated() {
-                let base = row * V
-                var top: [(Int32, Double)] = []
-                for v in 0..<V {
-                    if v == Int(eos) && t < o.minLength { continue }
-                    if v == 0 || v == Int(bos) { continue }  // <pad> and <s> are never produced
-                    let lp = Double(logProbs[base + v])
-                    if top.count < k {
-                        top.append((Int32(v), lp))
-                        if top.count == k { top.sort { $0.1 > $1.1 } }
-                    } else if lp > top[k - 1].1 {
-                        var i = k - 1
-                        while i > 0 && top[i - 1].1 < lp { i -= 1 }
-                        top.insert((Int32(v), lp), at: i)
-                        top.removeLast()
-                    }
+            logProbs.withUnsafeBufferPointer { lp in
+                for (row, h) in live.enumerated() {
+                    top.scan(lp.baseAddress! + row * V, count: V, allowEOS: t >= o.minLength)
+                    for (v, p) in top.items { candidates[h.sentence].append((row, v, h.logP + Double(p))) }
                 }
-                for (v, lp) in top { candidates[h.sentence].append((row, v, h.logP + lp)) }
             }
-            var newLive: [(sentence: Int, tokens: [Int32], logP: Double, attention: [[Float]])] = []
+            var newLive: [(sentence: Int, logP: Double, node: Int32)] = []
             var parents: [Int] = []
             for s in 0..<n where !candidates[s].isEmpty {
                 let ranked = candidates[s].sorted { $0.logP > $1.logP }
                 var kept = 0
                 for c in ranked {
                     if kept >= k { break }
-                    let tokens = live[c.row].tokens
+                    let parent = live[c.row].node
                     if c.token == eos {
+                        let (tokens, rows) = tree.path(parent)
                         finished[s].append(Hypothesis(tokens: tokens, logProbability: c.logP,
                                                       score: normalized(c.logP, length: tokens.count + 1, alpha: o.lengthPenalty),
-                                                      attention: live[c.row].attention))
-                    } else if t + 1 >= limits[s] {
-                        let all = tokens + [c.token]
-                        finished[s].append(Hypothesis(tokens: all, logProbability: c.logP,
-                                                      score: normalized(c.logP, length: all.count, alpha: o.lengthPenalty),
-                                                      attention: live[c.row].attention + attentionRow(c.row)))
-                        kept += 1
-                    } else {
-                        newLive.append((s, tokens + [c.token], c.logP, live[c.row].attention + attentionRow(c.row)))
-                        parents.append(c.row)
-                        kept += 1
+                                                      attention: rows))
+                        continue
                     }
+                    let node = tree.append(c.token, parent: parent, attention: attention, row: c.row)
+                    if t + 1 >= limits[s] {
+                        let (tokens, rows) = tree.path(node)
+                        finished[s].append(Hypothesis(tokens: tokens, logProbability: c.logP,
+                                                      score: normalized(c.logP, length: tokens.count, alpha: o.lengthPenalty),
+                                                      attention: rows))
+                    } else {
+                        newLive.append((s, c.logP, node))
+                        parents.append(c.row)
+                    }
+                    kept += 1
                 }
                 // Done when k finished hypotheses can no longer be beaten: a live
                 // one's log-probability only falls, and its length penalty is at
                 // most lp(limit), so logP / lp(limit) bounds its final score.
                 if finished[s].count >= k {
                     let kth = finished[s].map(\.score).sorted(by: >)[k - 1]
-                    let bound = newLive.filter { $0.sentence == s }
-                        .map { normalized($0.logP, length: o.lengthPenalty == 0 ? 0 : limits[s] + 1, alpha: o.lengthPenalty) }
-                        .max() ?? -Double.infinity
+                    var bound = -Double.infinity
+                    for h in newLive.reversed() {
+                        guard h.sentence == s else { break }
+                        bound = max(bound, normalized(h.logP, length: o.lengthPenalty == 0 ? 0 : limits[s] + 1,
+                                                      alpha: o.lengthPenalty))
+                    }
                     if bound <= kth {
                         while let last = newLive.last, last.sentence == s {
                             newLive.removeLast()
@@ -143,7 +140,7 @@ public enum BeamSearch {
             }
             if newLive.isEmpty { break }
             state = scorer.select(next, rows: parents)
-            previous = newLive.map { $0.tokens.last! }
+            previous = newLive.map { tree.token[Int($0.node)] }
             live = newLive
             t += 1
         }
@@ -156,6 +153,63 @@ public enum BeamSearch {
                 }
             }
             return Array(scored.sorted { $0.score > $1.score }.prefix(max(1, o.nBest)))
+        }
+    }
+}
+
+/// The hypotheses of a search as a tree of prefixes: node i holds its last
+/// token, its parent (−1: the empty prefix) and the attention row of the step
+/// that chose the token (width `attentionWidth`, 0 without attention).
+struct PrefixTree {
+    var token: [Int32] = []
+    var parent: [Int32] = []
+    var attentionRows: [Float] = []
+    var attentionWidth = 0
+
+    /// Appends `token` after `parent`, with row `row` of the step's (rows, S) attention.
+    mutating func append(_ token: Int32, parent: Int32, attention: [Float], row: Int) -> Int32 {
+        self.token.append(token)
+        self.parent.append(parent)
+        if attentionWidth > 0 {
+            attentionRows.append(contentsOf: attention[(row * attentionWidth)..<((row + 1) * attentionWidth)])
+        }
+        return Int32(self.token.count - 1)
+    }
+
+    /// The tokens from the root to `node`, and their attention rows.
+    func path(_ node: Int32) -> (tokens: [Int32], attention: [[Float]]) {
+        var tokens: [Int32] = [], rows: [[Float]] = []
+        var i = Int(node)
+        while i >= 0 {
+            tokens.append(token[i])
+            if attentionWidth > 0 { rows.append(Array(attentionRows[(i * attentionWidth)..<((i + 1) * attentionWidth)])) }
+            i = Int(parent[i])
+        }
+        return (tokens.reversed(), rows.reversed())
+    }
+}
+
+/// The k largest log-probabilities of a row, best first. `<pad>` (0) and
+/// `<s>` (2) are never produced; `<EOS>` (3) only when allowed. One pass; a
+/// value is compared with the current k-th best before anything else.
+struct TopK {
+    let k: Int
+    private(set) var items: [(token: Int32, logP: Float)] = []
+
+    init(_ k: Int) { self.k = k; items.reserveCapacity(k + 1) }
+
+    mutating func scan(_ row: UnsafePointer<Float>, count: Int, allowEOS: Bool) {
+        items.removeAll(keepingCapacity: true)
+        var threshold = -Float.infinity
+        for v in 0..<count {
+            let lp = row[v]
+            if items.count == k && !(lp > threshold) { continue }
+            if v == 0 || v == Int(BeamSearch.bos) || (v == Int(BeamSearch.eos) && !allowEOS) { continue }
+            var i = items.count
+            while i > 0 && items[i - 1].logP < lp { i -= 1 }
+            items.insert((Int32(v), lp), at: i)
+            if items.count > k { items.removeLast() }
+            if items.count == k { threshold = items[k - 1].logP }
         }
     }
 }

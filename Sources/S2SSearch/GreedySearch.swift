@@ -1,3 +1,5 @@
+import S2SKernels
+
 /// Greedy decoding: at each step every sentence takes its most probable
 /// token; a sentence ends at `<EOS>` or at the length limit. Finished
 /// sentences leave the batch, so the rest run on fewer rows.
@@ -21,10 +23,9 @@ public enum GreedySearch {
             var keep: [Int] = []
             var nextPrevious: [Int32] = []
             for (row, sentence) in active.enumerated() {
-                var best = 0
-                let base = row * V
-                for k in 1..<V where logProbs[base + k] > logProbs[base + best] { best = k }
-                let token = Int32(best)
+                let token = logProbs.withUnsafeBufferPointer {
+                    Int32(VectorFloat.maxAndArgmax($0.baseAddress! + row * V, count: V).1)
+                }
                 if token == eos || t + 1 >= limits[sentence] {
                     if token != eos { outputs[sentence].append(token) }
                 } else {

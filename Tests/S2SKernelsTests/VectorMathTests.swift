@@ -40,6 +40,17 @@ final class VectorMathTests: XCTestCase {
         }
     }
 
+    /// Σ e^(x − shift) against libm in Double, tails of every length.
+    func testSumExpMatchesLibm() {
+        var rng = SplitMix64(seed: 11)
+        for n in [1, 2, 15, 16, 17, 31, 33, 8_000] {
+            let x = rng.uniform(n, scale: 20).map(Float.init)
+            let shift = x.max()!
+            let want = x.reduce(0.0) { $0 + Foundation.exp(Double($1) - Double(shift)) }
+            XCTAssertEqual(VectorFloat.sumExp(x, shift: shift, count: n), want, accuracy: want * 1e-6, "n=\(n)")
+        }
+    }
+
     /// The Float LSTM cell (SIMD activations) agrees with the Double one.
     func testFloatLSTMCellMatchesDouble() {
         var rng = SplitMix64(seed: 10)
