@@ -30,6 +30,9 @@ let package = Package(
             name: "CICU",
             linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]
         ),
+        // Decoding's small products against weights packed once (AVX-512,
+        // chosen at run time).
+        .target(name: "CKernels"),
         .systemLibrary(
             name: "CBLAS",
             pkgConfig: "openblas",
@@ -42,7 +45,7 @@ let package = Package(
         .target(name: "S2SText", dependencies: ["S2SCore", "CICU"]),
         // Numerical kernels: forward and backward side by side, generic over
         // Float (training) and Double (gradient checks). No text, no model.
-        .target(name: "S2SKernels", dependencies: ["S2SCore", "CBLAS"]),
+        .target(name: "S2SKernels", dependencies: ["S2SCore", "CBLAS", "CKernels"]),
         // The model: configuration, parameter layout, encoder/decoder forward
         // and backward, the step API for search, safetensors checkpoints.
         .target(name: "S2SModel", dependencies: ["S2SKernels", "S2SCore"]),

@@ -101,18 +101,27 @@ extension Seq2Seq {
         var input = x, inputWidth = E
         var proj = [T](repeating: 0, count: N * g), hg = proj, act = proj
         var tanhC = [T](repeating: 0, count: N * H)
+        let packed = packedDecoder
         for k in 0..<config.layers {
             let p = "decoder.l\(k)"
             let W = parameter("\(p).W"), U = parameter("\(p).U"), b = parameter("\(p).b")
             for r in 0..<N { for j in 0..<g { proj[r * g + j] = b[j] } }
-            Matmul.gemm(&proj, input, W, m: N, n: g, k: inputWidth, beta: 1)
-            if k == 0 && config.inputFeeding {
-                Matmul.gemm(&proj, state.feed, W + E * g, m: N, n: g, k: H, beta: 1)
+            let feeds = k == 0 && config.inputFeeding
+            if let packed {
+                // One pass over the packed weights: [x; h̃ (input feeding); h (LSTM)].
+                var parts: [(values: [T], width: Int)] = [(input, inputWidth)]
+                if feeds { parts.append((state.feed, H)) }
+                if config.cell == .lstm { parts.append((state.h[k], H)) }
+                let a = Self.concatenateRows(parts, rows: N)
+                PackedDecoder.multiply(packed.layers[k].gates, into: &proj, a, rows: N, accumulate: true)
+            } else {
+                Matmul.gemm(&proj, input, W, m: N, n: g, k: inputWidth, beta: 1)
+                if feeds { Matmul.gemm(&proj, state.feed, W + E * g, m: N, n: g, k: H, beta: 1) }
+                if config.cell == .lstm { Matmul.gemm(&proj, state.h[k], U, m: N, n: g, k: H, beta: 1) }
             }
             var h = [T](repeating: 0, count: N * H)
             switch config.cell {
             case .lstm:
-                Matmul.gemm(&proj, state.h[k], U, m: N, n: g, k: H, beta: 1)
                 var c = [T](repeating: 0, count: N * H)
                 LSTMCell.forward(h: &h, c: &c, tanhC: &tanhC, gates: &proj, hPrev: state.h[k], cPrev: state.c[k],
                                  mask: nil, batch: N, hidden: H)
@@ -120,7 +129,11 @@ extension Seq2Seq {
             case .gru:
                 let bh = parameter("\(p).b_h")
                 for r in 0..<N { for j in 0..<g { hg[r * g + j] = bh[j] } }
-                Matmul.gemm(&hg, state.h[k], U, m: N, n: g, k: H, beta: 1)
+                if let recurrent = packed?.layers[k].recurrent {
+                    PackedDecoder.multiply(recurrent, into: &hg, state.h[k], rows: N, accumulate: true)
+                } else {
+                    Matmul.gemm(&hg, state.h[k], U, m: N, n: g, k: H, beta: 1)
+                }
                 GRUCell.forward(h: &h, act: &act, xg: proj, hg: hg, hPrev: state.h[k], mask: nil, batch: N, hidden: H)
             }
             next.h[k] = h
@@ -153,24 +166,48 @@ extension Seq2Seq {
             case .none:
                 break
             }
-            var cat = [T](repeating: 0, count: N * 2 * H)
-            for r in 0..<N {
-                for j in 0..<H {
-                    cat[r * 2 * H + j] = ctx[r * H + j]
-                    cat[r * 2 * H + H + j] = top[r * H + j]
-                }
+            let cat = Self.concatenateRows([(ctx, H), (top, H)], rows: N)
+            if let wc = packed?.wc {
+                PackedDecoder.multiply(wc, into: &htilde, cat, rows: N, accumulate: false)
+            } else {
+                Matmul.gemm(&htilde, cat, parameter("attention.W_c"), m: N, n: H, k: 2 * H)
             }
-            Matmul.gemm(&htilde, cat, parameter("attention.W_c"), m: N, n: H, k: 2 * H)
             htilde.withUnsafeMutableBufferPointer { T.tanhInPlace($0.baseAddress!, count: N * H) }
         }
         next.feed = htilde
 
         var logProbs = [T](repeating: 0, count: N * V)
         logProbs.withUnsafeMutableBufferPointer { out in
-            projectOutput(out.baseAddress!, htilde, rows: N)
+            if let output = packed?.output {
+                let bias = parameter("output.b")
+                for r in 0..<N { (out.baseAddress! + r * V).update(from: bias, count: V) }
+                PackedDecoder.multiply(output, into: out.baseAddress!, htilde, rows: N, accumulate: true)
+            } else {
+                projectOutput(out.baseAddress!, htilde, rows: N)
+            }
             for r in 0..<N { logSoftmaxInPlace(out.baseAddress! + r * V, count: V) }
         }
         return StepOutput(logProbs: logProbs, attention: alpha, state: next)
+    }
+}
+
+extension Seq2Seq {
+    /// Row r of the result is row r of each part, side by side: (rows, Σ widths).
+    static func concatenateRows(_ parts: [(values: [T], width: Int)], rows: Int) -> [T] {
+        let total = parts.reduce(0) { $0 + $1.width }
+        var out = [T](repeating: 0, count: rows * total)
+        out.withUnsafeMutableBufferPointer { o in
+            var column = 0
+            for part in parts {
+                part.values.withUnsafeBufferPointer { v in
+                    for r in 0..<rows {
+                        (o.baseAddress! + r * total + column).update(from: v.baseAddress! + r * part.width, count: part.width)
+                    }
+                }
+                column += part.width
+            }
+        }
+        return out
     }
 }
 

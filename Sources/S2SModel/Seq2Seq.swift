@@ -21,6 +21,9 @@ public final class Seq2Seq<T: Real> {
     public let parameters: Arena<T>
     public let gradients: Arena<T>
     var workspace: Workspace<T>?
+    /// The decoder's weights packed for small decoding steps (Float models,
+    /// after `packForDecoding()`); nil: every product goes through OpenBLAS.
+    var packedDecoder: PackedDecoder?
 
     // What the last forward saw (for backward).
     var lastBatch: Batch?

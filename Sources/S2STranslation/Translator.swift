@@ -69,6 +69,7 @@ public final class Translator {
         try withExtendedLifetime(model.parameters) {
             try checkpoint.loadParameters(into: model.parameters.base, layout: model.layout)
         }
+        model.packForDecoding()  // the parameters are final from here on
         self.model = model
         bpe = BPE(codes: try BPECodes(fileText: try read("bpe.codes"), path: path + "/bpe.codes"))
         let prep = try read("prep.json")

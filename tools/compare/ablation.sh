@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# What the quality features buy, on s2s alone: the same data, seed, model
+# size and training budget for every variant, one after the other.
+#   general        general attention, teacher forcing (the comparison's setting)
+#   none           no attention (the encoder's last state is all the decoder gets)
+#   none-reversed  no attention, source reversed (Sutskever et al. 2014)
+#   general-ss     general attention, scheduled sampling (inverse-sigmoid:K)
+# Each model translates the test books greedily and with beam 5 (batch 32);
+# the first also with beam 1, 5 and 10, without and with a length penalty.
+# Scores are s2s-score's (sacreBLEU 2.6.0 BLEU and chrF, tested equal).
+# Writes the table into docs/RESULTS.md between the ablation markers (the
+# section is kept when tools/compare/onmt.sh rewrites the file).
+#
+# Uses the release binaries in .build/release (swift build -c release first).
+# Run nothing else heavy meanwhile: budgets are wall-clock on the training clock.
+#
+# Usage: tools/compare/ablation.sh [--budget 5m] [--threads 2] [--seed 1] [--ss-k 50] [--work DIR] [--docs DIR]
+#   --budget   training time for each variant (default 5m; the comparison uses 25m)
+#   --ss-k     K of the inverse-sigmoid schedule ε_i = K/(K + exp(i/K)) (default 50)
+# Whole run: about 4 × budget + 10 minutes on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+budget=5m threads=2 seed=1 ssk=50 work=.build/ablation docs=docs
+while [ $# -gt 0 ]; do
+  case $1 in
+    --budget) budget=$2; shift 2 ;;
+    --threads) threads=$2; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
+    --ss-k) ssk=$2; shift 2 ;;
+    --work) work=$2; shift 2 ;;
+    --docs) docs=$2; shift 2 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+bin=$root/.build/release
+for tool in s2s-prep s2s-train s2s-translate s2s-score; do
+  [ -x "$bin/$tool" ] || { echo "no $bin/$tool: build first (swift build -c release)" >&2; exit 2; }
+done
+mkdir -p "$work" "$docs"
+work=$(cd "$work" && pwd)
+docs=$(cd "$docs" && pwd)
+corpus=$root/corpora/bible-en-es
+rm -rf "$work/data" "$work/vocab" "$work/models" "$work/out"
+mkdir -p "$work/models" "$work/out"
+say() { printf '\n== %s (%s)\n' "$*" "$(date +%H:%M:%S)" >&2; }
+
+say "s2s-prep"
+"$bin/s2s-prep" --corpus "$corpus" --name abl --vocab-dir "$work/vocab" --data-dir "$work/data" --bpe-merges 8000 -q
+
+common=(--data "$work/data/abl" --vocab "$work/vocab/abl" --preset base --batch-tokens 0 --batch-size 64
+        --learning-rate 0.001 --clip 5 --dropout 0.2 --seed "$seed" --max-time "$budget" --threads "$threads"
+        --valid-every 1000000 --save-every 1000000 --bleu-sentences 0 --report-every 20)
+variants=(
+  "general|--attention general"
+  "none|--attention none"
+  "none-reversed|--attention none --reverse-source"
+  "general-ss|--attention general --teacher-forcing inverse-sigmoid:$ssk"
+)
+: > "$work/runs.tsv"
+# decode MODEL KEY BEAM LP: translate the test books, score, append a row to runs.tsv
+decode() {
+  local model=$1 key=$2 beam=$3 lp=$4 hyp
+  hyp=$work/out/$model.$key.txt
+  local start end
+  start=$(date +%s.%N)
+  "$bin/s2s-translate" --model "$work/models/$model" --beam-size "$beam" --length-penalty "$lp" \
+    --batch-size 32 --threads "$threads" < "$corpus/test.src" > "$hyp"
+  end=$(date +%s.%N)
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$model" "$key" "$beam" "$lp" \
+    "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')" \
+    "$("$bin/s2s-score" --ref "$corpus/test.tgt" --json < "$hyp")" >> "$work/runs.tsv"
+  tail -1 "$work/runs.tsv" >&2
+}
+for v in "${variants[@]}"; do
+  name=${v%%|*}
+  read -r -a opts <<< "${v#*|}"
+  say "s2s-train $name: ${opts[*]}"
+  "$bin/s2s-train" "${common[@]}" "${opts[@]}" --model "$work/models/$name" > "$work/$name.train.log" 2>&1 \
+    || { tail -20 "$work/$name.train.log" >&2; echo "s2s-train $name failed" >&2; exit 1; }
+  tail -2 "$work/$name.train.log" >&2
+  decode "$name" greedy 1 0
+  decode "$name" beam5 5 0
+done
+decode general beam5-lp 5 0.6
+decode general beam10 10 0
+decode general beam10-lp 10 0.6
+
+say "report"
+python3 tools/compare/ablation.py "$work" "$docs/RESULTS.md" --budget "$budget" --seed "$seed" --ss-k "$ssk" \
+  --threads "$threads"
