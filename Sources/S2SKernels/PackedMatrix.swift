@@ -1,5 +1,5 @@
 import CKernels
-import Dispatch
+import Foundation
 
 /// A weight matrix packed once into 32-column panels for the small products
 /// of decoding: a step multiplies a few rows (the live hypotheses) by every
@@ -59,7 +59,7 @@ public final class PackedMatrix: @unchecked Sendable {
     }
 
     /// Threads for the packed products (s2s-translate --threads sets it with OpenBLAS's).
-    nonisolated(unsafe) public static var threads = BLASThreads.current
+    nonisolated(unsafe) public static var threads = ProcessInfo.processInfo.activeProcessorCount
 }
 
 /// A pointer handed to worker threads that write disjoint parts of it.

@@ -22,6 +22,31 @@ public struct EncodedSource<T: Real>: Sendable {
         EncodedSource(sourceLength: sourceLength, lengths: lengths, hidden: hidden, keyWidth: keyWidth,
                       memory: memory, keys: keys, rowSentence: indices.map { rowSentence[$0] })
     }
+
+    /// The sentences of several encodings (one row each, in order), padded
+    /// to the longest source; padding positions are masked by `lengths`.
+    static func concatenate(_ parts: [EncodedSource]) -> EncodedSource {
+        let S = parts.map(\.sourceLength).max() ?? 0
+        let first = parts[0], H = first.hidden, K = first.keyWidth
+        func pad(_ values: [T], sentences: Int, from s: Int, width: Int) -> [T] {
+            if s == S { return values }
+            var out = [T](repeating: 0, count: sentences * S * width)
+            for b in 0..<sentences {
+                out.replaceSubrange((b * S * width)..<((b * S + s) * width),
+                                    with: values[(b * s * width)..<((b + 1) * s * width)])
+            }
+            return out
+        }
+        var memory: [T] = [], keys: [T] = [], lengths: [Int32] = []
+        for p in parts {
+            let n = p.lengths.count
+            memory += pad(p.memory, sentences: n, from: p.sourceLength, width: H)
+            if K > 0 { keys += pad(p.keys, sentences: n, from: p.sourceLength, width: K) }
+            lengths += p.lengths
+        }
+        return EncodedSource(sourceLength: S, lengths: lengths, hidden: H, keyWidth: K, memory: memory, keys: keys,
+                             rowSentence: (0..<lengths.count).map(Int32.init))
+    }
 }
 
 /// The decoder's recurrent state for `rows` hypotheses: h (and c) per layer
@@ -40,6 +65,15 @@ public struct DecoderState<T: Real>: Sendable {
             return out
         }
         return DecoderState(rows: indices.count, hidden: hidden, h: h.map(gather), c: c.map(gather), feed: gather(feed))
+    }
+
+    /// The rows of several states, in order.
+    static func concatenate(_ parts: [DecoderState]) -> DecoderState {
+        let first = parts[0]
+        return DecoderState(rows: parts.reduce(0) { $0 + $1.rows }, hidden: first.hidden,
+                            h: first.h.indices.map { k in parts.flatMap { $0.h[k] } },
+                            c: first.c.indices.map { k in parts.flatMap { $0.c[k] } },
+                            feed: parts.flatMap(\.feed))
     }
 }
 
@@ -60,6 +94,22 @@ extension Seq2Seq {
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public func encode(_ sources: [[Int32]]) -> (EncodedSource<T>, DecoderState<T>) {
+        // A large batch is encoded a few sentences at a time: the encoder's
+        // forward keeps every layer's gates for a backward that inference
+        // never runs, so its workspace grows with the sentences encoded at once.
+        if sources.count > Self.encodeChunk {
+            let parts = stride(from: 0, to: sources.count, by: Self.encodeChunk).map {
+                encodeAll(Array(sources[$0..<min($0 + Self.encodeChunk, sources.count)]))
+            }
+            return (EncodedSource.concatenate(parts.map(\.0)), DecoderState.concatenate(parts.map(\.1)))
+        }
+        return encodeAll(sources)
+    }
+
+    /// Sentences encoded in one pass by `encode`.
+    static var encodeChunk: Int { 8 }
+
+    func encodeAll(_ sources: [[Int32]]) -> (EncodedSource<T>, DecoderState<T>) {
         let batch = Batch(sources: sources, reverseSource: config.reverseSource)
         let w = workspace(for: batch)
         let B = batch.batchSize, S = batch.sourceLength, H = config.hiddenSize

@@ -48,6 +48,38 @@ final class InferenceTests: XCTestCase {
         }
     }
 
+    /// A batch larger than the encoder's chunk is encoded in parts; every
+    /// sentence's steps match encoding it alone (attention padded to the
+    /// batch's longest source), reversed or not, with and without attention.
+    func testEncodingInChunksMatchesEncodingAlone() throws {
+        var rng = SplitMix64(seed: 17)
+        let sources: [[Int32]] = (0..<11).map { i in (0..<(1 + (i * 5) % 9)).map { _ in Int32(4 + rng.next() % 5) } }
+        for attention in [ModelConfig.AttentionKind.none, .general, .concat] {
+            for reverse in [false, true] {
+                var c = ModelConfig(sourceVocabularySize: 9, targetVocabularySize: 10)
+                c.embeddingSize = 5; c.hiddenSize = 6; c.layers = 2; c.attention = attention
+                c.inputFeeding = attention != .none; c.reverseSource = reverse; c.bidirectional = reverse
+                let model = try Seq2Seq<Double>(config: c)
+                model.initialize(seed: 7, scale: 0.5)
+                let (source, state) = model.encode(sources)
+                let all = model.step([Int32](repeating: 2, count: sources.count), state: state, source: source)
+                let S = source.sourceLength
+                XCTAssertEqual(S, sources.map(\.count).max()! + 1)
+                for (i, sentence) in sources.enumerated() {
+                    let (one, oneState) = model.encode([sentence])
+                    let alone = model.step([2], state: oneState, source: one)
+                    let what = "\(attention) reverse=\(reverse) sentence \(i)"
+                    assertClose(Array(all.logProbs[(i * 10)..<((i + 1) * 10)]), alone.logProbs, relative: 1e-12, absolute: 1e-12, what)
+                    if attention != .none {
+                        let row = Array(all.attention[(i * S)..<((i + 1) * S)])
+                        assertClose(Array(row[0..<one.sourceLength]), alone.attention, relative: 1e-12, absolute: 1e-12, what)
+                        XCTAssertEqual(row[one.sourceLength...].reduce(0, +), 0, what)
+                    }
+                }
+            }
+        }
+    }
+
     /// Reordering rows (as beam search does) reorders the step's outputs.
     func testSelectReordersRows() throws {
         var c = ModelConfig(sourceVocabularySize: 9, targetVocabularySize: 10)
