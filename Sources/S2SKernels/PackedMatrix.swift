@@ -23,17 +23,35 @@ public final class PackedMatrix: @unchecked Sendable {
 
     /// Stacks `parts` (row-major, `columns` wide, each with its row count)
     /// along the depth and packs them.
-    public init(stacking parts: [(matrix: UnsafePointer<Float>, rows: Int)], columns: Int) {
+    public convenience init(stacking parts: [(matrix: UnsafePointer<Float>, rows: Int)], columns: Int) {
+        self.init(depth: parts.reduce(0) { $0 + $1.rows }, columns: columns)
+        pack(stacking: parts)
+    }
+
+    /// Room for a (depth, columns) matrix, zero until packed.
+    public init(depth: Int, columns: Int) {
         precondition(PackedMatrix.isAvailable, "PackedMatrix needs AVX-512; use Matmul")
+        self.depth = depth
         self.columns = columns
-        depth = parts.reduce(0) { $0 + $1.rows }
         panels = (columns + Int(S2S_PANEL) - 1) / Int(S2S_PANEL)
         storage = ZeroedMemory.allocate(Float.self, count: panels * depth * Int(S2S_PANEL))
+    }
+
+    /// Packs `parts` (row-major, `columns` wide) stacked along the depth,
+    /// which they must fill.
+    public func pack(stacking parts: [(matrix: UnsafePointer<Float>, rows: Int)]) {
+        precondition(parts.reduce(0) { $0 + $1.rows } == depth, "the parts must fill the depth")
         var offset = 0
         for part in parts {
             s2s_pack_panels(part.matrix, columns, Int32(part.rows), Int32(columns), storage, Int32(depth), Int32(offset))
             offset += part.rows
         }
+    }
+
+    /// Packs the transpose of `matrix`, a row-major (columns, depth) matrix:
+    /// then a·B is a·matrixᵀ (a backward pass's ∂h = ∂gates·Uᵀ).
+    public func pack(transposing matrix: UnsafePointer<Float>) {
+        s2s_pack_panels_transposed(matrix, depth, Int32(depth), Int32(columns), storage, Int32(depth), 0)
     }
 
     deinit { ZeroedMemory.deallocate(storage, count: count) }

@@ -4,8 +4,9 @@ import S2SKernels
 /// layer the gate weights with the recurrent ones stacked under them (LSTM:
 /// [W; U], one pass over [x; h̃; h]) or apart (GRU, whose U has its own bias
 /// and reset gate), the attentional layer W_c and the output projection.
-/// `Seq2Seq.packForDecoding()` makes it once the parameters are final, and
-/// every decoding step then uses it: OpenBLAS repacks the weights on every
+/// `Seq2Seq.packForDecoding()` makes it (and packs the encoder's U, see
+/// `RecurrentPack`) once the parameters are final, and every decoding step
+/// then uses it: OpenBLAS repacks the weights on every
 /// call, which at beam 5 and batch 1 was half of the decoding time. Measured
 /// on the Bible model (200 test verses): beam 5 batch 1 27.8 → 14.1 s, beam 5
 /// batch 32 7.4 → 7.2 s, greedy batch 32 4.7 → 3.5 s.
@@ -66,8 +67,11 @@ extension Seq2Seq where T == Float {
     /// where the CPU lacks the packed kernel (then OpenBLAS does the work).
     public func packForDecoding() {
         packedDecoder = nil
+        recurrentPacks = [:]
+        workspace = nil  // the next one hands the encoder's packed U to its layers
         guard PackedMatrix.isAvailable else { return }
         packedDecoder = PackedDecoder(self)
+        recurrentPacks = Self.makeRecurrentPacks(config: config, layout: layout, parameters: parameters.base)
     }
 
     /// Whether `packForDecoding` packed the weights.

@@ -32,6 +32,8 @@ struct RecurrentLayer<T: Real> {
     let dRec: UnsafeMutablePointer<T>?   // (steps, B, G·Hd) GRU: ∂ recurrent projection
     let dh, dc: UnsafeMutablePointer<T>  // (B, Hd) running ∂h, ∂c through time
     let dhIn: UnsafeMutablePointer<T>    // (B, Hd) scratch: ∂h_t from above + through time
+    /// U packed for the per-step products of translation (nil: Matmul).
+    let pack: RecurrentPack?
 
     /// Pointers this layer's activations need, for `steps` × `batch`.
     /// For up to `stepsTimesBatch` = steps·B rows and B ≤ `batch`.
@@ -45,8 +47,9 @@ struct RecurrentLayer<T: Real> {
 
     init(cell: ModelConfig.Cell, hidden: Int, input: Int, reversed: Bool, prefix: String,
          layout: ParameterLayout, params: UnsafeMutablePointer<T>, grads: UnsafeMutablePointer<T>,
-         stepsTimesBatch: Int, batch: Int, take: (Int) -> UnsafeMutablePointer<T>) {
+         stepsTimesBatch: Int, batch: Int, take: (Int) -> UnsafeMutablePointer<T>, pack: RecurrentPack? = nil) {
         self.cell = cell
+        self.pack = pack
         self.hidden = hidden
         self.input = input
         self.reversed = reversed
@@ -99,16 +102,30 @@ struct RecurrentLayer<T: Real> {
         switch cell {
         case .lstm:
             let gates = proj + t * B * g
-            Matmul.gemm(gates, hPrev, U, m: B, n: g, k: hidden, beta: 1)
+            recurrentProduct(into: gates, hPrev, batch: B)
             LSTMCell.forward(h: h(stateRow(t), B), c: c(stateRow(t), B), tanhC: tanhC + t * B * hidden,
                              gates: gates, hPrev: hPrev, cPrev: cPrev, mask: mask, batch: B, hidden: hidden)
         case .gru:
             let hgt = hg! + t * B * g
             for r in 0..<B { (hgt + r * g).update(from: bh!, count: g) }
-            Matmul.gemm(hgt, hPrev, U, m: B, n: g, k: hidden, beta: 1)
+            recurrentProduct(into: hgt, hPrev, batch: B)
             GRUCell.forward(h: h(stateRow(t), B), act: act! + t * B * g, xg: proj + t * B * g, hg: hgt,
                             hPrev: hPrev, mask: mask, batch: B, hidden: hidden)
         }
+    }
+
+    /// out (B, G·Hd) += hPrev·U.
+    @inline(__always) func recurrentProduct(into out: UnsafeMutablePointer<T>, _ hPrev: UnsafePointer<T>, batch B: Int) {
+        if let pack {
+            PackedDecoder.multiply(pack.u, into: out, hPrev, rows: B, accumulate: true)
+        } else {
+            Matmul.gemm(out, hPrev, U, m: B, n: G * hidden, k: hidden, beta: 1)
+        }
+    }
+
+    /// out (B, Hd) += ∂rec·Uᵀ, with ∂rec (B, G·Hd).
+    @inline(__always) func recurrentBackProduct(into out: UnsafeMutablePointer<T>, _ dRec: UnsafePointer<T>, batch B: Int) {
+        Matmul.gemm(out, dRec, U, m: B, n: hidden, k: G * hidden, transB: true, beta: 1)
     }
 
     /// Starts a backward pass: ∂h, ∂c of the final state (from the bridge).
@@ -135,12 +152,12 @@ struct RecurrentLayer<T: Real> {
             LSTMCell.backward(dGates: dGates, dhPrev: dh, dcPrev: dc, dh: dhIn, dc: dc,
                               gates: proj + t * B * g, cPrev: c(prevRow(t), B), tanhC: tanhC + t * B * hidden,
                               mask: mask, batch: B, hidden: hidden)
-            Matmul.gemm(dh, dGates, U, m: B, n: hidden, k: g, transB: true, beta: 1)
+            recurrentBackProduct(into: dh, dGates, batch: B)
         case .gru:
             let dxg = dProj + t * B * g
             GRUCell.backward(dxg: dxg, dhg: dRec! + t * B * g, dhPrev: dh, dh: dhIn, act: act! + t * B * g,
                              hg: hg! + t * B * g, hPrev: hPrev, mask: mask, batch: B, hidden: hidden)
-            Matmul.gemm(dh, dRec! + t * B * g, U, m: B, n: hidden, k: g, transB: true, beta: 1)
+            recurrentBackProduct(into: dh, dRec! + t * B * g, batch: B)
         }
     }
 

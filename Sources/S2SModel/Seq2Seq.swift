@@ -24,6 +24,9 @@ public final class Seq2Seq<T: Real> {
     /// The decoder's weights packed for small decoding steps (Float models,
     /// after `packForDecoding()`); nil: every product goes through OpenBLAS.
     var packedDecoder: PackedDecoder?
+    /// The encoder layers' U packed by `packForDecoding` (empty otherwise);
+    /// workspaces made while they exist hand them to their layers.
+    var recurrentPacks: [String: RecurrentPack] = [:]
 
     // What the last forward saw (for backward).
     var lastBatch: Batch?
@@ -79,7 +82,7 @@ public final class Seq2Seq<T: Real> {
         if let w = workspace { capacity = capacity.union(w.capacity) }
         workspace = nil
         workspace = Workspace<T>(config: config, layout: layout, capacity: capacity,
-                                 params: parameters.base, grads: gradients.base)
+                                 params: parameters.base, grads: gradients.base, packs: recurrentPacks)
     }
 
     func workspace(for batch: Batch) -> Workspace<T> {
@@ -88,7 +91,7 @@ public final class Seq2Seq<T: Real> {
         let capacity = workspace.map { $0.capacity.union(need) } ?? need
         workspace = nil  // free the old one first: peak memory is one workspace
         let w = Workspace<T>(config: config, layout: layout, capacity: capacity,
-                             params: parameters.base, grads: gradients.base)
+                             params: parameters.base, grads: gradients.base, packs: recurrentPacks)
         workspace = w
         return w
     }
@@ -103,6 +106,12 @@ public final class Seq2Seq<T: Real> {
     @_specialize(where T == Double)
     public func forward(_ batch: Batch, training: Bool, chooser: InputChooser = TeacherForcing(),
                         rng: inout SplitMix64) -> SoftmaxCrossEntropy.Result {
+        if training && (packedDecoder != nil || !recurrentPacks.isEmpty) {
+            // Training changes the parameters: what packForDecoding packed goes.
+            packedDecoder = nil
+            recurrentPacks = [:]
+            workspace = nil
+        }
         let w = workspace(for: batch)
         lastBatch = batch
         lastTraining = training

@@ -78,7 +78,7 @@ final class Workspace<T: Real> {
     static var chunkRows: Int { 512 }
 
     init(config c: ModelConfig, layout: ParameterLayout, capacity: WorkspaceCapacity,
-         params: UnsafeMutablePointer<T>, grads: UnsafeMutablePointer<T>) {
+         params: UnsafeMutablePointer<T>, grads: UnsafeMutablePointer<T>, packs: [String: RecurrentPack] = [:]) {
         self.capacity = capacity
         let B = capacity.b, S = capacity.s, SB = capacity.sb, TB = capacity.tb, TBS = capacity.tbs
         let E = c.embeddingSize, H = c.hiddenSize, Hd = c.encoderDirectionSize, V = c.targetVocabularySize
@@ -109,14 +109,16 @@ final class Workspace<T: Real> {
             encLayers.append((0..<c.directions).map { d in
                 RecurrentLayer(cell: c.cell, hidden: Hd, input: k == 0 ? E : H, reversed: d == 1,
                                prefix: "encoder.l\(k).\(d == 0 ? "fwd" : "bwd")", layout: layout,
-                               params: params, grads: grads, stepsTimesBatch: SB, batch: B, take: take)
+                               params: params, grads: grads, stepsTimesBatch: SB, batch: B, take: take,
+                               pack: packs["encoder.l\(k).\(d == 0 ? "fwd" : "bwd")"])
             })
         }
         for k in 0..<L {
             decLayers.append(RecurrentLayer(cell: c.cell, hidden: H,
                                             input: k == 0 ? E + (c.inputFeeding ? H : 0) : H,
                                             reversed: false, prefix: "decoder.l\(k)", layout: layout,
-                                            params: params, grads: grads, stepsTimesBatch: TB, batch: B, take: take))
+                                            params: params, grads: grads, stepsTimesBatch: TB, batch: B, take: take,
+                                            pack: packs["decoder.l\(k)"]))
         }
     }
 

@@ -4,10 +4,11 @@ import S2SKernels
 import S2SModel
 import XCTest
 
-/// Decoding steps over the packed decoder weights give the log-probabilities,
-/// attention and states of the OpenBLAS path (to Float rounding), in every
-/// cell, attention kind, with and without input feeding and tied embeddings,
-/// over several steps and a beam-style reordering of rows.
+/// Decoding over the packed weights (the decoder's, and the encoder's U)
+/// gives the log-probabilities, attention and states of the OpenBLAS path (to
+/// Float rounding), in every cell, attention kind, uni- and bidirectional,
+/// with and without input feeding and tied embeddings, over several steps
+/// and a beam-style reordering of rows.
 final class PackedDecodingTests: XCTestCase {
     func testPackedStepsMatchTheBLASPath() throws {
         XCTAssertEqual(PackedMatrix.isAvailable, cpuHasAVX512F(), "the packed kernel runs exactly where AVX-512F is")
@@ -18,6 +19,7 @@ final class PackedDecodingTests: XCTestCase {
                 for tied in [false, true] {
                     var c = ModelConfig(sourceVocabularySize: 12, targetVocabularySize: 45)
                     c.embeddingSize = 20; c.hiddenSize = 20; c.layers = 2; c.cell = cell
+                    c.bidirectional = tied; c.reverseSource = tied  // both encoder shapes
                     c.attention = attention; c.inputFeeding = attention != .none && !tied
                     c.tieTargetEmbeddings = tied
                     let plain = try Seq2Seq<Float>(config: c), packed = try Seq2Seq<Float>(config: c)

@@ -65,6 +65,7 @@ def main():
     ap.add_argument("--seed", required=True)
     ap.add_argument("--ss-k", required=True)
     ap.add_argument("--threads", required=True)
+    ap.add_argument("--command", required=True, help="the options ablation.sh ran with, for the text")
     a = ap.parse_args()
 
     runs = {}
@@ -81,9 +82,9 @@ def main():
     lines = [
         "## What the quality features buy (s2s alone)",
         "",
-        f"Measured {date} by `tools/compare/ablation.sh --budget {a.budget} --ss-k {a.ss_k}`: every variant "
+        f"Measured {date} by `tools/compare/ablation.sh {a.command}`: every variant "
         f"is the base preset (2×512 LSTM, 512-dim embeddings, input feeding where there is attention, dropout 0.2, "
-        f"Adam 1e-3, clipping 5, 64 sentences a batch) trained for **{a.budget}** on the training clock with seed "
+        f"Adam 1e-3, clipping 5, 64 sentences a batch) trained for **{a.budget}** with seed "
         f"{a.seed} and {a.threads} threads — shorter than the comparison's budget so that all variants fit in one "
         "sitting; the differences, not the absolute scores, are the point. Test books (666 verses), "
         "BLEU / chrF from s2s-score (equal to sacreBLEU 2.6.0), batch 32.",

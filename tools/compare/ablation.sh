@@ -14,17 +14,21 @@
 # Uses the release binaries in .build/release (swift build -c release first).
 # Run nothing else heavy meanwhile: budgets are wall-clock on the training clock.
 #
-# Usage: tools/compare/ablation.sh [--budget 5m] [--threads 2] [--seed 1] [--ss-k 50] [--work DIR] [--docs DIR]
+# Usage: tools/compare/ablation.sh [--budget 5m | --steps N] [--threads 2] [--seed 1] [--ss-k 50] [--work DIR] [--docs DIR]
 #   --budget   training time for each variant (default 5m; the comparison uses 25m)
+#   --steps    instead: the same number of updates for each variant (the
+#              results then do not depend on what else the machine runs)
 #   --ss-k     K of the inverse-sigmoid schedule ε_i = K/(K + exp(i/K)) (default 50)
-# Whole run: about 4 × budget + 10 minutes on 2 cores.
+# Whole run: about 4 × budget + 10 minutes on 2 cores (500 updates ≈ 11 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
-budget=5m threads=2 seed=1 ssk=50 work=.build/ablation docs=docs
+all_args="$*"
+budget=5m steps=0 threads=2 seed=1 ssk=50 work=.build/ablation docs=docs
 while [ $# -gt 0 ]; do
   case $1 in
     --budget) budget=$2; shift 2 ;;
+    --steps) steps=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --ss-k) ssk=$2; shift 2 ;;
@@ -50,8 +54,9 @@ say "s2s-prep"
 "$bin/s2s-prep" --corpus "$corpus" --name abl --vocab-dir "$work/vocab" --data-dir "$work/data" --bpe-merges 8000 -q
 
 common=(--data "$work/data/abl" --vocab "$work/vocab/abl" --preset base --batch-tokens 0 --batch-size 64
-        --learning-rate 0.001 --clip 5 --dropout 0.2 --seed "$seed" --max-time "$budget" --threads "$threads"
+        --learning-rate 0.001 --clip 5 --dropout 0.2 --seed "$seed" --threads "$threads"
         --valid-every 1000000 --save-every 1000000 --bleu-sentences 0 --report-every 20)
+if [ "$steps" -gt 0 ]; then common+=(--max-steps "$steps"); else common+=(--max-time "$budget"); fi
 variants=(
   "general|--attention general"
   "none|--attention none"
@@ -88,5 +93,6 @@ decode general beam10 10 0
 decode general beam10-lp 10 0.6
 
 say "report"
-python3 tools/compare/ablation.py "$work" "$docs/RESULTS.md" --budget "$budget" --seed "$seed" --ss-k "$ssk" \
-  --threads "$threads"
+budget_text=$([ "$steps" -gt 0 ] && echo "$steps updates" || echo "$budget")
+python3 tools/compare/ablation.py "$work" "$docs/RESULTS.md" --budget "$budget_text" --seed "$seed" --ss-k "$ssk" \
+  --threads "$threads" --command "${all_args:-(defaults)}"
