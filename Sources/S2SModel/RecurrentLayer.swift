@@ -28,7 +28,7 @@ struct RecurrentLayer<T: Real> {
     let hs, cs: UnsafeMutablePointer<T>  // (steps + 2, B, Hd)
     let tanhC: UnsafeMutablePointer<T>   // (steps, B, Hd) LSTM cache tanh(c_t)
     let act: UnsafeMutablePointer<T>?    // (steps, B, G·Hd) GRU cache: r, z, n
-    let dProj: UnsafeMutablePointer<T>   // (steps, B, G·Hd) ∂ input-side projection
+    let dProj: UnsafeMutablePointer<T>   // (steps, B, G·Hd) ∂ input-side projection: the same memory as proj
     let dRec: UnsafeMutablePointer<T>?   // (steps, B, G·Hd) GRU: ∂ recurrent projection
     let dh, dc: UnsafeMutablePointer<T>  // (B, Hd) running ∂h, ∂c through time
     let dhIn: UnsafeMutablePointer<T>    // (B, Hd) scratch: ∂h_t from above + through time
@@ -41,8 +41,9 @@ struct RecurrentLayer<T: Real> {
         let g = (cell == .lstm ? 4 : 3) * hidden
         let gru = cell == .gru
         let states = (n + 2 * batch) * hidden  // (steps + 2)·B rows
+        // ∂proj takes proj's place (see `dProj`), so it has no block of its own.
         return [n * g, gru ? n * g : 0, states, states, gru ? 0 : n * hidden, gru ? n * g : 0,
-                n * g, gru ? n * g : 0, batch * hidden, batch * hidden, batch * hidden]
+                0, gru ? n * g : 0, batch * hidden, batch * hidden, batch * hidden]
     }
 
     init(cell: ModelConfig.Cell, hidden: Int, input: Int, reversed: Bool, prefix: String,
@@ -61,7 +62,12 @@ struct RecurrentLayer<T: Real> {
         let s = Self.activationSizes(cell: cell, hidden: hidden, stepsTimesBatch: stepsTimesBatch, batch: batch)
         proj = take(s[0]); hg = cell == .gru ? take(s[1]) : nil
         hs = take(s[2]); cs = take(s[3]); tanhC = take(s[4]); act = cell == .gru ? take(s[5]) : nil
-        dProj = take(s[6]); dRec = cell == .gru ? take(s[7]) : nil
+        // The backward step at t reads proj[t] (the LSTM's gate activations;
+        // the GRU reads only act and hg) just before it writes ∂proj[t], each
+        // value in place, and nothing reads proj[t] afterwards: one buffer
+        // serves both, a quarter of the training activations saved.
+        dProj = proj
+        dRec = cell == .gru ? take(s[7]) : nil
         dh = take(s[8]); dc = take(s[9]); dhIn = take(s[10])
     }
 
