@@ -87,7 +87,9 @@ def main():
         f"Adam 1e-3, clipping 5, 64 sentences a batch) trained for **{a.budget}** with seed "
         f"{a.seed} and {a.threads} threads — shorter than the comparison's budget so that all variants fit in one "
         "sitting; the differences, not the absolute scores, are the point. Test books (666 verses), "
-        "BLEU / chrF from s2s-score (equal to sacreBLEU 2.6.0), batch 32.",
+        "BLEU / chrF from s2s-score (equal to sacreBLEU 2.6.0), batch 32. Read it with its budget in mind: "
+        "a short budget shows what helps early in training; effects that need a trained model (source "
+        "reversal, scheduled sampling, wider beams) can stay hidden until a longer budget.",
         "",
         "| variant | updates | valid perplexity | greedy BLEU / chrF | beam 5 BLEU / chrF |",
         "|---|---:|---:|---:|---:|",
