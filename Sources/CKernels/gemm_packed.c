@@ -40,22 +40,6 @@ void s2s_pack_panels(const float *b, size_t ldb, int k, int n, float *out, int d
     }
 }
 
-void s2s_pack_panels_transposed(const float *bt, size_t ldbt, int k, int n, float *out, int depth, int rowOffset) {
-    int panels = (n + S2S_PANEL - 1) / S2S_PANEL;
-    for (int p = 0; p < panels; p++) {
-        int c0 = p * S2S_PANEL;
-        int width = n - c0 < S2S_PANEL ? n - c0 : S2S_PANEL;
-        float *panel = out + (size_t)p * depth * S2S_PANEL + (size_t)rowOffset * S2S_PANEL;
-        // Column c of the panel is row c0 + c of bt: read each once, in order.
-        for (int c = 0; c < width; c++) {
-            const float *src = bt + (size_t)(c0 + c) * ldbt;
-            for (int r = 0; r < k; r++) panel[(size_t)r * S2S_PANEL + c] = src[r];
-        }
-        for (int c = width; c < S2S_PANEL; c++)
-            for (int r = 0; r < k; r++) panel[(size_t)r * S2S_PANEL + c] = 0;
-    }
-}
-
 #if S2S_HAVE_X86
 // One panel times MR rows (MR a constant after inlining: the accumulators
 // stay in registers).

@@ -23,35 +23,17 @@ public final class PackedMatrix: @unchecked Sendable {
 
     /// Stacks `parts` (row-major, `columns` wide, each with its row count)
     /// along the depth and packs them.
-    public convenience init(stacking parts: [(matrix: UnsafePointer<Float>, rows: Int)], columns: Int) {
-        self.init(depth: parts.reduce(0) { $0 + $1.rows }, columns: columns)
-        pack(stacking: parts)
-    }
-
-    /// Room for a (depth, columns) matrix, zero until packed.
-    public init(depth: Int, columns: Int) {
+    public init(stacking parts: [(matrix: UnsafePointer<Float>, rows: Int)], columns: Int) {
         precondition(PackedMatrix.isAvailable, "PackedMatrix needs AVX-512; use Matmul")
-        self.depth = depth
         self.columns = columns
+        depth = parts.reduce(0) { $0 + $1.rows }
         panels = (columns + Int(S2S_PANEL) - 1) / Int(S2S_PANEL)
         storage = ZeroedMemory.allocate(Float.self, count: panels * depth * Int(S2S_PANEL))
-    }
-
-    /// Packs `parts` (row-major, `columns` wide) stacked along the depth,
-    /// which they must fill.
-    public func pack(stacking parts: [(matrix: UnsafePointer<Float>, rows: Int)]) {
-        precondition(parts.reduce(0) { $0 + $1.rows } == depth, "the parts must fill the depth")
         var offset = 0
         for part in parts {
             s2s_pack_panels(part.matrix, columns, Int32(part.rows), Int32(columns), storage, Int32(depth), Int32(offset))
             offset += part.rows
         }
-    }
-
-    /// Packs the transpose of `matrix`, a row-major (columns, depth) matrix:
-    /// then a·B is a·matrixᵀ (a backward pass's ∂h = ∂gates·Uᵀ).
-    public func pack(transposing matrix: UnsafePointer<Float>) {
-        s2s_pack_panels_transposed(matrix, depth, Int32(depth), Int32(columns), storage, Int32(depth), 0)
     }
 
     deinit { ZeroedMemory.deallocate(storage, count: count) }
@@ -74,6 +56,15 @@ public final class PackedMatrix: @unchecked Sendable {
             s2s_gemm_packed(Int32(rows), Int32(self.columns), Int32(self.depth), shared.a.pointer, lda,
                             self.storage, shared.c.pointer, ldc, accumulate ? 1 : 0, Int32(p0), Int32(p1))
         }
+    }
+
+    /// The same over a model's generic buffers, which must be Float (a model
+    /// holds packed weights only when it is a Seq2Seq<Float>).
+    @inlinable
+    public func multiply<T: Real>(into c: UnsafeMutablePointer<T>, _ a: UnsafePointer<T>, rows: Int, accumulate: Bool) {
+        precondition(T.self == Float.self, "packed weights are Float")
+        multiply(into: UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self),
+                 UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), rows: rows, accumulate: accumulate)
     }
 
     /// Threads for the packed products (s2s-translate --threads sets it with OpenBLAS's).

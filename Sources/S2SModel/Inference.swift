@@ -163,7 +163,7 @@ extension Seq2Seq {
                 if feeds { parts.append((state.feed, H)) }
                 if config.cell == .lstm { parts.append((state.h[k], H)) }
                 let a = Self.concatenateRows(parts, rows: N)
-                PackedDecoder.multiply(packed.layers[k].gates, into: &proj, a, rows: N, accumulate: true)
+                packed.layers[k].gates.multiply(into: &proj, a, rows: N, accumulate: true)
             } else {
                 Matmul.gemm(&proj, input, W, m: N, n: g, k: inputWidth, beta: 1)
                 if feeds { Matmul.gemm(&proj, state.feed, W + E * g, m: N, n: g, k: H, beta: 1) }
@@ -180,7 +180,7 @@ extension Seq2Seq {
                 let bh = parameter("\(p).b_h")
                 for r in 0..<N { for j in 0..<g { hg[r * g + j] = bh[j] } }
                 if let recurrent = packed?.layers[k].recurrent {
-                    PackedDecoder.multiply(recurrent, into: &hg, state.h[k], rows: N, accumulate: true)
+                    recurrent.multiply(into: &hg, state.h[k], rows: N, accumulate: true)
                 } else {
                     Matmul.gemm(&hg, state.h[k], U, m: N, n: g, k: H, beta: 1)
                 }
@@ -218,7 +218,7 @@ extension Seq2Seq {
             }
             let cat = Self.concatenateRows([(ctx, H), (top, H)], rows: N)
             if let wc = packed?.wc {
-                PackedDecoder.multiply(wc, into: &htilde, cat, rows: N, accumulate: false)
+                wc.multiply(into: &htilde, cat, rows: N, accumulate: false)
             } else {
                 Matmul.gemm(&htilde, cat, parameter("attention.W_c"), m: N, n: H, k: 2 * H)
             }
@@ -231,7 +231,7 @@ extension Seq2Seq {
             if let output = packed?.output {
                 let bias = parameter("output.b")
                 for r in 0..<N { (out.baseAddress! + r * V).update(from: bias, count: V) }
-                PackedDecoder.multiply(output, into: out.baseAddress!, htilde, rows: N, accumulate: true)
+                output.multiply(into: out.baseAddress!, htilde, rows: N, accumulate: true)
             } else {
                 projectOutput(out.baseAddress!, htilde, rows: N)
             }

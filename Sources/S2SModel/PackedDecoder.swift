@@ -48,15 +48,6 @@ final class PackedDecoder: @unchecked Sendable {
             output = PackedMatrix(stacking: [(UnsafePointer(model.parameter("output.W")), H)], columns: V)
         }
     }
-
-    /// c (rows, m.columns) (+)= a·m over generic buffers that are Float
-    /// (a model with a PackedDecoder is a Seq2Seq<Float>).
-    static func multiply<T: Real>(_ m: PackedMatrix, into c: UnsafeMutablePointer<T>, _ a: UnsafePointer<T>,
-                                  rows: Int, accumulate: Bool) {
-        precondition(T.self == Float.self, "packed weights are Float")
-        m.multiply(into: UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self),
-                   UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), rows: rows, accumulate: accumulate)
-    }
 }
 
 extension Seq2Seq where T == Float {

@@ -123,15 +123,10 @@ struct RecurrentLayer<T: Real> {
     /// out (B, G·Hd) += hPrev·U.
     @inline(__always) func recurrentProduct(into out: UnsafeMutablePointer<T>, _ hPrev: UnsafePointer<T>, batch B: Int) {
         if let pack {
-            PackedDecoder.multiply(pack.u, into: out, hPrev, rows: B, accumulate: true)
+            pack.u.multiply(into: out, hPrev, rows: B, accumulate: true)
         } else {
             Matmul.gemm(out, hPrev, U, m: B, n: G * hidden, k: hidden, beta: 1)
         }
-    }
-
-    /// out (B, Hd) += ∂rec·Uᵀ, with ∂rec (B, G·Hd).
-    @inline(__always) func recurrentBackProduct(into out: UnsafeMutablePointer<T>, _ dRec: UnsafePointer<T>, batch B: Int) {
-        Matmul.gemm(out, dRec, U, m: B, n: hidden, k: G * hidden, transB: true, beta: 1)
     }
 
     /// Starts a backward pass: ∂h, ∂c of the final state (from the bridge).
@@ -158,12 +153,12 @@ struct RecurrentLayer<T: Real> {
             LSTMCell.backward(dGates: dGates, dhPrev: dh, dcPrev: dc, dh: dhIn, dc: dc,
                               gates: proj + t * B * g, cPrev: c(prevRow(t), B), tanhC: tanhC + t * B * hidden,
                               mask: mask, batch: B, hidden: hidden)
-            recurrentBackProduct(into: dh, dGates, batch: B)
+            Matmul.gemm(dh, dGates, U, m: B, n: hidden, k: g, transB: true, beta: 1)
         case .gru:
             let dxg = dProj + t * B * g
             GRUCell.backward(dxg: dxg, dhg: dRec! + t * B * g, dhPrev: dh, dh: dhIn, act: act! + t * B * g,
                              hg: hg! + t * B * g, hPrev: hPrev, mask: mask, batch: B, hidden: hidden)
-            recurrentBackProduct(into: dh, dRec! + t * B * g, batch: B)
+            Matmul.gemm(dh, dRec! + t * B * g, U, m: B, n: hidden, k: g, transB: true, beta: 1)
         }
     }
 

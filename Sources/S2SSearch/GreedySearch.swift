@@ -10,35 +10,10 @@ public enum GreedySearch {
     /// Length limit: maxLengthRatio × source length + maxLengthExtra tokens.
     public static func decode<S: Scorer>(_ scorer: S, sources: [[Int32]], maxLengthRatio: Double = 2,
                                          maxLengthExtra: Int = 10) -> [[Int32]] {
-        if sources.isEmpty { return [] }
-        let V = scorer.targetVocabularySize
         var outputs = [[Int32]](repeating: [], count: sources.count)
-        var active = Array(0..<sources.count)  // sentence of each live row
-        var state = scorer.start(sources)
-        var previous = [Int32](repeating: bos, count: sources.count)
-        let limits = sources.map { Int(Double($0.count) * maxLengthRatio) + maxLengthExtra }
-        var t = 0
-        while !active.isEmpty {
-            let (logProbs, _, next) = scorer.step(previous, state)
-            var keep: [Int] = []
-            var nextPrevious: [Int32] = []
-            for (row, sentence) in active.enumerated() {
-                let token = logProbs.withUnsafeBufferPointer {
-                    Int32(VectorFloat.maxAndArgmax($0.baseAddress! + row * V, count: V).1)
-                }
-                if token == eos || t + 1 >= limits[sentence] {
-                    if token != eos { outputs[sentence].append(token) }
-                } else {
-                    outputs[sentence].append(token)
-                    keep.append(row)
-                    nextPrevious.append(token)
-                }
-            }
-            state = keep.count == active.count ? next : scorer.select(next, rows: keep)
-            active = keep.map { active[$0] }
-            previous = nextPrevious
-            t += 1
-        }
+        TokenPerStep.run(scorer, sources: sources, maxLengthRatio: maxLengthRatio, maxLengthExtra: maxLengthExtra,
+                         choose: { Int32(VectorFloat.maxAndArgmax($0.baseAddress!, count: $0.count).1) },
+                         take: { sentence, token, _, _ in if token != eos { outputs[sentence].append(token) } })
         return outputs
     }
 }

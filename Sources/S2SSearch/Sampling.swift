@@ -16,35 +16,16 @@ public enum Sampling {
     public static func decode<S: Scorer>(_ scorer: S, sources: [[Int32]], options o: Options) -> [BeamSearch.Hypothesis] {
         let n = sources.count
         if n == 0 { return [] }
-        let V = scorer.targetVocabularySize
         var rng = SplitMix64(seed: o.seed)
         var results = [BeamSearch.Hypothesis](repeating: .init(tokens: [], logProbability: 0, score: 0), count: n)
-        var active = Array(0..<n)
-        var state = scorer.start(sources)
-        var previous = [Int32](repeating: 2, count: n)
-        let limits = sources.map { Int(Double($0.count) * o.maxLengthRatio) + o.maxLengthExtra }
-        var t = 0
-        while !active.isEmpty {
-            let (logProbs, attention, next) = scorer.step(previous, state)
-            let S = attention.isEmpty ? 0 : attention.count / active.count
-            var keep: [Int] = [], nextPrevious: [Int32] = []
-            for (row, sentence) in active.enumerated() {
-                let lp = Array(logProbs[(row * V)..<((row + 1) * V)])
-                let token = draw(lp, temperature: o.temperature, topK: o.topK, rng: &rng)
-                results[sentence].logProbability += Double(lp[Int(token)])
-                if token == 3 { continue }
-                results[sentence].tokens.append(token)
-                if S > 0 { results[sentence].attention.append(Array(attention[(row * S)..<((row + 1) * S)])) }
-                if t + 1 < limits[sentence] {
-                    keep.append(row)
-                    nextPrevious.append(token)
-                }
-            }
-            state = keep.count == active.count ? next : scorer.select(next, rows: keep)
-            active = keep.map { active[$0] }
-            previous = nextPrevious
-            t += 1
-        }
+        TokenPerStep.run(scorer, sources: sources, maxLengthRatio: o.maxLengthRatio, maxLengthExtra: o.maxLengthExtra,
+                         choose: { draw(Array($0), temperature: o.temperature, topK: o.topK, rng: &rng) },
+                         take: { sentence, token, logProbs, attention in
+                             results[sentence].logProbability += Double(logProbs[Int(token)])
+                             guard token != TokenPerStep.eos else { return }
+                             results[sentence].tokens.append(token)
+                             if !attention.isEmpty { results[sentence].attention.append(Array(attention)) }
+                         })
         for i in 0..<n { results[i].score = results[i].logProbability }
         return results
     }

@@ -25,10 +25,6 @@ int s2s_packed_available(void);
 /// at its row offset into panels of the total depth `depth`.
 void s2s_pack_panels(const float *b, size_t ldb, int k, int n, float *out, int depth, int rowOffset);
 
-/// The same for B given transposed: bt is B's transpose, row-major (n, k)
-/// with row stride ldbt, so B[r][c] = bt[c·ldbt + r].
-void s2s_pack_panels_transposed(const float *bt, size_t ldbt, int k, int n, float *out, int depth, int rowOffset);
-
 /// C[0..<m, columns of panels p0..<p1] = (accumulate ? C : 0) + A · B, where
 /// A is (m, depth) row-major with row stride lda and B is packed as above
 /// (total depth `depth`, n columns). Only columns < n are written.
