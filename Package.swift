@@ -107,13 +107,13 @@ let package = Package(
         .testTarget(name: "S2STextTests", dependencies: ["S2SText", "_S2STestSupport"]),
         .testTarget(name: "S2SKernelsTests", dependencies: ["S2SKernels", "_S2STestSupport"]),
         .testTarget(name: "S2SModelTests", dependencies: ["S2SModel", "S2SKernels", "_S2STestSupport"]),
-        .testTarget(name: "S2SSearchTests", dependencies: ["S2SSearch", "S2SModel", "_S2STestSupport"]),
+        .testTarget(name: "S2SSearchTests", dependencies: ["S2SSearch", "S2SModel", "S2SKernels", "_S2STestSupport"]),
         .testTarget(name: "S2SMetricsTests", dependencies: ["S2SMetrics", "_S2STestSupport"]),
         .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SText", "_S2STestSupport"]),
         .testTarget(
             name: "S2SCommandTests",
             dependencies: ["_S2STestSupport", "s2s-prep", "s2s-train", "s2s-translate", "s2s-score", "s2s-average", "S2SText", "S2STraining",
-                           "S2STranslation", "S2SSearch"]
+                           "S2STranslation", "S2SSearch", "S2SKernels"]
         ),
     ]
 )

@@ -9,34 +9,62 @@ import Foundation
 /// Several row-major matrices can be stacked along the depth, so that
 /// [x; h]·[W; U] is one pass over the weights. Used only where
 /// `PackedMatrix.isAvailable` (AVX-512); elsewhere callers use `Matmul`.
+///
+/// In `.bfloat16` the weights are stored, and each product's left operand
+/// rounded, to bfloat16 (gemm_packed_bf16.c): twice the multiply-adds per
+/// instruction and half the bytes, at 8 significant bits per operand.
 public final class PackedMatrix: @unchecked Sendable {
+    /// How the packed weights are stored and multiplied.
+    public enum Precision: String, Sendable, CaseIterable {
+        case float32
+        /// Needs `PackedMatrix.isBFloat16Available` (AVX512_BF16).
+        case bfloat16
+    }
+
     /// Rows of the stacked matrix (the length of an input row).
     public let depth: Int
     /// Output columns.
     public let columns: Int
+    public let precision: Precision
     let panels: Int
-    let storage: UnsafeMutablePointer<Float>
-    var count: Int { panels * depth * Int(S2S_PANEL) }
+    /// Values in each panel: depth · 32 (bfloat16: depth rounded up to even).
+    let panelValues: Int
+    let storage: UnsafeMutableRawPointer
+    var bytes: Int { panels * panelValues * (precision == .float32 ? 4 : 2) }
 
     /// Whether this CPU runs the packed kernel.
     public static let isAvailable = s2s_packed_available() != 0
+    /// Whether this CPU runs the bfloat16 kernel.
+    public static let isBFloat16Available = s2s_bf16_available() != 0
 
     /// Stacks `parts` (row-major, `columns` wide, each with its row count)
     /// along the depth and packs them.
-    public init(stacking parts: [(matrix: UnsafePointer<Float>, rows: Int)], columns: Int) {
+    public init(stacking parts: [(matrix: UnsafePointer<Float>, rows: Int)], columns: Int,
+                precision: Precision = .float32) {
         precondition(PackedMatrix.isAvailable, "PackedMatrix needs AVX-512; use Matmul")
+        precondition(precision == .float32 || PackedMatrix.isBFloat16Available,
+                     "bfloat16 packing needs AVX512_BF16; check PackedMatrix.isBFloat16Available")
         self.columns = columns
+        self.precision = precision
         depth = parts.reduce(0) { $0 + $1.rows }
         panels = (columns + Int(S2S_PANEL) - 1) / Int(S2S_PANEL)
-        storage = ZeroedMemory.allocate(Float.self, count: panels * depth * Int(S2S_PANEL))
+        panelValues = (precision == .float32 ? depth : (depth + 1) / 2 * 2) * Int(S2S_PANEL)
+        storage = UnsafeMutableRawPointer(ZeroedMemory.allocate(UInt8.self, count: panels * panelValues * (precision == .float32 ? 4 : 2)))
         var offset = 0
         for part in parts {
-            s2s_pack_panels(part.matrix, columns, Int32(part.rows), Int32(columns), storage, Int32(depth), Int32(offset))
+            switch precision {
+            case .float32:
+                s2s_pack_panels(part.matrix, columns, Int32(part.rows), Int32(columns),
+                                storage.assumingMemoryBound(to: Float.self), Int32(depth), Int32(offset))
+            case .bfloat16:
+                s2s_pack_panels_bf16(part.matrix, columns, Int32(part.rows), Int32(columns),
+                                     storage.assumingMemoryBound(to: UInt16.self), Int32(depth), Int32(offset))
+            }
             offset += part.rows
         }
     }
 
-    deinit { ZeroedMemory.deallocate(storage, count: count) }
+    deinit { ZeroedMemory.deallocate(storage.assumingMemoryBound(to: UInt8.self), count: bytes) }
 
     /// c (rows, columns) = (accumulate ? c : 0) + a·B, with a (rows, depth).
     /// Products of over ~1 M multiply-adds split their panels over `threads`.
@@ -45,16 +73,36 @@ public final class PackedMatrix: @unchecked Sendable {
         if rows == 0 { return }
         let lda = lda ?? depth, ldc = ldc ?? columns
         let parts = rows * depth * columns >= 1 << 20 ? min(max(threads, 1), panels) : 1
-        if parts == 1 {
-            s2s_gemm_packed(Int32(rows), Int32(columns), Int32(depth), a, lda, storage, c, ldc,
-                            accumulate ? 1 : 0, 0, Int32(panels))
-            return
+        switch precision {
+        case .float32:
+            let b = UnsafePointer(storage.assumingMemoryBound(to: Float.self))
+            forEachPart(parts) { p0, p1 in
+                s2s_gemm_packed(Int32(rows), Int32(self.columns), Int32(self.depth), a, lda, b, c, ldc,
+                                accumulate ? 1 : 0, Int32(p0), Int32(p1))
+            }
+        case .bfloat16:
+            // a rounded once per product, in rows of the padded depth.
+            let ldh = (depth + 1) / 2 * 2
+            withUnsafeTemporaryAllocation(of: UInt16.self, capacity: rows * ldh) { h in
+                s2s_to_bf16(Int32(rows), Int32(depth), a, lda, h.baseAddress!, ldh)
+                let ah = UnsafePointer(h.baseAddress!), b = UnsafePointer(storage.assumingMemoryBound(to: UInt16.self))
+                forEachPart(parts) { p0, p1 in
+                    s2s_gemm_packed_bf16(Int32(rows), Int32(self.columns), Int32(self.depth), ah, ldh, b, c, ldc,
+                                         accumulate ? 1 : 0, Int32(p0), Int32(p1))
+                }
+            }
         }
-        let shared = (a: UnsafeSendable(a), c: UnsafeSendable(c))
-        DispatchQueue.concurrentPerform(iterations: parts) { i in
-            let p0 = panels * i / parts, p1 = panels * (i + 1) / parts
-            s2s_gemm_packed(Int32(rows), Int32(self.columns), Int32(self.depth), shared.a.pointer, lda,
-                            self.storage, shared.c.pointer, ldc, accumulate ? 1 : 0, Int32(p0), Int32(p1))
+    }
+
+    /// Runs `body` over `parts` disjoint ranges of panels, in parallel when
+    /// more than one.
+    private func forEachPart(_ parts: Int, _ body: (Int, Int) -> Void) {
+        if parts == 1 { body(0, panels); return }
+        withoutActuallyEscaping(body) { body in
+            let shared = UnsafeSendable(body)
+            DispatchQueue.concurrentPerform(iterations: parts) { i in
+                shared.pointer(panels * i / parts, panels * (i + 1) / parts)
+            }
         }
     }
 
@@ -67,11 +115,14 @@ public final class PackedMatrix: @unchecked Sendable {
                  UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), rows: rows, accumulate: accumulate)
     }
 
+    /// x rounded to bfloat16 (to nearest, ties to even), as a Float.
+    public static func bfloat16Rounded(_ x: Float) -> Float { s2s_bf16_to_float(s2s_float_to_bf16(x)) }
+
     /// Threads for the packed products (s2s-translate --threads sets it with OpenBLAS's).
     nonisolated(unsafe) public static var threads = ProcessInfo.processInfo.activeProcessorCount
 }
 
-/// A pointer handed to worker threads that write disjoint parts of it.
+/// A value handed to worker threads that write disjoint parts of what it points to.
 struct UnsafeSendable<P>: @unchecked Sendable {
     let pointer: P
     init(_ pointer: P) { self.pointer = pointer }

@@ -94,6 +94,8 @@ extension Seq2Seq {
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public func encode(_ sources: [[Int32]]) -> (EncodedSource<T>, DecoderState<T>) {
+        encodeLock.lock()
+        defer { encodeLock.unlock() }
         // A large batch is encoded a few sentences at a time: the encoder's
         // forward keeps every layer's gates for a backward that inference
         // never runs, so its workspace grows with the sentences encoded at once.

@@ -21,7 +21,7 @@ final class PackedDecoder: @unchecked Sendable {
     let wc: PackedMatrix?
     let output: PackedMatrix
 
-    init(_ model: Seq2Seq<Float>) {
+    init(_ model: Seq2Seq<Float>, precision: PackedMatrix.Precision) {
         let c = model.config, H = c.hiddenSize, g = c.gateCount * H, E = c.embeddingSize
         layers = (0..<c.layers).map { k in
             let p = "decoder.l\(k)"
@@ -29,23 +29,23 @@ final class PackedDecoder: @unchecked Sendable {
             let W = UnsafePointer(model.parameter("\(p).W")), U = UnsafePointer(model.parameter("\(p).U"))
             switch c.cell {
             case .lstm:
-                return Layer(gates: PackedMatrix(stacking: [(W, input), (U, H)], columns: g), recurrent: nil)
+                return Layer(gates: PackedMatrix(stacking: [(W, input), (U, H)], columns: g, precision: precision), recurrent: nil)
             case .gru:
-                return Layer(gates: PackedMatrix(stacking: [(W, input)], columns: g),
-                             recurrent: PackedMatrix(stacking: [(U, H)], columns: g))
+                return Layer(gates: PackedMatrix(stacking: [(W, input)], columns: g, precision: precision),
+                             recurrent: PackedMatrix(stacking: [(U, H)], columns: g, precision: precision))
             }
         }
         wc = c.attention == .none ? nil
-            : PackedMatrix(stacking: [(UnsafePointer(model.parameter("attention.W_c")), 2 * H)], columns: H)
+            : PackedMatrix(stacking: [(UnsafePointer(model.parameter("attention.W_c")), 2 * H)], columns: H, precision: precision)
         let V = c.targetVocabularySize
         if c.tieTargetEmbeddings {
             // The output weights are the embeddings (V, E) transposed.
             let emb = model.parameter("decoder.embedding")
             var t = [Float](repeating: 0, count: H * V)
             for v in 0..<V { for j in 0..<H { t[j * V + v] = emb[v * H + j] } }
-            output = t.withUnsafeBufferPointer { PackedMatrix(stacking: [($0.baseAddress!, H)], columns: V) }
+            output = t.withUnsafeBufferPointer { PackedMatrix(stacking: [($0.baseAddress!, H)], columns: V, precision: precision) }
         } else {
-            output = PackedMatrix(stacking: [(UnsafePointer(model.parameter("output.W")), H)], columns: V)
+            output = PackedMatrix(stacking: [(UnsafePointer(model.parameter("output.W")), H)], columns: V, precision: precision)
         }
     }
 }
@@ -56,15 +56,22 @@ extension Seq2Seq where T == Float {
     /// final (after loading a model to translate with); a later change to
     /// the parameters is not seen until this is called again. Does nothing
     /// where the CPU lacks the packed kernel (then OpenBLAS does the work).
-    public func packForDecoding() {
+    /// `.bfloat16` rounds the packed weights and the products' inputs to
+    /// bfloat16 (faster, slightly different scores); it needs
+    /// `PackedMatrix.isBFloat16Available`.
+    public func packForDecoding(precision: PackedMatrix.Precision = .float32) {
         packedDecoder = nil
         recurrentPacks = [:]
         workspace = nil  // the next one hands the encoder's packed U to its layers
         guard PackedMatrix.isAvailable else { return }
-        packedDecoder = PackedDecoder(self)
-        recurrentPacks = Self.makeRecurrentPacks(config: config, layout: layout, parameters: parameters.base)
+        packedDecoder = PackedDecoder(self, precision: precision)
+        recurrentPacks = Self.makeRecurrentPacks(config: config, layout: layout, parameters: parameters.base,
+                                                 precision: precision)
     }
 
     /// Whether `packForDecoding` packed the weights.
     public var isPackedForDecoding: Bool { packedDecoder != nil }
+
+    /// The precision of the packed weights (nil: not packed).
+    public var packedPrecision: PackedMatrix.Precision? { packedDecoder?.output.precision }
 }

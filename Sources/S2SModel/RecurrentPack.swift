@@ -10,8 +10,8 @@ import S2SKernels
 final class RecurrentPack: @unchecked Sendable {
     let u: PackedMatrix   // (Hd, G·Hd)
 
-    init(U: UnsafePointer<Float>, hidden: Int, gates: Int) {
-        u = PackedMatrix(stacking: [(U, hidden)], columns: gates)
+    init(U: UnsafePointer<Float>, hidden: Int, gates: Int, precision: PackedMatrix.Precision) {
+        u = PackedMatrix(stacking: [(U, hidden)], columns: gates, precision: precision)
     }
 }
 
@@ -20,14 +20,16 @@ extension Seq2Seq {
     /// (e.g. `encoder.l0.fwd`); empty for Double models or CPUs without the
     /// packed kernel.
     static func makeRecurrentPacks(config c: ModelConfig, layout: ParameterLayout,
-                                   parameters: UnsafeMutablePointer<T>) -> [String: RecurrentPack] {
+                                   parameters: UnsafeMutablePointer<T>,
+                                   precision: PackedMatrix.Precision) -> [String: RecurrentPack] {
         guard T.self == Float.self, PackedMatrix.isAvailable else { return [:] }
         let p = UnsafeRawPointer(parameters).assumingMemoryBound(to: Float.self)
         var packs: [String: RecurrentPack] = [:]
         for k in 0..<c.layers {
             for d in c.bidirectional ? ["fwd", "bwd"] : ["fwd"] {
                 let prefix = "encoder.l\(k).\(d)", Hd = c.encoderDirectionSize
-                packs[prefix] = RecurrentPack(U: p + layout.offset("\(prefix).U"), hidden: Hd, gates: c.gateCount * Hd)
+                packs[prefix] = RecurrentPack(U: p + layout.offset("\(prefix).U"), hidden: Hd, gates: c.gateCount * Hd,
+                                               precision: precision)
             }
         }
         return packs

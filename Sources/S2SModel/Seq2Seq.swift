@@ -1,3 +1,4 @@
+import Foundation
 import S2SCore
 import S2SKernels
 
@@ -21,6 +22,9 @@ public final class Seq2Seq<T: Real> {
     public let parameters: Arena<T>
     public let gradients: Arena<T>
     var workspace: Workspace<T>?
+    /// `encode` runs one caller at a time (it works in `workspace`); `step`
+    /// only reads the model, so searches on several threads share one model.
+    let encodeLock = NSLock()
     /// The decoder's weights packed for small decoding steps (Float models,
     /// after `packForDecoding()`); nil: every product goes through OpenBLAS.
     var packedDecoder: PackedDecoder?

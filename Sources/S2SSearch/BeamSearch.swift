@@ -72,6 +72,9 @@ public enum BeamSearch {
         let n = sources.count
         if n == 0 { return [] }
         let V = scorer.targetVocabularySize, k = max(1, o.beamSize)
+        // Finished hypotheses to collect per sentence: the n returned, or all k
+        // when the coverage penalty re-ranks them after the search.
+        let wanted = o.coveragePenalty != 0 ? k : min(k, max(1, o.nBest))
         let limits = sources.map { Int(Double($0.count) * o.maxLengthRatio) + o.maxLengthExtra }
         var finished = [[Hypothesis]](repeating: [], count: n)
         var tree = PrefixTree()
@@ -119,11 +122,14 @@ public enum BeamSearch {
                     }
                     kept += 1
                 }
-                // Done when k finished hypotheses can no longer be beaten: a live
-                // one's log-probability only falls, and its length penalty is at
-                // most lp(limit), so logP / lp(limit) bounds its final score.
-                if finished[s].count >= k {
-                    let kth = finished[s].map(\.score).sorted(by: >)[k - 1]
+                // Done when the n best finished hypotheses can no longer be
+                // beaten: a live one's log-probability only falls, and its
+                // length penalty is at most lp(limit), so logP / lp(limit)
+                // bounds its final score. (Waiting for k finished ones when
+                // fewer are returned would only search on for hypotheses that
+                // cannot enter the answer.)
+                if finished[s].count >= wanted {
+                    let kth = finished[s].map(\.score).sorted(by: >)[wanted - 1]
                     var bound = -Double.infinity
                     for h in newLive.reversed() {
                         guard h.sentence == s else { break }

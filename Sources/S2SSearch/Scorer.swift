@@ -4,6 +4,9 @@ import S2SModel
 /// What search sees of a model: start from source sentences, then one step
 /// at a time from the previous tokens to log-probabilities over the target
 /// vocabulary. Search never touches weights (Marian's scorer interface).
+/// `Shards` calls one scorer from several threads at once: `start`, `step`
+/// and `select` must allow that (a Seq2Seq serialises `encode`; steps only
+/// read the weights).
 public protocol Scorer {
     associatedtype State
     var targetVocabularySize: Int { get }

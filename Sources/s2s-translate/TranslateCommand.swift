@@ -40,6 +40,8 @@ struct Translate: ParsableCommand {
     @Flag(help: "Give an empty line and a warning for a line that is not UTF-8, instead of stopping.")
     var skipBadLines = false
     @Option(help: "Threads for matrix work (default: all cores).") var threads: Int?
+    @Option(help: ArgumentHelp("Decoder weights' precision: float32, bfloat16 (faster; needs AVX512_BF16) or auto (bfloat16 where the CPU has it).",
+                               valueName: "P")) var precision = "auto"
     @Flag(help: "Replace each <unk> by the source word it attends to most (or its --unk-dict entry).") var replaceUnk = false
     @Option(help: ArgumentHelp("Translations for --replace-unk: 'source<TAB>target' per line.", valueName: "FILE"))
     var unkDict: String?
@@ -57,6 +59,12 @@ struct Translate: ParsableCommand {
         if nBest < 1 || nBest > beamSize { throw ValidationError("--n-best must be between 1 and --beam-size (\(beamSize)).") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1.") }
         if maxLenRatio <= 0 { throw ValidationError("--max-len-ratio must be positive.") }
+        if precision != "auto" && PackedMatrix.Precision(rawValue: precision) == nil {
+            throw ValidationError("--precision must be float32, bfloat16 or auto, not '\(precision)'.")
+        }
+        if precision == "bfloat16" && !PackedMatrix.isBFloat16Available {
+            throw ValidationError("--precision bfloat16 needs a CPU with AVX512_BF16, which this one lacks; use float32 or auto.")
+        }
     }
 
     func run() throws {
@@ -69,6 +77,8 @@ struct Translate: ParsableCommand {
         options.search.minLength = minLen
         options.search.nBest = nBest
         options.replaceUnknown = replaceUnk
+        options.precision = PackedMatrix.Precision(rawValue: precision)
+            ?? (PackedMatrix.isBFloat16Available ? .bfloat16 : .float32)
         if let unkDict { options.unknownDictionary = try Self.dictionary(unkDict) }
         if sample {
             var sampling = Sampling.Options()

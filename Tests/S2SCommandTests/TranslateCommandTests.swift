@@ -1,6 +1,7 @@
 import _S2STestSupport
 import Foundation
 import S2SCore
+import S2SKernels
 import S2SSearch
 import S2STranslation
 import XCTest
@@ -83,6 +84,26 @@ final class TranslateCommandTests: XCTestCase {
         let scores = lines.map { Double($0.split(separator: "\t")[1])! }
         XCTAssertEqual(scores, scores.sorted(by: >))
         XCTAssertTrue(lines.allSatisfy { $0.hasPrefix("1\t") })
+    }
+
+    /// --precision: both precisions translate the toy task alike; a bad
+    /// value, or bfloat16 on a CPU without AVX512_BF16, is refused plainly.
+    func testPrecision() throws {
+        let input = "ba ce di fo\nfo di ce\nce ba\n"
+        let exact = try Command.run("s2s-translate", ["--model", model, "--precision", "float32"], stdin: input)
+        XCTAssertEqual(exact.status, 0, exact.stderr)
+        XCTAssertEqual(exact.stdout, "fo di ce ba\nce di fo\nba ce\n")
+        let rounded = try Command.run("s2s-translate", ["--model", model, "--precision", "bfloat16"], stdin: input)
+        if PackedMatrix.isBFloat16Available {
+            XCTAssertEqual(rounded.status, 0, rounded.stderr)
+            XCTAssertEqual(rounded.stdout, exact.stdout)
+        } else {
+            XCTAssertNotEqual(rounded.status, 0)
+            XCTAssertTrue(rounded.stderr.contains("needs a CPU with AVX512_BF16"), rounded.stderr)
+        }
+        let bad = try Command.run("s2s-translate", ["--model", model, "--precision", "half"], stdin: input)
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--precision must be float32, bfloat16 or auto, not 'half'"), bad.stderr)
     }
 
     func testMissingModelFolderIsExplained() throws {

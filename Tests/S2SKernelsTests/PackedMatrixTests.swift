@@ -56,3 +56,80 @@ final class PackedMatrixTests: XCTestCase {
         XCTAssertEqual(one, two)
     }
 }
+
+/// The bfloat16 kernel against the naive reference over the same operands
+/// rounded to bfloat16 (products of two bfloat16 values are exact in Float,
+/// so only the order of the Float sums differs), and the rounding itself.
+final class PackedBFloat16Tests: XCTestCase {
+    func testRoundingIsToNearestEven() {
+        let cases: [(Float, Float)] = [
+            (1, 1), (-2.5, -2.5), (0, 0),
+            (1 + 1 / 256, 1),                          // a tie: down to the even 1.0
+            (1 + 3 / 256, 1 + 4 / 256),                // a tie: up to the even neighbour
+            (1 + 1 / 256 + 1 / 65_536, 1 + 2 / 256),   // just above the tie: up
+            (Float.greatestFiniteMagnitude, .infinity),
+            (.infinity, .infinity), (-.infinity, -.infinity),
+        ]
+        for (x, want) in cases { XCTAssertEqual(PackedMatrix.bfloat16Rounded(x), want, "\(x)") }
+        XCTAssertTrue(PackedMatrix.bfloat16Rounded(.nan).isNaN)
+    }
+
+    func testBFloat16ProductMatchesTheNaiveReference() throws {
+        try XCTSkipUnless(PackedMatrix.isBFloat16Available, "no AVX512_BF16: --precision bfloat16 is refused (TranslateCommandTests)")
+        let r = PackedMatrix.bfloat16Rounded
+        var rng = SplitMix64(seed: 23)
+        // Odd depths and an odd first part: pairs straddle the stacked matrices.
+        for (m, n, k1, k2) in [(1, 1, 1, 0), (5, 31, 7, 13), (8, 32, 8, 8), (9, 33, 3, 4), (17, 100, 20, 1), (3, 2_048, 64, 64)] {
+            for accumulate in [false, true] {
+                let depth = k1 + k2, lda = depth + 3, ldc = n + 5
+                let w1 = rng.uniform(k1 * n).map(Float.init), w2 = rng.uniform(k2 * n).map(Float.init)
+                let a = rng.uniform(m * lda).map(Float.init)
+                let c0 = rng.uniform(m * ldc).map(Float.init)
+                let parts = k2 == 0 ? [(w1, k1)] : [(w1, k1), (w2, k2)]
+                let packed = w1.withUnsafeBufferPointer { p1 in
+                    w2.withUnsafeBufferPointer { p2 in
+                        PackedMatrix(stacking: parts.count == 1 ? [(p1.baseAddress!, k1)]
+                                         : [(p1.baseAddress!, k1), (p2.baseAddress!, k2)],
+                                     columns: n, precision: .bfloat16)
+                    }
+                }
+                XCTAssertEqual(packed.depth, depth)
+                for threads in [1, 2] {
+                    var c = c0
+                    packed.multiply(into: &c, a, rows: m, lda: lda, ldc: ldc, accumulate: accumulate, threads: threads)
+                    for i in 0..<m {
+                        for j in 0..<ldc {
+                            var want = accumulate || j >= n ? Double(c0[i * ldc + j]) : 0
+                            if j < n {
+                                for k in 0..<depth {
+                                    let w = k < k1 ? w1[k * n + j] : w2[(k - k1) * n + j]
+                                    want += Double(r(a[i * lda + k])) * Double(r(w))
+                                }
+                            }
+                            XCTAssertEqual(Double(c[i * ldc + j]), want, accuracy: 1e-5,
+                                           "m=\(m) n=\(n) depth=\(depth) acc=\(accumulate) threads=\(threads) [\(i), \(j)]")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The vector rounding of the left operand (vcvtneps2bf16) is the scalar
+    /// one: A times the identity gives A rounded, ties and all.
+    func testVectorRoundingOfTheLeftOperandMatchesTheScalarOne() throws {
+        try XCTSkipUnless(PackedMatrix.isBFloat16Available, "no AVX512_BF16")
+        var rng = SplitMix64(seed: 24)
+        let depth = 37, m = 3
+        var a = rng.uniform(m * depth).map { Float($0) * 100 }
+        a[0] = 1 + 1 / 256; a[1] = 1 + 3 / 256; a[2] = -(1 + 1 / 256); a[40] = 3e-3
+        var identity = [Float](repeating: 0, count: depth * depth)
+        for i in 0..<depth { identity[i * depth + i] = 1 }
+        let packed = identity.withUnsafeBufferPointer {
+            PackedMatrix(stacking: [($0.baseAddress!, depth)], columns: depth, precision: .bfloat16)
+        }
+        var c = [Float](repeating: 0, count: m * depth)
+        packed.multiply(into: &c, a, rows: m, accumulate: false, threads: 1)
+        XCTAssertEqual(c, a.map(PackedMatrix.bfloat16Rounded))
+    }
+}

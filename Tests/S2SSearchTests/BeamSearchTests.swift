@@ -1,3 +1,4 @@
+import S2SCore
 import S2SSearch
 import XCTest
 
@@ -105,4 +106,50 @@ final class CoveragePenaltyTests: XCTestCase {
                        0.2 * (log(0.7) + log(0.8) + log(0.5)), accuracy: 1e-6)
         XCTAssertEqual(BeamSearchCoverage.value([[1, 1, 1]], sourceLength: 3, beta: 0.2), 0, accuracy: 1e-12)
     }
+}
+
+/// Stopping once the n returned hypotheses cannot be beaten (rather than
+/// once k have finished) returns the same best hypotheses in fewer steps.
+final class BeamStoppingTests: XCTestCase {
+    func testStoppingAtTheNBestKeepsTheBest() {
+        var rng = SplitMix64(seed: 5)
+        var shorter = 0
+        for trial in 0..<20 {
+            var table: [Int32: [Int32: Double]] = [:]
+            for p in Int32(2)..<8 where p != 3 {
+                let weights = (3..<8).map { _ in rng.nextDouble() + 0.05 }
+                let total = weights.reduce(0, +)
+                table[p] = Dictionary(uniqueKeysWithValues: zip(Int32(3)..<8, weights.map { log($0 / total) }))
+            }
+            let scorer = CountingScorer(inner: BigramScorer(table: table))
+            var o = BeamSearch.Options()
+            o.beamSize = 5; o.maxLengthExtra = 12
+            o.nBest = 5
+            let all = BeamSearch.decode(scorer, sources: [[9]], options: o)[0]
+            let stepsForAll = scorer.steps.value
+            scorer.steps.value = 0
+            o.nBest = 1
+            let one = BeamSearch.decode(scorer, sources: [[9]], options: o)[0]
+            XCTAssertEqual(one.count, 1)
+            XCTAssertEqual(one[0].tokens, all[0].tokens, "trial \(trial)")
+            XCTAssertEqual(one[0].score, all[0].score, accuracy: 1e-9)
+            XCTAssertLessThanOrEqual(scorer.steps.value, stepsForAll)
+            if scorer.steps.value < stepsForAll { shorter += 1 }
+        }
+        XCTAssertGreaterThan(shorter, 0, "some searches end sooner")
+    }
+}
+
+final class Counter: @unchecked Sendable { var value = 0 }
+
+struct CountingScorer: Scorer {
+    let inner: BigramScorer
+    let steps = Counter()
+    var targetVocabularySize: Int { inner.targetVocabularySize }
+    func start(_ sources: [[Int32]]) -> [Int32] { inner.start(sources) }
+    func step(_ previous: [Int32], _ state: [Int32]) -> (logProbs: [Float], attention: [Float], state: [Int32]) {
+        steps.value += 1
+        return inner.step(previous, state)
+    }
+    func select(_ state: [Int32], rows: [Int]) -> [Int32] { inner.select(state, rows: rows) }
 }

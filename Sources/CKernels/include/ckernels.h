@@ -5,6 +5,7 @@
 #define S2S_CKERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -31,6 +32,32 @@ void s2s_pack_panels(const float *b, size_t ldb, int k, int n, float *out, int d
 /// Requires s2s_packed_available().
 void s2s_gemm_packed(int m, int n, int depth, const float *a, size_t lda, const float *packed,
                      float *c, size_t ldc, int accumulate, int p0, int p1);
+
+
+// bfloat16 variant (gemm_packed_bf16.c): the same panels of 32 columns, each
+// holding depth pairs (B[2q][j], B[2q+1][j]) as bfloat16, depth padded to even
+// (ceil(n / 32) · 2·ceil(depth / 2) · 32 values). A is rounded to bfloat16
+// first (s2s_to_bf16, into rows of ≥ 2·ceil(depth / 2) values); products
+// accumulate in float.
+
+/// 1 when this CPU has AVX512F and AVX512_BF16, else 0.
+int s2s_bf16_available(void);
+
+/// Round to nearest even, and back (exact).
+uint16_t s2s_float_to_bf16(float x);
+float s2s_bf16_to_float(uint16_t h);
+
+/// As s2s_pack_panels, into bfloat16 pairs.
+void s2s_pack_panels_bf16(const float *b, size_t ldb, int k, int n, uint16_t *out, int depth, int rowOffset);
+
+/// Rounds A (m, depth; row stride lda) to bfloat16 rows of stride ldo,
+/// zeroing the pad value of an odd depth. Requires s2s_bf16_available().
+void s2s_to_bf16(int m, int depth, const float *a, size_t lda, uint16_t *out, size_t ldo);
+
+/// As s2s_gemm_packed with A and B in bfloat16 (A from s2s_to_bf16, lda in
+/// values). Requires s2s_bf16_available().
+void s2s_gemm_packed_bf16(int m, int n, int depth, const uint16_t *a, size_t lda, const uint16_t *packed,
+                          float *c, size_t ldc, int accumulate, int p0, int p1);
 
 #ifdef __cplusplus
 }

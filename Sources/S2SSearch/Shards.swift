@@ -1,0 +1,58 @@
+import Dispatch
+import S2SKernels
+
+/// Sentences are searched independently, so a batch splits into shards that
+/// are searched side by side, one thread each, with every product of a
+/// shard on its own thread. Splitting each product over the cores instead
+/// leaves the rest of a step (cells, attention, softmax, top-k, beam
+/// bookkeeping: ~45% of beam-5 batch-32 decoding with bfloat16 weights) on
+/// one core. Measured on the Bible base model (666 test verses, beam 5,
+/// 2 cores): two processes on half the lines each took 7.7–8.3 s where one
+/// process with both cores took 10.8–11.5 s.
+///
+/// Small shards do not pay: greedy search at batch 32 (16 rows per shard)
+/// took 4.4–4.7 s sharded against 3.7–4.1 s with split products, as each
+/// shard then streams all the weights for a few rows. So a shard needs
+/// `minimumRows` decoder rows (sentences × beam).
+///
+/// The shards interleave the sentences (shard i takes i, i + n, …): callers
+/// sort by length, so every shard gets the same mix of lengths.
+public enum Shards {
+    /// Fewest decoder rows (sentences × rows each) worth a shard of their own.
+    public static let minimumRows = 64
+
+    /// `search` over `sources` in up to `threads` shards of at least
+    /// `minimumRows` rows (`rowsPerSentence` each: the beam size); the
+    /// results in the order of `sources`. With one shard, `search` runs on the
+    /// calling thread with the products split over `PackedMatrix.threads`.
+    public static func map<R>(_ sources: [[Int32]], rowsPerSentence: Int, threads: Int = PackedMatrix.threads,
+                              _ search: ([[Int32]]) -> [R]) -> [R] {
+        let n = min(max(threads, 1), sources.count * max(rowsPerSentence, 1) / minimumRows)
+        if n <= 1 { return search(sources) }
+        var results = [[R]](repeating: [], count: n)
+        // Each shard's products stay on its thread, OpenBLAS's too (its idle
+        // workers would otherwise spin in sched_yield against the shards:
+        // ~10% of the cycles in a profile).
+        let packed = PackedMatrix.threads, blas = BLASThreads.current
+        BLASThreads.set(1)
+        defer { BLASThreads.set(blas); PackedMatrix.threads = packed }
+        results.withUnsafeMutableBufferPointer { out in
+            let slots = UncheckedBox(out)
+            withoutActuallyEscaping(search) { search in
+                let box = UncheckedBox(search)
+                DispatchQueue.concurrentPerform(iterations: n) { i in
+                    let mine = stride(from: i, to: sources.count, by: n).map { sources[$0] }
+                    slots.value[i] = box.value(mine)
+                }
+            }
+        }
+        // Back to the input order: sentence j is item j / n of shard j % n.
+        return (0..<sources.count).map { results[$0 % n][$0 / n] }
+    }
+}
+
+/// A value handed to worker threads that touch disjoint parts of it.
+struct UncheckedBox<V>: @unchecked Sendable {
+    let value: V
+    init(_ value: V) { self.value = value }
+}
