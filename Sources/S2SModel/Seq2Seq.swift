@@ -108,8 +108,12 @@ public final class Seq2Seq<T: Real> {
     @discardableResult
     @_specialize(where T == Float)
     @_specialize(where T == Double)
+    ///
+    /// `gradientTokens` divides the gradients instead of this batch's target
+    /// tokens: the whole batch's count when the batch is run in passes whose
+    /// gradients add up to the batch's mean.
     public func forward(_ batch: Batch, training: Bool, chooser: InputChooser = TeacherForcing(),
-                        rng: inout SplitMix64) -> SoftmaxCrossEntropy.Result {
+                        rng: inout SplitMix64, gradientTokens: Int? = nil) -> SoftmaxCrossEntropy.Result {
         if training && (packedDecoder != nil || !recurrentPacks.isEmpty) {
             // Training changes the parameters: what packForDecoding packed goes.
             packedDecoder = nil
@@ -119,7 +123,7 @@ public final class Seq2Seq<T: Real> {
         let w = workspace(for: batch)
         lastBatch = batch
         lastTraining = training
-        lastTokens = batch.targetTokens
+        lastTokens = gradientTokens ?? batch.targetTokens
         encodeForward(w, batch, training: training, rng: &rng)
         var chooser = chooser
         decodeForward(w, batch, training: training, chooser: &chooser, rng: &rng)

@@ -65,6 +65,19 @@ public struct Batcher: Sendable {
         }
     }
 
+    /// A batch's sentences in passes of at most about `maxTokens` padded
+    /// source+target tokens each (sentences × (longest source + longest
+    /// target)): contiguous parts of near-equal size whose gradients the
+    /// trainer adds up, so that a batch of long sentences makes the same
+    /// update in less activation memory. 0: one pass.
+    public func passes(_ batch: [Int], maxTokens: Int) -> [[Int]] {
+        guard maxTokens > 0, let shape = shapes([batch]).first else { return [batch] }
+        let padded = shape.batch * (shape.source + shape.target)
+        let k = min(batch.count, (padded + maxTokens - 1) / maxTokens)
+        if k <= 1 { return [batch] }
+        return (0..<k).map { i in Array(batch[(batch.count * i / k)..<(batch.count * (i + 1) / k)]) }
+    }
+
     /// The model's batch for these pair indices.
     public func batch(_ indices: [Int]) -> Batch {
         let pairs = indices.map { i in

@@ -146,7 +146,7 @@ public final class Trainer {
         var batches = batcher.epoch(epoch)
         // One workspace for the largest shapes of this epoch's batches (later
         // epochs mix differently and may still grow it, rarely).
-        model.reserve(shapes: batcher.shapes(batches))
+        model.reserve(shapes: batcher.shapes(batches.flatMap { batcher.passes($0, maxTokens: o.passTokens ?? 0) }))
         var interrupted = false
         model.zeroGradients()
 
@@ -163,14 +163,22 @@ public final class Trainer {
             if o.maxSeconds > 0 && elapsed >= o.maxSeconds { break }
             if Interrupt.requested { interrupted = true; break }
 
-            let batch = batcher.batch(batches[batchIndex])
+            // One pass, or several whose gradients add up (TrainingOptions.passTokens).
+            let passes = batcher.passes(batches[batchIndex], maxTokens: o.passTokens ?? 0).map(batcher.batch)
             batchIndex += 1
             step += 1
             let ratio = o.teacherForcing.ratio(atStep: step)
+            let chooser = MixedFeeding(goldProbability: ratio, sample: o.sampleOwnToken)
+            let batchTargets = passes.count == 1 ? nil : passes.reduce(0) { $0 + $1.targetTokens }
             // Gradients are zero here: zeroed once before the loop, then by
             // the optimizer's pass (Adam) or explicitly (SGD, skipped steps).
-            let r = model.forward(batch, training: true,
-                                  chooser: MixedFeeding(goldProbability: ratio, sample: o.sampleOwnToken), rng: &rng)
+            var r = SoftmaxCrossEntropy.Result()
+            for (i, pass) in passes.enumerated() {
+                if i > 0 { model.backward() }  // the previous pass's, now that its loss is known finite
+                let p = model.forward(pass, training: true, chooser: chooser, rng: &rng, gradientTokens: batchTargets)
+                r.loss += p.loss; r.tokens += p.tokens
+                if !p.loss.isFinite { break }
+            }
             let loss = r.loss / Double(max(r.tokens, 1))
             if !loss.isFinite {
                 nonFiniteInARow += 1
@@ -197,7 +205,7 @@ public final class Trainer {
             let seconds = clock.lap()
             elapsed += seconds
             windowSeconds += seconds
-            windowTokens += batch.sourceLengths.reduce(0) { $0 + Int($1) } + r.tokens
+            windowTokens += passes.reduce(0) { $0 + $1.sourceLengths.reduce(0) { $0 + Int($1) } } + r.tokens
             windowLoss += r.loss
             windowTargets += r.tokens
             progress.update(.init(step: step, epoch: epoch + 1, loss: loss,

@@ -11,6 +11,10 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// Padded source+target tokens per batch (0: use batchSize sentences).
     public var batchTokens: Int = 4096
     public var batchSize: Int = 64
+    /// Split a batch into passes of at most about this many padded
+    /// source+target tokens, adding up their gradients: the same update in
+    /// bounded activation memory (nil or 0: one pass per batch).
+    public var passTokens: Int?
     public enum Optimizer: String, Codable, Sendable { case adam, sgd }
     public var optimizer: Optimizer = .adam
     public var learningRate: Double = 1e-3

@@ -55,6 +55,8 @@ struct Train: ParsableCommand {
     @Option(help: "Stop after this many epochs (0: no limit).") var maxEpochs = 0
     @Option(help: "Padded source+target tokens per batch (0: use --batch-size).") var batchTokens = 4096
     @Option(help: "Sentences per batch when --batch-tokens is 0.") var batchSize = 64
+    @Option(help: "Run a batch of more padded source+target tokens than this in several passes that add up their gradients: the same update in less memory (0: one pass).")
+    var passTokens = 0
     @Option(help: "Optimizer: adam or sgd.") var optimizer: String = "adam"
     @Option(help: "Learning rate.") var learningRate = 1e-3
     @Option(help: "Warm the learning rate up linearly over this many updates (0: off).") var warmupSteps = 0
@@ -102,6 +104,7 @@ struct Train: ParsableCommand {
             throw ValidationError("--attention must be none, dot, general or concat, not '\(attention)'.")
         }
         if batchTokens < 0 || batchSize < 1 { throw ValidationError("--batch-tokens must be ≥ 0 and --batch-size ≥ 1.") }
+        if passTokens < 0 { throw ValidationError("--pass-tokens must be ≥ 0.") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
     }
 
@@ -140,6 +143,7 @@ struct Train: ParsableCommand {
         // Limits given now extend a resumed run.
         if resume {
             if maxSteps > 0 { training.maxSteps = maxSteps }
+            if passTokens > 0 { training.passTokens = passTokens }  // memory only: the same updates
             if let s = Self.seconds(maxTime), s > 0 { training.maxSeconds = s }
         }
         let resolved = ModelFolder.RunConfig(model: runConfig.model, training: training, data: data, vocab: vocab)
@@ -193,7 +197,7 @@ struct Train: ParsableCommand {
         }
         var t = TrainingOptions()
         t.seed = seed; t.maxSteps = maxSteps; t.maxSeconds = Self.seconds(maxTime)!; t.maxEpochs = maxEpochs
-        t.batchTokens = batchTokens; t.batchSize = batchSize; t.learningRate = learningRate; t.clip = clip
+        t.batchTokens = batchTokens; t.batchSize = batchSize; t.passTokens = passTokens > 0 ? passTokens : nil; t.learningRate = learningRate; t.clip = clip
         t.teacherForcing = TeacherForcingSchedule(argument: teacherForcing)!
         t.sampleOwnToken = sampleOwnToken
         t.reportEvery = reportEvery; t.validEvery = validEvery; t.saveEvery = saveEvery; t.keepCheckpoints = keep

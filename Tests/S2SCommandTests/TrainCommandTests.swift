@@ -77,6 +77,30 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(try losses(killed), expected)
     }
 
+    /// --pass-tokens: batches run in several passes make the same updates
+    /// (to Float rounding: the gradients are summed in another order).
+    func testPassesMakeTheSameUpdates() throws {
+        func run(_ extra: [String]) throws -> [Double] {
+            let dir = try prepared()
+            let r = try Command.run("s2s-train", common + ["--dropout", "0", "--report-every", "1", "--valid-every", "0",
+                                                           "--max-steps", "40"] + extra, in: dir)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let text = try String(contentsOf: dir.appendingPathComponent("models/toy/train.jsonl"), encoding: .utf8)
+            return text.split(separator: "\n").compactMap {
+                guard let o = try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any],
+                      o["kind"] as? String == "train" else { return nil }
+                return o["loss"] as? Double
+            }
+        }
+        let whole = try run([]), split = try run(["--pass-tokens", "150"])  // 32 toy pairs ≈ 32 × 20 tokens: ~4 passes
+        XCTAssertEqual(whole.count, 40)
+        XCTAssertEqual(split.count, 40)
+        for (step, (a, b)) in zip(whole, split).enumerated() {
+            XCTAssertEqual(a, b, accuracy: 1e-4 * max(1, abs(a)), "step \(step + 1)")
+        }
+        XCTAssertLessThan(split.suffix(5).reduce(0, +), split.prefix(5).reduce(0, +), "it learns")
+    }
+
     func testInterruptWritesACheckpointAndExitsZero() throws {
         let dir = try prepared()
         let process = Process()

@@ -145,3 +145,40 @@ final class WorkspaceReuseTests: XCTestCase {
         }
     }
 }
+
+/// A batch run in passes (`gradientTokens` = the whole batch's target
+/// tokens) accumulates the whole batch's gradient: what
+/// TrainingOptions.passTokens relies on.
+final class PassAccumulationTests: XCTestCase {
+    func testPassesAddUpToTheWholeBatchGradient() throws {
+        var c = ModelConfig(sourceVocabularySize: 12, targetVocabularySize: 12)
+        c.embeddingSize = 6; c.hiddenSize = 8; c.layers = 2; c.bidirectional = true
+        c.attention = .general; c.inputFeeding = true; c.labelSmoothing = 0.1; c.dropout = 0
+        var data = SplitMix64(seed: 6)
+        let pairs: [(source: [Int32], target: [Int32])] = (0..<5).map { i in
+            ((0..<(2 + i)).map { _ in Int32(4 + data.nextInt(below: 8)) },
+             (0..<(5 - i)).map { _ in Int32(4 + data.nextInt(below: 8)) })
+        }
+        let model = try Seq2Seq<Double>(config: c)
+        model.initialize(seed: 2)
+        var rng = SplitMix64(seed: 0)
+        model.zeroGradients()
+        let whole = model.forward(Batch(pairs: pairs, reverseSource: false), training: true, rng: &rng)
+        model.backward()
+        let expected = Array(UnsafeBufferPointer(start: model.gradients.base, count: model.layout.count))
+
+        model.zeroGradients()
+        let parts = [Array(pairs[0..<2]), Array(pairs[2..<3]), Array(pairs[3...])].map { Batch(pairs: $0, reverseSource: false) }
+        let tokens = parts.reduce(0) { $0 + $1.targetTokens }
+        XCTAssertEqual(tokens, whole.tokens)
+        var loss = 0.0
+        for part in parts {
+            loss += model.forward(part, training: true, rng: &rng, gradientTokens: tokens).loss
+            model.backward()
+        }
+        let summed = Array(UnsafeBufferPointer(start: model.gradients.base, count: model.layout.count))
+        XCTAssertEqual(loss, whole.loss, accuracy: 1e-10)
+        assertClose(summed, expected, relative: 1e-9, absolute: 1e-12, "passes vs whole batch")
+        XCTAssertTrue(expected.contains { $0 != 0 })
+    }
+}

@@ -110,7 +110,7 @@ test_lines=$(wc -l < "$corpus/test.src")
 say "s2s-train: ${budget_s} s"
 cpu_s2s_before=$(cpu_jiffies)
 cmd=("$bin/s2s-train" --data "$data" --vocab "$vocab" --model "$work/models/s2s" --preset base
-     --batch-tokens 0 --batch-size 64 --learning-rate 0.001 --clip 5 --dropout 0.2 --max-time "${budget_s}s"
+     --batch-tokens 0 --batch-size 64 --pass-tokens 4096 --learning-rate 0.001 --clip 5 --dropout 0.2 --max-time "${budget_s}s"
      --threads "$threads" --valid-every 200 --save-every 200 --bleu-sentences 0 --report-every "$report_every")
 record "${cmd[@]}"
 timed s2s.train "${cmd[@]}" > "$res/s2s.train.log" 2>&1 \
@@ -218,7 +218,7 @@ decode() {
   local key=$1 beam=$2 batch=$3
   say "decoding $key: s2s-translate"
   cmd=("$bin/s2s-translate" --model "$work/models/s2s" --beam-size "$beam" --batch-size "$batch"
-       --threads "$threads")
+       --threads "$threads" --precision auto)
   record "${cmd[@]}" "<" "$corpus/test.src" ">" "$out/s2s.$key.txt"
   timed "s2s.$key" "${cmd[@]}" < "$corpus/test.src" > "$out/s2s.$key.txt" 2> "$res/s2s.$key.log" \
     || { cat "$res/s2s.$key.log" >&2; exit 1; }
