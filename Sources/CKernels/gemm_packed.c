@@ -9,6 +9,7 @@
 // accumulators. Panels are visited in the outer loop so that a panel stays in
 // L2 while every group of 8 rows passes over it.
 #include "ckernels.h"
+#include "panel_tile.h"
 
 #include <string.h>
 
@@ -57,39 +58,19 @@ tile(const int MR, int depth, const float *a, size_t lda, const float *panel, fl
             acc1[r] = _mm512_fmadd_ps(x, w1, acc1[r]);
         }
     }
-    for (int r = 0; r < MR; r++) {
-        float *row = c + (size_t)r * ldc;
-        if (accumulate) {
-            acc0[r] = _mm512_add_ps(acc0[r], _mm512_maskz_loadu_ps(m0, row));
-            acc1[r] = _mm512_add_ps(acc1[r], _mm512_maskz_loadu_ps(m1, row + 16));
-        }
-        _mm512_mask_storeu_ps(row, m0, acc0[r]);
-        _mm512_mask_storeu_ps(row + 16, m1, acc1[r]);
-    }
+    s2s_store_tile(MR, acc0, acc1, c, ldc, accumulate, m0, m1);
 }
 
 __attribute__((target("avx512f"))) void
 s2s_gemm_packed(int m, int n, int depth, const float *a, size_t lda, const float *packed,
                 float *c, size_t ldc, int accumulate, int p0, int p1) {
     for (int p = p0; p < p1; p++) {
-        int c0 = p * S2S_PANEL;
-        int width = n - c0 < S2S_PANEL ? n - c0 : S2S_PANEL;
-        __mmask16 m0 = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
-        __mmask16 m1 = width >= 32 ? 0xFFFF : width <= 16 ? 0 : (__mmask16)((1u << (width - 16)) - 1);
+        __mmask16 m0, m1;
+        s2s_panel_masks(n, p, &m0, &m1);
         const float *panel = packed + (size_t)p * depth * S2S_PANEL;
         for (int r0 = 0; r0 < m; r0 += 8) {
-            const float *ar = a + (size_t)r0 * lda;
-            float *cr = c + (size_t)r0 * ldc + c0;
-            switch (m - r0 < 8 ? m - r0 : 8) {
-            case 1: tile(1, depth, ar, lda, panel, cr, ldc, accumulate, m0, m1); break;
-            case 2: tile(2, depth, ar, lda, panel, cr, ldc, accumulate, m0, m1); break;
-            case 3: tile(3, depth, ar, lda, panel, cr, ldc, accumulate, m0, m1); break;
-            case 4: tile(4, depth, ar, lda, panel, cr, ldc, accumulate, m0, m1); break;
-            case 5: tile(5, depth, ar, lda, panel, cr, ldc, accumulate, m0, m1); break;
-            case 6: tile(6, depth, ar, lda, panel, cr, ldc, accumulate, m0, m1); break;
-            case 7: tile(7, depth, ar, lda, panel, cr, ldc, accumulate, m0, m1); break;
-            default: tile(8, depth, ar, lda, panel, cr, ldc, accumulate, m0, m1); break;
-            }
+            S2S_FOR_TILE_ROWS(m - r0, tile, depth, a + (size_t)r0 * lda, lda, panel,
+                              c + (size_t)r0 * ldc + p * S2S_PANEL, ldc, accumulate, m0, m1)
         }
     }
 }

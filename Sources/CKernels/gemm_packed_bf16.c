@@ -13,6 +13,7 @@
 // 2q+1) is 32 lanes of 32 bits, lane j = (B[2q][j], B[2q+1][j]) — 128 bytes,
 // two vectors. Depth is padded to even with zero rows.
 #include "ckernels.h"
+#include "panel_tile.h"
 
 #include <string.h>
 
@@ -95,15 +96,7 @@ tile_bf16(const int MR, int pairs, const uint16_t *a, size_t lda, const uint16_t
             acc1[r] = _mm512_dpbf16_ps(acc1[r], x, w1);
         }
     }
-    for (int r = 0; r < MR; r++) {
-        float *row = c + (size_t)r * ldc;
-        if (accumulate) {
-            acc0[r] = _mm512_add_ps(acc0[r], _mm512_maskz_loadu_ps(m0, row));
-            acc1[r] = _mm512_add_ps(acc1[r], _mm512_maskz_loadu_ps(m1, row + 16));
-        }
-        _mm512_mask_storeu_ps(row, m0, acc0[r]);
-        _mm512_mask_storeu_ps(row + 16, m1, acc1[r]);
-    }
+    s2s_store_tile(MR, acc0, acc1, c, ldc, accumulate, m0, m1);
 }
 
 __attribute__((target("avx512f,avx512bf16"))) void
@@ -111,24 +104,12 @@ s2s_gemm_packed_bf16(int m, int n, int depth, const uint16_t *a, size_t lda, con
                      float *c, size_t ldc, int accumulate, int p0, int p1) {
     int pairs = (depth + 1) / 2;
     for (int p = p0; p < p1; p++) {
-        int c0 = p * S2S_PANEL;
-        int width = n - c0 < S2S_PANEL ? n - c0 : S2S_PANEL;
-        __mmask16 m0 = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
-        __mmask16 m1 = width >= 32 ? 0xFFFF : width <= 16 ? 0 : (__mmask16)((1u << (width - 16)) - 1);
+        __mmask16 m0, m1;
+        s2s_panel_masks(n, p, &m0, &m1);
         const uint16_t *panel = packed + (size_t)p * pairs * 2 * S2S_PANEL;
         for (int r0 = 0; r0 < m; r0 += 8) {
-            const uint16_t *ar = a + (size_t)r0 * lda;
-            float *cr = c + (size_t)r0 * ldc + c0;
-            switch (m - r0 < 8 ? m - r0 : 8) {
-            case 1: tile_bf16(1, pairs, ar, lda, panel, cr, ldc, accumulate, m0, m1); break;
-            case 2: tile_bf16(2, pairs, ar, lda, panel, cr, ldc, accumulate, m0, m1); break;
-            case 3: tile_bf16(3, pairs, ar, lda, panel, cr, ldc, accumulate, m0, m1); break;
-            case 4: tile_bf16(4, pairs, ar, lda, panel, cr, ldc, accumulate, m0, m1); break;
-            case 5: tile_bf16(5, pairs, ar, lda, panel, cr, ldc, accumulate, m0, m1); break;
-            case 6: tile_bf16(6, pairs, ar, lda, panel, cr, ldc, accumulate, m0, m1); break;
-            case 7: tile_bf16(7, pairs, ar, lda, panel, cr, ldc, accumulate, m0, m1); break;
-            default: tile_bf16(8, pairs, ar, lda, panel, cr, ldc, accumulate, m0, m1); break;
-            }
+            S2S_FOR_TILE_ROWS(m - r0, tile_bf16, pairs, a + (size_t)r0 * lda, lda, panel,
+                              c + (size_t)r0 * ldc + p * S2S_PANEL, ldc, accumulate, m0, m1)
         }
     }
 }

@@ -12,6 +12,42 @@ import Foundation
 public enum AtomicFile {
     /// Writes `bytes` to `path`, creating parent folders as needed.
     public static func write(_ bytes: some Collection<UInt8>, to path: String) throws(FileError) {
+        let contiguous = Array(bytes)
+        try write(to: path) { (sink: Sink) throws(FileError) in try sink.write(contiguous) }
+    }
+
+    /// Where `write(to:_:)`'s body puts the file's bytes, piece by piece.
+    public struct Sink {
+        let fd: Int32
+        let path: String
+
+        /// Appends `bytes` (all of them, retrying short writes).
+        public func write(_ bytes: UnsafeRawBufferPointer) throws(FileError) {
+            var offset = 0
+            while offset < bytes.count {
+                let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw FileError(path: path, action: "write", reason: FileError.lastErrno())
+                }
+                offset += n
+            }
+        }
+
+        /// Appends `bytes`.
+        public func write(_ bytes: [UInt8]) throws(FileError) {
+            var failure: FileError?
+            bytes.withUnsafeBytes { raw in
+                do throws(FileError) { try write(raw) } catch { failure = error }
+            }
+            if let failure { throw failure }
+        }
+    }
+
+    /// Writes what `body` gives its sink to `path`, atomically, without
+    /// holding the whole file in memory (a checkpoint is parameters and
+    /// Adam's moments: hundreds of MB that need not be copied first).
+    public static func write(to path: String, _ body: (Sink) throws(FileError) -> Void) throws(FileError) {
         let folder = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         if !folder.isEmpty {
@@ -28,18 +64,10 @@ public enum AtomicFile {
             throw FileError(path: path, action: "write", reason: FileError.lastErrno())
         }
         var failure: FileError?
-        let contiguous = Array(bytes)
-        contiguous.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = FileError(path: path, action: "write", reason: FileError.lastErrno())
-                    return
-                }
-                offset += n
-            }
+        do {
+            try body(Sink(fd: fd, path: path))
+        } catch {
+            failure = error
         }
         if failure == nil, fsync(fd) != 0 {
             failure = FileError(path: path, action: "flush (fsync)", reason: FileError.lastErrno())

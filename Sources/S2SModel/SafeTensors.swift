@@ -44,6 +44,17 @@ public enum SafeTensors {
     /// The file's bytes: tensors in the order given, metadata keys sorted, so
     /// the same state always gives the same bytes.
     public static func encode(tensors: [NamedTensor], metadata: [String: String] = [:]) -> [UInt8] {
+        let head = header(tensors: tensors, metadata: metadata)
+        var out: [UInt8] = []
+        out.reserveCapacity(head.count + tensors.reduce(0) { $0 + 4 * $1.count })
+        out += head
+        for t in tensors { appendData(t, to: &out) }
+        return out
+    }
+
+    /// The 8-byte length and the JSON header (padded so that the data starts
+    /// 8-aligned), for tensors laid out one after the other.
+    static func header(tensors: [NamedTensor], metadata: [String: String]) -> [UInt8] {
         var header = "{"
         if !metadata.isEmpty {
             header += "\(jsonString(metadataKey)):{"
@@ -69,26 +80,39 @@ public enum SafeTensors {
         // Spaces after the JSON are whitespace to a JSON parser; they make the
         // data section start 8-aligned.
         while headerBytes.count % 8 != 0 { headerBytes.append(0x20) }
-
         var out: [UInt8] = []
-        out.reserveCapacity(8 + headerBytes.count + dataSize)
         withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { out.append(contentsOf: $0) }
-        out += headerBytes
-        for t in tensors {
-            #if _endian(little)
-            out.append(contentsOf: UnsafeRawBufferPointer(start: t.data, count: 4 * t.count))
-            #else
-            for k in 0..<t.count {
-                withUnsafeBytes(of: t.data[k].bitPattern.littleEndian) { out.append(contentsOf: $0) }
-            }
-            #endif
+        return out + headerBytes
+    }
+
+    /// A tensor's values as little-endian bytes.
+    static func appendData(_ t: NamedTensor, to out: inout [UInt8]) {
+        #if _endian(little)
+        out.append(contentsOf: UnsafeRawBufferPointer(start: t.data, count: 4 * t.count))
+        #else
+        for k in 0..<t.count {
+            withUnsafeBytes(of: t.data[k].bitPattern.littleEndian) { out.append(contentsOf: $0) }
         }
-        return out
+        #endif
     }
 
     /// Writes a safetensors file atomically (see `AtomicFile`).
+    /// The tensors go from memory to the file one by one (the bytes of
+    /// `encode`, never all in memory at once).
     public static func write(tensors: [NamedTensor], metadata: [String: String] = [:], to path: String) throws(FileError) {
-        try AtomicFile.write(encode(tensors: tensors, metadata: metadata), to: path)
+        let head = header(tensors: tensors, metadata: metadata)
+        try AtomicFile.write(to: path) { (sink: AtomicFile.Sink) throws(FileError) in
+            try sink.write(head)
+            for t in tensors {
+                #if _endian(little)
+                try sink.write(UnsafeRawBufferPointer(start: t.data, count: 4 * t.count))
+                #else
+                var bytes: [UInt8] = []
+                appendData(t, to: &bytes)
+                try sink.write(bytes)
+                #endif
+            }
+        }
     }
 
     /// A JSON string literal: quotes, backslashes and control characters escaped.

@@ -253,8 +253,11 @@ public final class Trainer {
         var total = SoftmaxCrossEntropy.Result()
         var unused = SplitMix64(seed: 0)
         for start in stride(from: 0, to: valid.count, by: 64) {
-            let indices = Array(start..<min(start + 64, valid.count))
-            total += model.forward(evaluation.batch(indices), training: false, rng: &unused)
+            // In passes like training's (losses add up), so that validation
+            // does not grow the activation memory beyond what training uses.
+            for pass in evaluation.passes(Array(start..<min(start + 64, valid.count)), maxTokens: config.training.passTokens ?? 0) {
+                total += model.forward(evaluation.batch(pass), training: false, rng: &unused)
+            }
         }
         let loss = total.nll / Double(max(total.tokens, 1))
         let accuracy = Double(total.correct) / Double(max(total.tokens, 1))

@@ -25,19 +25,9 @@ final class PackedMatrixTests: XCTestCase {
                 for threads in [1, 2] {
                     var c = c0
                     packed.multiply(into: &c, a, rows: m, lda: lda, ldc: ldc, accumulate: accumulate, threads: threads)
-                    for i in 0..<m {
-                        for j in 0..<ldc {
-                            var want = accumulate || j >= n ? Double(c0[i * ldc + j]) : 0
-                            if j < n {
-                                for k in 0..<depth {
-                                    let w = k < k1 ? w1[k * n + j] : w2[(k - k1) * n + j]
-                                    want += Double(a[i * lda + k]) * Double(w)
-                                }
-                            }
-                            XCTAssertEqual(Double(c[i * ldc + j]), want, accuracy: 1e-5,
-                                           "m=\(m) n=\(n) acc=\(accumulate) threads=\(threads) [\(i), \(j)]")
-                        }
-                    }
+                    assertMatchesReference(c, c0: c0, a: a, w1: w1, w2: w2, k1: k1, depth: depth, m: m, n: n,
+                                           lda: lda, ldc: ldc, accumulate: accumulate,
+                                           "m=\(m) n=\(n) acc=\(accumulate) threads=\(threads)")
                 }
             }
         }
@@ -76,7 +66,6 @@ final class PackedBFloat16Tests: XCTestCase {
 
     func testBFloat16ProductMatchesTheNaiveReference() throws {
         try XCTSkipUnless(PackedMatrix.isBFloat16Available, "no AVX512_BF16: --precision bfloat16 is refused (TranslateCommandTests)")
-        let r = PackedMatrix.bfloat16Rounded
         var rng = SplitMix64(seed: 23)
         // Odd depths and an odd first part: pairs straddle the stacked matrices.
         for (m, n, k1, k2) in [(1, 1, 1, 0), (5, 31, 7, 13), (8, 32, 8, 8), (9, 33, 3, 4), (17, 100, 20, 1), (3, 2_048, 64, 64)] {
@@ -97,19 +86,9 @@ final class PackedBFloat16Tests: XCTestCase {
                 for threads in [1, 2] {
                     var c = c0
                     packed.multiply(into: &c, a, rows: m, lda: lda, ldc: ldc, accumulate: accumulate, threads: threads)
-                    for i in 0..<m {
-                        for j in 0..<ldc {
-                            var want = accumulate || j >= n ? Double(c0[i * ldc + j]) : 0
-                            if j < n {
-                                for k in 0..<depth {
-                                    let w = k < k1 ? w1[k * n + j] : w2[(k - k1) * n + j]
-                                    want += Double(r(a[i * lda + k])) * Double(r(w))
-                                }
-                            }
-                            XCTAssertEqual(Double(c[i * ldc + j]), want, accuracy: 1e-5,
-                                           "m=\(m) n=\(n) depth=\(depth) acc=\(accumulate) threads=\(threads) [\(i), \(j)]")
-                        }
-                    }
+                    assertMatchesReference(c, c0: c0, a: a, w1: w1, w2: w2, k1: k1, depth: depth, m: m, n: n,
+                                           lda: lda, ldc: ldc, accumulate: accumulate, round: PackedMatrix.bfloat16Rounded,
+                                           "m=\(m) n=\(n) depth=\(depth) acc=\(accumulate) threads=\(threads)")
                 }
             }
         }
@@ -131,5 +110,27 @@ final class PackedBFloat16Tests: XCTestCase {
         var c = [Float](repeating: 0, count: m * depth)
         packed.multiply(into: &c, a, rows: m, accumulate: false, threads: 1)
         XCTAssertEqual(c, a.map(PackedMatrix.bfloat16Rounded))
+    }
+}
+
+
+/// c after `multiply` against Σ_k round(a[i, k]) · round(w[k, j]) in Double,
+/// w being the parts stacked (k1 rows of w1, then w2), columns past n and
+/// accumulate = false as the kernels define them.
+func assertMatchesReference(_ c: [Float], c0: [Float], a: [Float], w1: [Float], w2: [Float], k1: Int, depth: Int,
+                            m: Int, n: Int, lda: Int, ldc: Int, accumulate: Bool,
+                            round: (Float) -> Float = { $0 }, _ what: String,
+                            file: StaticString = #filePath, line: UInt = #line) {
+    for i in 0..<m {
+        for j in 0..<ldc {
+            var want = accumulate || j >= n ? Double(c0[i * ldc + j]) : 0
+            if j < n {
+                for k in 0..<depth {
+                    let w = k < k1 ? w1[k * n + j] : w2[(k - k1) * n + j]
+                    want += Double(round(a[i * lda + k])) * Double(round(w))
+                }
+            }
+            XCTAssertEqual(Double(c[i * ldc + j]), want, accuracy: 1e-5, "\(what) [\(i), \(j)]", file: file, line: line)
+        }
     }
 }

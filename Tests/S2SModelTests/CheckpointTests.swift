@@ -190,6 +190,19 @@ final class CheckpointTests: XCTestCase {
         // And it reads back.
         let path = temporaryFile("x.safetensors")
         try AtomicFile.write(withMetadata, to: path)
+
+        // SafeTensors.write streams the same bytes, tensor by tensor.
+        let streamed = temporaryFile("y.safetensors")
+        let more: [Float] = [3, -4, 5.5]
+        try values.withUnsafeBufferPointer { x in
+            try more.withUnsafeBufferPointer { y in
+                let tensors = [NamedTensor(name: "x", shape: [2], data: x.baseAddress!),
+                               NamedTensor(name: "y", shape: [3, 1], data: y.baseAddress!)]
+                try SafeTensors.write(tensors: tensors, metadata: ["k": "v"], to: streamed)
+                XCTAssertEqual(Array(try XCTUnwrap(FileManager.default.contents(atPath: streamed))),
+                               SafeTensors.encode(tensors: tensors, metadata: ["k": "v"]))
+            }
+        }
         let file = try SafeTensorsFile(path: path)
         XCTAssertEqual(file.values("x"), [1, 2])
         XCTAssertEqual(file.metadata, ["a": "say \"hi\"", "b": "2"])

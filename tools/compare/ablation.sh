@@ -11,10 +11,12 @@
 # Writes the table into docs/RESULTS.md between the ablation markers (the
 # section is kept when tools/compare/onmt.sh rewrites the file).
 #
-# Uses the release binaries in .build/release (swift build -c release first).
+# Uses the release binaries in .build/release (swift build -c release first),
+# or those in --bin DIR (copy them aside to keep building while it runs: with
+# --steps the results do not depend on the load).
 # Run nothing else heavy meanwhile: budgets are wall-clock on the training clock.
 #
-# Usage: tools/compare/ablation.sh [--budget 5m | --steps N] [--threads 2] [--seed 1] [--ss-k 50] [--work DIR] [--docs DIR]
+# Usage: tools/compare/ablation.sh [--budget 5m | --steps N] [--threads 2] [--seed 1] [--ss-k 50] [--work DIR] [--docs DIR] [--bin DIR]
 #   --budget   training time for each variant (default 5m; the comparison uses 25m)
 #   --steps    instead: the same number of updates for each variant (the
 #              results then do not depend on what else the machine runs)
@@ -24,7 +26,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 all_args="$*"
-budget=5m steps=0 threads=2 seed=1 ssk=50 work=.build/ablation docs=docs
+budget=5m steps=0 threads=2 seed=1 ssk=50 work=.build/ablation docs=docs bin=$root/.build/release
 while [ $# -gt 0 ]; do
   case $1 in
     --budget) budget=$2; shift 2 ;;
@@ -34,11 +36,11 @@ while [ $# -gt 0 ]; do
     --ss-k) ssk=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --docs) docs=$2; shift 2 ;;
+    --bin) bin=$(cd "$2" && pwd); shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-bin=$root/.build/release
 for tool in s2s-prep s2s-train s2s-translate s2s-score; do
   [ -x "$bin/$tool" ] || { echo "no $bin/$tool: build first (swift build -c release)" >&2; exit 2; }
 done
