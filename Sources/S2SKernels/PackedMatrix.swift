@@ -19,6 +19,9 @@ public final class PackedMatrix: @unchecked Sendable {
         case float32
         /// Needs `PackedMatrix.isBFloat16Available` (AVX512_BF16).
         case bfloat16
+
+        /// Bytes per packed value.
+        var bytes: Int { self == .float32 ? 4 : 2 }
     }
 
     /// Rows of the stacked matrix (the length of an input row).
@@ -30,7 +33,7 @@ public final class PackedMatrix: @unchecked Sendable {
     /// Values in each panel: depth · 32 (bfloat16: depth rounded up to even).
     let panelValues: Int
     let storage: UnsafeMutableRawPointer
-    var bytes: Int { panels * panelValues * (precision == .float32 ? 4 : 2) }
+    var bytes: Int { panels * panelValues * precision.bytes }
 
     /// Whether this CPU runs the packed kernel.
     public static let isAvailable = s2s_packed_available() != 0
@@ -49,7 +52,7 @@ public final class PackedMatrix: @unchecked Sendable {
         depth = parts.reduce(0) { $0 + $1.rows }
         panels = (columns + Int(S2S_PANEL) - 1) / Int(S2S_PANEL)
         panelValues = (precision == .float32 ? depth : (depth + 1) / 2 * 2) * Int(S2S_PANEL)
-        storage = UnsafeMutableRawPointer(ZeroedMemory.allocate(UInt8.self, count: panels * panelValues * (precision == .float32 ? 4 : 2)))
+        storage = UnsafeMutableRawPointer(ZeroedMemory.allocate(UInt8.self, count: panels * panelValues * precision.bytes))
         var offset = 0
         for part in parts {
             switch precision {
@@ -122,8 +125,9 @@ public final class PackedMatrix: @unchecked Sendable {
     nonisolated(unsafe) public static var threads = ProcessInfo.processInfo.activeProcessorCount
 }
 
-/// A value handed to worker threads that write disjoint parts of what it points to.
-struct UnsafeSendable<P>: @unchecked Sendable {
-    let pointer: P
-    init(_ pointer: P) { self.pointer = pointer }
+/// A value handed to worker threads that touch disjoint parts of what it
+/// points to (the caller vouches for that; the compiler cannot check it).
+public struct UnsafeSendable<P>: @unchecked Sendable {
+    public let pointer: P
+    public init(_ pointer: P) { self.pointer = pointer }
 }

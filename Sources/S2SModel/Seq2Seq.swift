@@ -105,13 +105,13 @@ public final class Seq2Seq<T: Real> {
     /// mean loss per target token) are added into `gradients`; call
     /// `backward()` next for the rest. `chooser` picks gold or own tokens as
     /// decoder inputs (scheduled sampling); `rng` drives dropout and sampling.
-    @discardableResult
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
     ///
     /// `gradientTokens` divides the gradients instead of this batch's target
     /// tokens: the whole batch's count when the batch is run in passes whose
     /// gradients add up to the batch's mean.
+    @discardableResult
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func forward(_ batch: Batch, training: Bool, chooser: InputChooser = TeacherForcing(),
                         rng: inout SplitMix64, gradientTokens: Int? = nil) -> SoftmaxCrossEntropy.Result {
         if training && (packedDecoder != nil || !recurrentPacks.isEmpty) {

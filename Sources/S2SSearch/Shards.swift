@@ -37,22 +37,16 @@ public enum Shards {
         BLASThreads.set(1)
         defer { BLASThreads.set(blas); PackedMatrix.threads = packed }
         results.withUnsafeMutableBufferPointer { out in
-            let slots = UncheckedBox(out)
+            let slots = UnsafeSendable(out)
             withoutActuallyEscaping(search) { search in
-                let box = UncheckedBox(search)
+                let box = UnsafeSendable(search)
                 DispatchQueue.concurrentPerform(iterations: n) { i in
                     let mine = stride(from: i, to: sources.count, by: n).map { sources[$0] }
-                    slots.value[i] = box.value(mine)
+                    slots.pointer[i] = box.pointer(mine)
                 }
             }
         }
         // Back to the input order: sentence j is item j / n of shard j % n.
         return (0..<sources.count).map { results[$0 % n][$0 / n] }
     }
-}
-
-/// A value handed to worker threads that touch disjoint parts of it.
-struct UncheckedBox<V>: @unchecked Sendable {
-    let value: V
-    init(_ value: V) { self.value = value }
 }
