@@ -27,9 +27,9 @@ int s2s_packed_available(void) {
 #endif
 }
 
-void s2s_pack_panels(const float *b, size_t ldb, int k, int n, float *out, int depth, int rowOffset) {
-    int panels = (n + S2S_PANEL - 1) / S2S_PANEL;
-    for (int p = 0; p < panels; p++) {
+void s2s_pack_panels(const float *b, size_t ldb, int k, int n, float *out, int depth, int rowOffset,
+                     int p0, int p1) {
+    for (int p = p0; p < p1; p++) {
         int c0 = p * S2S_PANEL;
         int width = n - c0 < S2S_PANEL ? n - c0 : S2S_PANEL;
         float *panel = out + (size_t)p * depth * S2S_PANEL;
@@ -37,6 +37,25 @@ void s2s_pack_panels(const float *b, size_t ldb, int k, int n, float *out, int d
             float *dst = panel + (size_t)(rowOffset + r) * S2S_PANEL;
             memcpy(dst, b + (size_t)r * ldb + c0, sizeof(float) * width);
             if (width < S2S_PANEL) memset(dst + width, 0, sizeof(float) * (S2S_PANEL - width));
+        }
+    }
+}
+
+// B = Mᵀ: column j of B is row j of M, read in order and scattered down the
+// panel (stride 32 floats; a panel of depth 2048 is 256 KB and stays in L2).
+void s2s_pack_panels_transposed(const float *m, size_t ldm, int k, int n, float *out, int depth, int rowOffset,
+                                int p0, int p1) {
+    for (int p = p0; p < p1; p++) {
+        int c0 = p * S2S_PANEL;
+        int width = n - c0 < S2S_PANEL ? n - c0 : S2S_PANEL;
+        float *panel = out + (size_t)p * depth * S2S_PANEL + (size_t)rowOffset * S2S_PANEL;
+        for (int j = 0; j < S2S_PANEL; j++) {
+            if (j < width) {
+                const float *row = m + (size_t)(c0 + j) * ldm;
+                for (int r = 0; r < k; r++) panel[(size_t)r * S2S_PANEL + j] = row[r];
+            } else {
+                for (int r = 0; r < k; r++) panel[(size_t)r * S2S_PANEL + j] = 0;
+            }
         }
     }
 }

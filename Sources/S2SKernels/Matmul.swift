@@ -5,10 +5,13 @@ public enum Matmul {
     public struct Shape: Hashable, Sendable {
         public let m, n, k: Int
         public let transA, transB: Bool
+        /// Run by `PackedMatrix` against weights packed beforehand (B as
+        /// packed; the transposes are not told apart), not by OpenBLAS.
+        public let packed: Bool
         public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
 
-        public init(m: Int, n: Int, k: Int, transA: Bool, transB: Bool) {
-            self.m = m; self.n = n; self.k = k; self.transA = transA; self.transB = transB
+        public init(m: Int, n: Int, k: Int, transA: Bool, transB: Bool, packed: Bool = false) {
+            self.m = m; self.n = n; self.k = k; self.transA = transA; self.transB = transB; self.packed = packed
         }
     }
 

@@ -40,30 +40,76 @@ public final class PackedMatrix: @unchecked Sendable {
     /// Whether this CPU runs the bfloat16 kernel.
     public static let isBFloat16Available = s2s_bf16_available() != 0
 
+    /// One matrix of a stack: `rows` rows of B, `columns` wide.
+    public struct Part {
+        let matrix: UnsafePointer<Float>
+        let rows: Int
+        /// nil: row-major (rows, columns) as stored; else B is the transpose
+        /// of a row-major (columns, rows) matrix with this row stride.
+        let transposedStride: Int?
+
+        /// A row-major (rows, columns) matrix.
+        public init(_ matrix: UnsafePointer<Float>, rows: Int) {
+            self.matrix = matrix; self.rows = rows; transposedStride = nil
+        }
+
+        /// The transpose of a row-major (columns, rows) matrix M whose rows
+        /// are `stride` apart: B = Mᵀ, without forming it (float32 only).
+        public init(transposeOf matrix: UnsafePointer<Float>, rows: Int, stride: Int) {
+            self.matrix = matrix; self.rows = rows; transposedStride = stride
+        }
+    }
+
     /// Stacks `parts` (row-major, `columns` wide, each with its row count)
     /// along the depth and packs them.
-    public init(stacking parts: [(matrix: UnsafePointer<Float>, rows: Int)], columns: Int,
-                precision: Precision = .float32) {
+    public convenience init(stacking parts: [(matrix: UnsafePointer<Float>, rows: Int)], columns: Int,
+                            precision: Precision = .float32) {
+        self.init(depth: parts.reduce(0) { $0 + $1.rows }, columns: columns, precision: precision)
+        pack(parts.map { Part($0.matrix, rows: $0.rows) }, threads: 1)
+    }
+
+    /// Room for a stack of `depth` rows, packed by `pack` (zeros until then).
+    public init(depth: Int, columns: Int, precision: Precision = .float32) {
         precondition(PackedMatrix.isAvailable, "PackedMatrix needs AVX-512; use Matmul")
         precondition(precision == .float32 || PackedMatrix.isBFloat16Available,
                      "bfloat16 packing needs AVX512_BF16; check PackedMatrix.isBFloat16Available")
         self.columns = columns
         self.precision = precision
-        depth = parts.reduce(0) { $0 + $1.rows }
+        self.depth = depth
         panels = (columns + Int(S2S_PANEL) - 1) / Int(S2S_PANEL)
         panelValues = (precision == .float32 ? depth : (depth + 1) / 2 * 2) * Int(S2S_PANEL)
         storage = UnsafeMutableRawPointer(ZeroedMemory.allocate(UInt8.self, count: panels * panelValues * precision.bytes))
-        var offset = 0
-        for part in parts {
-            switch precision {
-            case .float32:
-                s2s_pack_panels(part.matrix, columns, Int32(part.rows), Int32(columns),
-                                storage.assumingMemoryBound(to: Float.self), Int32(depth), Int32(offset))
-            case .bfloat16:
-                s2s_pack_panels_bf16(part.matrix, columns, Int32(part.rows), Int32(columns),
-                                     storage.assumingMemoryBound(to: UInt16.self), Int32(depth), Int32(offset))
+    }
+
+    /// Packs `parts`, stacked along the depth (their rows must add up to
+    /// `depth`), over what was there: training repacks its weights after
+    /// every update into the same memory. Panels are split over `threads`.
+    public func pack(_ parts: [Part], threads: Int = PackedMatrix.threads) {
+        precondition(parts.reduce(0) { $0 + $1.rows } == depth, "packed parts must fill the depth")
+        let n = Int32(columns), d = Int32(depth)
+        let bytes = panels * panelValues * precision.bytes
+        // bfloat16 packing (once per translation run) is not split.
+        let split = precision == .float32 && bytes >= 1 << 20
+        forEachPart(split ? min(max(threads, 1), panels) : 1) { p0, p1 in
+            var offset: Int32 = 0
+            for part in parts {
+                let k = Int32(part.rows)
+                switch (self.precision, part.transposedStride) {
+                case (.float32, nil):
+                    s2s_pack_panels(part.matrix, self.columns, k, n, self.storage.assumingMemoryBound(to: Float.self),
+                                    d, offset, Int32(p0), Int32(p1))
+                case (.float32, let stride?):
+                    s2s_pack_panels_transposed(part.matrix, stride, k, n,
+                                               self.storage.assumingMemoryBound(to: Float.self), d, offset,
+                                               Int32(p0), Int32(p1))
+                case (.bfloat16, nil):
+                    s2s_pack_panels_bf16(part.matrix, self.columns, k, n, self.storage.assumingMemoryBound(to: UInt16.self),
+                                         d, offset)
+                case (.bfloat16, _?):
+                    preconditionFailure("transposed parts are packed in float32 only")
+                }
+                offset += k
             }
-            offset += part.rows
         }
     }
 
@@ -74,6 +120,7 @@ public final class PackedMatrix: @unchecked Sendable {
     public func multiply(into c: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, rows: Int,
                          lda: Int? = nil, ldc: Int? = nil, accumulate: Bool, threads: Int = PackedMatrix.threads) {
         if rows == 0 { return }
+        if let trace = Matmul.trace { trace(Matmul.Shape(m: rows, n: columns, k: depth, transA: false, transB: false, packed: true)) }
         let lda = lda ?? depth, ldc = ldc ?? columns
         let parts = rows * depth * columns >= 1 << 20 ? min(max(threads, 1), panels) : 1
         switch precision {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Softmax and cross-entropy over the vocabulary, fused with the gradient of
 /// the logits, for a block of rows (the output projection is chunked over the
 /// B·T rows so that a (rows, V) block stays small).
@@ -27,65 +29,94 @@ public enum SoftmaxCrossEntropy {
     ///   - logits: (R, V).
     ///   - targets: (R) gold ids; 0 = padding.
     ///   - scale: multiplies the gradient (e.g. 1 / tokens in the batch).
+    ///   - threads: rows are split over this many threads (each row's work is
+    ///     independent; the sums are taken in row order afterwards, so the
+    ///     result is the same whatever the count).
     @inlinable
     public static func forwardBackward<T: Real>(
         dLogits: UnsafeMutablePointer<T>?, logits: UnsafePointer<T>, targets: UnsafePointer<Int32>,
-        rows: Int, vocab V: Int, labelSmoothing eps: Double = 0, scale: T = 1
+        rows: Int, vocab V: Int, labelSmoothing eps: Double = 0, scale: T = 1, threads: Int = 1
     ) -> Result {
         var result = Result()
-        for r in 0..<rows {
-            let z = logits + r * V
-            let y = Int(targets[r])
-            if y == 0 {
-                if let dLogits { (dLogits + r * V).update(repeating: 0, count: V) }
-                continue
+        let parts = min(max(threads, 1), rows / 16)  // ≥ 16 rows a thread, else not worth a hand-off
+        if parts <= 1 {
+            for r in 0..<rows {
+                result += row(r, dLogits: dLogits, logits: logits, targets: targets, vocab: V, labelSmoothing: eps,
+                              scale: scale)
             }
-            var maxValue = z[0], argmax = 0
-            var sumLogits = 0.0
-            if T.self == Float.self {
-                let zf = UnsafeRawPointer(z).assumingMemoryBound(to: Float.self)
-                let (m, i) = VectorFloat.maxAndArgmax(zf, count: V)
-                maxValue = T(m); argmax = i
-                if eps > 0 { sumLogits = VectorFloat.sum(zf, count: V) }
-            } else {
-                for k in 1..<V where z[k] > maxValue { maxValue = z[k]; argmax = k }
-                if eps > 0 { for k in 0..<V { sumLogits += Double(z[k]) } }
-            }
-            let zy = z[y]
-            // e_k = exp(z_k − max), once, into the gradient row (or a scalar sum).
-            var sum = 0.0
-            if let dLogits {
-                let d = dLogits + r * V
-                for k in 0..<V { d[k] = z[k] - maxValue }
-                T.expInPlace(d, count: V)
-                if T.self == Float.self {
-                    sum = VectorFloat.sum(UnsafeRawPointer(d).assumingMemoryBound(to: Float.self), count: V)
-                } else {
-                    for k in 0..<V { sum += Double(d[k]) }
+            return result
+        }
+        withUnsafeTemporaryAllocation(of: Result.self, capacity: rows) { perRow in
+            let shared = UnsafeSendable((perRow.baseAddress!, dLogits, logits, targets))
+            DispatchQueue.concurrentPerform(iterations: parts) { i in
+                let (out, dLogits, logits, targets) = shared.pointer
+                for r in (rows * i / parts)..<(rows * (i + 1) / parts) {
+                    (out + r).initialize(to: row(r, dLogits: dLogits, logits: logits, targets: targets, vocab: V,
+                                                 labelSmoothing: eps, scale: scale))
                 }
-            } else if T.self == Float.self {
-                sum = VectorFloat.sumExp(UnsafeRawPointer(z).assumingMemoryBound(to: Float.self),
-                                         shift: Float(maxValue), count: V)
+            }
+            for r in 0..<rows { result += perRow[r] }
+        }
+        return result
+    }
+
+    /// One row r: its loss terms, and its gradient row when `dLogits` is given.
+    @usableFromInline @inline(__always)
+    static func row<T: Real>(
+        _ r: Int, dLogits: UnsafeMutablePointer<T>?, logits: UnsafePointer<T>, targets: UnsafePointer<Int32>,
+        vocab V: Int, labelSmoothing eps: Double, scale: T
+    ) -> Result {
+        var result = Result()
+        let z = logits + r * V
+        let y = Int(targets[r])
+        if y == 0 {
+            if let dLogits { (dLogits + r * V).update(repeating: 0, count: V) }
+            return result
+        }
+        var maxValue = z[0], argmax = 0
+        var sumLogits = 0.0
+        if T.self == Float.self {
+            let zf = UnsafeRawPointer(z).assumingMemoryBound(to: Float.self)
+            let (m, i) = VectorFloat.maxAndArgmax(zf, count: V)
+            maxValue = T(m); argmax = i
+            if eps > 0 { sumLogits = VectorFloat.sum(zf, count: V) }
+        } else {
+            for k in 1..<V where z[k] > maxValue { maxValue = z[k]; argmax = k }
+            if eps > 0 { for k in 0..<V { sumLogits += Double(z[k]) } }
+        }
+        let zy = z[y]
+        // e_k = exp(z_k − max), once, into the gradient row (or a scalar sum).
+        var sum = 0.0
+        if let dLogits {
+            let d = dLogits + r * V
+            for k in 0..<V { d[k] = z[k] - maxValue }
+            T.expInPlace(d, count: V)
+            if T.self == Float.self {
+                sum = VectorFloat.sum(UnsafeRawPointer(d).assumingMemoryBound(to: Float.self), count: V)
             } else {
-                for k in 0..<V { sum += Double(T.exp(z[k] - maxValue)) }
+                for k in 0..<V { sum += Double(d[k]) }
             }
-            let logZ = Double(maxValue) + Double.log(sum)
-            let nll = logZ - Double(zy)
-            // −Σ_k (ε/V) log p_k = ε·(logZ − mean(z))
-            let smooth = eps > 0 ? eps * (logZ - sumLogits / Double(V)) : 0
-            result.nll += nll
-            result.loss += (1 - eps) * nll + smooth
-            result.tokens += 1
-            if argmax == y { result.correct += 1 }
-            if let dLogits {
-                let d = dLogits + r * V
-                let uniform = scale * T(eps / Double(V))
-                let norm = scale / T(sum)
-                for k in 0..<V { d[k] = d[k] * norm - uniform }
-                d[y] -= scale * T(1 - eps)
-            }
+        } else if T.self == Float.self {
+            sum = VectorFloat.sumExp(UnsafeRawPointer(z).assumingMemoryBound(to: Float.self),
+                                     shift: Float(maxValue), count: V)
+        } else {
+            for k in 0..<V { sum += Double(T.exp(z[k] - maxValue)) }
+        }
+        let logZ = Double(maxValue) + Double.log(sum)
+        let nll = logZ - Double(zy)
+        // −Σ_k (ε/V) log p_k = ε·(logZ − mean(z))
+        let smooth = eps > 0 ? eps * (logZ - sumLogits / Double(V)) : 0
+        result.nll = nll
+        result.loss = (1 - eps) * nll + smooth
+        result.tokens = 1
+        if argmax == y { result.correct = 1 }
+        if let dLogits {
+            let d = dLogits + r * V
+            let uniform = scale * T(eps / Double(V))
+            let norm = scale / T(sum)
+            for k in 0..<V { d[k] = d[k] * norm - uniform }
+            d[y] -= scale * T(1 - eps)
         }
         return result
     }
 }
-

@@ -13,7 +13,6 @@ extension Seq2Seq {
         let E = config.embeddingSize, H = config.hiddenSize, V = config.targetVocabularySize
         let dropout = training ? config.dropout : 0
         let layers = w.decLayers, L = config.layers
-        let g0 = layers[0].G * H
         for k in 0..<(T_ * B) { w.outIds[k] = batch.targetOutput[k] }
 
         prepareAttentionKeys(w, B: B, S: S)
@@ -37,8 +36,8 @@ extension Seq2Seq {
                 layers[0].projectInputs(w.decEmb + t * B * E, from: t, count: 1, batch: B, weightRows: E)
             }
             if config.inputFeeding {
-                Matmul.gemm(layers[0].proj + t * B * g0, w.feed + t * B * H, layers[0].W + E * g0,
-                            m: B, n: g0, k: H, beta: 1)
+                layers[0].projectInputs(w.feed + t * B * H, from: t, count: 1, batch: B, weightRows: H,
+                                        weightOffset: E, accumulate: true)
             }
             layers[0].forwardStep(t, batch: B, mask: nil)
             for k in 1..<max(L, 1) {
@@ -122,7 +121,11 @@ extension Seq2Seq {
                 (cat + b * 2 * H + H).update(from: h + b * H, count: H)
             }
             let ht = w.htilde + t * B * H
-            Matmul.gemm(ht, cat, parameter("attention.W_c"), m: B, n: H, k: 2 * H)
+            if let wc = trainingPacks?.wc {
+                wc.multiply(into: ht, cat, rows: B, accumulate: false)
+            } else {
+                Matmul.gemm(ht, cat, parameter("attention.W_c"), m: B, n: H, k: 2 * H)
+            }
             T.tanhInPlace(ht, count: B * H)
             out.update(from: ht, count: B * H)
         }
@@ -161,7 +164,7 @@ extension Seq2Seq {
             projectOutput(w.logits, xc, rows: n)
             total += SoftmaxCrossEntropy.forwardBackward(
                 dLogits: training ? w.logits : nil, logits: w.logits, targets: w.outIds + r0,
-                rows: n, vocab: V, labelSmoothing: config.labelSmoothing, scale: scale)
+                rows: n, vocab: V, labelSmoothing: config.labelSmoothing, scale: scale, threads: BLASThreads.current)
             if training {
                 let dx = w.dFeed + B * H + r0 * H
                 if config.tieTargetEmbeddings {
@@ -173,7 +176,7 @@ extension Seq2Seq {
                     Matmul.gemm(dx, w.logits, W, m: n, n: H, k: V, transB: true, beta: 1)
                     Matmul.gemm(gradient("output.W"), xc, w.logits, m: H, n: V, k: n, transA: true, beta: 1)
                 }
-                columnSums(into: gradient("output.b"), w.logits, rows: n, cols: V)
+                columnSums(into: gradient("output.b"), w.logits, rows: n, cols: V, threads: BLASThreads.current)
             }
             r0 += n
         }
@@ -198,16 +201,15 @@ extension Seq2Seq {
             for k in stride(from: L - 1, through: 0, by: -1) {
                 let layer = layers[k]
                 layer.backwardStep(t, batch: B, dOut: k == L - 1 ? w.dTop : w.dBelow, mask: nil)
-                let dProj = layer.dProj + t * B * layer.G * H
                 if k > 0 {
-                    Matmul.gemm(w.dBelow, dProj, layer.W, m: B, n: H, k: layer.G * H, transB: true)
+                    layer.stepInputGradient(into: w.dBelow, t, batch: B, accumulate: false)
                     if dropout > 0 {
                         Dropout.backward(dIn: w.dBelow, dOut: w.dBelow, mask: w.decDropMask[k] + t * B * H, count: B * H)
                     }
                 } else if config.inputFeeding {
                     // ∂h̃_{t−1} from this step's input [emb; h̃_{t−1}].
-                    Matmul.gemm(w.dFeed + t * B * H, dProj, layer.W + E * g0, m: B, n: H, k: g0,
-                                transB: true, beta: 1)
+                    layer.stepInputGradient(into: w.dFeed + t * B * H, t, batch: B, weightOffset: E, weightRows: H,
+                                            accumulate: true)
                 }
             }
         }
@@ -253,7 +255,11 @@ extension Seq2Seq {
         let h = top.h(top.stateRow(t), B)
         let ht = w.htilde + t * B * H, dPre = w.dPre + t * B * H
         for k in 0..<(B * H) { dPre[k] = g[k] * (1 - ht[k] * ht[k]) }
-        Matmul.gemm(w.dCat, dPre, parameter("attention.W_c"), m: B, n: 2 * H, k: H, transB: true)
+        if let wcT = trainingPacks?.wcT {
+            wcT.multiply(into: w.dCat, dPre, rows: B, accumulate: false)
+        } else {
+            Matmul.gemm(w.dCat, dPre, parameter("attention.W_c"), m: B, n: 2 * H, k: H, transB: true)
+        }
         for b in 0..<B {
             (w.ctx + b * H).update(from: w.dCat + b * 2 * H, count: H)
             (w.dTop + b * H).update(from: w.dCat + b * 2 * H + H, count: H)

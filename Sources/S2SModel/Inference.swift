@@ -112,6 +112,9 @@ extension Seq2Seq {
     static var encodeChunk: Int { 8 }
 
     func encodeAll(_ sources: [[Int32]]) -> (EncodedSource<T>, DecoderState<T>) {
+        // Translating during training (validation BLEU): the parameters may
+        // have changed since the packs were made.
+        trainingPacks?.refresh()
         let batch = Batch(sources: sources, reverseSource: config.reverseSource)
         let w = workspace(for: batch)
         let B = batch.batchSize, S = batch.sourceLength, H = config.hiddenSize

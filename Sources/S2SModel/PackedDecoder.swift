@@ -62,6 +62,7 @@ extension Seq2Seq where T == Float {
     public func packForDecoding(precision: PackedMatrix.Precision = .float32) {
         packedDecoder = nil
         recurrentPacks = [:]
+        trainingPacks = nil
         workspace = nil  // the next one hands the encoder's packed U to its layers
         guard PackedMatrix.isAvailable else { return }
         packedDecoder = PackedDecoder(self, precision: precision)

@@ -1,3 +1,4 @@
+import Foundation
 import S2SKernels
 
 /// One recurrent layer in one direction over a whole sequence: the LSTM or
@@ -32,7 +33,8 @@ struct RecurrentLayer<T: Real> {
     let dRec: UnsafeMutablePointer<T>?   // (steps, B, G·Hd) GRU: ∂ recurrent projection
     let dh, dc: UnsafeMutablePointer<T>  // (B, Hd) running ∂h, ∂c through time
     let dhIn: UnsafeMutablePointer<T>    // (B, Hd) scratch: ∂h_t from above + through time
-    /// U packed for the per-step products of translation (nil: Matmul).
+    /// Weights packed for the per-step products (translation: U; training:
+    /// U, Uᵀ and the per-step rows of W; nil: Matmul).
     let pack: RecurrentPack?
 
     /// Pointers this layer's activations need, for `steps` × `batch`.
@@ -92,7 +94,26 @@ struct RecurrentLayer<T: Real> {
         if !accumulate {
             for r in 0..<rows { (out + r * g).update(from: b, count: g) }
         }
-        Matmul.gemm(out, x, W + weightOffset * g, m: rows, n: g, k: weightRows ?? input, beta: 1, lda: ldx)
+        let k = weightRows ?? input
+        if count == 1, ldx == nil, let w = pack?.stepWeights(offset: weightOffset, rows: k, transposed: false) {
+            w.multiply(into: out, x, rows: rows, accumulate: true)  // one decoder step's input (training)
+        } else {
+            Matmul.gemm(out, x, W + weightOffset * g, m: rows, n: g, k: k, beta: 1, lda: ldx)
+        }
+    }
+
+    /// dx (B, rows) = (accumulate ? dx : 0) + ∂proj_t · W[weightOffset ..<
+    /// weightOffset + rows]ᵀ: the gradient of one step's input (the decoder's
+    /// per-step inputs), through the packed transpose when training has one.
+    func stepInputGradient(into dx: UnsafeMutablePointer<T>, _ t: Int, batch B: Int, weightOffset: Int = 0,
+                           weightRows: Int? = nil, accumulate: Bool) {
+        let g = G * hidden, rows = weightRows ?? input
+        let dGates = dProj + t * B * g
+        if let wT = pack?.stepWeights(offset: weightOffset, rows: rows, transposed: true) {
+            wT.multiply(into: dx, dGates, rows: B, accumulate: accumulate)
+        } else {
+            Matmul.gemm(dx, dGates, W + weightOffset * g, m: B, n: rows, k: g, transB: true, beta: accumulate ? 1 : 0)
+        }
     }
 
     /// Zeroes the initial state rows (h, and c for LSTM).
@@ -153,12 +174,22 @@ struct RecurrentLayer<T: Real> {
             LSTMCell.backward(dGates: dGates, dhPrev: dh, dcPrev: dc, dh: dhIn, dc: dc,
                               gates: proj + t * B * g, cPrev: c(prevRow(t), B), tanhC: tanhC + t * B * hidden,
                               mask: mask, batch: B, hidden: hidden)
-            Matmul.gemm(dh, dGates, U, m: B, n: hidden, k: g, transB: true, beta: 1)
+            recurrentGradient(into: dh, dGates, batch: B)
         case .gru:
             let dxg = dProj + t * B * g
             GRUCell.backward(dxg: dxg, dhg: dRec! + t * B * g, dhPrev: dh, dh: dhIn, act: act! + t * B * g,
                              hg: hg! + t * B * g, hPrev: hPrev, mask: mask, batch: B, hidden: hidden)
-            Matmul.gemm(dh, dRec! + t * B * g, U, m: B, n: hidden, k: g, transB: true, beta: 1)
+            recurrentGradient(into: dh, dRec! + t * B * g, batch: B)
+        }
+    }
+
+    /// dh (B, Hd) += ∂rec·Uᵀ, through the packed Uᵀ when training has one.
+    @inline(__always) func recurrentGradient(into dh: UnsafeMutablePointer<T>, _ dRecurrent: UnsafePointer<T>,
+                                             batch B: Int) {
+        if let uT = pack?.uT {
+            uT.multiply(into: dh, dRecurrent, rows: B, accumulate: true)
+        } else {
+            Matmul.gemm(dh, dRecurrent, U, m: B, n: hidden, k: G * hidden, transB: true, beta: 1)
         }
     }
 
@@ -178,10 +209,22 @@ struct RecurrentLayer<T: Real> {
     }
 }
 
-/// out[j] += Σ_r m[r, j].
-func columnSums<T: Real>(into out: UnsafeMutablePointer<T>, _ m: UnsafePointer<T>, rows: Int, cols: Int) {
-    for r in 0..<rows {
-        let row = m + r * cols
-        for j in 0..<cols { out[j] += row[j] }
+/// out[j] += Σ_r m[r, j]. With threads, each takes a range of columns: every
+/// column's sum runs in the same order, so the values are the same.
+func columnSums<T: Real>(into out: UnsafeMutablePointer<T>, _ m: UnsafePointer<T>, rows: Int, cols: Int,
+                         threads: Int = 1) {
+    func sums(_ j0: Int, _ j1: Int) {
+        for r in 0..<rows {
+            let row = m + r * cols
+            for j in j0..<j1 { out[j] += row[j] }
+        }
+    }
+    let parts = min(max(threads, 1), cols / 256)  // ≥ 256 columns a thread
+    if parts <= 1 { sums(0, cols); return }
+    // Column ranges start on 16-value boundaries (whole vectors, separate cache lines).
+    let starts = (0...parts).map { $0 == parts ? cols : min(cols, (cols * $0 / parts + 15) & ~15) }
+    withoutActuallyEscaping(sums) { sums in
+        let shared = UnsafeSendable(sums)
+        DispatchQueue.concurrentPerform(iterations: parts) { i in shared.pointer(starts[i], starts[i + 1]) }
     }
 }

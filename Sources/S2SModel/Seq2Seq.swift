@@ -28,9 +28,19 @@ public final class Seq2Seq<T: Real> {
     /// The decoder's weights packed for small decoding steps (Float models,
     /// after `packForDecoding()`); nil: every product goes through OpenBLAS.
     var packedDecoder: PackedDecoder?
-    /// The encoder layers' U packed by `packForDecoding` (empty otherwise);
-    /// workspaces made while they exist hand them to their layers.
+    /// The encoder layers' U packed by `packForDecoding`, or every layer's
+    /// training packs (`trainingPacks.layers`); workspaces made while they
+    /// exist hand them to their layers.
     var recurrentPacks: [String: RecurrentPack] = [:]
+    /// The per-step weights packed for training (see `TrainingPacks`), made
+    /// by the first forward of a Float model on an AVX-512 CPU.
+    var trainingPacks: TrainingPacks?
+    /// Whether forward and backward use `TrainingPacks` where the CPU has
+    /// the packed kernel (off: every product through OpenBLAS, as a Double
+    /// model does). The benchmark and the tests compare the two.
+    public var packsTrainingWeights = true {
+        didSet { if !packsTrainingWeights { dropTrainingPacks() } }
+    }
 
     // What the last forward saw (for backward).
     var lastBatch: Batch?
@@ -114,12 +124,7 @@ public final class Seq2Seq<T: Real> {
     @_specialize(where T == Double)
     public func forward(_ batch: Batch, training: Bool, chooser: InputChooser = TeacherForcing(),
                         rng: inout SplitMix64, gradientTokens: Int? = nil) -> SoftmaxCrossEntropy.Result {
-        if training && (packedDecoder != nil || !recurrentPacks.isEmpty) {
-            // Training changes the parameters: what packForDecoding packed goes.
-            packedDecoder = nil
-            recurrentPacks = [:]
-            workspace = nil
-        }
+        if training || trainingPacks != nil { prepareTrainingPacks() }
         let w = workspace(for: batch)
         lastBatch = batch
         lastTraining = training
@@ -146,5 +151,44 @@ public final class Seq2Seq<T: Real> {
     public var lastFedTokens: [Int32] {
         guard let w = workspace, let b = lastBatch else { return [] }
         return Array(UnsafeBufferPointer(start: w.fedIds, count: b.targetLength * b.batchSize))
+    }
+}
+
+extension Seq2Seq {
+    /// Before a forward that may follow an update: what `packForDecoding`
+    /// packed goes (training changes the parameters), and the training packs
+    /// are made (once) and repacked from the current parameters.
+    func prepareTrainingPacks() {
+        if packedDecoder != nil || (trainingPacks == nil && !recurrentPacks.isEmpty) {
+            packedDecoder = nil
+            recurrentPacks = [:]
+            workspace = nil
+        }
+        guard packsTrainingWeights, T.self == Float.self, PackedMatrix.isAvailable else { return }
+        if trainingPacks == nil {
+            let p = UnsafeRawPointer(parameters.base).assumingMemoryBound(to: Float.self)
+            let packs = TrainingPacks(config: config, layout: layout, parameters: p)
+            trainingPacks = packs
+            recurrentPacks = packs.layers
+            rebuildWorkspace()
+        }
+        trainingPacks!.refresh()
+    }
+
+    /// Back to OpenBLAS for every product.
+    func dropTrainingPacks() {
+        guard trainingPacks != nil else { return }
+        trainingPacks = nil
+        recurrentPacks = [:]
+        rebuildWorkspace()
+    }
+
+    /// A new workspace of the same capacity (what `reserve` sized), whose
+    /// layers get the current `recurrentPacks`.
+    private func rebuildWorkspace() {
+        guard let capacity = workspace?.capacity else { return }
+        workspace = nil  // peak memory: one workspace
+        workspace = Workspace<T>(config: config, layout: layout, capacity: capacity,
+                                 params: parameters.base, grads: gradients.base, packs: recurrentPacks)
     }
 }

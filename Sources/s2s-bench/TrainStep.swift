@@ -22,6 +22,7 @@ struct TrainStep: ParsableCommand {
     @Option(help: "Timed steps (the median is reported).") var steps = 5
     @Option(help: "Untimed warm-up steps.") var warmup = 2
     @Option(help: "OpenBLAS threads.") var threads = 2
+    @Flag(help: "Every product through OpenBLAS (no packed per-step weights).") var noPacked = false
 
     func run() throws {
         BLASThreads.set(threads)
@@ -30,6 +31,7 @@ struct TrainStep: ParsableCommand {
         c.attention = .general; c.inputFeeding = true; c.dropout = 0.2; c.cell = .lstm
         let model = try Seq2Seq<Float>(config: c)
         model.initialize(seed: 1)
+        model.packsTrainingWeights = !noPacked
         let n = model.layout.count
         let m = Arena<Float>(capacity: n), v = Arena<Float>(capacity: n)
         var data = SplitMix64(seed: 2), rng = SplitMix64(seed: 3)
@@ -74,13 +76,20 @@ struct TrainStep: ParsableCommand {
         _ = trainStep()
         Matmul.trace = nil
         var floor = 0.0
-        for (shape, count) in shapes { floor += Double(count) * Self.timeGEMM(shape) }
+        var breakdown: [[String: Any]] = []
+        for (shape, count) in shapes.sorted(by: { $0.key.flops * Double($0.value) > $1.key.flops * Double($1.value) }) {
+            let t = Self.timeGEMM(shape, threads: threads)
+            floor += Double(count) * t
+            breakdown.append(["m": shape.m, "n": shape.n, "k": shape.k, "trans_a": shape.transA, "trans_b": shape.transB,
+                              "packed": shape.packed, "calls": count, "ms": Double(count) * t * 1000,
+                              "gflops": shape.flops / t / 1e9])
+        }
 
         // The sgemm ceiling at the step's largest shapes.
         let (B, S, T, E, H, V) = (batch, srcLen, tgtLen, emb, hidden, vocab)
         let mainShapes = [Matmul.Shape(m: B * T, n: V, k: H, transA: false, transB: false),
                           Matmul.Shape(m: B * S, n: 4 * H, k: E, transA: false, transB: false)]
-        let ceiling = mainShapes.map { $0.flops / Self.timeGEMM($0) / 1e9 }.max()!
+        let ceiling = mainShapes.map { $0.flops / Self.timeGEMM($0, threads: threads) / 1e9 }.max()!
 
         let flops = Self.stepFlops(B: B, S: S, T: T, E: E, H: H, V: V, L: layers)
         let tokens = Double(B * (S + T))
@@ -90,7 +99,8 @@ struct TrainStep: ParsableCommand {
             "gflops": flops / median / 1e9, "flops_per_step": flops,
             "sgemm_ceiling_gflops": ceiling, "fraction_of_ceiling": flops / median / 1e9 / ceiling,
             "gemm_floor_ms": floor * 1000, "step_over_floor": median / floor,
-            "gemm_calls_per_step": shapes.values.reduce(0, +), "gemm_shapes": shapes.count,
+            "gemm_calls_per_step": shapes.values.reduce(0, +), "gemm_shapes": shapes.count, "gemm_breakdown": breakdown,
+            "packed_step_weights": !noPacked,
             "peak_rss_mb": Self.peakRSSMegabytes(),
             "step_ms": times.map { $0 * 1000 }, "losses": losses,
             "phase_ms": ["zero": perStep[0], "forward": perStep[1], "backward": perStep[2], "clip": perStep[3],
@@ -105,15 +115,23 @@ struct TrainStep: ParsableCommand {
             floor * 1000, median / floor, Self.peakRSSMegabytes()).utf8))
     }
 
-    /// Seconds for one GEMM of this shape (best of a few runs).
-    static func timeGEMM(_ s: Matmul.Shape) -> Double {
+    /// Seconds for one GEMM of this shape (best of a few runs), in OpenBLAS
+    /// or, for a packed shape, in the packed kernel (packing untimed: the
+    /// step packs once per update).
+    static func timeGEMM(_ s: Matmul.Shape, threads: Int) -> Double {
         let a = [Float](repeating: 0.01, count: s.m * s.k), b = [Float](repeating: 0.02, count: s.k * s.n)
         var c = [Float](repeating: 0, count: s.m * s.n)
+        let packed = s.packed
+            ? b.withUnsafeBufferPointer { PackedMatrix(stacking: [($0.baseAddress!, s.k)], columns: s.n) } : nil
         var best = Double.infinity
         let repeats = s.flops > 1e9 ? 3 : s.flops > 1e7 ? 10 : 50
         for _ in 0..<repeats {
             var clock = Stopwatch()
-            Matmul.gemm(&c, a, b, m: s.m, n: s.n, k: s.k, transA: s.transA, transB: s.transB)
+            if let packed {
+                packed.multiply(into: &c, a, rows: s.m, accumulate: false, threads: threads)
+            } else {
+                Matmul.gemm(&c, a, b, m: s.m, n: s.n, k: s.k, transA: s.transA, transB: s.transB)
+            }
             best = min(best, clock.lap())
         }
         return best

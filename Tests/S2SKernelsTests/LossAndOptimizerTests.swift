@@ -45,6 +45,33 @@ final class SoftmaxCrossEntropyTests: XCTestCase {
             XCTAssertEqual(Array(d[V..<(2 * V)]), [Double](repeating: 0, count: V), "padding row")
         }
     }
+
+    /// Rows split over threads: the same loss, counts and gradient, bit for
+    /// bit, as one thread (Float, with padding rows and label smoothing).
+    func testThreadsGiveTheSameResult() {
+        var rng = SplitMix64(seed: 32)
+        let (rows, vocab) = (100, 300)
+        let logits = rng.uniform(rows * vocab, scale: 4).map(Float.init)
+        let targets = (0..<rows).map { Int32($0 % 7 == 3 ? 0 : 1 + $0 * 37 % (vocab - 1)) }
+        for eps in [0.0, 0.1] {
+            var one = [Float](repeating: 0, count: rows * vocab)
+            let r1 = SoftmaxCrossEntropy.forwardBackward(dLogits: &one, logits: logits, targets: targets, rows: rows,
+                                                         vocab: vocab, labelSmoothing: eps, scale: 0.5, threads: 1)
+            XCTAssertEqual(r1.tokens, rows - (rows + 3) / 7)
+            for threads in [2, 3] {
+                var many = [Float](repeating: 0, count: rows * vocab)
+                let r = SoftmaxCrossEntropy.forwardBackward(dLogits: &many, logits: logits, targets: targets, rows: rows,
+                                                            vocab: vocab, labelSmoothing: eps, scale: 0.5,
+                                                            threads: threads)
+                XCTAssertEqual(r, r1, "eps=\(eps) threads=\(threads)")
+                XCTAssertEqual(many, one, "eps=\(eps) threads=\(threads)")
+                let lossOnly = SoftmaxCrossEntropy.forwardBackward(dLogits: nil, logits: logits, targets: targets,
+                                                                   rows: rows, vocab: vocab, labelSmoothing: eps,
+                                                                   threads: threads)
+                XCTAssertEqual(lossOnly.loss, r1.loss, accuracy: 1e-9 * abs(r1.loss), "loss without the gradient")
+            }
+        }
+    }
 }
 
 final class EmbeddingTests: XCTestCase {

@@ -33,6 +33,47 @@ final class PackedMatrixTests: XCTestCase {
         }
     }
 
+    /// A part packed as the transpose of a stored matrix (training's Uᵀ)
+    /// packs exactly what stacking the explicit transpose packs, next to an
+    /// ordinary part, split over threads or not; and packing again into the
+    /// same memory replaces the old values.
+    func testTransposedPartsAndRepackingInPlace() throws {
+        try XCTSkipUnless(PackedMatrix.isAvailable, "no AVX-512F")
+        var rng = SplitMix64(seed: 24)
+        for (n, k1, k2) in [(1, 1, 2), (31, 7, 5), (33, 64, 3), (2_048, 130, 2)] {
+            let stride = k1 + 3  // M1 (n, k1) stored with padded rows
+            var m1 = rng.uniform(n * stride).map(Float.init)
+            let m2 = rng.uniform(k2 * n).map(Float.init)
+            var m1T = [Float](repeating: 0, count: k1 * n)
+            for j in 0..<n { for r in 0..<k1 { m1T[r * n + j] = m1[j * stride + r] } }
+            let a = rng.uniform(5 * (k1 + k2)).map(Float.init)
+            let explicit = m1T.withUnsafeBufferPointer { p1 in
+                m2.withUnsafeBufferPointer { p2 in
+                    PackedMatrix(stacking: [(p1.baseAddress!, k1), (p2.baseAddress!, k2)], columns: n)
+                }
+            }
+            let packed = PackedMatrix(depth: k1 + k2, columns: n)
+            var want = [Float](repeating: 0, count: 5 * n)
+            explicit.multiply(into: &want, a, rows: 5, accumulate: false, threads: 1)
+            for threads in [1, 2] {
+                // Garbage first: the second pack must overwrite every value.
+                let junk = [Float](repeating: 7, count: n * stride)
+                for source in [junk, m1] {
+                    source.withUnsafeBufferPointer { p1 in
+                        m2.withUnsafeBufferPointer { p2 in
+                            packed.pack([PackedMatrix.Part(transposeOf: p1.baseAddress!, rows: k1, stride: stride),
+                                         PackedMatrix.Part(p2.baseAddress!, rows: k2)], threads: threads)
+                        }
+                    }
+                }
+                var got = [Float](repeating: 0, count: 5 * n)
+                packed.multiply(into: &got, a, rows: 5, accumulate: false, threads: 1)
+                XCTAssertEqual(got, want, "n=\(n) k1=\(k1) threads=\(threads)")
+            }
+            m1[0] += 1  // (keeps m1 a var: its copy above was what got packed)
+        }
+    }
+
     /// Large enough to be split over threads: the same values as one thread.
     func testThreadedSplitIsExact() throws {
         try XCTSkipUnless(PackedMatrix.isAvailable, "no AVX-512F")

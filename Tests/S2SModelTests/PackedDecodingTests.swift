@@ -82,10 +82,12 @@ final class PackedDecodingTests: XCTestCase {
         }
         XCTAssertLessThan(largest, 0.05, "log-probabilities within bfloat16's precision")
     }
+}
 
-    private func cpuHasAVX512F() -> Bool {
-        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return false }
-        return info.split(separator: "\n").first { $0.hasPrefix("flags") }?
-            .split(separator: " ").contains("avx512f") ?? false
-    }
+/// Whether /proc/cpuinfo lists AVX-512F (what the packed kernel needs),
+/// read independently of the kernel's own detection.
+func cpuHasAVX512F() -> Bool {
+    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return false }
+    return info.split(separator: "\n").first { $0.hasPrefix("flags") }?
+        .split(separator: " ").contains("avx512f") ?? false
 }

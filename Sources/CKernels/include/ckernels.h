@@ -23,8 +23,15 @@ int s2s_packed_available(void);
 /// row after row, 32 floats each, zero past column n. `out` has room for
 /// ceil(n / 32) · k · 32 floats. `rowOffset` rows of the panels are skipped
 /// first, so several matrices can be stacked along k ([W; U]) by packing each
-/// at its row offset into panels of the total depth `depth`.
-void s2s_pack_panels(const float *b, size_t ldb, int k, int n, float *out, int depth, int rowOffset);
+/// at its row offset into panels of the total depth `depth`. Only panels
+/// p0 ..< p1 are written (threads pack disjoint ranges).
+void s2s_pack_panels(const float *b, size_t ldb, int k, int n, float *out, int depth, int rowOffset,
+                     int p0, int p1);
+
+/// The same for B = Mᵀ, with M (n, k) row-major, row stride ldm: packs the
+/// transpose without forming it (training multiplies ∂gates by Uᵀ).
+void s2s_pack_panels_transposed(const float *m, size_t ldm, int k, int n, float *out, int depth, int rowOffset,
+                                int p0, int p1);
 
 /// C[0..<m, columns of panels p0..<p1] = (accumulate ? C : 0) + A · B, where
 /// A is (m, depth) row-major with row stride lda and B is packed as above

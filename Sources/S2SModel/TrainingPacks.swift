@@ -1,0 +1,61 @@
+import S2SKernels
+
+/// The weights that a training step multiplies a batch of rows (B, e.g. 64)
+/// at a time, once per time step, packed for the packed kernel: each layer's
+/// `RecurrentPack` (U, Uᵀ, the per-step rows of W and their transpose) and
+/// the attentional layer's W_c and W_cᵀ. The large products over a whole
+/// sequence or the vocabulary stay with OpenBLAS, which is faster there.
+///
+/// Made once per model (Float, AVX-512) and repacked in place from the
+/// parameters at every entry that reads them (`forward`, `encode`): the
+/// optimizer changes the parameters between steps without telling the
+/// model, and repacking (~50 MB at the reference shape) costs a few
+/// milliseconds against a step of over a second.
+final class TrainingPacks: @unchecked Sendable {
+    /// By parameter prefix: `encoder.l0.fwd`, `decoder.l1`, …
+    let layers: [String: RecurrentPack]
+    /// W_c (2H, H) and its transpose; nil without attention.
+    let wc, wcT: PackedMatrix?
+
+    init(config c: ModelConfig, layout: ParameterLayout, parameters: UnsafePointer<Float>) {
+        let H = c.hiddenSize, Hd = c.encoderDirectionSize, G = c.gateCount
+        func weights(_ prefix: String) -> (UnsafePointer<Float>, UnsafePointer<Float>) {
+            (parameters + layout.offset("\(prefix).W"), parameters + layout.offset("\(prefix).U"))
+        }
+        var layers: [String: RecurrentPack] = [:]
+        for k in 0..<c.layers {
+            for d in c.bidirectional ? ["fwd", "bwd"] : ["fwd"] {
+                let prefix = "encoder.l\(k).\(d)", (W, U) = weights(prefix)
+                // The encoder's input projections are whole-sequence GEMMs: no step rows.
+                layers[prefix] = RecurrentPack(W: W, U: U, hidden: Hd, gates: G * Hd, stepOffset: 0, stepRows: 0)
+            }
+            let prefix = "decoder.l\(k)", (W, U) = weights(prefix)
+            // Layer 0: only h̃'s rows are per step (the embeddings' are one GEMM
+            // under teacher forcing); layers ≥ 1: all of W.
+            let (offset, rows) = k == 0 ? (c.embeddingSize, c.inputFeeding ? H : 0) : (0, H)
+            layers[prefix] = RecurrentPack(W: W, U: U, hidden: H, gates: G * H, stepOffset: offset, stepRows: rows)
+        }
+        self.layers = layers
+        hidden = H
+        if c.attention == .none {
+            wc = nil; wcT = nil; wcSource = nil
+        } else {
+            wc = PackedMatrix(depth: 2 * H, columns: H)
+            wcT = PackedMatrix(depth: H, columns: 2 * H)
+            wcSource = parameters + layout.offset("attention.W_c")
+        }
+    }
+
+    private let wcSource: UnsafePointer<Float>?
+    private let hidden: Int
+
+    /// Repacks everything from the current parameters.
+    func refresh() {
+        for pack in layers.values { pack.refresh() }
+        if let wcSource, let wc, let wcT {
+            wc.pack([PackedMatrix.Part(wcSource, rows: 2 * hidden)])
+            // W_cᵀ (H, 2H): the transpose of W_c (2H, H), rows H apart.
+            wcT.pack([PackedMatrix.Part(transposeOf: wcSource, rows: hidden, stride: hidden)])
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import S2SCore
+import S2SKernels
+
+/// One product C (m, n) += A (m, k) · B (k, n) timed three ways at one shape:
+/// OpenBLAS sgemm, and the packed float32 and bfloat16 kernels with B packed
+/// once (the packing timed apart). The training step's per-step products
+/// (m = batch, e.g. 64 × 512 × 2048) are where the packed kernel can beat a
+/// general GEMM that repacks B on every call. Prints one JSON line.
+struct GemmShape: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gemm",
+        abstract: "Time one product shape in OpenBLAS and in the packed kernels.")
+
+    @Option(help: "Rows of A and C.") var m = 64
+    @Option(help: "Columns of B and C.") var n = 2048
+    @Option(help: "Depth (columns of A, rows of B).") var k = 512
+    @Option(help: "Timed repetitions (the best is reported).") var repeats = 50
+    @Option(help: "Threads (OpenBLAS and the packed kernels).") var threads = 2
+
+    func run() throws {
+        BLASThreads.set(threads)
+        let a = (0..<(m * k)).map { Float(($0 % 17) - 8) * 0.01 }
+        let b = (0..<(k * n)).map { Float(($0 % 13) - 6) * 0.01 }
+        var c = [Float](repeating: 0, count: m * n)
+        let flops = 2 * Double(m) * Double(n) * Double(k)
+
+        func best(_ body: () -> Void) -> Double {
+            body()
+            var t = Double.infinity
+            for _ in 0..<repeats {
+                var clock = Stopwatch()
+                body()
+                t = min(t, clock.lap())
+            }
+            return t
+        }
+        var result: [String: Any] = ["m": m, "n": n, "k": k, "threads": threads, "blas_core": BLASRuntime.coreName]
+        let blas = best { Matmul.gemm(&c, a, b, m: m, n: n, k: k, beta: 1) }
+        result["openblas_gflops"] = flops / blas / 1e9
+        if PackedMatrix.isAvailable {
+            for precision in PackedMatrix.Precision.allCases
+            where precision == .float32 || PackedMatrix.isBFloat16Available {
+                var packed: PackedMatrix?
+                let pack = best {
+                    packed = b.withUnsafeBufferPointer {
+                        PackedMatrix(stacking: [($0.baseAddress!, k)], columns: n, precision: precision)
+                    }
+                }
+                let p = packed!
+                let run = best {
+                    a.withUnsafeBufferPointer { pa in
+                        c.withUnsafeMutableBufferPointer { pc in
+                            p.multiply(into: pc.baseAddress!, pa.baseAddress!, rows: m, accumulate: true,
+                                       threads: threads)
+                        }
+                    }
+                }
+                result["packed_\(precision.rawValue)_gflops"] = flops / run / 1e9
+                result["packed_\(precision.rawValue)_pack_ms"] = pack * 1000
+            }
+        }
+        let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+        print(String(decoding: json, as: UTF8.self))
+    }
+}
