@@ -61,7 +61,7 @@ public enum SoftmaxCrossEntropy {
     }
 
     /// One row r: its loss terms, and its gradient row when `dLogits` is given.
-    @usableFromInline @inline(__always)
+    @inlinable @inline(__always)
     static func row<T: Real>(
         _ r: Int, dLogits: UnsafeMutablePointer<T>?, logits: UnsafePointer<T>, targets: UnsafePointer<Int32>,
         vocab V: Int, labelSmoothing eps: Double, scale: T
