@@ -1,3 +1,5 @@
+import S2SCore
+
 /// Matrix multiplication: OpenBLAS `?gemm` for speed, and a naive triple loop
 /// that the tests hold it to.
 public enum Matmul {
@@ -19,6 +21,11 @@ public enum Matmul {
     /// shape alone: the step's GEMM floor). Nil, and never set, in normal use.
     nonisolated(unsafe) public static var trace: ((Shape) -> Void)?
 
+    /// Benchmarks set this to 0 to add up the wall-clock seconds spent inside
+    /// products (OpenBLAS and `PackedMatrix`): a step's time outside them is
+    /// the rest. Nil, and never set, in normal use.
+    nonisolated(unsafe) public static var secondsInProducts: Double?
+
     /// C = alpha·op(A)·op(B) + beta·C (row-major). op(A): (m, k), op(B): (k, n), C: (m, n).
     /// `lda`/`ldb`/`ldc` default to the packed row lengths of A, B (as stored) and C.
     @inlinable
@@ -29,6 +36,8 @@ public enum Matmul {
     ) {
         if m == 0 || n == 0 { return }
         if let trace { trace(Shape(m: m, n: n, k: k, transA: transA, transB: transB)) }
+        var clock = secondsInProducts == nil ? nil : Stopwatch()
+        defer { if let lap = clock?.lap() { secondsInProducts! += lap } }
         T.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
                a: a, lda: lda ?? (transA ? m : k), b: b, ldb: ldb ?? (transB ? k : n),
                beta: beta, c: c, ldc: ldc ?? n)

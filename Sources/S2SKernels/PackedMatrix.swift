@@ -1,4 +1,5 @@
 import CKernels
+import S2SCore
 import Foundation
 
 /// A weight matrix packed once into 32-column panels for the small products
@@ -121,6 +122,8 @@ public final class PackedMatrix: @unchecked Sendable {
                          lda: Int? = nil, ldc: Int? = nil, accumulate: Bool, threads: Int = PackedMatrix.threads) {
         if rows == 0 { return }
         if let trace = Matmul.trace { trace(Matmul.Shape(m: rows, n: columns, k: depth, transA: false, transB: false, packed: true)) }
+        var clock = Matmul.secondsInProducts == nil ? nil : Stopwatch()
+        defer { if let lap = clock?.lap() { Matmul.secondsInProducts! += lap } }
         let lda = lda ?? depth, ldc = ldc ?? columns
         let parts = rows * depth * columns >= 1 << 20 ? min(max(threads, 1), panels) : 1
         switch precision {

@@ -96,6 +96,9 @@ extension Seq2Seq {
     public func encode(_ sources: [[Int32]]) -> (EncodedSource<T>, DecoderState<T>) {
         encodeLock.lock()
         defer { encodeLock.unlock() }
+        // Translating during training (validation BLEU): the parameters may
+        // have changed since the training packs were last packed.
+        trainingPacks?.refresh()
         // A large batch is encoded a few sentences at a time: the encoder's
         // forward keeps every layer's gates for a backward that inference
         // never runs, so its workspace grows with the sentences encoded at once.
@@ -112,9 +115,6 @@ extension Seq2Seq {
     static var encodeChunk: Int { 8 }
 
     func encodeAll(_ sources: [[Int32]]) -> (EncodedSource<T>, DecoderState<T>) {
-        // Translating during training (validation BLEU): the parameters may
-        // have changed since the packs were made.
-        trainingPacks?.refresh()
         let batch = Batch(sources: sources, reverseSource: config.reverseSource)
         let w = workspace(for: batch)
         let B = batch.batchSize, S = batch.sourceLength, H = config.hiddenSize

@@ -61,13 +61,17 @@ struct TrainStep: ParsableCommand {
 
         var losses: [Double] = []
         for _ in 0..<warmup { losses.append(trainStep()) }
-        var times: [Double] = []
+        var times: [Double] = [], inProducts: [Double] = []
         for _ in 0..<steps {
+            Matmul.secondsInProducts = 0
             var clock = Stopwatch()
             losses.append(trainStep())
             times.append(clock.lap())
+            inProducts.append(Matmul.secondsInProducts!)
         }
+        Matmul.secondsInProducts = nil
         let median = times.sorted()[times.count / 2]
+        let medianInProducts = inProducts.sorted()[inProducts.count / 2]
         let perStep = phases.map { $0 * 1000 / Double(warmup + steps) }
 
         // Every GEMM of one step, then each distinct shape timed alone.
@@ -99,6 +103,10 @@ struct TrainStep: ParsableCommand {
             "gflops": flops / median / 1e9, "flops_per_step": flops,
             "sgemm_ceiling_gflops": ceiling, "fraction_of_ceiling": flops / median / 1e9 / ceiling,
             "gemm_floor_ms": floor * 1000, "step_over_floor": median / floor,
+            // Wall-clock inside the step's products (median over the timed
+            // steps): against the floor, how much slower they run in the step;
+            // against the step, how much of it is elementwise work and hand-offs.
+            "in_products_ms": medianInProducts * 1000,
             "gemm_calls_per_step": shapes.values.reduce(0, +), "gemm_shapes": shapes.count, "gemm_breakdown": breakdown,
             "packed_step_weights": !noPacked,
             "peak_rss_mb": Self.peakRSSMegabytes(),
@@ -110,9 +118,9 @@ struct TrainStep: ParsableCommand {
         let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print(String(decoding: json, as: UTF8.self))
         FileHandle.standardError.write(Data(String(
-            format: "s2s train-step: %.1f ms/step, %.0f tokens/s, %.1f GFLOP/s (%.0f%% of the %.1f GFLOP/s sgemm ceiling); GEMM floor %.1f ms, step/floor %.2f; peak RSS %.0f MB\n",
+            format: "s2s train-step: %.1f ms/step, %.0f tokens/s, %.1f GFLOP/s (%.0f%% of the %.1f GFLOP/s sgemm ceiling); GEMM floor %.1f ms, step/floor %.2f; in products %.1f ms; peak RSS %.0f MB\n",
             median * 1000, tokens / median, flops / median / 1e9, 100 * flops / median / 1e9 / ceiling, ceiling,
-            floor * 1000, median / floor, Self.peakRSSMegabytes()).utf8))
+            floor * 1000, median / floor, medianInProducts * 1000, Self.peakRSSMegabytes()).utf8))
     }
 
     /// Seconds for one GEMM of this shape (best of a few runs), in OpenBLAS

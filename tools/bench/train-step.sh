@@ -36,4 +36,6 @@ print(f"s2s / PyTorch tokens/s: {s['tokens_per_s'] / t['tokens_per_s']:.2f}x")
 print(f"sgemm ceiling {s['sgemm_ceiling_gflops']:.1f} GFLOP/s; s2s at {100 * s['fraction_of_ceiling']:.0f}% of it, "
       f"PyTorch at {100 * t['gflops'] / s['sgemm_ceiling_gflops']:.0f}%")
 print(f"s2s step / GEMM floor: {s['ms_per_step']:.1f} / {s['gemm_floor_ms']:.1f} ms = {s['step_over_floor']:.2f}")
+print(f"s2s time inside products: {s['in_products_ms']:.1f} ms of the step (floor {s['gemm_floor_ms']:.1f} ms); "
+      f"outside them: {s['ms_per_step'] - s['in_products_ms']:.1f} ms")
 PY
