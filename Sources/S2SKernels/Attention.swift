@@ -10,43 +10,75 @@
 /// h̃_t = tanh([c_t; h_t]·W_c); these kernels do the per-step rest.
 public enum Attention {
     /// dot / general: query (B, K), keys (B, S, K), values (B, S, D).
-    /// Outputs alpha (B, S) (0 on padding) and context (B, D).
+    /// Outputs alpha (B, S) (0 on padding) and context (B, D). Rows are split
+    /// over `threads` (each row's work is its own: the same values).
     @inlinable
     public static func forwardBilinear<T: Real>(
         alpha: UnsafeMutablePointer<T>, context: UnsafeMutablePointer<T>,
         query: UnsafePointer<T>, keys: UnsafePointer<T>, values: UnsafePointer<T>,
         lengths: UnsafePointer<Int32>, batch: Int, srcLen S: Int, keyDim K: Int, valueDim D: Int,
-        sourceRow: UnsafePointer<Int32>? = nil
+        sourceRow: UnsafePointer<Int32>? = nil, threads: Int = 1
     ) {
-        for b in 0..<batch {
-            // Search shares one encoded sentence among its beams: row b reads
-            // source row sourceRow[b] (its lengths, keys and values).
-            let s = sourceRow.map { Int($0[b]) } ?? b
-            let n = Int(lengths[s])
-            let a = alpha + b * S, q = query + b * K
-            for j in 0..<n {
-                a[j] = T.dot(q, keys + (s * S + j) * K, count: K)
+        Parallel.ranges(batch, parts: min(threads, batch / rowsPerThread)) { rows in
+            for b in rows {
+                // Search shares one encoded sentence among its beams: row b reads
+                // source row sourceRow[b] (its lengths, keys and values).
+                let s = sourceRow.map { Int($0[b]) } ?? b
+                let n = Int(lengths[s])
+                let a = alpha + b * S, q = query + b * K
+                for j in 0..<n {
+                    a[j] = T.dot(q, keys + (s * S + j) * K, count: K)
+                }
+                softmaxInPlace(a, count: n, padTo: S)
+                weightedSum(context + b * D, weights: a, rows: values + s * S * D, count: n, dim: D)
             }
-            softmaxInPlace(a, count: n, padTo: S)
-            weightedSum(context + b * D, weights: a, rows: values + s * S * D, count: n, dim: D)
         }
     }
+
+    /// Rows below which a thread is not worth its hand-off.
+    @usableFromInline static let rowsPerThread = 16
 
     /// Backward of `forwardBilinear`.
     /// - Parameters:
     ///   - dQuery: (B, K) output, overwritten.
     ///   - dKeys: (B, S, K) added into. dValues: (B, S, D) added into (may be dKeys for dot).
-    ///   - dContext: (B, D) upstream. dAlphaExtra: (B, S) optional extra upstream
-    ///     gradient on α (e.g. from a coverage term); nil: none.
+    ///   - dContext: (B, D) upstream.
+    ///   - scratch: (S) working memory (threads > 1 take their own).
+    ///   - threads: rows split over this many threads; each row writes only
+    ///     its own rows of every output, so the values are the same.
     @inlinable
     public static func backwardBilinear<T: Real>(
         dQuery: UnsafeMutablePointer<T>, dKeys: UnsafeMutablePointer<T>, dValues: UnsafeMutablePointer<T>,
         dContext: UnsafePointer<T>, alpha: UnsafePointer<T>,
         query: UnsafePointer<T>, keys: UnsafePointer<T>, values: UnsafePointer<T>,
         lengths: UnsafePointer<Int32>, batch: Int, srcLen S: Int, keyDim K: Int, valueDim D: Int,
-        scratch: UnsafeMutablePointer<T>
+        scratch: UnsafeMutablePointer<T>, threads: Int = 1
     ) {
-        for b in 0..<batch {
+        let parts = min(threads, batch / rowsPerThread)
+        Parallel.ranges(batch, parts: parts) { rows in
+            if parts <= 1 {
+                backwardBilinearRows(rows, scratch: scratch, dQuery: dQuery, dKeys: dKeys, dValues: dValues,
+                                     dContext: dContext, alpha: alpha, query: query, keys: keys, values: values,
+                                     lengths: lengths, srcLen: S, keyDim: K, valueDim: D)
+                return
+            }
+            withUnsafeTemporaryAllocation(of: T.self, capacity: S) { own in
+                backwardBilinearRows(rows, scratch: own.baseAddress!, dQuery: dQuery, dKeys: dKeys, dValues: dValues,
+                                     dContext: dContext, alpha: alpha, query: query, keys: keys, values: values,
+                                     lengths: lengths, srcLen: S, keyDim: K, valueDim: D)
+            }
+        }
+    }
+
+    @inlinable
+    static func backwardBilinearRows<T: Real>(
+        _ rows: Range<Int>, scratch: UnsafeMutablePointer<T>,
+        dQuery: UnsafeMutablePointer<T>, dKeys: UnsafeMutablePointer<T>, dValues: UnsafeMutablePointer<T>,
+        dContext: UnsafePointer<T>, alpha: UnsafePointer<T>,
+        query: UnsafePointer<T>, keys: UnsafePointer<T>, values: UnsafePointer<T>,
+        lengths: UnsafePointer<Int32>, srcLen S: Int, keyDim K: Int, valueDim D: Int
+    ) {
+        for b in rows {
             let n = Int(lengths[b])
             let a = alpha + b * S, dc = dContext + b * D, q = query + b * K
             let dq = dQuery + b * K

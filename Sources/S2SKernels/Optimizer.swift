@@ -16,14 +16,10 @@ public enum Adam {
         // the result is bitwise the same as one pass.
         let cores = parallel ? Adam.cores : 1
         if cores > 1 && count >= Adam.parallelThreshold {
-            let chunk = ((count + cores - 1) / cores + 15) & ~15
-            let p = SendablePointers(params: params, m: m, v: v, grads: grads)
-            DispatchQueue.concurrentPerform(iterations: cores) { i in
-                let start = i * chunk, n = min(chunk, count - start)
-                guard n > 0 else { return }
-                update(params: p.params + start, m: p.m + start, v: p.v + start, grads: p.grads + start,
-                       count: n, learningRate: lr, beta1: beta1, beta2: beta2, epsilon: epsilon, step: step,
-                       zeroGradients: zeroGradients, parallel: false)
+            Parallel.ranges(count, parts: cores, alignment: 16) { r in
+                update(params: params + r.lowerBound, m: m + r.lowerBound, v: v + r.lowerBound,
+                       grads: grads + r.lowerBound, count: r.count, learningRate: lr, beta1: beta1, beta2: beta2,
+                       epsilon: epsilon, step: step, zeroGradients: zeroGradients, parallel: false)
             }
             return
         }
@@ -60,15 +56,6 @@ extension Adam {
     /// Buffers below this many values are updated on one core.
     public static let parallelThreshold = 1 << 20
     @usableFromInline static let cores = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-
-    /// The four buffers, handed to the worker threads (each writes its own range).
-    @usableFromInline struct SendablePointers<T>: @unchecked Sendable {
-        @usableFromInline let params, m, v, grads: UnsafeMutablePointer<T>
-        @usableFromInline init(params: UnsafeMutablePointer<T>, m: UnsafeMutablePointer<T>,
-                               v: UnsafeMutablePointer<T>, grads: UnsafeMutablePointer<T>) {
-            self.params = params; self.m = m; self.v = v; self.grads = grads
-        }
-    }
 }
 
 public enum SGD {

@@ -150,13 +150,7 @@ public final class PackedMatrix: @unchecked Sendable {
     /// Runs `body` over `parts` disjoint ranges of panels, in parallel when
     /// more than one.
     private func forEachPart(_ parts: Int, _ body: (Int, Int) -> Void) {
-        if parts == 1 { body(0, panels); return }
-        withoutActuallyEscaping(body) { body in
-            let shared = UnsafeSendable(body)
-            DispatchQueue.concurrentPerform(iterations: parts) { i in
-                shared.pointer(panels * i / parts, panels * (i + 1) / parts)
-            }
-        }
+        Parallel.ranges(panels, parts: parts) { body($0.lowerBound, $0.upperBound) }
     }
 
     /// The same over a model's generic buffers, which must be Float (a model

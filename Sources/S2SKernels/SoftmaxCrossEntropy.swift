@@ -1,5 +1,3 @@
-import Foundation
-
 /// Softmax and cross-entropy over the vocabulary, fused with the gradient of
 /// the logits, for a block of rows (the output projection is chunked over the
 /// B·T rows so that a (rows, V) block stays small).
@@ -47,10 +45,9 @@ public enum SoftmaxCrossEntropy {
             return result
         }
         withUnsafeTemporaryAllocation(of: Result.self, capacity: rows) { perRow in
-            let shared = UnsafeSendable((perRow.baseAddress!, dLogits, logits, targets))
-            DispatchQueue.concurrentPerform(iterations: parts) { i in
-                let (out, dLogits, logits, targets) = shared.pointer
-                for r in (rows * i / parts)..<(rows * (i + 1) / parts) {
+            let out = perRow.baseAddress!
+            Parallel.ranges(rows, parts: parts) { range in
+                for r in range {
                     (out + r).initialize(to: row(r, dLogits: dLogits, logits: logits, targets: targets, vocab: V,
                                                  labelSmoothing: eps, scale: scale))
                 }

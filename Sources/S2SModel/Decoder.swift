@@ -102,10 +102,12 @@ extension Seq2Seq {
             switch config.attention {
             case .dot:
                 Attention.forwardBilinear(alpha: alpha, context: w.ctx, query: h, keys: w.memory, values: w.memory,
-                                          lengths: w.srcLengths, batch: B, srcLen: S, keyDim: H, valueDim: H)
+                                          lengths: w.srcLengths, batch: B, srcLen: S, keyDim: H, valueDim: H,
+                                          threads: BLASThreads.current)
             case .general:
                 Attention.forwardBilinear(alpha: alpha, context: w.ctx, query: h, keys: w.keys, values: w.memory,
-                                          lengths: w.srcLengths, batch: B, srcLen: S, keyDim: H, valueDim: H)
+                                          lengths: w.srcLengths, batch: B, srcLen: S, keyDim: H, valueDim: H,
+                                          threads: BLASThreads.current)
             case .concat:
                 let pq = w.query + t * B * A
                 Matmul.gemm(pq, h, parameter("attention.W_1"), m: B, n: A, k: H)
@@ -271,7 +273,8 @@ extension Seq2Seq {
             let dKeys = config.attention == .dot ? w.dMemory : w.dKeys
             Attention.backwardBilinear(dQuery: w.dQuery, dKeys: dKeys, dValues: w.dMemory, dContext: w.ctx,
                                        alpha: alpha, query: h, keys: keys, values: w.memory, lengths: w.srcLengths,
-                                       batch: B, srcLen: S, keyDim: H, valueDim: H, scratch: w.scratchS)
+                                       batch: B, srcLen: S, keyDim: H, valueDim: H, scratch: w.scratchS,
+                                       threads: BLASThreads.current)
             for k in 0..<(B * H) { w.dTop[k] += w.dQuery[k] }
         case .concat:
             let dpq = w.dQuery + t * B * A

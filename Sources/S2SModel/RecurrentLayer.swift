@@ -1,4 +1,3 @@
-import Foundation
 import S2SKernels
 
 /// One recurrent layer in one direction over a whole sequence: the LSTM or
@@ -213,18 +212,11 @@ struct RecurrentLayer<T: Real> {
 /// column's sum runs in the same order, so the values are the same.
 func columnSums<T: Real>(into out: UnsafeMutablePointer<T>, _ m: UnsafePointer<T>, rows: Int, cols: Int,
                          threads: Int = 1) {
-    func sums(_ j0: Int, _ j1: Int) {
+    // ≥ 256 columns a thread, on 16-value boundaries.
+    Parallel.ranges(cols, parts: min(threads, cols / 256), alignment: 16) { columns in
         for r in 0..<rows {
             let row = m + r * cols
-            for j in j0..<j1 { out[j] += row[j] }
+            for j in columns { out[j] += row[j] }
         }
-    }
-    let parts = min(max(threads, 1), cols / 256)  // ≥ 256 columns a thread
-    if parts <= 1 { sums(0, cols); return }
-    // Column ranges start on 16-value boundaries (whole vectors, separate cache lines).
-    let starts = (0...parts).map { $0 == parts ? cols : min(cols, (cols * $0 / parts + 15) & ~15) }
-    withoutActuallyEscaping(sums) { sums in
-        let shared = UnsafeSendable(sums)
-        DispatchQueue.concurrentPerform(iterations: parts) { i in shared.pointer(starts[i], starts[i + 1]) }
     }
 }

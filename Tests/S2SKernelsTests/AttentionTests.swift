@@ -52,6 +52,29 @@ final class AttentionTests: XCTestCase {
         assertClose(dv, GradientCheck.numeric(values) { loss(q, keys, $0) }, "dValues")
     }
 
+    /// Rows split over threads (enough rows for the split to happen): the
+    /// same α, context and gradients, bit for bit, as one thread.
+    func testThreadsGiveTheSameValues() {
+        var rng = SplitMix64(seed: 24)
+        let (B, S, K, D) = (40, 7, 5, 6)
+        let lengths = (0..<B).map { Int32(1 + $0 % S) }
+        let q = rng.uniform(B * K).map(Float.init), keys = rng.uniform(B * S * K).map(Float.init)
+        let values = rng.uniform(B * S * D).map(Float.init), dc = rng.uniform(B * D).map(Float.init)
+        func run(_ threads: Int) -> [[Float]] {
+            var alpha = [Float](repeating: 0, count: B * S), c = [Float](repeating: 0, count: B * D)
+            Attention.forwardBilinear(alpha: &alpha, context: &c, query: q, keys: keys, values: values,
+                                      lengths: lengths, batch: B, srcLen: S, keyDim: K, valueDim: D, threads: threads)
+            var dq = [Float](repeating: 0, count: B * K), dk = [Float](repeating: 0.5, count: B * S * K)
+            var dv = [Float](repeating: 0.25, count: B * S * D), scratch = [Float](repeating: 0, count: S)
+            Attention.backwardBilinear(dQuery: &dq, dKeys: &dk, dValues: &dv, dContext: dc, alpha: alpha,
+                                       query: q, keys: keys, values: values, lengths: lengths, batch: B, srcLen: S,
+                                       keyDim: K, valueDim: D, scratch: &scratch, threads: threads)
+            return [alpha, c, dq, dk, dv]
+        }
+        let one = run(1)
+        for threads in [2, 3] { XCTAssertEqual(run(threads), one, "threads=\(threads)") }
+    }
+
     /// dot attention: keys and values are the same encoder states, and both
     /// gradients add into one buffer.
     func testDotBackwardWithSharedKeysAndValues() {

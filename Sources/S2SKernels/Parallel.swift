@@ -1,0 +1,25 @@
+import Foundation
+
+/// Work split over the cores in contiguous ranges: the kernels that are not
+/// BLAS calls (packed products, softmax rows, attention rows, column sums,
+/// Adam) use it so that both cores work while OpenBLAS is not running.
+public enum Parallel {
+    /// Runs `body` on `parts` disjoint ranges covering 0 ..< count, side by
+    /// side (on the calling thread alone when `parts` ≤ 1). Range starts are
+    /// rounded up to a multiple of `alignment` (e.g. 16 values: whole vectors
+    /// and separate cache lines for each thread). The caller vouches that
+    /// the ranges touch disjoint memory.
+    public static func ranges(_ count: Int, parts: Int, alignment: Int = 1, _ body: (Range<Int>) -> Void) {
+        if parts <= 1 || count <= 1 { body(0..<count); return }
+        func start(_ i: Int) -> Int {
+            i == parts ? count : min(count, (count * i / parts + alignment - 1) / alignment * alignment)
+        }
+        let starts = (0...parts).map(start)
+        withoutActuallyEscaping(body) { body in
+            let shared = UnsafeSendable(body)
+            DispatchQueue.concurrentPerform(iterations: parts) { i in
+                if starts[i] < starts[i + 1] { shared.pointer(starts[i]..<starts[i + 1]) }
+            }
+        }
+    }
+}
