@@ -40,12 +40,14 @@ def training(work, name):
     }
 
 
-def replace_section(path, section):
+def replace_section(path, section, begin=BEGIN, end=END):
+    """Writes `section` between the markers `begin` and `end` of the file at
+    `path` (appended when they are absent), atomically."""
     text = open(path, encoding="utf-8").read() if os.path.exists(path) else "# Results\n"
-    block = f"{BEGIN}\n{section.rstrip()}\n{END}"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1]
+    block = f"{begin}\n{section.rstrip()}\n{end}"
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        tail = rest.split(end, 1)[1]
         text = head + block + tail
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"

@@ -448,12 +448,13 @@ def cmd_report(work, md_path, svg_path):
         "",
     ]
     import os
-    # Keep the section tools/compare/ablation.sh wrote, if any.
+    # Keep the sections tools/compare/ablation.sh and overnight.sh wrote, if any.
     if os.path.exists(md_path):
         old = open(md_path, encoding="utf-8").read()
-        begin, end = "<!-- ablation:begin", "<!-- ablation:end -->"
-        if begin in old and end in old:
-            lines += [old[old.index(begin):old.index(end) + len(end)], ""]
+        for name in ("ablation", "overnight"):
+            begin, end = f"<!-- {name}:begin", f"<!-- {name}:end -->"
+            if begin in old and end in old:
+                lines += [old[old.index(begin):old.index(end) + len(end)], ""]
     for path in (md_path, svg_path):
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(md_path, "w", encoding="utf-8") as f:
