@@ -19,7 +19,7 @@ public enum Attention {
         lengths: UnsafePointer<Int32>, batch: Int, srcLen S: Int, keyDim K: Int, valueDim D: Int,
         sourceRow: UnsafePointer<Int32>? = nil, threads: Int = 1
     ) {
-        Parallel.ranges(batch, parts: min(threads, batch / rowsPerThread)) { rows in
+        Parallel.ranges(batch, parts: threads, minimum: rowsPerThread) { rows in
             for b in rows {
                 // Search shares one encoded sentence among its beams: row b reads
                 // source row sourceRow[b] (its lengths, keys and values).
@@ -54,9 +54,8 @@ public enum Attention {
         lengths: UnsafePointer<Int32>, batch: Int, srcLen S: Int, keyDim K: Int, valueDim D: Int,
         scratch: UnsafeMutablePointer<T>, threads: Int = 1
     ) {
-        let parts = min(threads, batch / rowsPerThread)
-        Parallel.ranges(batch, parts: parts) { rows in
-            if parts <= 1 {
+        Parallel.ranges(batch, parts: threads, minimum: rowsPerThread) { rows in
+            if rows.count == batch {  // one part, on this thread: the caller's scratch
                 backwardBilinearRows(rows, scratch: scratch, dQuery: dQuery, dKeys: dKeys, dValues: dValues,
                                      dContext: dContext, alpha: alpha, query: query, keys: keys, values: values,
                                      lengths: lengths, srcLen: S, keyDim: K, valueDim: D)

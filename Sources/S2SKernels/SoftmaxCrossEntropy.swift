@@ -36,17 +36,9 @@ public enum SoftmaxCrossEntropy {
         rows: Int, vocab V: Int, labelSmoothing eps: Double = 0, scale: T = 1, threads: Int = 1
     ) -> Result {
         var result = Result()
-        let parts = min(max(threads, 1), rows / 16)  // ≥ 16 rows a thread, else not worth a hand-off
-        if parts <= 1 {
-            for r in 0..<rows {
-                result += row(r, dLogits: dLogits, logits: logits, targets: targets, vocab: V, labelSmoothing: eps,
-                              scale: scale)
-            }
-            return result
-        }
         withUnsafeTemporaryAllocation(of: Result.self, capacity: rows) { perRow in
             let out = perRow.baseAddress!
-            Parallel.ranges(rows, parts: parts) { range in
+            Parallel.ranges(rows, parts: threads, minimum: 16) { range in
                 for r in range {
                     (out + r).initialize(to: row(r, dLogits: dLogits, logits: logits, targets: targets, vocab: V,
                                                  labelSmoothing: eps, scale: scale))

@@ -212,8 +212,7 @@ struct RecurrentLayer<T: Real> {
 /// column's sum runs in the same order, so the values are the same.
 func columnSums<T: Real>(into out: UnsafeMutablePointer<T>, _ m: UnsafePointer<T>, rows: Int, cols: Int,
                          threads: Int = 1) {
-    // ≥ 256 columns a thread, on 16-value boundaries.
-    Parallel.ranges(cols, parts: min(threads, cols / 256), alignment: 16) { columns in
+    Parallel.ranges(cols, parts: threads, minimum: 256, alignment: 16) { columns in
         for r in 0..<rows {
             let row = m + r * cols
             for j in columns { out[j] += row[j] }

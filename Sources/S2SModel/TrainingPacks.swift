@@ -36,26 +36,24 @@ final class TrainingPacks: @unchecked Sendable {
             layers[prefix] = RecurrentPack(W: W, U: U, hidden: H, gates: G * H, stepOffset: offset, stepRows: rows)
         }
         self.layers = layers
-        hidden = H
         if c.attention == .none {
-            wc = nil; wcT = nil; wcSource = nil
+            wc = nil; wcT = nil; attention = []
         } else {
-            wc = PackedMatrix(depth: 2 * H, columns: H)
-            wcT = PackedMatrix(depth: H, columns: 2 * H)
-            wcSource = parameters + layout.offset("attention.W_c")
+            let source = parameters + layout.offset("attention.W_c")
+            let (wc, wcT) = (PackedMatrix(depth: 2 * H, columns: H), PackedMatrix(depth: H, columns: 2 * H))
+            self.wc = wc; self.wcT = wcT
+            // W_cᵀ (H, 2H): the transpose of W_c (2H, H), rows H apart.
+            attention = [(wc, [PackedMatrix.Part(source, rows: 2 * H)]),
+                         (wcT, [PackedMatrix.Part(transposeOf: source, rows: H, stride: H)])]
         }
     }
 
-    private let wcSource: UnsafePointer<Float>?
-    private let hidden: Int
+    /// What `refresh` packs into W_c's two matrices.
+    private let attention: [(PackedMatrix, [PackedMatrix.Part])]
 
     /// Repacks everything from the current parameters.
     func refresh() {
         for pack in layers.values { pack.refresh() }
-        if let wcSource, let wc, let wcT {
-            wc.pack([PackedMatrix.Part(wcSource, rows: 2 * hidden)])
-            // W_cᵀ (H, 2H): the transpose of W_c (2H, H), rows H apart.
-            wcT.pack([PackedMatrix.Part(transposeOf: wcSource, rows: hidden, stride: hidden)])
-        }
+        for (matrix, parts) in attention { matrix.pack(parts) }
     }
 }
