@@ -1,6 +1,7 @@
 import S2SCore
 
-/// Matrix multiplication: OpenBLAS `?gemm` for speed, and a naive triple loop
+/// Matrix multiplication: OpenBLAS `?gemm` for speed (split over
+/// `KernelThreads`), and a naive triple loop
 /// that the tests hold it to.
 public enum Matmul {
     /// One GEMM's shape, as reported to `trace`.
@@ -38,9 +39,32 @@ public enum Matmul {
         if let trace { trace(Shape(m: m, n: n, k: k, transA: transA, transB: transB)) }
         var clock = secondsInProducts == nil ? nil : Stopwatch()
         defer { if let lap = clock?.lap() { secondsInProducts! += lap } }
-        T.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-               a: a, lda: lda ?? (transA ? m : k), b: b, ldb: ldb ?? (transB ? k : n),
-               beta: beta, c: c, ldc: ldc ?? n)
+        let lda = lda ?? (transA ? m : k), ldb = ldb ?? (transB ? k : n), ldc = ldc ?? n
+        _ = KernelThreads.blasSingleThreaded
+        // Parts of ≥ 2^20 multiply-adds: one-thread OpenBLAS calls on
+        // disjoint column ranges of C (row ranges when C is taller than
+        // wide), side by side. Each value of C is still one call's dot
+        // product over all of k, and no part is small enough for OpenBLAS's
+        // small-matrix kernels (≤ 10^6), so the values do not depend on the
+        // split (tested bit for bit).
+        let perPart = 1 << 20
+        let parts = m * n * k >= 2 * perPart ? KernelThreads.current : 1
+        let cs = UnsafeSendable(c)
+        if n >= m {
+            let minimum = max(64, (perPart + m * k - 1) / max(m * k, 1))
+            Parallel.ranges(n, parts: parts, minimum: minimum, alignment: 16) { r in
+                T.gemm(transA: transA, transB: transB, m: m, n: r.count, k: k, alpha: alpha,
+                       a: a, lda: lda, b: transB ? b + r.lowerBound * ldb : b + r.lowerBound, ldb: ldb,
+                       beta: beta, c: cs.pointer + r.lowerBound, ldc: ldc)
+            }
+        } else {
+            let minimum = max(16, (perPart + n * k - 1) / max(n * k, 1))
+            Parallel.ranges(m, parts: parts, minimum: minimum, alignment: 16) { r in
+                T.gemm(transA: transA, transB: transB, m: r.count, n: n, k: k, alpha: alpha,
+                       a: transA ? a + r.lowerBound : a + r.lowerBound * lda, lda: lda, b: b, ldb: ldb,
+                       beta: beta, c: cs.pointer + r.lowerBound * ldc, ldc: ldc)
+            }
+        }
     }
 
     /// The reference: the definition, one multiply-add at a time, in Double.

@@ -14,7 +14,7 @@ public enum Adam {
         // A large buffer is split at a 16-value boundary over the cores: the
         // update is memory-bound and each value's formula is unchanged, so
         // the result is bitwise the same as one pass.
-        let cores = parallel ? Adam.cores : 1
+        let cores = parallel ? KernelThreads.current : 1
         if cores > 1 && count >= Adam.parallelThreshold {
             Parallel.ranges(count, parts: cores, alignment: 16) { r in
                 update(params: params + r.lowerBound, m: m + r.lowerBound, v: v + r.lowerBound,
@@ -55,7 +55,6 @@ public enum Adam {
 extension Adam {
     /// Buffers below this many values are updated on one core.
     public static let parallelThreshold = 1 << 20
-    @usableFromInline static let cores = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
 }
 
 public enum SGD {

@@ -85,7 +85,7 @@ public final class PackedMatrix: @unchecked Sendable {
     /// Packs `parts`, stacked along the depth (their rows must add up to
     /// `depth`), over what was there: training repacks its weights after
     /// every update into the same memory. Panels are split over `threads`.
-    public func pack(_ parts: [Part], threads: Int = PackedMatrix.threads) {
+    public func pack(_ parts: [Part], threads: Int = KernelThreads.current) {
         precondition(parts.reduce(0) { $0 + $1.rows } == depth, "packed parts must fill the depth")
         let n = Int32(columns), d = Int32(depth)
         let bytes = panels * panelValues * precision.bytes
@@ -119,7 +119,7 @@ public final class PackedMatrix: @unchecked Sendable {
     /// c (rows, columns) = (accumulate ? c : 0) + a·B, with a (rows, depth).
     /// Products of over ~1 M multiply-adds split their panels over `threads`.
     public func multiply(into c: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, rows: Int,
-                         lda: Int? = nil, ldc: Int? = nil, accumulate: Bool, threads: Int = PackedMatrix.threads) {
+                         lda: Int? = nil, ldc: Int? = nil, accumulate: Bool, threads: Int = KernelThreads.current) {
         if rows == 0 { return }
         if let trace = Matmul.trace { trace(Matmul.Shape(m: rows, n: columns, k: depth, transA: false, transB: false, packed: true)) }
         var clock = Matmul.secondsInProducts == nil ? nil : Stopwatch()
@@ -165,8 +165,6 @@ public final class PackedMatrix: @unchecked Sendable {
     /// x rounded to bfloat16 (to nearest, ties to even), as a Float.
     public static func bfloat16Rounded(_ x: Float) -> Float { s2s_bf16_to_float(s2s_float_to_bf16(x)) }
 
-    /// Threads for the packed products (s2s-translate --threads sets it with OpenBLAS's).
-    nonisolated(unsafe) public static var threads = ProcessInfo.processInfo.activeProcessorCount
 }
 
 /// A value handed to worker threads that touch disjoint parts of what it

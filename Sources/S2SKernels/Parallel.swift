@@ -1,8 +1,8 @@
-import Foundation
+import CKernels
 
-/// Work split over the cores in contiguous ranges: the kernels that are not
-/// BLAS calls (packed products, softmax rows, attention rows, column sums,
-/// Adam) use it so that both cores work while OpenBLAS is not running.
+/// Work split over the cores in contiguous ranges, on the spinning pool of
+/// CKernels' pool.c: the halves of large products (OpenBLAS and packed),
+/// softmax rows, attention rows, column sums, Adam (see `KernelThreads`).
 public enum Parallel {
     /// Runs `body` on up to `parts` disjoint ranges covering 0 ..< count,
     /// side by side, each of at least `minimum` items (fewer parts when the
@@ -19,11 +19,23 @@ public enum Parallel {
             i == parts ? count : min(count, (count * i / parts + alignment - 1) / alignment * alignment)
         }
         let starts = (0...parts).map(start)
-        withoutActuallyEscaping(body) { body in
-            let shared = UnsafeSendable(body)
-            DispatchQueue.concurrentPerform(iterations: parts) { i in
-                if starts[i] < starts[i + 1] { shared.pointer(starts[i]..<starts[i + 1]) }
+        starts.withUnsafeBufferPointer { starts in
+            withoutActuallyEscaping(body) { body in
+                var job = Job(starts: starts.baseAddress!, body: body)
+                withUnsafeMutablePointer(to: &job) { job in
+                    s2s_pool_run(Int32(parts), { context, part in
+                        let job = context!.assumingMemoryBound(to: Job.self)
+                        let i = Int(part), lo = job.pointee.starts[i], hi = job.pointee.starts[i + 1]
+                        if lo < hi { job.pointee.body(lo..<hi) }
+                    }, job)
+                }
             }
         }
+    }
+
+    /// What the pool's parts read: the range starts and the body.
+    private struct Job {
+        let starts: UnsafePointer<Int>
+        let body: (Range<Int>) -> Void
     }
 }

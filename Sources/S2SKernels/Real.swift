@@ -61,12 +61,3 @@ public func sigmoid<T: Real>(_ x: T) -> T {
     let e = T.exp(x)
     return e / (1 + e)
 }
-
-/// OpenBLAS's own thread count (the process's other work is separate).
-public enum BLASThreads {
-    public static func set(_ n: Int) {
-        openblas_set_num_threads(Int32(n))
-        PackedMatrix.threads = n
-    }
-    public static var current: Int { Int(openblas_get_num_threads()) }
-}

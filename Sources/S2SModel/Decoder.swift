@@ -103,11 +103,11 @@ extension Seq2Seq {
             case .dot:
                 Attention.forwardBilinear(alpha: alpha, context: w.ctx, query: h, keys: w.memory, values: w.memory,
                                           lengths: w.srcLengths, batch: B, srcLen: S, keyDim: H, valueDim: H,
-                                          threads: BLASThreads.current)
+                                          threads: KernelThreads.current)
             case .general:
                 Attention.forwardBilinear(alpha: alpha, context: w.ctx, query: h, keys: w.keys, values: w.memory,
                                           lengths: w.srcLengths, batch: B, srcLen: S, keyDim: H, valueDim: H,
-                                          threads: BLASThreads.current)
+                                          threads: KernelThreads.current)
             case .concat:
                 let pq = w.query + t * B * A
                 Matmul.gemm(pq, h, parameter("attention.W_1"), m: B, n: A, k: H)
@@ -166,7 +166,7 @@ extension Seq2Seq {
             projectOutput(w.logits, xc, rows: n)
             total += SoftmaxCrossEntropy.forwardBackward(
                 dLogits: training ? w.logits : nil, logits: w.logits, targets: w.outIds + r0,
-                rows: n, vocab: V, labelSmoothing: config.labelSmoothing, scale: scale, threads: BLASThreads.current)
+                rows: n, vocab: V, labelSmoothing: config.labelSmoothing, scale: scale, threads: KernelThreads.current)
             if training {
                 let dx = w.dFeed + B * H + r0 * H
                 if config.tieTargetEmbeddings {
@@ -178,7 +178,7 @@ extension Seq2Seq {
                     Matmul.gemm(dx, w.logits, W, m: n, n: H, k: V, transB: true, beta: 1)
                     Matmul.gemm(gradient("output.W"), xc, w.logits, m: H, n: V, k: n, transA: true, beta: 1)
                 }
-                columnSums(into: gradient("output.b"), w.logits, rows: n, cols: V, threads: BLASThreads.current)
+                columnSums(into: gradient("output.b"), w.logits, rows: n, cols: V, threads: KernelThreads.current)
             }
             r0 += n
         }
@@ -274,7 +274,7 @@ extension Seq2Seq {
             Attention.backwardBilinear(dQuery: w.dQuery, dKeys: dKeys, dValues: w.dMemory, dContext: w.ctx,
                                        alpha: alpha, query: h, keys: keys, values: w.memory, lengths: w.srcLengths,
                                        batch: B, srcLen: S, keyDim: H, valueDim: H, scratch: w.scratchS,
-                                       threads: BLASThreads.current)
+                                       threads: KernelThreads.current)
             for k in 0..<(B * H) { w.dTop[k] += w.dQuery[k] }
         case .concat:
             let dpq = w.dQuery + t * B * A

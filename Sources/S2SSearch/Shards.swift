@@ -24,18 +24,16 @@ public enum Shards {
     /// `search` over `sources` in up to `threads` shards of at least
     /// `minimumRows` rows (`rowsPerSentence` each: the beam size); the
     /// results in the order of `sources`. With one shard, `search` runs on the
-    /// calling thread with the products split over `PackedMatrix.threads`.
-    public static func map<R>(_ sources: [[Int32]], rowsPerSentence: Int, threads: Int = PackedMatrix.threads,
+    /// calling thread with the products split over `KernelThreads.current`.
+    public static func map<R>(_ sources: [[Int32]], rowsPerSentence: Int, threads: Int = KernelThreads.current,
                               _ search: ([[Int32]]) -> [R]) -> [R] {
         let n = min(max(threads, 1), sources.count * max(rowsPerSentence, 1) / minimumRows)
         if n <= 1 { return search(sources) }
         var results = [[R]](repeating: [], count: n)
-        // Each shard's products stay on its thread, OpenBLAS's too (its idle
-        // workers would otherwise spin in sched_yield against the shards:
-        // ~10% of the cycles in a profile).
-        let packed = PackedMatrix.threads, blas = BLASThreads.current
-        BLASThreads.set(1)
-        defer { BLASThreads.set(blas); PackedMatrix.threads = packed }
+        // Each shard's products stay on its thread.
+        let threads = KernelThreads.current
+        KernelThreads.set(1)
+        defer { KernelThreads.set(threads) }
         results.withUnsafeMutableBufferPointer { out in
             let slots = UnsafeSendable(out)
             withoutActuallyEscaping(search) { search in

@@ -25,7 +25,7 @@ struct TrainStep: ParsableCommand {
     @Flag(help: "Every product through OpenBLAS (no packed per-step weights).") var noPacked = false
 
     func run() throws {
-        BLASThreads.set(threads)
+        KernelThreads.set(threads)
         var c = ModelConfig(sourceVocabularySize: vocab, targetVocabularySize: vocab)
         c.embeddingSize = emb; c.hiddenSize = hidden; c.layers = layers
         c.attention = .general; c.inputFeeding = true; c.dropout = 0.2; c.cell = .lstm
@@ -41,38 +41,41 @@ struct TrainStep: ParsableCommand {
         }
         let b = Batch(pairs: pairs, reverseSource: false)
         var step = 0
-        var phases = [Double](repeating: 0, count: 5)  // zero, forward, backward, clip, adam
+        var phases = [Double](repeating: 0, count: 5)  // zero, forward, backward, clip, adam (last step)
         func trainStep() -> Double {
             step += 1
             var clock = Stopwatch()
             if step == 1 { model.zeroGradients() }  // later steps: Adam clears them in its pass
-            phases[0] += clock.lap()
+            phases[0] = clock.lap()
             let r = model.forward(b, training: true, rng: &rng)
-            phases[1] += clock.lap()
+            phases[1] = clock.lap()
             model.backward()
-            phases[2] += clock.lap()
+            phases[2] = clock.lap()
             GradClip.clip(model.gradients.base, count: n, maxNorm: 5)
-            phases[3] += clock.lap()
+            phases[3] = clock.lap()
             Adam.update(params: model.parameters.base, m: m.base, v: v.base, grads: model.gradients.base, count: n,
                         learningRate: 1e-3, step: step, zeroGradients: true)
-            phases[4] += clock.lap()
+            phases[4] = clock.lap()
             return r.loss / Double(r.tokens)
         }
 
         var losses: [Double] = []
         for _ in 0..<warmup { losses.append(trainStep()) }
-        var times: [Double] = [], inProducts: [Double] = []
+        var times: [Double] = [], inProducts: [Double] = [], phaseTimes: [[Double]] = []
         for _ in 0..<steps {
             Matmul.secondsInProducts = 0
             var clock = Stopwatch()
             losses.append(trainStep())
             times.append(clock.lap())
             inProducts.append(Matmul.secondsInProducts!)
+            phaseTimes.append(phases)
         }
         Matmul.secondsInProducts = nil
         let median = times.sorted()[times.count / 2]
         let medianInProducts = inProducts.sorted()[inProducts.count / 2]
-        let perStep = phases.map { $0 * 1000 / Double(warmup + steps) }
+        // Each phase's median over the timed steps (the first step's Adam
+        // also touches the fresh moment buffers' pages: warm-up, not timed).
+        let perStep = (0..<5).map { p in phaseTimes.map { $0[p] }.sorted()[steps / 2] * 1000 }
 
         // Every GEMM of one step, then each distinct shape timed alone.
         var shapes: [Matmul.Shape: Int] = [:]

@@ -118,7 +118,7 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        if let threads { BLASThreads.set(threads) }
+        if let threads { KernelThreads.set(threads) }
         Interrupt.install()
         let folder = ModelFolder(path: model)
         let say: (String) -> Void = { FileHandle.standardError.write(Data(("s2s-train: " + $0 + "\n").utf8)) }
@@ -163,7 +163,7 @@ struct Train: ParsableCommand {
             if resumedFrom == nil { say("no readable checkpoint in \(folder.checkpointFolder): starting from scratch") }
         }
         say("\(trainer.model.parameterCount) parameters; \(train.count) training pairs; "
-            + "BLAS kernels \(BLASRuntime.coreName), \(BLASThreads.current) threads")
+            + "BLAS kernels \(BLASRuntime.coreName), \(KernelThreads.current) threads")
         let summary = try trainer.run(resumedFrom: resumedFrom)
         if summary.interrupted {
             say("stopped at step \(summary.steps); checkpoint written. Resume with: s2s-train --data \(data) --vocab \(vocab) --model \(model) --resume")

@@ -68,7 +68,7 @@ struct Translate: ParsableCommand {
     }
 
     func run() throws {
-        if let threads { BLASThreads.set(threads) }
+        if let threads { KernelThreads.set(threads) }
         var options = Translator.Options()
         options.search.beamSize = beamSize
         options.search.lengthPenalty = lengthPenalty

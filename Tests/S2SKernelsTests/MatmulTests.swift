@@ -44,4 +44,46 @@ final class MatmulTests: XCTestCase {
         // Float: for k = 300 terms of size ≤ 1 the error stays below ~1e-4.
         assertClose(fast, slow, relative: 1e-4, absolute: 1e-4, "67x130x300")
     }
+
+    /// Large products are split over `KernelThreads` into one-thread OpenBLAS
+    /// calls on column ranges (row ranges when C is taller than wide): every
+    /// transpose case, both split directions, padded leading dimensions and
+    /// beta ≠ 0 give bit for bit the values of one unsplit call (which
+    /// `testBLASMatchesNaiveInAllTransposeCases` holds to the reference), and
+    /// a split call the naive reference's to rounding.
+    func testSplitProductsEqualOneCall() {
+        var rng = SplitMix64(seed: 3)
+        let saved = KernelThreads.current
+        defer { KernelThreads.set(saved) }
+        for (m, n, k) in [(70, 190, 460), (190, 70, 460), (33, 700, 300), (700, 33, 300)] {  // split in 2–4
+            for transA in [false, true] {
+                for transB in [false, true] {
+                    let lda = (transA ? m : k) + 3, ldb = (transB ? k : n) + 2, ldc = n + 1
+                    let a = rng.uniform((transA ? k : m) * lda).map(Float.init)
+                    let b = rng.uniform((transB ? n : k) * ldb).map(Float.init)
+                    let c0 = rng.uniform(m * ldc).map(Float.init)
+                    func product(threads: Int) -> [Float] {
+                        KernelThreads.set(threads)
+                        var c = c0
+                        Matmul.gemm(&c, a, b, m: m, n: n, k: k, transA: transA, transB: transB,
+                                    alpha: 0.7, beta: 0.3, lda: lda, ldb: ldb, ldc: ldc)
+                        return c
+                    }
+                    let one = product(threads: 1)
+                    let name = "\(m)x\(n)x\(k) tA=\(transA) tB=\(transB)"
+                    if !transA && !transB {  // the reference once per shape (slow in debug builds)
+                        var naive = c0
+                        Matmul.gemmNaive(&naive, a, b, m: m, n: n, k: k, alpha: 0.7, beta: 0.3,
+                                         lda: lda, ldb: ldb, ldc: ldc)
+                        assertClose(product(threads: 3), naive, relative: 1e-4, absolute: 1e-4, name)
+                    }
+                    for threads in [2, 3, 4] {
+                        let split = product(threads: threads)
+                        let differing = zip(split, one).filter { $0 != $1 }.count
+                        XCTAssertEqual(differing, 0, "\(name) threads=\(threads): values differing from one call")
+                    }
+                }
+            }
+        }
+    }
 }

@@ -66,6 +66,19 @@ void s2s_to_bf16(int m, int depth, const float *a, size_t lda, uint16_t *out, si
 void s2s_gemm_packed_bf16(int m, int n, int depth, const uint16_t *a, size_t lda, const uint16_t *packed,
                           float *c, size_t ldc, int accumulate, int p0, int p1);
 
+
+// Thread pool (pool.c): workers that spin between jobs, for the work split
+// over the cores (products, softmax rows, Adam). See pool.c for why.
+
+/// One part of a job.
+typedef void (*s2s_pool_task)(void *context, int part);
+
+/// Runs fn(context, p) for p in 0 ..< parts, side by side on the calling
+/// thread and the pool's workers (one per core besides the caller's, started
+/// on first use); returns when all are done. Called while another job runs,
+/// or from inside a part, it runs the parts itself, in order.
+void s2s_pool_run(int parts, s2s_pool_task fn, void *context);
+
 #ifdef __cplusplus
 }
 #endif
