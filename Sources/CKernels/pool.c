@@ -50,6 +50,7 @@ static struct {
     _Atomic(void *) context;
     atomic_int parts;
     atomic_int done;                // parts finished in the current job
+    atomic_long waited_ns;          // workers' time awake without a job
 } pool = {.once = PTHREAD_ONCE_INIT};
 
 static _Thread_local int in_worker;
@@ -95,11 +96,13 @@ static void *worker(void *unused) {
             if (idle < pool.spin_ns) continue;
             // Sleep until the job number moves on; the kernel re-checks the
             // word, so a job published after the load above is never missed.
+            atomic_fetch_add_explicit(&pool.waited_ns, now_ns() - since, memory_order_relaxed);
             atomic_fetch_add(&pool.sleepers, 1);
             syscall(SYS_futex, &pool.job, FUTEX_WAIT_PRIVATE, seen, NULL, NULL, 0);
             atomic_fetch_sub(&pool.sleepers, 1);
             since = now_ns();
         }
+        atomic_fetch_add_explicit(&pool.waited_ns, now_ns() - since, memory_order_relaxed);
         seen = job;
         run_parts(job);
     }
@@ -148,3 +151,5 @@ void s2s_pool_run(int parts, s2s_pool_task fn, void *context) {
     }
     atomic_store_explicit(&pool.busy, 0, memory_order_release);
 }
+
+long s2s_pool_waited_ns(void) { return atomic_load_explicit(&pool.waited_ns, memory_order_relaxed); }

@@ -8,12 +8,23 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
 
     public init(seed: UInt64) { state = seed }
 
+    /// The state's step per draw (the golden ratio's fraction, 2^64/φ).
+    @usableFromInline static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
+
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
+        state &+= SplitMix64.gamma
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+
+    /// Jumps over the next n outputs at once: the state only ever moves by
+    /// a constant, so n draws are one addition. Lets threads draw disjoint
+    /// stretches of the same stream (dropout masks) with the values one
+    /// thread would have drawn.
+    public mutating func skip(_ n: Int) {
+        state &+= UInt64(truncatingIfNeeded: n) &* SplitMix64.gamma
     }
 
     /// Uniform in [0, 1) with 24 random bits (exact in Float).

@@ -18,26 +18,29 @@ public enum GRUCell {
     public static func forward<T: Real>(
         h: UnsafeMutablePointer<T>, act: UnsafeMutablePointer<T>,
         xg: UnsafePointer<T>, hg: UnsafePointer<T>, hPrev: UnsafePointer<T>,
-        mask: UnsafePointer<T>?, batch: Int, hidden: Int
+        mask: UnsafePointer<T>?, batch: Int, hidden: Int, threads: Int = 1
     ) {
         let H = hidden
-        for b in 0..<batch {
-            let x = xg + b * 3 * H, hh = hg + b * 3 * H, a = act + b * 3 * H
-            let row = b * H
-            if let mask, mask[b] == 0 {
-                for j in 0..<H {
-                    h[row + j] = hPrev[row + j]
-                    a[j] = 0; a[H + j] = 0; a[2 * H + j] = 0
+        // Rows are independent: split over threads (same values).
+        Parallel.ranges(batch, parts: threads, minimum: Parallel.minimumRows(width: hidden)) { rows in
+            for b in rows {
+                let x = xg + b * 3 * H, hh = hg + b * 3 * H, a = act + b * 3 * H
+                let row = b * H
+                if let mask, mask[b] == 0 {
+                    for j in 0..<H {
+                        h[row + j] = hPrev[row + j]
+                        a[j] = 0; a[H + j] = 0; a[2 * H + j] = 0
+                    }
+                    continue
                 }
-                continue
-            }
-            for j in 0..<(2 * H) { a[j] = x[j] + hh[j] }
-            T.sigmoidInPlace(a, count: 2 * H)                       // r, z
-            for j in 0..<H { a[2 * H + j] = x[2 * H + j] + a[j] * hh[2 * H + j] }
-            T.tanhInPlace(a + 2 * H, count: H)                      // n
-            for j in 0..<H {
-                let z = a[H + j]
-                h[row + j] = z * hPrev[row + j] + (1 - z) * a[2 * H + j]
+                for j in 0..<(2 * H) { a[j] = x[j] + hh[j] }
+                T.sigmoidInPlace(a, count: 2 * H)                       // r, z
+                for j in 0..<H { a[2 * H + j] = x[2 * H + j] + a[j] * hh[2 * H + j] }
+                T.tanhInPlace(a + 2 * H, count: H)                      // n
+                for j in 0..<H {
+                    let z = a[H + j]
+                    h[row + j] = z * hPrev[row + j] + (1 - z) * a[2 * H + j]
+                }
             }
         }
     }
@@ -53,30 +56,33 @@ public enum GRUCell {
     public static func backward<T: Real>(
         dxg: UnsafeMutablePointer<T>, dhg: UnsafeMutablePointer<T>, dhPrev: UnsafeMutablePointer<T>,
         dh: UnsafePointer<T>, act: UnsafePointer<T>, hg: UnsafePointer<T>, hPrev: UnsafePointer<T>,
-        mask: UnsafePointer<T>?, batch: Int, hidden: Int
+        mask: UnsafePointer<T>?, batch: Int, hidden: Int, threads: Int = 1
     ) {
         let H = hidden
-        for b in 0..<batch {
-            let a = act + b * 3 * H, hh = hg + b * 3 * H
-            let dx = dxg + b * 3 * H, dhh = dhg + b * 3 * H
-            let row = b * H
-            if let mask, mask[b] == 0 {
-                for j in 0..<H {
-                    dhPrev[row + j] = dh[row + j]
-                    dx[j] = 0; dx[H + j] = 0; dx[2 * H + j] = 0
-                    dhh[j] = 0; dhh[H + j] = 0; dhh[2 * H + j] = 0
+        // Rows are independent: split over threads (same values).
+        Parallel.ranges(batch, parts: threads, minimum: Parallel.minimumRows(width: hidden)) { rows in
+            for b in rows {
+                let a = act + b * 3 * H, hh = hg + b * 3 * H
+                let dx = dxg + b * 3 * H, dhh = dhg + b * 3 * H
+                let row = b * H
+                if let mask, mask[b] == 0 {
+                    for j in 0..<H {
+                        dhPrev[row + j] = dh[row + j]
+                        dx[j] = 0; dx[H + j] = 0; dx[2 * H + j] = 0
+                        dhh[j] = 0; dhh[H + j] = 0; dhh[2 * H + j] = 0
+                    }
+                    continue
                 }
-                continue
-            }
-            for j in 0..<H {
-                let r = a[j], z = a[H + j], n = a[2 * H + j]
-                let d = dh[row + j]
-                let dnPre = d * (1 - z) * (1 - n * n)
-                let dzPre = d * (hPrev[row + j] - n) * z * (1 - z)
-                let drPre = dnPre * hh[2 * H + j] * r * (1 - r)
-                dx[j] = drPre; dx[H + j] = dzPre; dx[2 * H + j] = dnPre
-                dhh[j] = drPre; dhh[H + j] = dzPre; dhh[2 * H + j] = dnPre * r
-                dhPrev[row + j] = d * z
+                for j in 0..<H {
+                    let r = a[j], z = a[H + j], n = a[2 * H + j]
+                    let d = dh[row + j]
+                    let dnPre = d * (1 - z) * (1 - n * n)
+                    let dzPre = d * (hPrev[row + j] - n) * z * (1 - z)
+                    let drPre = dnPre * hh[2 * H + j] * r * (1 - r)
+                    dx[j] = drPre; dx[H + j] = dzPre; dx[2 * H + j] = dnPre
+                    dhh[j] = drPre; dhh[H + j] = dzPre; dhh[2 * H + j] = dnPre * r
+                    dhPrev[row + j] = d * z
+                }
             }
         }
     }

@@ -21,32 +21,35 @@ public enum LSTMCell {
     public static func forward<T: Real>(
         h: UnsafeMutablePointer<T>, c: UnsafeMutablePointer<T>, tanhC: UnsafeMutablePointer<T>,
         gates: UnsafeMutablePointer<T>, hPrev: UnsafePointer<T>, cPrev: UnsafePointer<T>,
-        mask: UnsafePointer<T>?, batch: Int, hidden: Int
+        mask: UnsafePointer<T>?, batch: Int, hidden: Int, threads: Int = 1
     ) {
         let H = hidden
-        for b in 0..<batch {
-            let g = gates + b * 4 * H
-            let row = b * H
-            if let mask, mask[b] == 0 {
-                for j in 0..<H {
-                    h[row + j] = hPrev[row + j]
-                    c[row + j] = cPrev[row + j]
-                    tanhC[row + j] = T.tanh(cPrev[row + j])
-                    g[j] = 0; g[H + j] = 0; g[2 * H + j] = 0; g[3 * H + j] = 0
+        // Rows are independent: split over threads (same values).
+        Parallel.ranges(batch, parts: threads, minimum: Parallel.minimumRows(width: hidden)) { rows in
+            for b in rows {
+                let g = gates + b * 4 * H
+                let row = b * H
+                if let mask, mask[b] == 0 {
+                    for j in 0..<H {
+                        h[row + j] = hPrev[row + j]
+                        c[row + j] = cPrev[row + j]
+                        tanhC[row + j] = T.tanh(cPrev[row + j])
+                        g[j] = 0; g[H + j] = 0; g[2 * H + j] = 0; g[3 * H + j] = 0
+                    }
+                    continue
                 }
-                continue
+                // Activations in place, vectorised: σ(i), σ(f) | tanh(g) | σ(o).
+                T.sigmoidInPlace(g, count: 2 * H)
+                T.tanhInPlace(g + 2 * H, count: H)
+                T.sigmoidInPlace(g + 3 * H, count: H)
+                for j in 0..<H {
+                    let cj = g[H + j] * cPrev[row + j] + g[j] * g[2 * H + j]
+                    c[row + j] = cj
+                    tanhC[row + j] = cj
+                }
+                T.tanhInPlace(tanhC + row, count: H)
+                for j in 0..<H { h[row + j] = g[3 * H + j] * tanhC[row + j] }
             }
-            // Activations in place, vectorised: σ(i), σ(f) | tanh(g) | σ(o).
-            T.sigmoidInPlace(g, count: 2 * H)
-            T.tanhInPlace(g + 2 * H, count: H)
-            T.sigmoidInPlace(g + 3 * H, count: H)
-            for j in 0..<H {
-                let cj = g[H + j] * cPrev[row + j] + g[j] * g[2 * H + j]
-                c[row + j] = cj
-                tanhC[row + j] = cj
-            }
-            T.tanhInPlace(tanhC + row, count: H)
-            for j in 0..<H { h[row + j] = g[3 * H + j] * tanhC[row + j] }
         }
     }
 
@@ -65,31 +68,34 @@ public enum LSTMCell {
         dGates: UnsafeMutablePointer<T>, dhPrev: UnsafeMutablePointer<T>, dcPrev: UnsafeMutablePointer<T>,
         dh: UnsafePointer<T>, dc: UnsafePointer<T>,
         gates: UnsafePointer<T>, cPrev: UnsafePointer<T>, tanhC: UnsafePointer<T>,
-        mask: UnsafePointer<T>?, batch: Int, hidden: Int
+        mask: UnsafePointer<T>?, batch: Int, hidden: Int, threads: Int = 1
     ) {
         let H = hidden
-        for b in 0..<batch {
-            let g = gates + b * 4 * H, dg = dGates + b * 4 * H
-            let row = b * H
-            if let mask, mask[b] == 0 {
-                for j in 0..<H {
-                    dhPrev[row + j] = dh[row + j]
-                    dcPrev[row + j] = dc[row + j]
-                    dg[j] = 0; dg[H + j] = 0; dg[2 * H + j] = 0; dg[3 * H + j] = 0
+        // Rows are independent: split over threads (same values).
+        Parallel.ranges(batch, parts: threads, minimum: Parallel.minimumRows(width: hidden)) { rows in
+            for b in rows {
+                let g = gates + b * 4 * H, dg = dGates + b * 4 * H
+                let row = b * H
+                if let mask, mask[b] == 0 {
+                    for j in 0..<H {
+                        dhPrev[row + j] = dh[row + j]
+                        dcPrev[row + j] = dc[row + j]
+                        dg[j] = 0; dg[H + j] = 0; dg[2 * H + j] = 0; dg[3 * H + j] = 0
+                    }
+                    continue
                 }
-                continue
-            }
-            for j in 0..<H {
-                let i = g[j], f = g[H + j], gg = g[2 * H + j], o = g[3 * H + j]
-                let tc = tanhC[row + j]
-                let dhj = dh[row + j]
-                let dcj = dc[row + j] + dhj * o * (1 - tc * tc)
-                dg[j] = dcj * gg * i * (1 - i)
-                dg[H + j] = dcj * cPrev[row + j] * f * (1 - f)
-                dg[2 * H + j] = dcj * i * (1 - gg * gg)
-                dg[3 * H + j] = dhj * tc * o * (1 - o)
-                dcPrev[row + j] = dcj * f
-                dhPrev[row + j] = 0
+                for j in 0..<H {
+                    let i = g[j], f = g[H + j], gg = g[2 * H + j], o = g[3 * H + j]
+                    let tc = tanhC[row + j]
+                    let dhj = dh[row + j]
+                    let dcj = dc[row + j] + dhj * o * (1 - tc * tc)
+                    dg[j] = dcj * gg * i * (1 - i)
+                    dg[H + j] = dcj * cPrev[row + j] * f * (1 - f)
+                    dg[2 * H + j] = dcj * i * (1 - gg * gg)
+                    dg[3 * H + j] = dhj * tc * o * (1 - o)
+                    dcPrev[row + j] = dcj * f
+                    dhPrev[row + j] = 0
+                }
             }
         }
     }

@@ -33,6 +33,17 @@ public enum Parallel {
         }
     }
 
+    /// Rows of `width` values per part, for elementwise work over rows
+    /// (cells, bias rows): ~2,048 values, a few microseconds, against a
+    /// hand-off of about one to the spinning pool.
+    @inlinable
+    public static func minimumRows(width: Int) -> Int { max(1, 2048 / max(width, 1)) }
+
+    /// Seconds the pool's workers have spent awake without work, summed
+    /// since the start: during a training step, the time the caller worked
+    /// alone (benchmarks read the difference over a step).
+    public static var secondsWaited: Double { Double(s2s_pool_waited_ns()) / 1e9 }
+
     /// What the pool's parts read: the range starts and the body.
     private struct Job {
         let starts: UnsafePointer<Int>

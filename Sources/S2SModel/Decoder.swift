@@ -45,7 +45,7 @@ extension Seq2Seq {
                 x.update(from: layers[k - 1].h(layers[k - 1].stateRow(t), B), count: B * H)
                 if dropout > 0 {
                     Dropout.forward(out: x, mask: w.decDropMask[k] + t * B * H, input: x, count: B * H,
-                                    p: dropout, rng: &rng)
+                                    p: dropout, rng: &rng, threads: KernelThreads.current)
                 }
                 layers[k].projectInputs(x, from: t, count: 1, batch: B)
                 layers[k].forwardStep(t, batch: B, mask: nil)
@@ -72,7 +72,7 @@ extension Seq2Seq {
         Embedding.forward(out: out, ids: w.fedIds + from * B, table: parameter("decoder.embedding"), count: n, dim: E)
         if dropout > 0 {
             Dropout.forward(out: out, mask: w.decEmbMask + from * B * E, input: out, count: n * E,
-                            p: dropout, rng: &rng)
+                            p: dropout, rng: &rng, threads: KernelThreads.current)
         }
     }
 
@@ -132,7 +132,7 @@ extension Seq2Seq {
             out.update(from: ht, count: B * H)
         }
         if dropout > 0 {
-            Dropout.forward(out: out, mask: w.feedMask + t * B * H, input: out, count: B * H, p: dropout, rng: &rng)
+            Dropout.forward(out: out, mask: w.feedMask + t * B * H, input: out, count: B * H, p: dropout, rng: &rng, threads: KernelThreads.current)
         }
     }
 
@@ -140,7 +140,7 @@ extension Seq2Seq {
     func projectOutput(_ logits: UnsafeMutablePointer<T>, _ x: UnsafePointer<T>, rows: Int) {
         let H = config.hiddenSize, V = config.targetVocabularySize
         let bias = parameter("output.b")
-        for r in 0..<rows { (logits + r * V).update(from: bias, count: V) }
+        broadcastRows(logits, bias, rows: rows, width: V)
         if config.tieTargetEmbeddings {
             Matmul.gemm(logits, x, parameter("decoder.embedding"), m: rows, n: V, k: H, transB: true, beta: 1)
         } else {
@@ -197,7 +197,7 @@ extension Seq2Seq {
 
         for t in stride(from: T_ - 1, through: 0, by: -1) {
             let g = w.dFeed + (t + 1) * B * H  // ∂h̃_t (dropped), complete now
-            if dropout > 0 { Dropout.backward(dIn: g, dOut: g, mask: w.feedMask + t * B * H, count: B * H) }
+            if dropout > 0 { Dropout.backward(dIn: g, dOut: g, mask: w.feedMask + t * B * H, count: B * H, threads: KernelThreads.current) }
             attendBackward(w, t: t, B: B, S: S, dHtilde: g)
             // Down the layers at step t.
             for k in stride(from: L - 1, through: 0, by: -1) {
@@ -206,7 +206,7 @@ extension Seq2Seq {
                 if k > 0 {
                     layer.stepInputGradient(into: w.dBelow, t, batch: B, accumulate: false)
                     if dropout > 0 {
-                        Dropout.backward(dIn: w.dBelow, dOut: w.dBelow, mask: w.decDropMask[k] + t * B * H, count: B * H)
+                        Dropout.backward(dIn: w.dBelow, dOut: w.dBelow, mask: w.decDropMask[k] + t * B * H, count: B * H, threads: KernelThreads.current)
                     }
                 } else if config.inputFeeding {
                     // ∂h̃_{t−1} from this step's input [emb; h̃_{t−1}].
@@ -224,7 +224,7 @@ extension Seq2Seq {
         }
         for k in 1..<max(L, 1) { layers[k].accumulateWeightGradients(x: w.decInput[k], steps: T_, batch: B) }
         Matmul.gemm(w.dEmb, layers[0].dProj, layers[0].W, m: T_ * B, n: E, k: g0, transB: true)
-        if dropout > 0 { Dropout.backward(dIn: w.dEmb, dOut: w.dEmb, mask: w.decEmbMask, count: T_ * B * E) }
+        if dropout > 0 { Dropout.backward(dIn: w.dEmb, dOut: w.dEmb, mask: w.decEmbMask, count: T_ * B * E, threads: KernelThreads.current) }
         Embedding.backward(dTable: gradient("decoder.embedding"), dOut: w.dEmb, ids: w.fedIds, count: T_ * B, dim: E)
 
         switch config.attention {

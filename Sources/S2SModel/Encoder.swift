@@ -19,7 +19,7 @@ extension Seq2Seq {
                           count: S * B, dim: E)
         if dropout > 0 {
             Dropout.forward(out: w.encInput[0], mask: w.encDropMask[0], input: w.encInput[0],
-                            count: S * B * E, p: dropout, rng: &rng)
+                            count: S * B * E, p: dropout, rng: &rng, threads: KernelThreads.current)
         }
         for k in 0..<config.layers {
             for (d, layer) in w.encLayers[k].enumerated() {
@@ -42,7 +42,7 @@ extension Seq2Seq {
             }
             if k + 1 < config.layers && dropout > 0 {
                 Dropout.forward(out: w.encInput[k + 1], mask: w.encDropMask[k + 1], input: w.encInput[k + 1],
-                                count: S * B * H, p: dropout, rng: &rng)
+                                count: S * B * H, p: dropout, rng: &rng, threads: KernelThreads.current)
             }
         }
     }
@@ -104,7 +104,7 @@ extension Seq2Seq {
                             transB: true, beta: d == 0 ? 0 : 1)
             }
             if dropout > 0 {
-                Dropout.backward(dIn: w.dEncIn, dOut: w.dEncIn, mask: w.encDropMask[k], count: S * B * input)
+                Dropout.backward(dIn: w.dEncIn, dOut: w.dEncIn, mask: w.encDropMask[k], count: S * B * input, threads: KernelThreads.current)
             }
             if k > 0 {
                 w.dEncOut.update(from: w.dEncIn, count: S * B * H)

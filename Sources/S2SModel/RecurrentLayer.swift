@@ -90,9 +90,7 @@ struct RecurrentLayer<T: Real> {
         let g = G * hidden
         let rows = count * B
         let out = proj + from * B * g
-        if !accumulate {
-            for r in 0..<rows { (out + r * g).update(from: b, count: g) }
-        }
+        if !accumulate { broadcastRows(out, b, rows: rows, width: g) }
         let k = weightRows ?? input
         if count == 1, ldx == nil, let w = pack?.stepWeights(offset: weightOffset, rows: k, transposed: false) {
             w.multiply(into: out, x, rows: rows, accumulate: true)  // one decoder step's input (training)
@@ -130,13 +128,14 @@ struct RecurrentLayer<T: Real> {
             let gates = proj + t * B * g
             recurrentProduct(into: gates, hPrev, batch: B)
             LSTMCell.forward(h: h(stateRow(t), B), c: c(stateRow(t), B), tanhC: tanhC + t * B * hidden,
-                             gates: gates, hPrev: hPrev, cPrev: cPrev, mask: mask, batch: B, hidden: hidden)
+                             gates: gates, hPrev: hPrev, cPrev: cPrev, mask: mask, batch: B, hidden: hidden,
+                             threads: KernelThreads.current)
         case .gru:
             let hgt = hg! + t * B * g
-            for r in 0..<B { (hgt + r * g).update(from: bh!, count: g) }
+            broadcastRows(hgt, bh!, rows: B, width: g)
             recurrentProduct(into: hgt, hPrev, batch: B)
             GRUCell.forward(h: h(stateRow(t), B), act: act! + t * B * g, xg: proj + t * B * g, hg: hgt,
-                            hPrev: hPrev, mask: mask, batch: B, hidden: hidden)
+                            hPrev: hPrev, mask: mask, batch: B, hidden: hidden, threads: KernelThreads.current)
         }
     }
 
@@ -172,12 +171,13 @@ struct RecurrentLayer<T: Real> {
             // dc is read (∂c_t) and overwritten (∂c_{t−1}) elementwise: safe in place.
             LSTMCell.backward(dGates: dGates, dhPrev: dh, dcPrev: dc, dh: dhIn, dc: dc,
                               gates: proj + t * B * g, cPrev: c(prevRow(t), B), tanhC: tanhC + t * B * hidden,
-                              mask: mask, batch: B, hidden: hidden)
+                              mask: mask, batch: B, hidden: hidden, threads: KernelThreads.current)
             recurrentGradient(into: dh, dGates, batch: B)
         case .gru:
             let dxg = dProj + t * B * g
             GRUCell.backward(dxg: dxg, dhg: dRec! + t * B * g, dhPrev: dh, dh: dhIn, act: act! + t * B * g,
-                             hg: hg! + t * B * g, hPrev: hPrev, mask: mask, batch: B, hidden: hidden)
+                             hg: hg! + t * B * g, hPrev: hPrev, mask: mask, batch: B, hidden: hidden,
+                             threads: KernelThreads.current)
             recurrentGradient(into: dh, dRec! + t * B * g, batch: B)
         }
     }
@@ -203,8 +203,8 @@ struct RecurrentLayer<T: Real> {
         let hPrevBlock = h(reversed ? 2 : 0, B)
         let dRecurrent = cell == .lstm ? dProj : dRec!
         Matmul.gemm(dU, hPrevBlock, dRecurrent, m: hidden, n: g, k: rows, transA: true, beta: 1)
-        columnSums(into: db, dProj, rows: rows, cols: g)
-        if let dbh { columnSums(into: dbh, dRec!, rows: rows, cols: g) }
+        columnSums(into: db, dProj, rows: rows, cols: g, threads: KernelThreads.current)
+        if let dbh { columnSums(into: dbh, dRec!, rows: rows, cols: g, threads: KernelThreads.current) }
     }
 }
 
@@ -217,5 +217,13 @@ func columnSums<T: Real>(into out: UnsafeMutablePointer<T>, _ m: UnsafePointer<T
             let row = m + r * cols
             for j in columns { out[j] += row[j] }
         }
+    }
+}
+
+/// out[r] = bias for every row r of out (rows, width): the bias that a
+/// product with beta = 1 then adds to. Rows split over the threads.
+func broadcastRows<T: Real>(_ out: UnsafeMutablePointer<T>, _ bias: UnsafePointer<T>, rows: Int, width: Int) {
+    Parallel.ranges(rows, parts: KernelThreads.current, minimum: Parallel.minimumRows(width: width)) { rows in
+        for r in rows { (out + r * width).update(from: bias, count: width) }
     }
 }

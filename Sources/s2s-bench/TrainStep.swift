@@ -61,18 +61,21 @@ struct TrainStep: ParsableCommand {
 
         var losses: [Double] = []
         for _ in 0..<warmup { losses.append(trainStep()) }
-        var times: [Double] = [], inProducts: [Double] = [], phaseTimes: [[Double]] = []
+        var times: [Double] = [], inProducts: [Double] = [], phaseTimes: [[Double]] = [], alone: [Double] = []
         for _ in 0..<steps {
             Matmul.secondsInProducts = 0
+            let waited = Parallel.secondsWaited
             var clock = Stopwatch()
             losses.append(trainStep())
             times.append(clock.lap())
+            alone.append(Parallel.secondsWaited - waited)
             inProducts.append(Matmul.secondsInProducts!)
             phaseTimes.append(phases)
         }
         Matmul.secondsInProducts = nil
         let median = times.sorted()[times.count / 2]
         let medianInProducts = inProducts.sorted()[inProducts.count / 2]
+        let medianAlone = alone.sorted()[alone.count / 2]
         // Each phase's median over the timed steps (the first step's Adam
         // also touches the fresh moment buffers' pages: warm-up, not timed).
         let perStep = (0..<5).map { p in phaseTimes.map { $0[p] }.sorted()[steps / 2] * 1000 }
@@ -110,6 +113,9 @@ struct TrainStep: ParsableCommand {
             // steps): against the floor, how much slower they run in the step;
             // against the step, how much of it is elementwise work and hand-offs.
             "in_products_ms": medianInProducts * 1000,
+            // Wall-clock the pool's workers waited for work (summed over
+            // workers): the step's serial parts, where one core works alone.
+            "workers_waiting_ms": medianAlone * 1000,
             "gemm_calls_per_step": shapes.values.reduce(0, +), "gemm_shapes": shapes.count, "gemm_breakdown": breakdown,
             "packed_step_weights": !noPacked,
             "peak_rss_mb": Self.peakRSSMegabytes(),

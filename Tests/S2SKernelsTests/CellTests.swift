@@ -107,4 +107,39 @@ final class CellTests: XCTestCase {
             assertClose(dhPrev, GradientCheck.numeric(hPrev) { loss(xg, hg, $0) }, "GRU dhPrev \(label)")
         }
     }
+
+    /// Rows split over threads (enough rows for 2–3 parts, padded rows among
+    /// them): forward and backward of both cells give one thread's values.
+    func testCellsSplitOverThreadsGiveTheSameValues() {
+        let (B, H) = (400, 16)  // Parallel.minimumRows(width: 16) = 128 rows a part
+        var rng = SplitMix64(seed: 12)
+        func floats(_ n: Int) -> [Float] { rng.uniform(n, scale: 2).map(Float.init) }
+        let mask: [Float] = (0..<B).map { $0 % 7 == 3 ? 0 : 1 }
+        let gates = floats(B * 4 * H), hPrev = floats(B * H), cPrev = floats(B * H)
+        let dh = floats(B * H), dc = floats(B * H)
+        let xg = floats(B * 3 * H), hg = floats(B * 3 * H)
+        func lstm(_ threads: Int) -> [[Float]] {
+            var g = gates, h = [Float](repeating: 0, count: B * H), c = h, tc = h
+            LSTMCell.forward(h: &h, c: &c, tanhC: &tc, gates: &g, hPrev: hPrev, cPrev: cPrev, mask: mask,
+                             batch: B, hidden: H, threads: threads)
+            var dg = [Float](repeating: 0, count: B * 4 * H), dhPrev = h, dcPrev = h
+            LSTMCell.backward(dGates: &dg, dhPrev: &dhPrev, dcPrev: &dcPrev, dh: dh, dc: dc, gates: g, cPrev: cPrev,
+                              tanhC: tc, mask: mask, batch: B, hidden: H, threads: threads)
+            return [h, c, tc, g, dg, dhPrev, dcPrev]
+        }
+        func gru(_ threads: Int) -> [[Float]] {
+            var h = [Float](repeating: 0, count: B * H), act = [Float](repeating: 0, count: B * 3 * H)
+            GRUCell.forward(h: &h, act: &act, xg: xg, hg: hg, hPrev: hPrev, mask: mask, batch: B, hidden: H,
+                            threads: threads)
+            var dxg = act, dhg = act, dhPrev = h
+            GRUCell.backward(dxg: &dxg, dhg: &dhg, dhPrev: &dhPrev, dh: dh, act: act, hg: hg, hPrev: hPrev,
+                             mask: mask, batch: B, hidden: H, threads: threads)
+            return [h, act, dxg, dhg, dhPrev]
+        }
+        let (lstmOne, gruOne) = (lstm(1), gru(1))
+        for threads in [2, 3] {
+            XCTAssertEqual(lstm(threads), lstmOne, "LSTM threads=\(threads)")
+            XCTAssertEqual(gru(threads), gruOne, "GRU threads=\(threads)")
+        }
+    }
 }

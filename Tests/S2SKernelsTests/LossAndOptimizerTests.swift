@@ -105,6 +105,34 @@ final class DropoutClipOptimizerTests: XCTestCase {
         XCTAssertEqual(dIn, mask1)
     }
 
+    /// Split over threads, each part jumping to its own draws: the mask, the
+    /// output and the generator's state after it are one thread's.
+    func testDropoutThreadsDrawTheSameMask() {
+        var skipped = SplitMix64(seed: 9), stepped = SplitMix64(seed: 9)
+        skipped.skip(1_000)
+        for _ in 0..<1_000 { _ = stepped.next() }
+        XCTAssertEqual(skipped, stepped, "skip(n) = n draws")
+
+        let n = 70_001  // 2–4 parts of ≥ 16,384 values, a ragged end
+        var rng = SplitMix64(seed: 6)
+        let input = rng.uniform(n).map(Float.init)
+        func run(_ threads: Int) -> (out: [Float], mask: [Float], back: [Float], rng: SplitMix64) {
+            var out = [Float](repeating: 0, count: n), mask = out, back = out
+            var g = SplitMix64(seed: 7)
+            Dropout.forward(out: &out, mask: &mask, input: input, count: n, p: 0.3, rng: &g, threads: threads)
+            Dropout.backward(dIn: &back, dOut: input, mask: mask, count: n, threads: threads)
+            return (out, mask, back, g)
+        }
+        let one = run(1)
+        for threads in [2, 3, 4] {
+            let many = run(threads)
+            XCTAssertEqual(many.mask, one.mask, "threads=\(threads)")
+            XCTAssertEqual(many.out, one.out, "threads=\(threads)")
+            XCTAssertEqual(many.back, one.back, "threads=\(threads)")
+            XCTAssertEqual(many.rng, one.rng, "threads=\(threads)")
+        }
+    }
+
     func testClipByGlobalNorm() {
         var g: [Double] = [3, 4, 0, 12]  // norm 13
         XCTAssertEqual(GradClip.clip(&g, count: 4, maxNorm: 26), 13)

@@ -79,6 +79,10 @@ typedef void (*s2s_pool_task)(void *context, int part);
 /// or from inside a part, it runs the parts itself, in order.
 void s2s_pool_run(int parts, s2s_pool_task fn, void *context);
 
+/// Nanoseconds the workers have spent awake without a job, summed over
+/// workers since the start: while the caller works alone (benchmarks).
+long s2s_pool_waited_ns(void);
+
 #ifdef __cplusplus
 }
 #endif
