@@ -192,18 +192,30 @@ public enum VectorFloat {
         var total = 0.0
         var start = 0
         while start < count {
-            let end = Swift.min(start + 4096, count)
-            var acc = V()
-            var k = start
-            while k + 16 <= end {
-                let v = UnsafeRawPointer(x + k).loadUnaligned(as: V.self)
-                acc += v * v
-                k += 16
-            }
-            for lane in 0..<16 { total += Double(acc[lane]) }
-            while k < end { total += Double(x[k]) * Double(x[k]); k += 1 }
-            start = end
+            total += sumOfSquaresBlock(x + start, count: Swift.min(sumOfSquaresBlockSize, count - start))
+            start += sumOfSquaresBlockSize
         }
+        return total
+    }
+
+    /// `sumOfSquares` adds up blocks of this many values, each summed on its
+    /// own: threads can sum blocks apart and add them in order for the same
+    /// result.
+    public static let sumOfSquaresBlockSize = 4096
+
+    /// Σ x² of one block (≤ `sumOfSquaresBlockSize` values), in Double.
+    @inlinable
+    public static func sumOfSquaresBlock(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        var acc = V()
+        var k = 0
+        while k + 16 <= count {
+            let v = UnsafeRawPointer(x + k).loadUnaligned(as: V.self)
+            acc += v * v
+            k += 16
+        }
+        var total = 0.0
+        for lane in 0..<16 { total += Double(acc[lane]) }
+        while k < count { total += Double(x[k]) * Double(x[k]); k += 1 }
         return total
     }
 

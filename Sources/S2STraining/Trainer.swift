@@ -191,7 +191,7 @@ public final class Trainer {
             }
             nonFiniteInARow = 0
             model.backward()
-            let norm = GradClip.clip(model.gradients.base, count: n, maxNorm: o.clip)
+            let norm = GradClip.clip(model.gradients.base, count: n, maxNorm: o.clip, threads: KernelThreads.current)
             switch o.optimizer {
             case .adam:
                 Adam.update(params: model.parameters.base, m: adamM.base, v: adamV.base, grads: model.gradients.base,

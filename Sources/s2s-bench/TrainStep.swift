@@ -51,7 +51,7 @@ struct TrainStep: ParsableCommand {
             phases[1] = clock.lap()
             model.backward()
             phases[2] = clock.lap()
-            GradClip.clip(model.gradients.base, count: n, maxNorm: 5)
+            GradClip.clip(model.gradients.base, count: n, maxNorm: 5, threads: KernelThreads.current)
             phases[3] = clock.lap()
             Adam.update(params: model.parameters.base, m: m.base, v: v.base, grads: model.gradients.base, count: n,
                         learningRate: 1e-3, step: step, zeroGradients: true)

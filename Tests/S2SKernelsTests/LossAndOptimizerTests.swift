@@ -133,6 +133,23 @@ final class DropoutClipOptimizerTests: XCTestCase {
         }
     }
 
+    /// The norm of a large buffer split over threads (blocks summed apart,
+    /// added in order) and the clipping after it: one thread's values.
+    func testClipSplitOverThreadsGivesTheSameValues() {
+        var rng = SplitMix64(seed: 8)
+        let g0 = rng.uniform(1_000_003).map(Float.init)
+        let exact = g0.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        var one = g0
+        let norm = GradClip.clip(&one, count: one.count, maxNorm: 10, threads: 1)
+        XCTAssertEqual(norm, exact, accuracy: exact * 1e-6)  // Float lanes within a block
+        XCTAssertEqual(GradClip.globalNorm(one, count: one.count), 10, accuracy: 1e-4, "clipped to the limit")
+        for threads in [2, 3] {
+            var many = g0
+            XCTAssertEqual(GradClip.clip(&many, count: many.count, maxNorm: 10, threads: threads), norm, "threads=\(threads)")
+            XCTAssertEqual(many, one, "threads=\(threads)")
+        }
+    }
+
     func testClipByGlobalNorm() {
         var g: [Double] = [3, 4, 0, 12]  // norm 13
         XCTAssertEqual(GradClip.clip(&g, count: 4, maxNorm: 26), 13)

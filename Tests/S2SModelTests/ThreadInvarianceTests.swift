@@ -33,7 +33,7 @@ final class ThreadInvarianceTests: XCTestCase {
                 model.zeroGradients()
                 let loss = model.forward(batch, training: true, rng: &rng).loss
                 model.backward()
-                GradClip.clip(model.gradients.base, count: n, maxNorm: 1)
+                GradClip.clip(model.gradients.base, count: n, maxNorm: 1, threads: KernelThreads.current)
                 let gradients = Array(UnsafeBufferPointer(start: model.gradients.base, count: n))
                 Adam.update(params: model.parameters.base, m: m.base, v: v.base, grads: model.gradients.base, count: n,
                             learningRate: 1e-3, step: 1)
