@@ -227,6 +227,13 @@ extension Seq2Seq {
         if dropout > 0 { Dropout.backward(dIn: w.dEmb, dOut: w.dEmb, mask: w.decEmbMask, count: T_ * B * E, threads: KernelThreads.current) }
         Embedding.backward(dTable: gradient("decoder.embedding"), dOut: w.dEmb, ids: w.fedIds, count: T_ * B, dim: E)
 
+        if config.attention == .dot || config.attention == .general {
+            let top = layers[L - 1]
+            Attention.keyValueGradients(dKeys: config.attention == .dot ? w.dMemory : w.dKeys, dValues: w.dMemory,
+                                        dScore: w.dScores, alpha: w.alpha, query: top.h(top.stateRow(0), B),
+                                        queryStride: B * H, dContext: w.dContexts, lengths: w.srcLengths,
+                                        steps: T_, batch: B, srcLen: S, keyDim: H, valueDim: H)
+        }
         switch config.attention {
         case .none:
             break
@@ -246,15 +253,14 @@ extension Seq2Seq {
     }
 
     /// Backward of `attendForward` at step t: leaves ∂h_t of the top layer
-    /// in dTop and adds into dMemory / dKeys.
+    /// in dTop; concat adds into dMemory / dKeys, dot/general keep ∂score and
+    /// ∂c_t for decodeBackward to add after the step loop.
     private func attendBackward(_ w: Workspace<T>, t: Int, B: Int, S: Int, dHtilde g: UnsafeMutablePointer<T>) {
         let H = config.hiddenSize, A = config.effectiveAttentionSize
         if config.attention == .none {
             w.dTop.update(from: g, count: B * H)
             return
         }
-        let top = w.decLayers[config.layers - 1]
-        let h = top.h(top.stateRow(t), B)
         let ht = w.htilde + t * B * H, dPre = w.dPre + t * B * H
         for k in 0..<(B * H) { dPre[k] = g[k] * (1 - ht[k] * ht[k]) }
         if let wcT = trainingPacks?.wcT {
@@ -262,19 +268,22 @@ extension Seq2Seq {
         } else {
             Matmul.gemm(w.dCat, dPre, parameter("attention.W_c"), m: B, n: 2 * H, k: H, transB: true)
         }
+        // ∂c_t: kept for every step by dot/general (their ∂keys and ∂values
+        // come after the step loop, in decodeBackward).
+        let bilinear = config.attention == .dot || config.attention == .general
+        let dContext = bilinear ? w.dContexts + t * B * H : w.ctx
         for b in 0..<B {
-            (w.ctx + b * H).update(from: w.dCat + b * 2 * H, count: H)
+            (dContext + b * H).update(from: w.dCat + b * 2 * H, count: H)
             (w.dTop + b * H).update(from: w.dCat + b * 2 * H + H, count: H)
         }
         let alpha = w.alpha + t * B * S
         switch config.attention {
         case .dot, .general:
             let keys = config.attention == .dot ? w.memory : w.keys
-            let dKeys = config.attention == .dot ? w.dMemory : w.dKeys
-            Attention.backwardBilinear(dQuery: w.dQuery, dKeys: dKeys, dValues: w.dMemory, dContext: w.ctx,
-                                       alpha: alpha, query: h, keys: keys, values: w.memory, lengths: w.srcLengths,
-                                       batch: B, srcLen: S, keyDim: H, valueDim: H, scratch: w.scratchS,
-                                       threads: KernelThreads.current)
+            Attention.backwardBilinearQuery(dQuery: w.dQuery, dScore: w.dScores + t * B * S, dContext: dContext,
+                                            alpha: alpha, keys: keys, values: w.memory, lengths: w.srcLengths,
+                                            batch: B, srcLen: S, keyDim: H, valueDim: H,
+                                            threads: KernelThreads.current)
             for k in 0..<(B * H) { w.dTop[k] += w.dQuery[k] }
         case .concat:
             let dpq = w.dQuery + t * B * A

@@ -58,6 +58,8 @@ final class Workspace<T: Real> {
     let query: UnsafeMutablePointer<T>             // concat: (T, B, A) = h_top·W_1
     let dQuery: UnsafeMutablePointer<T>            // concat: (T, B, A); dot/general: (B, H) scratch
     let alpha: UnsafeMutablePointer<T>             // (T, B, S)
+    let dScores: UnsafeMutablePointer<T>           // dot/general: (T, B, S) ∂score of every step
+    let dContexts: UnsafeMutablePointer<T>         // dot/general: (T, B, H) ∂c_t of every step
     let cat: UnsafeMutablePointer<T>               // (T, B, 2H) [c_t; h_t]
     let htilde: UnsafeMutablePointer<T>            // (T, B, H) tanh(cat·W_c), before dropout
     let feed: UnsafeMutablePointer<T>              // (T + 1, B, H) h̃ after dropout; row 0 = zeros (h̃_{−1})
@@ -100,7 +102,7 @@ final class Workspace<T: Real> {
         decDropMask = (0..<L).map { $0 == 0 ? take(0) : take(TB * H) }
         keys = take(SB * max(H, A)); dKeys = take(SB * max(H, A))
         query = take(TB * A); dQuery = take(TB * max(A, H))
-        alpha = take(TBS); cat = take(TB * 2 * H); htilde = take(TB * H)
+        alpha = take(TBS); dScores = take(TBS); dContexts = take(TB * H); cat = take(TB * 2 * H); htilde = take(TB * H)
         feed = take((TB + B) * H); feedMask = take(TB * H); dFeed = take((TB + B) * H)
         dPre = take(TB * H); dCat = take(B * 2 * H); dTop = take(B * H); dBelow = take(B * H)
         dEmb = take(TB * E); scratchS = take(S); ctx = take(B * H); dScratch = take(B * H)

@@ -43,7 +43,7 @@ final class AttentionTests: XCTestCase {
         }
         let alpha = bilinear(q, keys, values).alpha
         var dq = [Double](repeating: 0, count: B * K), dk = [Double](repeating: 0, count: B * S * K)
-        var dv = [Double](repeating: 0, count: B * S * D), scratch = [Double](repeating: 0, count: S)
+        var dv = [Double](repeating: 0, count: B * S * D), scratch = [Double](repeating: 0, count: B * S)
         Attention.backwardBilinear(dQuery: &dq, dKeys: &dk, dValues: &dv, dContext: w, alpha: alpha,
                                    query: q, keys: keys, values: values, lengths: lengths,
                                    batch: B, srcLen: S, keyDim: K, valueDim: D, scratch: &scratch)
@@ -65,7 +65,7 @@ final class AttentionTests: XCTestCase {
             Attention.forwardBilinear(alpha: &alpha, context: &c, query: q, keys: keys, values: values,
                                       lengths: lengths, batch: B, srcLen: S, keyDim: K, valueDim: D, threads: threads)
             var dq = [Float](repeating: 0, count: B * K), dk = [Float](repeating: 0.5, count: B * S * K)
-            var dv = [Float](repeating: 0.25, count: B * S * D), scratch = [Float](repeating: 0, count: S)
+            var dv = [Float](repeating: 0.25, count: B * S * D), scratch = [Float](repeating: 0, count: B * S)
             Attention.backwardBilinear(dQuery: &dq, dKeys: &dk, dValues: &dv, dContext: dc, alpha: alpha,
                                        query: q, keys: keys, values: values, lengths: lengths, batch: B, srcLen: S,
                                        keyDim: K, valueDim: D, scratch: &scratch, threads: threads)
@@ -90,7 +90,7 @@ final class AttentionTests: XCTestCase {
         Attention.forwardBilinear(alpha: &alpha, context: &c, query: q, keys: s, values: s,
                                   lengths: lengths, batch: B, srcLen: S, keyDim: D, valueDim: D)
         var dq = [Double](repeating: 0, count: B * D), ds = [Double](repeating: 0, count: B * S * D)
-        var scratch = [Double](repeating: 0, count: S)
+        var scratch = [Double](repeating: 0, count: B * S)
         ds.withUnsafeMutableBufferPointer { d in
             Attention.backwardBilinear(dQuery: &dq, dKeys: d.baseAddress!, dValues: d.baseAddress!, dContext: w,
                                        alpha: alpha, query: q, keys: s, values: s, lengths: lengths,
