@@ -51,6 +51,7 @@ static struct {
     atomic_int parts;
     atomic_int done;                // parts finished in the current job
     atomic_long waited_ns;          // workers' time awake without a job
+    atomic_long caller_waited_ns;   // callers' time waiting for workers' last parts
 } pool = {.once = PTHREAD_ONCE_INIT};
 
 static _Thread_local int in_worker;
@@ -146,10 +147,16 @@ void s2s_pool_run(int parts, s2s_pool_task fn, void *context) {
     run_parts(job);
     // The last parts are running on workers. Should one of them have lost its
     // core (more threads than cores), give way instead of spinning it out.
-    for (int spins = 0; atomic_load_explicit(&pool.done, memory_order_acquire) < parts; spins++) {
-        if (spins < 256) relax(); else sched_yield();
+    if (atomic_load_explicit(&pool.done, memory_order_acquire) < parts) {
+        long since = now_ns();
+        for (int spins = 0; atomic_load_explicit(&pool.done, memory_order_acquire) < parts; spins++) {
+            if (spins < 256) relax(); else sched_yield();
+        }
+        atomic_fetch_add_explicit(&pool.caller_waited_ns, now_ns() - since, memory_order_relaxed);
     }
     atomic_store_explicit(&pool.busy, 0, memory_order_release);
 }
 
 long s2s_pool_waited_ns(void) { return atomic_load_explicit(&pool.waited_ns, memory_order_relaxed); }
+
+long s2s_pool_caller_waited_ns(void) { return atomic_load_explicit(&pool.caller_waited_ns, memory_order_relaxed); }

@@ -44,6 +44,10 @@ public enum Parallel {
     /// alone (benchmarks read the difference over a step).
     public static var secondsWaited: Double { Double(s2s_pool_waited_ns()) / 1e9 }
 
+    /// Seconds callers have spent waiting for the workers' last parts of a
+    /// job, summed since the start: the imbalance between parts.
+    public static var secondsCallerWaited: Double { Double(s2s_pool_caller_waited_ns()) / 1e9 }
+
     /// What the pool's parts read: the range starts and the body.
     private struct Job {
         let starts: UnsafePointer<Int>

@@ -61,14 +61,16 @@ struct TrainStep: ParsableCommand {
 
         var losses: [Double] = []
         for _ in 0..<warmup { losses.append(trainStep()) }
-        var times: [Double] = [], inProducts: [Double] = [], phaseTimes: [[Double]] = [], alone: [Double] = []
+        var times: [Double] = [], inProducts: [Double] = [], phaseTimes: [[Double]] = [], alone: [Double] = [],
+            imbalance: [Double] = []
         for _ in 0..<steps {
             Matmul.secondsInProducts = 0
-            let waited = Parallel.secondsWaited
+            let waited = Parallel.secondsWaited, callerWaited = Parallel.secondsCallerWaited
             var clock = Stopwatch()
             losses.append(trainStep())
             times.append(clock.lap())
             alone.append(Parallel.secondsWaited - waited)
+            imbalance.append(Parallel.secondsCallerWaited - callerWaited)
             inProducts.append(Matmul.secondsInProducts!)
             phaseTimes.append(phases)
         }
@@ -116,6 +118,8 @@ struct TrainStep: ParsableCommand {
             // Wall-clock the pool's workers waited for work (summed over
             // workers): the step's serial parts, where one core works alone.
             "workers_waiting_ms": medianAlone * 1000,
+            // Wall-clock the calling thread waited for the workers' last parts.
+            "caller_waiting_ms": imbalance.sorted()[imbalance.count / 2] * 1000,
             "gemm_calls_per_step": shapes.values.reduce(0, +), "gemm_shapes": shapes.count, "gemm_breakdown": breakdown,
             "packed_step_weights": !noPacked,
             "peak_rss_mb": Self.peakRSSMegabytes(),

@@ -38,4 +38,6 @@ print(f"sgemm ceiling {s['sgemm_ceiling_gflops']:.1f} GFLOP/s; s2s at {100 * s['
 print(f"s2s step / GEMM floor: {s['ms_per_step']:.1f} / {s['gemm_floor_ms']:.1f} ms = {s['step_over_floor']:.2f}")
 print(f"s2s time inside products: {s['in_products_ms']:.1f} ms of the step (floor {s['gemm_floor_ms']:.1f} ms); "
       f"outside them: {s['ms_per_step'] - s['in_products_ms']:.1f} ms")
+print(f"s2s one core idle: workers waiting for work {s['workers_waiting_ms']:.1f} ms (serial parts), "
+      f"caller waiting for workers {s['caller_waiting_ms']:.1f} ms (uneven parts)")
 PY

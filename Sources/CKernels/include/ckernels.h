@@ -83,6 +83,10 @@ void s2s_pool_run(int parts, s2s_pool_task fn, void *context);
 /// workers since the start: while the caller works alone (benchmarks).
 long s2s_pool_waited_ns(void);
 
+/// Nanoseconds callers have spent waiting for the workers to finish a job's
+/// last parts (the imbalance between the parts), since the start.
+long s2s_pool_caller_waited_ns(void);
+
 #ifdef __cplusplus
 }
 #endif
