@@ -19,7 +19,8 @@ swift test -c release --skip-build "$@" 2>&1 | tee "$log" || status=$?
 summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1 || true)
 if [ -n "$summary" ]; then
   total=$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<< "$summary")
-  failed=$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<< "$summary")
+  # XCTest's "failures" counts failed assertions; count the failed tests.
+  failed=$(grep -cE "^Test Case '.*' failed" "$log" || true)
   echo "tests: $((total - failed)) passed, $failed failed"
 fi
 exit "$status"

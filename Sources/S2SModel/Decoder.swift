@@ -169,13 +169,16 @@ extension Seq2Seq {
                 rows: n, vocab: V, labelSmoothing: config.labelSmoothing, scale: scale, threads: KernelThreads.current)
             if training {
                 let dx = w.dFeed + B * H + r0 * H
+                if let packed = trainingPacks?.outputGradient {
+                    packed.multiply(into: dx, w.logits, rows: n, accumulate: true)
+                } else if config.tieTargetEmbeddings {
+                    Matmul.gemm(dx, w.logits, parameter("decoder.embedding"), m: n, n: H, k: V, beta: 1)
+                } else {
+                    Matmul.gemm(dx, w.logits, parameter("output.W"), m: n, n: H, k: V, transB: true, beta: 1)
+                }
                 if config.tieTargetEmbeddings {
-                    let table = parameter("decoder.embedding")
-                    Matmul.gemm(dx, w.logits, table, m: n, n: H, k: V, beta: 1)
                     Matmul.gemm(gradient("decoder.embedding"), w.logits, xc, m: V, n: H, k: n, transA: true, beta: 1)
                 } else {
-                    let W = parameter("output.W")
-                    Matmul.gemm(dx, w.logits, W, m: n, n: H, k: V, transB: true, beta: 1)
                     Matmul.gemm(gradient("output.W"), xc, w.logits, m: H, n: V, k: n, transA: true, beta: 1)
                 }
                 columnSums(into: gradient("output.b"), w.logits, rows: n, cols: V, threads: KernelThreads.current)

@@ -3,8 +3,11 @@ import S2SKernels
 /// The weights that a training step multiplies a batch of rows (B, e.g. 64)
 /// at a time, once per time step, packed for the packed kernel: each layer's
 /// `RecurrentPack` (U, Uᵀ, the per-step rows of W and their transpose) and
-/// the attentional layer's W_c and W_cᵀ. The large products over a whole
-/// sequence or the vocabulary stay with OpenBLAS, which is faster there.
+/// the attentional layer's W_c and W_cᵀ; and the output layer's matrix for
+/// ∂x = ∂logits · W_oᵀ (512 rows of 10,000 at a time: OpenBLAS split over
+/// the cores reaches ~170 GFLOP/s there, the packed kernel ~225). The other
+/// large products over a whole sequence or the vocabulary stay with
+/// OpenBLAS, which is as fast there.
 ///
 /// Made once per model (Float, AVX-512) and repacked in place from the
 /// parameters at every entry that reads them (`forward`, `encode`): the
@@ -16,6 +19,8 @@ final class TrainingPacks: @unchecked Sendable {
     let layers: [String: RecurrentPack]
     /// W_c (2H, H) and its transpose; nil without attention.
     let wc, wcT: PackedMatrix?
+    /// (V, H): W_oᵀ, or the target embeddings when tied (logits = x·Embᵀ).
+    let outputGradient: PackedMatrix
 
     init(config c: ModelConfig, layout: ParameterLayout, parameters: UnsafePointer<Float>) {
         let H = c.hiddenSize, Hd = c.encoderDirectionSize, G = c.gateCount
@@ -36,6 +41,11 @@ final class TrainingPacks: @unchecked Sendable {
             layers[prefix] = RecurrentPack(W: W, U: U, hidden: H, gates: G * H, stepOffset: offset, stepRows: rows)
         }
         self.layers = layers
+        let V = c.targetVocabularySize
+        outputGradient = PackedMatrix(depth: V, columns: H)
+        output = c.tieTargetEmbeddings
+            ? [PackedMatrix.Part(parameters + layout.offset("decoder.embedding"), rows: V)]
+            : [PackedMatrix.Part(transposeOf: parameters + layout.offset("output.W"), rows: V, stride: V)]
         if c.attention == .none {
             wc = nil; wcT = nil; attention = []
         } else {
@@ -50,10 +60,13 @@ final class TrainingPacks: @unchecked Sendable {
 
     /// What `refresh` packs into W_c's two matrices.
     private let attention: [(PackedMatrix, [PackedMatrix.Part])]
+    /// What `refresh` packs into `outputGradient`.
+    private let output: [PackedMatrix.Part]
 
     /// Repacks everything from the current parameters.
     func refresh() {
         for pack in layers.values { pack.refresh() }
         for (matrix, parts) in attention { matrix.pack(parts) }
+        outputGradient.pack(output)
     }
 }

@@ -60,6 +60,18 @@ final class TrainingPacksTests: XCTestCase {
         }
     }
 
+    /// Tied target embeddings: ∂x of the output layer goes through the packed
+    /// embedding table instead of the packed W_oᵀ.
+    func testPackedTrainingWithTiedEmbeddingsMatchesTheBLASPath() throws {
+        guard PackedMatrix.isAvailable else { return }  // (availability asserted in the test above)
+        var c = ModelConfig(sourceVocabularySize: 12, targetVocabularySize: 11)
+        c.embeddingSize = 20; c.hiddenSize = 20; c.layers = 2; c.inputFeeding = true
+        c.tieTargetEmbeddings = true; c.dropout = 0.2
+        let (packed, plain) = try models(c, seed: 9)
+        assertSameStep(packed, plain, chooser: TeacherForcing(), "tied, teacher forcing")
+        assertSameStep(packed, plain, chooser: MixedFeeding(goldProbability: 0.5), "tied, mixed feeding")
+    }
+
     /// An update in place between steps (as Adam makes), then a training
     /// step, a validation forward, and encode + step for validation BLEU:
     /// each sees the new parameters.
