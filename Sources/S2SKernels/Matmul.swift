@@ -1,8 +1,7 @@
 import S2SCore
 
 /// Matrix multiplication: OpenBLAS `?gemm` for speed (split over
-/// `KernelThreads`), and a naive triple loop
-/// that the tests hold it to.
+/// `KernelThreads`), and a naive triple loop that the tests hold it to.
 public enum Matmul {
     /// One GEMM's shape, as reported to `trace`.
     public struct Shape: Hashable, Sendable {
