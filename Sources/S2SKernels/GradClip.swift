@@ -2,25 +2,14 @@
 /// exploding gradients): if ‖g‖₂ over all parameters exceeds `maxNorm`, scale
 /// every gradient by maxNorm/‖g‖₂, keeping the direction.
 public enum GradClip {
-    /// ‖g‖₂ of the flat gradient buffer (accumulated in Double). Float
-    /// buffers are summed in blocks (`VectorFloat.sumOfSquaresBlock`) split
-    /// over `threads`, and the block sums added in order: the same value
-    /// whatever the thread count.
+    /// ‖g‖₂ of the flat gradient buffer (accumulated in Double); Float
+    /// buffers split over `threads` (`VectorFloat.sumOfSquares`: the same
+    /// value whatever the thread count).
     @inlinable
     public static func globalNorm<T: Real>(_ grads: UnsafePointer<T>, count: Int, threads: Int = 1) -> Double {
         if T.self == Float.self {
-            let x = UnsafeRawPointer(grads).assumingMemoryBound(to: Float.self)
-            let size = VectorFloat.sumOfSquaresBlockSize
-            let blocks = (count + size - 1) / size
-            return withUnsafeTemporaryAllocation(of: Double.self, capacity: max(blocks, 1)) { sums in
-                let out = sums.baseAddress!
-                Parallel.ranges(blocks, parts: threads, minimum: 64) { r in
-                    for b in r { out[b] = VectorFloat.sumOfSquaresBlock(x + b * size, count: min(size, count - b * size)) }
-                }
-                var total = 0.0
-                for b in 0..<blocks { total += out[b] }
-                return total.squareRoot()
-            }
+            return VectorFloat.sumOfSquares(UnsafeRawPointer(grads).assumingMemoryBound(to: Float.self), count: count,
+                                            threads: threads).squareRoot()
         }
         var sum = 0.0
         for k in 0..<count { let g = Double(grads[k]); sum += g * g }

@@ -15,20 +15,14 @@ public enum Parallel {
                               _ body: (Range<Int>) -> Void) {
         let parts = min(parts, count / max(minimum, 1))
         if parts <= 1 || count <= 1 { body(0..<count); return }
-        func start(_ i: Int) -> Int {
-            i == parts ? count : min(count, (count * i / parts + alignment - 1) / alignment * alignment)
-        }
-        let starts = (0...parts).map(start)
-        starts.withUnsafeBufferPointer { starts in
-            withoutActuallyEscaping(body) { body in
-                var job = Job(starts: starts.baseAddress!, body: body)
-                withUnsafeMutablePointer(to: &job) { job in
-                    s2s_pool_run(Int32(parts), { context, part in
-                        let job = context!.assumingMemoryBound(to: Job.self)
-                        let i = Int(part), lo = job.pointee.starts[i], hi = job.pointee.starts[i + 1]
-                        if lo < hi { job.pointee.body(lo..<hi) }
-                    }, job)
-                }
+        withoutActuallyEscaping(body) { body in
+            var job = Job(count: count, parts: parts, alignment: alignment, body: body)
+            withUnsafeMutablePointer(to: &job) { job in
+                s2s_pool_run(Int32(parts), { context, part in
+                    let job = context!.assumingMemoryBound(to: Job.self).pointee
+                    let lo = job.start(Int(part)), hi = job.start(Int(part) + 1)
+                    if lo < hi { job.body(lo..<hi) }
+                }, job)
             }
         }
     }
@@ -48,9 +42,14 @@ public enum Parallel {
     /// job, summed since the start: the imbalance between parts.
     public static var secondsCallerWaited: Double { Double(s2s_pool_caller_waited_ns()) / 1e9 }
 
-    /// What the pool's parts read: the range starts and the body.
+    /// What the pool's parts read: how to split, and the body.
     private struct Job {
-        let starts: UnsafePointer<Int>
+        let count, parts, alignment: Int
         let body: (Range<Int>) -> Void
+
+        /// Where part i starts (i = parts: the end).
+        func start(_ i: Int) -> Int {
+            i == parts ? count : min(count, (count * i / parts + alignment - 1) / alignment * alignment)
+        }
     }
 }

@@ -187,20 +187,24 @@ public enum VectorFloat {
 
     /// Σ x² in blocks of 4,096 values, each block's Float partial sums added
     /// in Double (the global gradient norm over tens of millions of values).
+    /// The blocks are summed apart, split over `threads`, and their sums
+    /// added in order: the same value whatever the thread count.
     @inlinable
-    public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
-        var total = 0.0
-        var start = 0
-        while start < count {
-            total += sumOfSquaresBlock(x + start, count: Swift.min(sumOfSquaresBlockSize, count - start))
-            start += sumOfSquaresBlockSize
+    public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int, threads: Int = 1) -> Double {
+        let size = sumOfSquaresBlockSize
+        let blocks = (count + size - 1) / size
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: Swift.max(blocks, 1)) { sums in
+            let out = sums.baseAddress!
+            Parallel.ranges(blocks, parts: threads, minimum: 64) { r in
+                for b in r { out[b] = sumOfSquaresBlock(x + b * size, count: Swift.min(size, count - b * size)) }
+            }
+            var total = 0.0
+            for b in 0..<blocks { total += out[b] }
+            return total
         }
-        return total
     }
 
-    /// `sumOfSquares` adds up blocks of this many values, each summed on its
-    /// own: threads can sum blocks apart and add them in order for the same
-    /// result.
+    /// `sumOfSquares` adds up blocks of this many values.
     public static let sumOfSquaresBlockSize = 4096
 
     /// Σ x² of one block (≤ `sumOfSquaresBlockSize` values), in Double.

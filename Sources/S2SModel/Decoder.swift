@@ -132,7 +132,8 @@ extension Seq2Seq {
             out.update(from: ht, count: B * H)
         }
         if dropout > 0 {
-            Dropout.forward(out: out, mask: w.feedMask + t * B * H, input: out, count: B * H, p: dropout, rng: &rng, threads: KernelThreads.current)
+            Dropout.forward(out: out, mask: w.feedMask + t * B * H, input: out, count: B * H, p: dropout, rng: &rng,
+                            threads: KernelThreads.current)
         }
     }
 
@@ -200,7 +201,10 @@ extension Seq2Seq {
 
         for t in stride(from: T_ - 1, through: 0, by: -1) {
             let g = w.dFeed + (t + 1) * B * H  // ∂h̃_t (dropped), complete now
-            if dropout > 0 { Dropout.backward(dIn: g, dOut: g, mask: w.feedMask + t * B * H, count: B * H, threads: KernelThreads.current) }
+            if dropout > 0 {
+                Dropout.backward(dIn: g, dOut: g, mask: w.feedMask + t * B * H, count: B * H,
+                                 threads: KernelThreads.current)
+            }
             attendBackward(w, t: t, B: B, S: S, dHtilde: g)
             // Down the layers at step t.
             for k in stride(from: L - 1, through: 0, by: -1) {
@@ -209,7 +213,8 @@ extension Seq2Seq {
                 if k > 0 {
                     layer.stepInputGradient(into: w.dBelow, t, batch: B, accumulate: false)
                     if dropout > 0 {
-                        Dropout.backward(dIn: w.dBelow, dOut: w.dBelow, mask: w.decDropMask[k] + t * B * H, count: B * H, threads: KernelThreads.current)
+                        Dropout.backward(dIn: w.dBelow, dOut: w.dBelow, mask: w.decDropMask[k] + t * B * H,
+                                         count: B * H, threads: KernelThreads.current)
                     }
                 } else if config.inputFeeding {
                     // ∂h̃_{t−1} from this step's input [emb; h̃_{t−1}].
@@ -227,7 +232,10 @@ extension Seq2Seq {
         }
         for k in 1..<max(L, 1) { layers[k].accumulateWeightGradients(x: w.decInput[k], steps: T_, batch: B) }
         Matmul.gemm(w.dEmb, layers[0].dProj, layers[0].W, m: T_ * B, n: E, k: g0, transB: true)
-        if dropout > 0 { Dropout.backward(dIn: w.dEmb, dOut: w.dEmb, mask: w.decEmbMask, count: T_ * B * E, threads: KernelThreads.current) }
+        if dropout > 0 {
+            Dropout.backward(dIn: w.dEmb, dOut: w.dEmb, mask: w.decEmbMask, count: T_ * B * E,
+                             threads: KernelThreads.current)
+        }
         Embedding.backward(dTable: gradient("decoder.embedding"), dOut: w.dEmb, ids: w.fedIds, count: T_ * B, dim: E)
 
         if config.attention == .dot || config.attention == .general {

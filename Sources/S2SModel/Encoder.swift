@@ -104,7 +104,8 @@ extension Seq2Seq {
                             transB: true, beta: d == 0 ? 0 : 1)
             }
             if dropout > 0 {
-                Dropout.backward(dIn: w.dEncIn, dOut: w.dEncIn, mask: w.encDropMask[k], count: S * B * input, threads: KernelThreads.current)
+                Dropout.backward(dIn: w.dEncIn, dOut: w.dEncIn, mask: w.encDropMask[k], count: S * B * input,
+                                 threads: KernelThreads.current)
             }
             if k > 0 {
                 w.dEncOut.update(from: w.dEncIn, count: S * B * H)

@@ -102,7 +102,8 @@ final class Workspace<T: Real> {
         decDropMask = (0..<L).map { $0 == 0 ? take(0) : take(TB * H) }
         keys = take(SB * max(H, A)); dKeys = take(SB * max(H, A))
         query = take(TB * A); dQuery = take(TB * max(A, H))
-        alpha = take(TBS); dScores = take(TBS); dContexts = take(TB * H); cat = take(TB * 2 * H); htilde = take(TB * H)
+        alpha = take(TBS); dScores = take(TBS); dContexts = take(TB * H)
+        cat = take(TB * 2 * H); htilde = take(TB * H)
         feed = take((TB + B) * H); feedMask = take(TB * H); dFeed = take((TB + B) * H)
         dPre = take(TB * H); dCat = take(B * 2 * H); dTop = take(B * H); dBelow = take(B * H)
         dEmb = take(TB * E); scratchS = take(S); ctx = take(B * H); dScratch = take(B * H)
