@@ -26,9 +26,9 @@ int32_t cicu_normalize(int32_t form, const uint16_t *src, int32_t length,
     return written;
 }
 
-cicu_breaker *cicu_word_breaker_open(int32_t *error) {
+static cicu_breaker *breaker_open(UBreakIteratorType type, int32_t *error) {
     UErrorCode status = U_ZERO_ERROR;
-    UBreakIterator *iterator = ubrk_open(UBRK_WORD, "", NULL, 0, &status);
+    UBreakIterator *iterator = ubrk_open(type, "", NULL, 0, &status);
     *error = (int32_t)status;
     if (U_FAILURE(status)) return NULL;
     cicu_breaker *breaker = malloc(sizeof *breaker);
@@ -39,6 +39,14 @@ cicu_breaker *cicu_word_breaker_open(int32_t *error) {
     }
     breaker->iterator = iterator;
     return breaker;
+}
+
+cicu_breaker *cicu_word_breaker_open(int32_t *error) {
+    return breaker_open(UBRK_WORD, error);
+}
+
+cicu_breaker *cicu_sentence_breaker_open(int32_t *error) {
+    return breaker_open(UBRK_SENTENCE, error);
 }
 
 void cicu_breaker_close(cicu_breaker *breaker) {

@@ -28,7 +28,7 @@ public enum AtomicFile {
                 let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw FileError(path: path, action: "write", reason: FileError.lastErrno())
+                    throw FileError(path: path, action: "write", reason: FileError.lastErrno(), code: errno)
                 }
                 offset += n
             }
@@ -50,18 +50,11 @@ public enum AtomicFile {
     public static func write(to path: String, _ body: (Sink) throws(FileError) -> Void) throws(FileError) {
         let folder = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
-        if !folder.isEmpty {
-            do {
-                try FileManager.default.createDirectory(
-                    atPath: folder, withIntermediateDirectories: true)
-            } catch {
-                throw FileError(path: folder, action: "create the folder", reason: "\(error.localizedDescription)")
-            }
-        }
+        try Folder.create(folder)
         let temporary = (folder.isEmpty ? "" : folder + "/") + ".\(name).tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw FileError(path: path, action: "write", reason: FileError.lastErrno())
+            throw FileError(path: path, action: "write", reason: FileError.lastErrno(), code: errno)
         }
         var failure: FileError?
         do {
@@ -70,19 +63,19 @@ public enum AtomicFile {
             failure = error
         }
         if failure == nil, fsync(fd) != 0 {
-            failure = FileError(path: path, action: "flush (fsync)", reason: FileError.lastErrno())
+            failure = FileError(path: path, action: "flush (fsync)", reason: FileError.lastErrno(), code: errno)
         }
         if close(fd) != 0, failure == nil {
-            failure = FileError(path: path, action: "close", reason: FileError.lastErrno())
+            failure = FileError(path: path, action: "close", reason: FileError.lastErrno(), code: errno)
         }
         if let failure {
             unlink(temporary)
             throw failure
         }
         if rename(temporary, path) != 0 {
-            let reason = FileError.lastErrno()
+            let code = errno, reason = FileError.lastErrno()
             unlink(temporary)
-            throw FileError(path: path, action: "rename the temporary file onto", reason: reason)
+            throw FileError(path: path, action: "rename the temporary file onto", reason: reason, code: code)
         }
         // Make the rename itself durable.
         let dirFD = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -103,12 +96,18 @@ public struct FileError: Error, CustomStringConvertible, Equatable {
     public let path: String
     public let action: String
     public let reason: String
+    /// The system's error number (errno), 0 when there is none.
+    public let code: Int32
 
-    public init(path: String, action: String, reason: String) {
+    public init(path: String, action: String, reason: String, code: Int32 = 0) {
         self.path = path
         self.action = action
         self.reason = reason
+        self.code = code
     }
+
+    /// The disk (or the user's quota) is full.
+    public var isOutOfSpace: Bool { code == ENOSPC || code == EDQUOT }
 
     public var description: String {
         "\(path): could not \(action): \(reason)"
@@ -116,5 +115,22 @@ public struct FileError: Error, CustomStringConvertible, Equatable {
 
     static func lastErrno() -> String {
         String(cString: strerror(errno))
+    }
+}
+
+/// Writing to standard output with errors reported (a full disk behind a
+/// redirection is an error with a message, not a crash in FileHandle).
+public enum StandardOutput {
+    public static func write(_ text: String) throws(FileError) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.write(1, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError(path: "standard output", action: "write", reason: FileError.lastErrno(), code: errno)
+            }
+            offset += n
+        }
     }
 }

@@ -43,22 +43,24 @@ public enum Matmul {
         // Parts of ≥ 2^20 multiply-adds: one-thread OpenBLAS calls on
         // disjoint column ranges of C (row ranges when C is taller than
         // wide), side by side. Each value of C is still one call's dot
-        // product over all of k, and no part is small enough for OpenBLAS's
-        // small-matrix kernels (≤ 10^6), so the values do not depend on the
-        // split (tested bit for bit).
+        // product over all of k, no part is small enough for OpenBLAS's
+        // small-matrix kernels (≤ 10^6), and the cut is one that this CPU's
+        // OpenBLAS kernels compute bit for bit as one call does
+        // (`ProductSplit`): the values do not depend on the split (tested).
         let perPart = 1 << 20
-        let parts = m * n * k >= 2 * perPart ? KernelThreads.current : 1
+        let cut = m * n * k >= 2 * perPart && KernelThreads.current > 1 ? ProductSplit.rule(T.self).cut(m: m, n: n) : nil
+        let parts = cut == nil ? 1 : KernelThreads.current
         let cs = UnsafeSendable(c)
-        if n >= m {
+        if cut?.columns ?? true {
             let minimum = max(64, (perPart + m * k - 1) / max(m * k, 1))
-            Parallel.ranges(n, parts: parts, minimum: minimum, alignment: 16) { r in
+            Parallel.ranges(n, parts: parts, minimum: minimum, alignment: cut?.alignment ?? 16) { r in
                 T.gemm(transA: transA, transB: transB, m: m, n: r.count, k: k, alpha: alpha,
                        a: a, lda: lda, b: transB ? b + r.lowerBound * ldb : b + r.lowerBound, ldb: ldb,
                        beta: beta, c: cs.pointer + r.lowerBound, ldc: ldc)
             }
         } else {
-            let minimum = max(16, (perPart + n * k - 1) / max(n * k, 1))
-            Parallel.ranges(m, parts: parts, minimum: minimum, alignment: 16) { r in
+            let minimum = max(cut!.alignment, (perPart + n * k - 1) / max(n * k, 1))
+            Parallel.ranges(m, parts: parts, minimum: minimum, alignment: cut!.alignment) { r in
                 T.gemm(transA: transA, transB: transB, m: r.count, n: n, k: k, alpha: alpha,
                        a: transA ? a + r.lowerBound : a + r.lowerBound * lda, lda: lda, b: b, ldb: ldb,
                        beta: beta, c: cs.pointer + r.lowerBound * ldc, ldc: ldc)

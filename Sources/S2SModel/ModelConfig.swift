@@ -55,6 +55,10 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         public var description: String { "invalid model configuration: \(key): \(message)" }
     }
 
+    /// Largest vocabulary, embedding, hidden or attention size accepted.
+    public static let maximumSize = 1 << 20
+    public static let maximumLayers = 64
+
     public func validate() throws(Invalid) {
         func check(_ ok: Bool, _ key: String, _ message: String) throws(Invalid) {
             if !ok { throw Invalid(key: key, message: message) }
@@ -64,6 +68,14 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         try check(embeddingSize > 0, "embedding_size", "must be positive, is \(embeddingSize)")
         try check(hiddenSize > 0, "hidden_size", "must be positive, is \(hiddenSize)")
         try check(layers >= 1, "layers", "must be at least 1, is \(layers)")
+        // Upper bounds far beyond any model a machine can hold, so that the
+        // parameter layout's Int arithmetic cannot overflow; whether a
+        // configuration fits in memory is `MemoryEstimate`'s question.
+        for (key, value) in [("source_vocabulary_size", sourceVocabularySize), ("target_vocabulary_size", targetVocabularySize),
+                             ("embedding_size", embeddingSize), ("hidden_size", hiddenSize), ("attention_size", attentionSize)] {
+            try check(value <= Self.maximumSize, key, "must be at most \(Self.maximumSize), is \(value)")
+        }
+        try check(layers <= Self.maximumLayers, "layers", "must be at most \(Self.maximumLayers), is \(layers)")
         try check(!bidirectional || hiddenSize % 2 == 0, "hidden_size",
                   "must be even with a bidirectional encoder (each direction gets half), is \(hiddenSize)")
         try check(attentionSize >= 0, "attention_size", "must be 0 (= hidden_size) or positive")

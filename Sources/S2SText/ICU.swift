@@ -15,6 +15,7 @@ enum ICUNormalization {
     /// Normalises UTF-16 text to NFC or NFKC.
     static func normalize(_ text: [UInt16], compatibility: Bool) throws(ICUError) -> [UInt16] {
         if text.isEmpty { return text }
+        if text.count > Int(Int32.max) / 4 { throw ICUError(code: 1, operation: "normalisation of a text over 2^29 UTF-16 units") }
         let form = compatibility ? Int32(CICU_NFKC.rawValue) : Int32(CICU_NFC.rawValue)
         // NFKC can expand (e.g. "ﷺ" becomes 18 letters); start at 2x and
         // grow to the size ICU asks for.
@@ -38,17 +39,21 @@ enum ICUNormalization {
     }
 }
 
-/// ICU's word-boundary iterator (UBRK_WORD, root locale): splits words,
+/// ICU's boundary iterators (root locale). Words (UBRK_WORD) split words,
 /// numbers and punctuation in any script, including Thai and CJK, which are
-/// written without spaces. Not thread-safe; make one per thread.
-final class ICUWordBreaker {
+/// written without spaces; sentences (UBRK_SENTENCE) cut running text after
+/// its sentence-ending punctuation. Not thread-safe; make one per thread.
+final class ICUBreaker {
+    enum Kind { case word, sentence }
+
     private let breaker: OpaquePointer
     private var boundaries = [Int32](repeating: 0, count: 256)
 
-    init() throws(ICUError) {
+    init(_ kind: Kind) throws(ICUError) {
         var error: Int32 = 0
-        guard let breaker = cicu_word_breaker_open(&error), error <= 0 else {
-            throw ICUError(code: error, operation: "opening the word breaker")
+        let opened = kind == .word ? cicu_word_breaker_open(&error) : cicu_sentence_breaker_open(&error)
+        guard let breaker = opened, error <= 0 else {
+            throw ICUError(code: error, operation: "opening the \(kind) breaker")
         }
         self.breaker = breaker
     }
@@ -57,6 +62,8 @@ final class ICUWordBreaker {
 
     /// All boundaries of `text` in UTF-16 offsets, 0 and `text.count` included.
     func boundaries(of text: [UInt16]) throws(ICUError) -> ArraySlice<Int32> {
+        // ICU counts in Int32: a text beyond that is refused, not truncated.
+        if text.count > Int(Int32.max) { throw ICUError(code: 1, operation: "segmentation of a text over 2^31 UTF-16 units") }
         while true {
             var error: Int32 = 0
             let count = text.withUnsafeBufferPointer { src in
@@ -65,7 +72,7 @@ final class ICUWordBreaker {
                                             out.baseAddress, Int32(out.count), &error)
                 }
             }
-            if error > 0 { throw ICUError(code: error, operation: "word segmentation") }
+            if error > 0 { throw ICUError(code: error, operation: "segmentation") }
             if Int(count) <= boundaries.count { return boundaries[0..<Int(count)] }
             boundaries = [Int32](repeating: 0, count: Int(count))
         }

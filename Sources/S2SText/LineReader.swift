@@ -22,6 +22,10 @@ public enum LineReader {
         var failure: InputError?
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let bytes = raw.bindMemory(to: UInt8.self)
+            if let error = otherEncoding(UnsafeRawBufferPointer(bytes), path: path) {
+                failure = error
+                return
+            }
             var start = 0
             if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }
             var lineNumber = 0
@@ -46,6 +50,24 @@ public enum LineReader {
         }
         if let failure { throw failure }
         return lines
+    }
+
+    /// A UTF-16 or UTF-32 file announces itself with a byte-order mark;
+    /// decoding it as UTF-8 would report a bad byte and suggest the wrong
+    /// conversion. `start`: the first bytes of the input.
+    public static func otherEncoding(_ start: UnsafeRawBufferPointer, path: String) -> InputError? {
+        let marks: [(bytes: [UInt8], name: String, iconv: String)] = [
+            // UTF-32LE's mark begins with UTF-16LE's: test the longer ones first.
+            ([0xFF, 0xFE, 0x00, 0x00], "UTF-32 (little-endian byte-order mark FF FE 00 00)", "UTF-32"),
+            ([0x00, 0x00, 0xFE, 0xFF], "UTF-32 (big-endian byte-order mark 00 00 FE FF)", "UTF-32"),
+            ([0xFF, 0xFE], "UTF-16 (little-endian byte-order mark FF FE)", "UTF-16"),
+            ([0xFE, 0xFF], "UTF-16 (big-endian byte-order mark FE FF)", "UTF-16"),
+        ]
+        for mark in marks where start.starts(with: mark.bytes) {
+            return InputError(file: path, line: 1, problem: "is encoded in \(mark.name), not UTF-8",
+                              hint: "Convert it first: iconv -f \(mark.iconv) -t UTF-8 FILE > FILE.utf8")
+        }
+        return nil
     }
 
     /// Offset of the first byte where UTF-8 decoding fails.

@@ -54,6 +54,9 @@ public struct Preparation {
         let o = options
         precondition(o.splits.first?.name == "train", "the first split must be train")
         let tokenizer = Tokenizer(normalization: o.normalization)
+        // Output folders first: a file in the way stops the run before the work.
+        try Folder.create(o.dataFolder)
+        try Folder.create(o.vocabFolder)
 
         // 1. Read and tokenise every split (validated: UTF-8, line counts).
         var tokenized: [(source: [[String]], target: [[String]])] = []
@@ -106,6 +109,19 @@ public struct Preparation {
         }
 
         log("applied BPE in \(Stopwatch.format(clock.lap()))")
+        let kept = segmented[0]
+        if kept.source.isEmpty {
+            let reasons = kept.dropped.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+                .map { "\($0.value) \($0.key == "too_long" ? "longer than --max-len \(o.maxLength)" : $0.key)" }
+            let dropped = kept.dropped.values.reduce(0, +)
+            throw InputError(
+                file: o.splits[0].source,
+                problem: "train: 0 usable pairs ("
+                    + (kept.lines == 0 ? "the files hold no lines)" : "\(dropped) dropped: \(reasons.joined(separator: ", ")))"),
+                hint: kept.dropped["too_long", default: 0] > 0
+                    ? "Raise --max-len (0: no limit), or split the long sentences"
+                    : "Give training files with text on both sides of each line")
+        }
 
         // 4. Vocabularies from the kept training pairs.
         var srcBuilder = VocabularyBuilder(), tgtBuilder = VocabularyBuilder()

@@ -31,11 +31,11 @@ public struct Tokenizer: Sendable {
     /// A tokenizer with its own ICU word breaker: one per thread.
     public final class Session {
         public let tokenizer: Tokenizer
-        private let breaker: ICUWordBreaker
+        private let breaker: ICUBreaker
 
         public init(_ tokenizer: Tokenizer) throws(ICUError) {
             self.tokenizer = tokenizer
-            breaker = try ICUWordBreaker()
+            breaker = try ICUBreaker(.word)
         }
 
         public func tokenize(_ line: String) throws(ICUError) -> [String] {

@@ -31,6 +31,28 @@ public struct ModelFolder: Sendable {
         for old in checkpoints().dropFirst(max(keep, 1)) { try? FileManager.default.removeItem(atPath: old) }
     }
 
+    /// What in the folder belongs to a run (config, best model, log,
+    /// checkpoints): a new run must not start over any of it.
+    public func existingRunFiles() -> [String] {
+        var found = [configPath, bestPath, logPath].filter { FileManager.default.fileExists(atPath: $0) }
+        found += checkpoints()
+        return found
+    }
+
+    /// The vocabulary files a resumed run is given must be the ones it was
+    /// trained with (the folder's copies): other ids would make another model.
+    public func checkSameVocabulary(as vocabFolder: String) throws {
+        for name in ["src.vocab", "tgt.vocab", "bpe.codes"] {
+            let given = FileManager.default.contents(atPath: vocabFolder + "/" + name)
+            let stored = FileManager.default.contents(atPath: path + "/" + name)
+            if let stored, given != stored {
+                throw InputError(file: vocabFolder + "/" + name,
+                                 problem: "differs from the copy the run in \(path) was trained with",
+                                 hint: "Resume with the --vocab the run started with (\(path) holds copies of its files)")
+            }
+        }
+    }
+
     /// Copies the vocabulary folder's files in (atomically each).
     public func copyVocabulary(from vocabFolder: String) throws {
         for name in ["prep.json", "bpe.codes", "src.vocab", "tgt.vocab"] {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import S2SCore
 
@@ -7,7 +10,7 @@ import S2SCore
 /// as one uninterrupted run.
 public final class RunLog {
     public let path: String
-    private var handle: FileHandle?
+    private let fd: Int32
 
     public init(path: String, keepThroughStep step: Int?) throws {
         self.path = path
@@ -23,17 +26,26 @@ public final class RunLog {
         } else if step == nil || !fm.fileExists(atPath: path) {
             try AtomicFile.write(text: "", to: path)
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw FileError(path: path, action: "open for appending", reason: "permission denied or missing folder")
+        fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw FileError(path: path, action: "open for appending", reason: String(cString: strerror(errno)), code: errno)
         }
-        handle.seekToEndOfFile()
-        self.handle = handle
     }
 
-    public func append(_ record: [String: Any]) {
+    /// Appends one record as a line (a full disk is an error, not a crash).
+    public func append(_ record: [String: Any]) throws(FileError) {
         guard let data = try? JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]) else { return }
-        handle?.write(data + Data([0x0A]))
+        let line = Array(data) + [0x0A]
+        var offset = 0
+        while offset < line.count {
+            let n = line[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError(path: path, action: "append to", reason: String(cString: strerror(errno)), code: errno)
+            }
+            offset += n
+        }
     }
 
-    deinit { try? handle?.close() }
+    deinit { close(fd) }
 }

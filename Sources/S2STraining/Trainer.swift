@@ -66,6 +66,16 @@ public final class Trainer {
         rng = SplitMix64(seed: o.seed &+ 1)
     }
 
+    /// The memory a run of `config` on `train` will need (see
+    /// `MemoryEstimate`), for the first epoch's batches in their passes.
+    public static func estimatedBytes(config: ModelFolder.RunConfig, train: TokenShard) -> Double {
+        let o = config.training
+        let batcher = Batcher(shard: train, maxTokens: o.batchTokens, sentences: o.batchSize, seed: o.seed,
+                              reverseSource: config.model.reverseSource)
+        let shapes = batcher.shapes(batcher.epoch(0).flatMap { batcher.passes($0, maxTokens: o.passTokens ?? 0) })
+        return MemoryEstimate.trainingBytes(config: config.model, shapes: shapes)
+    }
+
     // MARK: Checkpoints
 
     /// A checkpoint (with Adam's moments, to resume), or with `optimizer`
@@ -77,14 +87,22 @@ public final class Trainer {
             "s2s.train.rng": "\(rng.state)", "s2s.train.best_score": "\(bestScore)",
             "s2s.train.bad_validations": "\(validationsWithoutImprovement)", "s2s.train.lr_multiplier": "\(decayMultiplier)",
         ]
-        try withExtendedLifetime((model.parameters, adamM, adamV)) {
-            try Checkpoint.save(
-                path: path, config: config.model, layout: layout, parameters: model.parameters.base,
-                extra: optimizer
-                    ? Checkpoint.tensors(of: layout, in: adamM.base, prefix: "adam.m.")
-                        + Checkpoint.tensors(of: layout, in: adamV.base, prefix: "adam.v.")
-                    : [],
-                metadata: metadata)
+        do {
+            try withExtendedLifetime((model.parameters, adamM, adamV)) {
+                try Checkpoint.save(
+                    path: path, config: config.model, layout: layout, parameters: model.parameters.base,
+                    extra: optimizer
+                        ? Checkpoint.tensors(of: layout, in: adamM.base, prefix: "adam.m.")
+                            + Checkpoint.tensors(of: layout, in: adamV.base, prefix: "adam.v.")
+                        : [],
+                    metadata: metadata)
+            }
+        } catch let error as FileError where error.isOutOfSpace {
+            // The temporary file is gone again, so what is free now is what
+            // the user has to work with.
+            let folder = (path as NSString).deletingLastPathComponent
+            throw TrainingError.diskFull(file: path, needed: Double(layout.count * 4 * (optimizer ? 3 : 1)),
+                                         free: SystemMemory.freeDiskBytes(at: folder), step: step)
         }
     }
 
@@ -96,7 +114,8 @@ public final class Trainer {
     /// Loads the newest readable checkpoint; a corrupt or truncated one is
     /// reported and the previous one used. Returns the step resumed from.
     @discardableResult
-    public func resume() throws -> Int? {
+    public func resume() throws -> Int {
+        var failures: [String] = []
         for path in folder.checkpoints() {
             do {
                 let c = try Checkpoint.load(path: path)
@@ -120,9 +139,10 @@ public final class Trainer {
                 return s
             } catch {
                 log("warning: cannot use \(path): \(error); trying the previous checkpoint")
+                failures.append("\((path as NSString).lastPathComponent): \(error)")
             }
         }
-        return nil
+        throw TrainingError.nothingToResume(folder: folder.checkpointFolder, found: failures)
     }
 
     // MARK: The loop
@@ -219,7 +239,7 @@ public final class Trainer {
                     "tokens_per_s": Double(windowTokens) / max(windowSeconds, 1e-9), "lr": learningRate,
                     "teacher_forcing": ratio, "grad_norm": norm, "elapsed_s": elapsed,
                 ]
-                runLog?.append(record)
+                try runLog?.append(record)
                 if !progress.enabled {
                     log(String(format: "step %d  epoch %d  loss %.4f  ppl %.2f  %.0f tok/s  tf %.2f",
                                step, epoch + 1, mean, Foundation.exp(mean), Double(windowTokens) / max(windowSeconds, 1e-9),
@@ -274,7 +294,7 @@ public final class Trainer {
             message += String(format: "  BLEU %.2f  chrF %.2f (greedy, %d sentences)", bleu, chrf,
                               min(config.training.bleuSentences, valid.count))
         }
-        runLog?.append(record)
+        try runLog?.append(record)
         log(message)
         try TrainingPlots.write(logPath: folder.logPath, to: folder.path + "/plots")
         let o = config.training
@@ -321,12 +341,26 @@ extension Trainer {
 
 public enum TrainingError: Error, CustomStringConvertible {
     case nonFinite(step: Int, count: Int)
+    /// A checkpoint or the best model could not be written for want of space.
+    case diskFull(file: String, needed: Double, free: Double?, step: Int)
+    /// `--resume` found nothing to resume from.
+    case nothingToResume(folder: String, found: [String])
 
     public var description: String {
         switch self {
         case .nonFinite(let step, let count):
             return "training stopped at step \(step): the loss was NaN or infinite \(count) times in a row; "
                 + "no poisoned checkpoint was written. Lower --learning-rate or --clip, and resume with --resume"
+        case .diskFull(let file, let needed, let free, let step):
+            let folder = (file as NSString).deletingLastPathComponent
+            let room = free.map { ", \(SystemMemory.format(bytes: $0)) free" } ?? ""
+            return "\(folder): no space left to write \((file as NSString).lastPathComponent) at step \(step) "
+                + "(it needs about \(SystemMemory.format(bytes: needed))\(room)). Training stopped; the previous "
+                + "checkpoint and model.safetensors are intact. Free some space on that disk, then continue with --resume"
+        case .nothingToResume(let folder, let found):
+            let what = found.isEmpty ? "no checkpoint files" : found.joined(separator: "; ")
+            return "\(folder): nothing to resume from (\(what)). Nothing in the model folder was changed. "
+                + "Restore a checkpoint there, or train a new model in another --model folder"
         }
     }
 }

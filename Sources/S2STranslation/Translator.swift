@@ -21,8 +21,19 @@ public final class Translator {
         /// The packed decoding weights' precision: `.bfloat16` is faster
         /// where the CPU has AVX512_BF16 (see `PackedMatrix.Precision`).
         public var precision: PackedMatrix.Precision = .float32
+        /// Sentences searched together at most.
+        public var batchSize = 32
+        /// A line of more source subwords than this is cut into pieces
+        /// (`LineSplitter`) that are translated one by one and joined into
+        /// one output line. nil: prep.json's `max_length`, the longest
+        /// training pair the model saw (`defaultMaxSourceTokens` when that
+        /// was unlimited).
+        public var maxSourceTokens: Int?
         public init() {}
     }
+
+    /// The bound on a piece when prep.json set none (`--max-len 0`).
+    public static let defaultMaxSourceTokens = 250
 
     /// One translation of one line.
     public struct Translation: Sendable {
@@ -46,7 +57,11 @@ public final class Translator {
     public let targetVocabulary: Vocabulary
     let tokenizer: Tokenizer.Session
     let bpe: BPE
+    let splitter: LineSplitter
     public var options: Options
+    /// Told about a line that had to be cut mid-sentence: (index of the line
+    /// in `translate`'s input, message).
+    public var warn: (Int, String) -> Void = { _, _ in }
 
     /// - Parameter weights: the parameters file (default: the folder's model.safetensors).
     public init(modelFolder path: String, weights: String? = nil, options: Options = Options()) throws {
@@ -83,8 +98,17 @@ public final class Translator {
         try Self.checkHashes(prepJSON: prep, folder: path, source: sourceVocabulary, target: targetVocabulary)
         let normalization = Self.normalization(prepJSON: prep)
         tokenizer = try Tokenizer.Session(Tokenizer(normalization: normalization))
+        let maxTokens = options.maxSourceTokens ?? Self.maxLength(prepJSON: prep) ?? Self.defaultMaxSourceTokens
+        guard maxTokens > 0, options.batchSize > 0 else {
+            throw InputError(file: path, problem: "cannot translate with max source tokens \(maxTokens) and batch size \(options.batchSize)",
+                             hint: "Give both as positive numbers")
+        }
+        splitter = try LineSplitter(maxTokens: maxTokens)
         self.options = options
     }
+
+    /// The longest source the model was trained on, in subwords.
+    public var maxSourceTokens: Int { splitter.maxTokens }
 
     /// Adds another trained model folder to the ensemble. Its vocabularies
     /// and BPE codes must be the same files as this folder's.
@@ -113,6 +137,13 @@ public final class Translator {
         }
     }
 
+    /// prep.json's `max_length` when it set one (0 there means no limit).
+    static func maxLength(prepJSON: String) -> Int? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(prepJSON.utf8)) as? [String: Any],
+              let n = object["max_length"] as? Int, n > 0 else { return nil }
+        return n
+    }
+
     static func normalization(prepJSON: String) -> Normalization {
         guard let object = try? JSONSerialization.jsonObject(with: Data(prepJSON.utf8)) as? [String: Any],
               let name = object["normalization"] as? String, let n = Normalization(rawValue: name) else { return .nfkc }
@@ -121,7 +152,7 @@ public final class Translator {
 
     /// Source text → subword ids (unknown subwords become `<unk>`).
     public func encode(_ line: String) throws -> [Int32] {
-        sourceVocabulary.ids(bpe.segment(tokens: try tokenizer.tokenize(line)))
+        sourceVocabulary.ids(try segment(line))
     }
 
     /// Target ids → text.
@@ -131,38 +162,96 @@ public final class Translator {
     }
 
     /// The n-best translations of each line (empty lines give one empty
-    /// translation), in input order.
+    /// translation), in input order. A line longer than `maxSourceTokens`
+    /// subwords is translated in pieces (`LineSplitter`) whose k-th best
+    /// translations are joined into the line's k-th (without attention).
     public func translate(_ lines: [String]) throws -> [[Translation]] {
         var results = [[Translation]](repeating: [], count: lines.count)
-        var work: [(index: Int, subwords: [String], ids: [Int32])] = []
+        // One work item a piece: a whole line, or a piece of a long one.
+        var work: [(line: Int, piece: Int, subwords: [String], ids: [Int32])] = []
+        var pieceCounts = [Int](repeating: 1, count: lines.count)
         for (i, line) in lines.enumerated() {
-            let subwords = bpe.segment(tokens: try tokenizer.tokenize(line))
+            let subwords = try segment(line)
             if subwords.isEmpty {
                 results[i] = [Translation(text: "", score: 0, sourceTokens: [], targetTokens: [], alignment: [], attention: [])]
+            } else if subwords.count <= splitter.maxTokens {
+                work.append((i, 0, subwords, sourceVocabulary.ids(subwords)))
             } else {
-                work.append((i, subwords, sourceVocabulary.ids(subwords)))
+                let split = try splitter.pieces(of: line, segment: segment)
+                if split.windowed {
+                    warn(i, "a sentence of more than \(splitter.maxTokens) subwords was cut into windows of \(splitter.maxTokens) "
+                         + "(--max-source-tokens; by default the longest source the model was trained on); "
+                         + "end its sentences with punctuation for a better translation")
+                }
+                pieceCounts[i] = split.pieces.count
+                for (k, piece) in split.pieces.enumerated() { work.append((i, k, piece, sourceVocabulary.ids(piece))) }
             }
         }
         // Similar lengths together: less padding in each batch.
         work.sort { $0.ids.count < $1.ids.count }
-        if work.isEmpty { return results }
-        let hypotheses: [[BeamSearch.Hypothesis]]
-        let sources = work.map(\.ids)
+        // The pieces of long lines, their attention dropped as each batch
+        // ends, so that memory does not grow with a line's length.
+        var pieces: [Int: [[Translation]]] = [:]
+        for start in stride(from: 0, to: work.count, by: options.batchSize) {
+            let batch = work[start..<min(start + options.batchSize, work.count)]
+            for (w, hyps) in zip(batch, search(batch.map(\.ids))) {
+                let translations = hyps.map { translation($0, source: w.subwords) }
+                if pieceCounts[w.line] == 1 {
+                    results[w.line] = translations
+                } else {
+                    pieces[w.line, default: Array(repeating: [], count: pieceCounts[w.line])][w.piece] = translations.map {
+                        var t = $0
+                        t.attention = []
+                        return t
+                    }
+                }
+            }
+        }
+        for (line, parts) in pieces { results[line] = Self.joined(parts) }
+        return results
+    }
+
+    /// Text → source subwords (the model folder's normalisation,
+    /// tokenisation and BPE).
+    func segment(_ text: String) throws -> [String] {
+        bpe.segment(tokens: try tokenizer.tokenize(text))
+    }
+
+    /// The n-best lists of each source, by the configured search.
+    func search(_ sources: [[Int32]]) -> [[BeamSearch.Hypothesis]] {
         switch (options.sampling, ensemble.isEmpty) {
         case (let sampling?, true):
-            hypotheses = Sampling.decode(model, sources: sources, options: sampling).map { [$0] }
+            return Sampling.decode(model, sources: sources, options: sampling).map { [$0] }
         case (let sampling?, false):
-            hypotheses = Sampling.decode(Ensemble([model] + ensemble), sources: sources, options: sampling).map { [$0] }
+            return Sampling.decode(Ensemble([model] + ensemble), sources: sources, options: sampling).map { [$0] }
         case (nil, true):
-            hypotheses = Shards.map(sources, rowsPerSentence: options.search.beamSize) { BeamSearch.decode(model, sources: $0, options: options.search) }
+            return Shards.map(sources, rowsPerSentence: options.search.beamSize) { BeamSearch.decode(model, sources: $0, options: options.search) }
         case (nil, false):
             let scorer = Ensemble([model] + ensemble)
-            hypotheses = Shards.map(sources, rowsPerSentence: options.search.beamSize) { BeamSearch.decode(scorer, sources: $0, options: options.search) }
+            return Shards.map(sources, rowsPerSentence: options.search.beamSize) { BeamSearch.decode(scorer, sources: $0, options: options.search) }
         }
-        for (w, hyps) in zip(work, hypotheses) {
-            results[w.index] = hyps.map { translation($0, source: w.subwords) }
+    }
+
+    /// A long line's translation from its pieces' n-best lists: the k-th
+    /// joins every piece's k-th best (its last where a list is shorter);
+    /// scores add up, positions shift by the pieces before.
+    static func joined(_ parts: [[Translation]]) -> [Translation] {
+        let n = parts.map(\.count).max() ?? 0
+        return (0..<n).map { k in
+            var out = Translation(text: "", score: 0, sourceTokens: [], targetTokens: [], alignment: [], attention: [])
+            var texts: [String] = []
+            for part in parts {
+                guard let t = part.isEmpty ? nil : part[min(k, part.count - 1)] else { continue }
+                if !t.text.isEmpty { texts.append(t.text) }
+                out.score += t.score
+                let (s0, t0) = (out.sourceTokens.count, out.targetTokens.count)
+                out.alignment += t.alignment.map { (source: $0.source + s0, target: $0.target + t0) }
+                out.sourceTokens += t.sourceTokens
+                out.targetTokens += t.targetTokens
+            }
+            out.text = texts.joined(separator: " ")
+            return out
         }
-        return results
     }
 
     /// Maps a hypothesis back to text and to the original source order

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import S2SCore
 import S2SModel
 
 @main
@@ -18,7 +19,7 @@ struct Average: ParsableCommand {
             """)
 
     @Option(help: ArgumentHelp("Model folder written by s2s-train.", valueName: "DIR")) var model: String
-    @Option(help: "How many of the newest checkpoints to average.") var last = 3
+    @Option(parsing: .unconditional, help: "How many of the newest checkpoints to average.") var last = 3
     @Option(help: ArgumentHelp("Where to write the averaged model.", valueName: "FILE")) var output: String?
 
     func validate() throws {
@@ -34,6 +35,10 @@ struct Average: ParsableCommand {
         }
         let chosen = names.prefix(last).map { folder + "/" + $0 }
         let out = output ?? model + "/averaged.safetensors"
+        // Writing into the model folder: not while a training run owns it
+        // (it prunes the checkpoints being read, and owns the folder).
+        let lock = output == nil ? try FolderLock(folder: model) : nil
+        defer { lock?.release() }
         try CheckpointAveraging.average(Array(chosen), to: out)
         FileHandle.standardError.write(Data("s2s-average: averaged \(chosen.count) checkpoints (\(names.prefix(last).joined(separator: ", "))) into \(out)\n".utf8))
     }

@@ -52,17 +52,17 @@ struct Prep: ParsableCommand {
 
     @Option(help: "Unicode normalisation: nfkc, nfc or none.")
     var normalization: Normalization = .nfkc
-    @Option(help: "Number of joint BPE merges to learn (0: whole words only).")
+    @Option(parsing: .unconditional, help: "Number of joint BPE merges to learn (0: whole words only).")
     var bpeMerges = 8000
-    @Option(help: "Stop learning BPE when the best pair occurs fewer times than this.")
+    @Option(parsing: .unconditional, help: "Stop learning BPE when the best pair occurs fewer times than this.")
     var bpeMinFrequency = 2
-    @Option(help: "Leave subwords seen fewer times than this out of the vocabulary (they become <unk>).")
+    @Option(parsing: .unconditional, help: "Leave subwords seen fewer times than this out of the vocabulary (they become <unk>).")
     var minCount = 1
-    @Option(help: "Largest vocabulary, specials included (0: no limit).")
+    @Option(parsing: .unconditional, help: "Largest vocabulary, specials included (0: no limit).")
     var maxSize = 0
     @Flag(help: "One vocabulary for both sides (needed for tied embeddings).")
     var shared = false
-    @Option(help: "Drop training pairs longer than this many subword tokens on either side (0: no limit).")
+    @Option(parsing: .unconditional, help: "Drop training pairs longer than this many subword tokens on either side (0: no limit).")
     var maxLen = 250
     @Flag(help: "Also write each split's subword text (SPLIT.bpe.src/.tgt) into the data folder.")
     var writeText = false

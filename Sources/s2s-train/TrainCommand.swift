@@ -27,93 +27,136 @@ struct Train: ParsableCommand {
         case tiny, small, base
     }
 
+    // Options that are nil when not given: --resume and --config must tell
+    // an option the user set from its default (see `refusedWithStoredRun`).
     @Option(help: ArgumentHelp("Data folder written by s2s-prep (data/NAME).", valueName: "DIR")) var data: String
     @Option(help: ArgumentHelp("Vocabulary folder written by s2s-prep (vocab/NAME).", valueName: "DIR")) var vocab: String
     @Option(help: ArgumentHelp("Model folder to write (models/NAME).", valueName: "DIR")) var model: String
-    @Flag(help: "Continue the run in --model from its newest readable checkpoint.") var resume = false
-    @Option(help: ArgumentHelp("Take the model shape and training options from a config.json written by an earlier run (edit a copy to change them); other shape and training options are then ignored.", valueName: "FILE"))
+    @Flag(help: "Continue the run in --model from its newest readable checkpoint. Stopping, validation, reporting, --pass-tokens and --threads may be given anew; options that would change the model or its training may not.")
+    var resume = false
+    @Option(help: ArgumentHelp("Take the model shape and training options from a config.json written by an earlier run (edit a copy to change them); only stopping, validation, reporting, --pass-tokens and --threads may be given besides.", valueName: "FILE"))
     var config: String?
 
-    @Option(help: "Model shape: tiny (1×64), small (2×256) or base (2×512, the reference shape).")
-    var preset: Preset = .small
-    @Option(help: "Embedding size (default: the preset's).") var embeddingSize: Int?
-    @Option(help: "Hidden size (default: the preset's).") var hiddenSize: Int?
-    @Option(help: "Layers in encoder and decoder (default: the preset's).") var layers: Int?
-    @Option(help: "Recurrent cell: lstm or gru.") var cell: String = "lstm"
+    @Option(help: "Model shape: tiny (1×64), small (2×256, the default) or base (2×512, the reference shape).")
+    var preset: Preset?
+    @Option(parsing: .unconditional, help: "Embedding size (default: the preset's).") var embeddingSize: Int?
+    @Option(parsing: .unconditional, help: "Hidden size (default: the preset's).") var hiddenSize: Int?
+    @Option(parsing: .unconditional, help: "Layers in encoder and decoder (default: the preset's).") var layers: Int?
+    @Option(help: "Recurrent cell: lstm (default) or gru.") var cell: String?
     @Flag(help: "Bidirectional encoder (each direction gets half the hidden size).") var bidirectional = false
-    @Option(help: "Attention: none, dot, general or concat.") var attention: String = "general"
-    @Flag(inversion: .prefixedNo, help: "Feed the previous attentional vector to the decoder.") var inputFeeding = true
-    @Option(help: "Dropout between layers, on embeddings and on the attentional vector.") var dropout = 0.2
-    @Option(help: "Label smoothing ε.") var labelSmoothing = 0.0
+    @Option(help: "Attention: none, dot, general (default) or concat.") var attention: String?
+    @Flag(inversion: .prefixedNo, help: "Feed the previous attentional vector to the decoder (default: on).") var inputFeeding: Bool?
+    @Option(parsing: .unconditional, help: "Dropout between layers, on embeddings and on the attentional vector (default: 0.2).") var dropout: Double?
+    @Option(parsing: .unconditional, help: "Label smoothing ε (default: 0).") var labelSmoothing: Double?
     @Flag(help: "Reverse the source sentence (Sutskever et al. 2014).") var reverseSource = false
     @Flag(help: "Share the decoder's input embeddings with its output projection (needs --embedding-size = --hidden-size).")
     var tieTargetEmbeddings = false
 
-    @Option(help: "Seed of every random choice (initialisation, batches, dropout, sampling).") var seed: UInt64 = 1
-    @Option(help: "Stop after this many updates (0: no limit).") var maxSteps = 0
-    @Option(help: "Stop after this wall-clock time, e.g. 90s, 30m, 8h (0: no limit).") var maxTime = "0"
-    @Option(help: "Stop after this many epochs (0: no limit).") var maxEpochs = 0
-    @Option(help: "Padded source+target tokens per batch (0: use --batch-size).") var batchTokens = 4096
-    @Option(help: "Sentences per batch when --batch-tokens is 0.") var batchSize = 64
-    @Option(help: "Run a batch of more padded source+target tokens than this in several passes that add up their gradients: the same update in less memory (0: one pass).")
-    var passTokens = 0
-    @Option(help: "Optimizer: adam or sgd.") var optimizer: String = "adam"
-    @Option(help: "Learning rate.") var learningRate = 1e-3
-    @Option(help: "Warm the learning rate up linearly over this many updates (0: off).") var warmupSteps = 0
-    @Option(help: "Multiply the learning rate by --decay-factor after this many validations without improvement (0: off).")
-    var decayPatience = 0
-    @Option(help: "Learning-rate decay factor on a validation plateau.") var decayFactor = 0.5
-    @Option(help: "Stop after this many validations without improvement (0: off).") var earlyStop = 0
-    @Option(help: "What improvement means (best model, plateau decay, early stop): loss, bleu or chrf.")
-    var bestMetric = "loss"
-    @Option(help: "Clip gradients to this global norm (0: off).") var clip = 5.0
+    @Option(parsing: .unconditional, help: "Seed of every random choice (initialisation, batches, dropout, sampling; default: 1).") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Stop after this many updates (default 0: no limit).") var maxSteps: Int?
+    @Option(parsing: .unconditional, help: "Stop after this wall-clock time, e.g. 90s, 30m, 8h (default 0: no limit).") var maxTime: String?
+    @Option(parsing: .unconditional, help: "Stop after this many epochs (default 0: no limit).") var maxEpochs: Int?
+    @Option(parsing: .unconditional, help: "Padded source+target tokens per batch (0: use --batch-size; default: 4096).") var batchTokens: Int?
+    @Option(parsing: .unconditional, help: "Sentences per batch when --batch-tokens is 0 (default: 64).") var batchSize: Int?
+    @Option(parsing: .unconditional, help: "Run a batch of more padded source+target tokens than this in several passes that add up their gradients: the same update in less memory (default 0: one pass).")
+    var passTokens: Int?
+    @Option(help: "Optimizer: adam (default) or sgd.") var optimizer: String?
+    @Option(parsing: .unconditional, help: "Learning rate (default: 0.001).") var learningRate: Double?
+    @Option(parsing: .unconditional, help: "Warm the learning rate up linearly over this many updates (default 0: off).") var warmupSteps: Int?
+    @Option(parsing: .unconditional, help: "Multiply the learning rate by --decay-factor after this many validations without improvement (default 0: off).")
+    var decayPatience: Int?
+    @Option(parsing: .unconditional, help: "Learning-rate decay factor on a validation plateau (default: 0.5).") var decayFactor: Double?
+    @Option(parsing: .unconditional, help: "Stop after this many validations without improvement (default 0: off).") var earlyStop: Int?
+    @Option(help: "What improvement means (best model, plateau decay, early stop): loss (default), bleu or chrf.")
+    var bestMetric: String?
+    @Option(parsing: .unconditional, help: "Clip gradients to this global norm (0: off; default: 5).") var clip: Double?
     @Option(help: """
-        Probability of feeding the gold previous token: a constant (1.0 = teacher forcing), \
+        Probability of feeding the gold previous token: a constant (1.0 = teacher forcing, the default), \
         linear:K:SLOPE:MIN, exponential:K or inverse-sigmoid:K (scheduled sampling).
         """)
-    var teacherForcing = "1.0"
+    var teacherForcing: String?
     @Flag(help: "Feed a sample of the model's softmax rather than its argmax when not feeding gold.")
     var sampleOwnToken = false
-    @Option(help: "Updates between progress records.") var reportEvery = 50
-    @Option(help: "Updates between validations (0: only at the end).") var validEvery = 500
-    @Option(help: "Updates between checkpoints.") var saveEvery = 500
-    @Option(help: "Checkpoints to keep besides the best model.") var keep = 3
-    @Option(help: "Validation sentences translated greedily for BLEU and chrF (0: none).") var bleuSentences = 200
-    @Option(help: "Threads for matrix work (default: all cores).") var threads: Int?
+    @Option(parsing: .unconditional, help: "Updates between progress records (default: 50).") var reportEvery: Int?
+    @Option(parsing: .unconditional, help: "Updates between validations (0: only at the end; default: 500).") var validEvery: Int?
+    @Option(parsing: .unconditional, help: "Updates between checkpoints (default: 500).") var saveEvery: Int?
+    @Option(parsing: .unconditional, help: "Checkpoints to keep besides the best model (default: 3).") var keep: Int?
+    @Option(parsing: .unconditional, help: "Validation sentences translated greedily for BLEU and chrF (0: none; default: 200).") var bleuSentences: Int?
+    @Option(parsing: .unconditional, help: "Threads for matrix work (default: all cores).") var threads: Int?
+
+    /// The options given that set what a stored run (config.json of --resume
+    /// or --config) already fixes: the model's shape, the data order and the
+    /// optimisation. Giving one would silently fork the run, so it is refused.
+    var refusedWithStoredRun: [String] {
+        let given: [(String, Bool)] = [
+            ("--preset", preset != nil), ("--embedding-size", embeddingSize != nil), ("--hidden-size", hiddenSize != nil),
+            ("--layers", layers != nil), ("--cell", cell != nil), ("--bidirectional", bidirectional),
+            ("--attention", attention != nil), ("--input-feeding/--no-input-feeding", inputFeeding != nil),
+            ("--dropout", dropout != nil), ("--label-smoothing", labelSmoothing != nil), ("--reverse-source", reverseSource),
+            ("--tie-target-embeddings", tieTargetEmbeddings), ("--seed", seed != nil), ("--batch-tokens", batchTokens != nil),
+            ("--batch-size", batchSize != nil), ("--optimizer", optimizer != nil), ("--learning-rate", learningRate != nil),
+            ("--warmup-steps", warmupSteps != nil), ("--decay-patience", decayPatience != nil),
+            ("--decay-factor", decayFactor != nil), ("--best-metric", bestMetric != nil), ("--clip", clip != nil),
+            ("--teacher-forcing", teacherForcing != nil), ("--sample-own-token", sampleOwnToken),
+        ]
+        return given.filter(\.1).map(\.0)
+    }
 
     func validate() throws {
-        if TeacherForcingSchedule(argument: teacherForcing) == nil {
+        if resume && config != nil {
+            throw ValidationError("--resume continues the run stored in --model; --config starts a new one. Give one of them.")
+        }
+        if resume || config != nil {
+            let refused = refusedWithStoredRun
+            if !refused.isEmpty {
+                let stored = resume ? "--resume continues the run exactly as \(model)/config.json sets it"
+                                    : "--config takes the model and its training from \(config!)"
+                throw ValidationError("""
+                    \(stored); \(refused.joined(separator: ", ")) would change the model or its training. \
+                    Drop \(refused.count == 1 ? "it" : "them")\(resume ? ", or start a new --model folder (--config \(model)/config.json copies the run's settings; edit a copy to change them)" : ", or edit a copy of the config file").
+                    """)
+            }
+        }
+        if let message = NumberOptions.problem(finite: [("--dropout", dropout), ("--label-smoothing", labelSmoothing),
+                                                        ("--clip", clip), ("--decay-factor", decayFactor)],
+                                               positive: [("--learning-rate", learningRate)]) {
+            throw ValidationError(message)
+        }
+        if let teacherForcing, TeacherForcingSchedule(argument: teacherForcing) == nil {
             throw ValidationError("--teacher-forcing '\(teacherForcing)' is not a probability in [0, 1], linear:K:SLOPE:MIN, exponential:K (0 < K ≤ 1) or inverse-sigmoid:K (K ≥ 1).")
         }
-        if Self.seconds(maxTime) == nil {
+        if let maxTime, Self.seconds(maxTime) == nil {
             throw ValidationError("--max-time '\(maxTime)' is not a duration such as 90s, 30m or 8h.")
         }
-        if TrainingOptions.Optimizer(rawValue: optimizer) == nil {
+        if let optimizer, TrainingOptions.Optimizer(rawValue: optimizer) == nil {
             throw ValidationError("--optimizer must be adam or sgd, not '\(optimizer)'.")
         }
-        if learningRate <= 0 { throw ValidationError("--learning-rate must be positive.") }
-        guard let metric = TrainingOptions.Metric(rawValue: bestMetric) else {
+        if let bestMetric, TrainingOptions.Metric(rawValue: bestMetric) == nil {
             throw ValidationError("--best-metric must be loss, bleu or chrf, not '\(bestMetric)'.")
         }
-        if metric != .loss && bleuSentences == 0 {
-            throw ValidationError("--best-metric \(bestMetric) needs greedy translations of the validation set: set --bleu-sentences above 0.")
-        }
-        if decayFactor <= 0 || decayFactor > 1 { throw ValidationError("--decay-factor must be in (0, 1].") }
-        if ModelConfig.Cell(rawValue: cell) == nil { throw ValidationError("--cell must be lstm or gru, not '\(cell)'.") }
-        if ModelConfig.AttentionKind(rawValue: attention) == nil {
+        if let decayFactor, decayFactor <= 0 || decayFactor > 1 { throw ValidationError("--decay-factor must be in (0, 1].") }
+        if let clip, clip < 0 { throw ValidationError("--clip must be 0 (off) or positive.") }
+        if let cell, ModelConfig.Cell(rawValue: cell) == nil { throw ValidationError("--cell must be lstm or gru, not '\(cell)'.") }
+        if let attention, ModelConfig.AttentionKind(rawValue: attention) == nil {
             throw ValidationError("--attention must be none, dot, general or concat, not '\(attention)'.")
         }
-        if batchTokens < 0 || batchSize < 1 { throw ValidationError("--batch-tokens must be ≥ 0 and --batch-size ≥ 1.") }
-        if passTokens < 0 { throw ValidationError("--pass-tokens must be ≥ 0.") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+        for (name, value, least) in [("--max-steps", maxSteps, 0), ("--max-epochs", maxEpochs, 0), ("--batch-tokens", batchTokens, 0),
+                                     ("--batch-size", batchSize, 1), ("--pass-tokens", passTokens, 0), ("--warmup-steps", warmupSteps, 0),
+                                     ("--decay-patience", decayPatience, 0), ("--early-stop", earlyStop, 0),
+                                     ("--report-every", reportEvery, 0), ("--valid-every", validEvery, 0),
+                                     ("--save-every", saveEvery, 0), ("--keep", keep, 1), ("--bleu-sentences", bleuSentences, 0),
+                                     ("--threads", threads, 1), ("--embedding-size", embeddingSize, 1),
+                                     ("--hidden-size", hiddenSize, 1), ("--layers", layers, 1)] {
+            if let value, value < least { throw ValidationError("\(name) must be at least \(least), not \(value).") }
+        }
     }
 
     static func seconds(_ text: String) -> Double? {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
-        if let unit = text.last, let scale = units[unit], let value = Double(text.dropLast()), value >= 0 {
+        if let unit = text.last, let scale = units[unit], let value = Double(text.dropLast()), value >= 0, value.isFinite {
             return value * scale
         }
-        if let value = Double(text), value >= 0 { return value }
+        if let value = Double(text), value >= 0, value.isFinite { return value }
         return nil
     }
 
@@ -125,43 +168,50 @@ struct Train: ParsableCommand {
 
         let srcVocab = try Self.vocabulary(vocab + "/src.vocab")
         let tgtVocab = try Self.vocabulary(vocab + "/tgt.vocab")
-        let runConfig: ModelFolder.RunConfig
+        if resume && !FileManager.default.fileExists(atPath: folder.configPath) {
+            throw InputError(file: folder.configPath, problem: "missing: \(model) holds no run to resume",
+                             hint: "Check --model, or train a new model without --resume")
+        }
+        // The folder is this run's alone from here on (a second run stops at once).
+        let lock = try FolderLock(folder: model)
+        var wroteToFolder = false
+        defer { lock.release(removingIfCreated: !wroteToFolder) }
+
+        var run: ModelFolder.RunConfig
         if resume {
-            runConfig = try folder.readConfig()
+            run = try folder.readConfig()
+            try folder.checkSameVocabulary(as: vocab)
         } else {
-            if FileManager.default.fileExists(atPath: folder.configPath) {
-                throw ValidationError("\(model) already holds a model. Continue it with --resume, or choose another --model.")
+            if let existing = folder.existingRunFiles().first {
+                throw ValidationError("\(model) already holds a model (\(existing)). Continue it with --resume, or choose another --model.")
             }
             if let config {
-                runConfig = try Self.readConfig(config, sourceVocabularySize: srcVocab.count,
-                                                targetVocabularySize: tgtVocab.count)
+                run = try Self.readConfig(config, sourceVocabularySize: srcVocab.count, targetVocabularySize: tgtVocab.count)
             } else {
-                runConfig = try makeConfig(sourceVocabularySize: srcVocab.count, targetVocabularySize: tgtVocab.count)
+                run = try makeConfig(sourceVocabularySize: srcVocab.count, targetVocabularySize: tgtVocab.count)
             }
+            run.data = data
+            run.vocab = vocab
         }
-        var training = runConfig.training
-        // Limits given now extend a resumed run.
-        if resume {
-            if maxSteps > 0 { training.maxSteps = maxSteps }
-            if passTokens > 0 { training.passTokens = passTokens }  // memory only: the same updates
-            if let s = Self.seconds(maxTime), s > 0 { training.maxSeconds = s }
+        applyRunControl(to: &run.training)
+        if run.training.bestMetric != .loss && run.training.bleuSentences == 0 {
+            throw ValidationError("--best-metric \(run.training.bestMetric.rawValue) needs greedy translations of the validation set: set --bleu-sentences above 0.")
         }
-        let resolved = ModelFolder.RunConfig(model: runConfig.model, training: training, data: data, vocab: vocab)
 
         let train = try TokenShard(path: data + "/train.s2sb", sourceVocabulary: srcVocab, targetVocabulary: tgtVocab)
         let validPath = data + "/valid.s2sb"
         let valid = FileManager.default.fileExists(atPath: validPath)
             ? try TokenShard(path: validPath, sourceVocabulary: srcVocab, targetVocabulary: tgtVocab) : nil
+        try checkMemory(run, train: train)
 
-        try folder.copyVocabulary(from: vocab)
-        try folder.writeConfig(resolved)
-        let trainer = try Trainer(folder: folder, config: resolved, train: train, valid: valid, targetVocabulary: tgtVocab)
+        let trainer = try Trainer(folder: folder, config: run, train: train, valid: valid, targetVocabulary: tgtVocab)
         trainer.log = say
-        var resumedFrom: Int?
-        if resume {
-            resumedFrom = try trainer.resume()
-            if resumedFrom == nil { say("no readable checkpoint in \(folder.checkpointFolder): starting from scratch") }
-        }
+        // Resuming reads the checkpoint before anything is written: with none
+        // usable, the run stops and the folder stays as it was.
+        let resumedFrom = resume ? try trainer.resume() : nil
+        wroteToFolder = true
+        if !resume { try folder.copyVocabulary(from: vocab) }
+        try folder.writeConfig(run)
         say("\(trainer.model.parameterCount) parameters; \(train.count) training pairs; "
             + "BLAS kernels \(BLASRuntime.coreName), \(KernelThreads.current) threads")
         let summary = try trainer.run(resumedFrom: resumedFrom)
@@ -172,9 +222,42 @@ struct Train: ParsableCommand {
         }
     }
 
+    /// Stopping, validation and reporting options given now take effect,
+    /// on a new run and on a resumed one alike (they leave the updates as
+    /// they are: a resumed run still follows the uninterrupted trajectory).
+    func applyRunControl(to t: inout TrainingOptions) {
+        if let maxSteps { t.maxSteps = maxSteps }
+        if let maxTime { t.maxSeconds = Self.seconds(maxTime)! }
+        if let maxEpochs { t.maxEpochs = maxEpochs }
+        if let earlyStop { t.earlyStopPatience = earlyStop }
+        if let passTokens { t.passTokens = passTokens > 0 ? passTokens : nil }  // memory only: the same updates
+        if let reportEvery { t.reportEvery = reportEvery }
+        if let validEvery { t.validEvery = validEvery }
+        if let saveEvery { t.saveEvery = saveEvery }
+        if let keep { t.keepCheckpoints = keep }
+        if let bleuSentences { t.bleuSentences = bleuSentences }
+    }
+
+    /// Refuses (exit 64) a run that would not fit in memory, before anything
+    /// is allocated or written.
+    func checkMemory(_ run: ModelFolder.RunConfig, train: TokenShard) throws {
+        let need = Trainer.estimatedBytes(config: run, train: train)
+        guard let available = SystemMemory.availableBytes(), need > available else { return }
+        let m = run.model, t = run.training
+        let shape = "--embedding-size \(m.embeddingSize) --hidden-size \(m.hiddenSize) --layers \(m.layers), vocabularies "
+            + "\(m.sourceVocabularySize)/\(m.targetVocabularySize), "
+            + (t.batchTokens > 0 ? "--batch-tokens \(t.batchTokens)" : "--batch-size \(t.batchSize)")
+            + (t.passTokens.map { " --pass-tokens \($0)" } ?? "")
+        throw ValidationError("""
+            This model needs about \(SystemMemory.format(bytes: need)) of memory to train (\(shape): parameters, \
+            gradients, Adam's moments and activations), but \(SystemMemory.format(bytes: available)) are available. \
+            Lower --hidden-size, --embedding-size or --layers, or the batch (--batch-tokens, --pass-tokens).
+            """)
+    }
+
     func makeConfig(sourceVocabularySize: Int, targetVocabularySize: Int) throws -> ModelFolder.RunConfig {
         var m = ModelConfig(sourceVocabularySize: sourceVocabularySize, targetVocabularySize: targetVocabularySize)
-        switch preset {
+        switch preset ?? .small {
         case .tiny: m.embeddingSize = 64; m.hiddenSize = 64; m.layers = 1
         case .small: m.embeddingSize = 256; m.hiddenSize = 256; m.layers = 2
         case .base: m.embeddingSize = 512; m.hiddenSize = 512; m.layers = 2
@@ -182,12 +265,12 @@ struct Train: ParsableCommand {
         if let embeddingSize { m.embeddingSize = embeddingSize }
         if let hiddenSize { m.hiddenSize = hiddenSize }
         if let layers { m.layers = layers }
-        m.cell = ModelConfig.Cell(rawValue: cell)!
+        if let cell { m.cell = ModelConfig.Cell(rawValue: cell)! }  // checked in validate()
         m.bidirectional = bidirectional
-        m.attention = ModelConfig.AttentionKind(rawValue: attention)!
-        m.inputFeeding = inputFeeding && m.attention != .none
-        m.dropout = dropout
-        m.labelSmoothing = labelSmoothing
+        if let attention { m.attention = ModelConfig.AttentionKind(rawValue: attention)! }
+        m.inputFeeding = (inputFeeding ?? true) && m.attention != .none
+        if let dropout { m.dropout = dropout }
+        if let labelSmoothing { m.labelSmoothing = labelSmoothing }
         m.reverseSource = reverseSource
         m.tieTargetEmbeddings = tieTargetEmbeddings
         do {
@@ -196,16 +279,18 @@ struct Train: ParsableCommand {
             throw ValidationError("\(error.message) (option --\(error.key.replacingOccurrences(of: "_", with: "-")))")
         }
         var t = TrainingOptions()
-        t.seed = seed; t.maxSteps = maxSteps; t.maxSeconds = Self.seconds(maxTime)!; t.maxEpochs = maxEpochs
-        t.batchTokens = batchTokens; t.batchSize = batchSize; t.passTokens = passTokens > 0 ? passTokens : nil; t.learningRate = learningRate; t.clip = clip
-        t.teacherForcing = TeacherForcingSchedule(argument: teacherForcing)!
+        if let seed { t.seed = seed }
+        if let batchTokens { t.batchTokens = batchTokens }
+        if let batchSize { t.batchSize = batchSize }
+        if let learningRate { t.learningRate = learningRate }
+        if let clip { t.clip = clip }
+        if let teacherForcing { t.teacherForcing = TeacherForcingSchedule(argument: teacherForcing)! }
         t.sampleOwnToken = sampleOwnToken
-        t.reportEvery = reportEvery; t.validEvery = validEvery; t.saveEvery = saveEvery; t.keepCheckpoints = keep
-        t.bleuSentences = bleuSentences
-        t.optimizer = TrainingOptions.Optimizer(rawValue: optimizer)!
-        t.warmupSteps = warmupSteps; t.decayPatience = decayPatience; t.decayFactor = decayFactor
-        t.earlyStopPatience = earlyStop
-        t.bestMetric = TrainingOptions.Metric(rawValue: bestMetric)!
+        if let optimizer { t.optimizer = TrainingOptions.Optimizer(rawValue: optimizer)! }
+        if let warmupSteps { t.warmupSteps = warmupSteps }
+        if let decayPatience { t.decayPatience = decayPatience }
+        if let decayFactor { t.decayFactor = decayFactor }
+        if let bestMetric { t.bestMetric = TrainingOptions.Metric(rawValue: bestMetric)! }
         return ModelFolder.RunConfig(model: m, training: t, data: data, vocab: vocab)
     }
 

@@ -6,10 +6,16 @@ import Foundation
 /// Reads lines from a file descriptor and hands them out in batches: as many
 /// as are already available (up to `batchSize`), so a file or a fast pipe is
 /// translated in full batches, while an interactive user or a pipe that
-/// pauses gets each line answered as soon as it arrives.
+/// pauses gets each line answered as soon as it arrives. Work is linear in
+/// the input: consumed bytes are dropped in bulk, and a line's end is
+/// searched for only in bytes not searched before.
 final class LineInput {
     private let fd: Int32
     private var buffer: [UInt8] = []
+    /// Bytes of `buffer` already handed out.
+    private var consumed = 0
+    /// Bytes of `buffer` (from `consumed`) known to hold no newline.
+    private var scanned = 0
     private var eof = false
     private(set) var lineNumber = 0
 
@@ -29,19 +35,26 @@ final class LineInput {
             fill()
         }
         if batch.isEmpty && eof {
-            if buffer.isEmpty { return nil }
-            lineNumber += 1
-            let last = buffer
-            buffer = []
-            return [(lineNumber, last)]
+            if consumed == buffer.count { return nil }
+            return [finish(Array(buffer[consumed...]))]
         }
         return batch
     }
 
     private func takeLine() -> (number: Int, bytes: [UInt8])? {
-        guard let newline = buffer.firstIndex(of: 0x0A) else { return nil }
-        var line = Array(buffer[..<newline])
-        buffer.removeSubrange(...newline)
+        guard let newline = buffer[(consumed + scanned)...].firstIndex(of: 0x0A) else {
+            scanned = buffer.count - consumed
+            return nil
+        }
+        let line = Array(buffer[consumed..<newline])
+        consumed = newline + 1
+        scanned = 0
+        return finish(line)
+    }
+
+    /// Numbers a line, dropping the CR of CRLF and a UTF-8 byte-order mark.
+    private func finish(_ raw: [UInt8]) -> (number: Int, bytes: [UInt8]) {
+        var line = raw
         if line.last == 0x0D { line.removeLast() }
         lineNumber += 1
         if lineNumber == 1 && line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
@@ -54,6 +67,12 @@ final class LineInput {
     }
 
     private func fill() {
+        // Drop what was handed out once it is most of the buffer: each byte
+        // moves at most once more.
+        if consumed > 0 && consumed >= buffer.count / 2 {
+            buffer.removeSubrange(..<consumed)
+            consumed = 0
+        }
         var chunk = [UInt8](repeating: 0, count: 65536)
         let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, 65536) }
         if n <= 0 { eof = true } else { buffer += chunk[0..<n] }

@@ -29,17 +29,19 @@ struct Translate: ParsableCommand {
     @Option(help: ArgumentHelp("Parameters to use instead of MODEL/model.safetensors (e.g. from s2s-average).", valueName: "FILE"))
     var weights: String?
     @Option(help: ArgumentHelp("Read this file instead of standard input.", valueName: "FILE")) var input: String?
-    @Option(help: "Beam size (1: greedy).") var beamSize = 5
-    @Option(help: "GNMT length penalty α (0: none).") var lengthPenalty = 0.0
-    @Option(help: "GNMT coverage penalty β (0: none).") var coveragePenalty = 0.0
-    @Option(help: "Longest translation: this × source length + 10 subwords.") var maxLenRatio = 2.0
-    @Option(help: "Shortest translation, in subwords.") var minLen = 0
-    @Option(help: "Print this many translations per line (tab-separated after the line number).") var nBest = 1
+    @Option(parsing: .unconditional, help: "Beam size (1: greedy).") var beamSize = 5
+    @Option(parsing: .unconditional, help: "GNMT length penalty α (0: none).") var lengthPenalty = 0.0
+    @Option(parsing: .unconditional, help: "GNMT coverage penalty β (0: none).") var coveragePenalty = 0.0
+    @Option(parsing: .unconditional, help: "Longest translation: this × source length + 10 subwords.") var maxLenRatio = 2.0
+    @Option(parsing: .unconditional, help: "Shortest translation, in subwords.") var minLen = 0
+    @Option(parsing: .unconditional, help: "Print this many translations per line (tab-separated after the line number).") var nBest = 1
     @Flag(help: "Print each translation's score (log-probability, length-normalised) before it.") var printScores = false
-    @Option(help: "Lines translated together at most.") var batchSize = 32
+    @Option(parsing: .unconditional, help: "Lines translated together at most.") var batchSize = 32
+    @Option(parsing: .unconditional, help: "A line of more source subwords than this is cut at sentence ends (windows of this many subwords, if a sentence alone is longer), the pieces translated one by one and joined into one output line (default: the longest source the model was trained on, prep.json's max_length).")
+    var maxSourceTokens: Int?
     @Flag(help: "Give an empty line and a warning for a line that is not UTF-8, instead of stopping.")
     var skipBadLines = false
-    @Option(help: "Threads for matrix work (default: all cores).") var threads: Int?
+    @Option(parsing: .unconditional, help: "Threads for matrix work (default: all cores).") var threads: Int?
     @Option(help: ArgumentHelp("Decoder weights' precision: float32, bfloat16 (faster; needs AVX512_BF16) or auto (bfloat16 where the CPU has it).",
                                valueName: "P")) var precision = "auto"
     @Flag(help: "Replace each <unk> by the source word it attends to most (or its --unk-dict entry).") var replaceUnk = false
@@ -50,15 +52,23 @@ struct Translate: ParsableCommand {
     @Option(help: ArgumentHelp("Write an attention heatmap per line as DIR/LINE.svg.", valueName: "DIR"))
     var attentionSvg: String?
     @Flag(help: "Sample translations instead of searching (with --temperature, --top-k, --seed).") var sample = false
-    @Option(help: "Sampling temperature.") var temperature = 1.0
-    @Option(help: "Sample among the k most probable tokens (0: all).") var topK = 0
-    @Option(help: "Seed for --sample.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Sampling temperature.") var temperature = 1.0
+    @Option(parsing: .unconditional, help: "Sample among the k most probable tokens (0: all).") var topK = 0
+    @Option(parsing: .unconditional, help: "Seed for --sample.") var seed: UInt64 = 1
 
     func validate() throws {
+        if let message = NumberOptions.problem(finite: [("--length-penalty", lengthPenalty), ("--coverage-penalty", coveragePenalty)],
+                                               positive: [("--max-len-ratio", maxLenRatio), ("--temperature", temperature)]) {
+            throw ValidationError(message)
+        }
         if beamSize < 1 { throw ValidationError("--beam-size must be at least 1.") }
+        if minLen < 0 || topK < 0 { throw ValidationError("--min-len and --top-k must be 0 or more.") }
         if nBest < 1 || nBest > beamSize { throw ValidationError("--n-best must be between 1 and --beam-size (\(beamSize)).") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1.") }
-        if maxLenRatio <= 0 { throw ValidationError("--max-len-ratio must be positive.") }
+        // Beyond 100 × the source a search only runs on to its limit.
+        if maxLenRatio > 100 { throw ValidationError("--max-len-ratio must be at most 100, not \(maxLenRatio).") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+        if let maxSourceTokens, maxSourceTokens < 1 { throw ValidationError("--max-source-tokens must be at least 1.") }
         if precision != "auto" && PackedMatrix.Precision(rawValue: precision) == nil {
             throw ValidationError("--precision must be float32, bfloat16 or auto, not '\(precision)'.")
         }
@@ -77,6 +87,8 @@ struct Translate: ParsableCommand {
         options.search.minLength = minLen
         options.search.nBest = nBest
         options.replaceUnknown = replaceUnk
+        options.batchSize = batchSize
+        options.maxSourceTokens = maxSourceTokens
         options.precision = PackedMatrix.Precision(rawValue: precision)
             ?? (PackedMatrix.isBFloat16Available ? .bfloat16 : .float32)
         if let unkDict { options.unknownDictionary = try Self.dictionary(unkDict) }
@@ -96,12 +108,13 @@ struct Translate: ParsableCommand {
             guard fd >= 0 else { throw InputError(file: input, problem: "cannot be opened: \(String(cString: strerror(errno)))") }
         }
         let reader = LineInput(fd: fd)
-        let out = FileHandle.standardOutput
         while let batch = reader.nextBatch(batchSize: batchSize) {
             var lines: [String] = []
             for (number, bytes) in batch {
                 if let line = String(validating: bytes, as: UTF8.self) {
                     lines.append(line)
+                } else if number == 1, let error = bytes.withUnsafeBytes({ LineReader.otherEncoding($0, path: name) }) {
+                    throw error
                 } else if skipBadLines {
                     FileHandle.standardError.write(Data("s2s-translate: warning: \(name):\(number): not valid UTF-8; wrote an empty line\n".utf8))
                     lines.append("")
@@ -109,6 +122,9 @@ struct Translate: ParsableCommand {
                     throw InputError(file: name, line: number, problem: "not valid UTF-8",
                                      hint: "Convert the input to UTF-8, or pass --skip-bad-lines to write an empty line for it")
                 }
+            }
+            translator.warn = { index, message in
+                FileHandle.standardError.write(Data("s2s-translate: warning: \(name):\(batch[index].number): \(message)\n".utf8))
             }
             let results = try translator.translate(lines)
             var text = ""
@@ -126,7 +142,7 @@ struct Translate: ParsableCommand {
                     text += line + "\n"
                 }
             }
-            out.write(Data(text.utf8))
+            try StandardOutput.write(text)
         }
     }
 

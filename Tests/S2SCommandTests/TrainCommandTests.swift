@@ -71,7 +71,11 @@ final class TrainCommandTests: XCTestCase {
         process.waitUntilExit()
         XCTAssertEqual(process.terminationReason, .uncaughtSignal, "the run finished before it could be killed")
 
-        let b = try Command.run("s2s-train", args + ["--max-steps", "80", "--resume"], in: killed)
+        // kill -9 left the folder's lock file behind: it does not block.
+        XCTAssertTrue(FileManager.default.fileExists(atPath: killed.appendingPathComponent("models/toy/.lock").path))
+        let resume = ["--data", "data/toy", "--vocab", "vocab/toy", "--model", "models/toy", "--threads", "1",
+                      "--report-every", "1", "--save-every", "10", "--valid-every", "0"]
+        let b = try Command.run("s2s-train", resume + ["--max-steps", "80", "--resume"], in: killed)
         XCTAssertEqual(b.status, 0, b.stderr)
         XCTAssertTrue(b.stderr.contains("resuming from"), b.stderr)
         XCTAssertEqual(try losses(killed), expected)
@@ -130,7 +134,8 @@ final class TrainCommandTests: XCTestCase {
         let latest = dir.appendingPathComponent("models/toy/checkpoints/step-00000060.safetensors").path
         let bytes = try XCTUnwrap(FileManager.default.contents(atPath: latest))
         try AtomicFile.write(Array(bytes.prefix(bytes.count / 2)), to: latest)
-        let r = try Command.run("s2s-train", args + ["--max-steps", "70", "--resume"], in: dir)
+        let r = try Command.run("s2s-train", ["--data", "data/toy", "--vocab", "vocab/toy", "--model", "models/toy",
+                                              "--threads", "1", "--max-steps", "70", "--resume"], in: dir)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("warning: cannot use \("models/toy/checkpoints/step-00000060.safetensors")"), r.stderr)
         XCTAssertTrue(r.stderr.contains("resuming from models/toy/checkpoints/step-00000040.safetensors (step 40"), r.stderr)

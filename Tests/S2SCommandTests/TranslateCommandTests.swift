@@ -200,4 +200,63 @@ final class TranslateCommandTests: XCTestCase {
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("tgt.vocab: does not match prep.json"), r.stderr)
     }
+
+    /// A line longer than the model's longest training source is cut at
+    /// sentence ends, each piece translated, and the pieces joined into one
+    /// output line.
+    func testALongLineIsTranslatedSentenceBySentence() throws {
+        // ICU ends a sentence after "!" whatever follows (after "." only
+        // before a capital: "di. fo" is one sentence).
+        let first = "ba ce di!", second = "fo ba ce!"
+        let alone = try Command.run("s2s-translate", ["--model", model], stdin: first + "\n" + second + "\n")
+        XCTAssertEqual(alone.status, 0, alone.stderr)
+        let expected = alone.stdout.split(separator: "\n").joined(separator: " ")
+        let split = try Command.run("s2s-translate", ["--model", model, "--max-source-tokens", "5"],
+                                    stdin: "di\n" + first + " " + second + "\nfo\n")
+        XCTAssertEqual(split.status, 0, split.stderr)
+        let lines = split.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(lines.count, 4, split.stdout)  // three lines and the final newline
+        XCTAssertEqual(String(lines[1]), expected)
+        XCTAssertFalse(split.stderr.contains("warning"), "whole sentences fit: \(split.stderr)")
+        // A sentence longer than the bound alone is cut into windows, with a warning naming the line.
+        let windows = try Command.run("s2s-translate", ["--model", model, "--max-source-tokens", "2"], stdin: "di\nba ce di fo\n")
+        XCTAssertEqual(windows.status, 0, windows.stderr)
+        XCTAssertEqual(windows.stdout.split(separator: "\n", omittingEmptySubsequences: false).count, 3)
+        XCTAssertTrue(windows.stderr.contains("warning: stdin:2: a sentence of more than 2 subwords was cut into windows of 2"),
+                      windows.stderr)
+    }
+
+    /// A 1,000,000-character line: one output line, in time linear in its
+    /// length and in memory that does not grow with it (it used to grow to
+    /// 6.3 GB with no output after a minute).
+    func testAMillionCharacterLineIsTranslatedInBoundedMemory() throws {
+        let dir = TestPaths.temporaryFolder("s2s-long-line")
+        let sentence = "And the Lord spoke unto Moses, saying: "
+        var figures: [(seconds: Double, bytes: Int)] = []
+        for length in [100_000, 1_000_000] {
+            let long = String(String(repeating: sentence, count: length / sentence.count + 1).prefix(length))
+            let input = dir.appendingPathComponent("in-\(length).txt").path
+            try Data(("ba ce\n" + long + "\ndi fo\n").utf8).write(to: URL(fileURLWithPath: input))
+            let out = dir.appendingPathComponent("out-\(length).txt").path, err = dir.appendingPathComponent("err-\(length).txt").path
+            let start = Date()
+            let r = try Command.runMeasuringMemory("s2s-translate", ["--model", model, "--input", input],
+                                                   stdoutFile: out, stderrFile: err)
+            figures.append((Date().timeIntervalSince(start), r.peakBytes))
+            let stderr = try String(contentsOfFile: err, encoding: .utf8)
+            XCTAssertEqual(r.status, 0, stderr)
+            let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            XCTAssertEqual(lines.count, 4, "one line out per line in")
+            XCTAssertEqual(lines[0], "ce ba")
+            XCTAssertEqual(lines[2], "fo di")
+            XCTAssertTrue(stderr.contains("warning: \(input):2: a sentence of more than 250 subwords was cut"), stderr)
+        }
+        let (small, large) = (figures[0], figures[1])
+        XCTAssertLessThan(large.bytes, 1 << 30, "peak RSS under 1 GB")
+        // What grows with the line is its text, tokens and output (~50 bytes a
+        // character): 10× the line may not take much more than the smaller's peak.
+        XCTAssertLessThan(Double(large.bytes), 1.5 * Double(small.bytes) + 64e6, "\(figures)")
+        // Linear: 10× the text in well under 100× the time (startup included).
+        XCTAssertLessThan(large.seconds, 30 * max(small.seconds, 0.05), "\(figures)")
+        print("long line: 100k characters \(small), 1M characters \(large)")
+    }
 }

@@ -87,3 +87,20 @@ final class MatmulTests: XCTestCase {
         }
     }
 }
+
+/// The measured rule for cutting products (`ProductSplit`) under this
+/// CPU's OpenBLAS kernels: every cut it allows gives one call's values.
+final class ProductSplitTests: XCTestCase {
+    func testTheRuleAllowsOnlyCutsThatKeepTheValues() {
+        for rule in [ProductSplit.rule(Float.self), ProductSplit.rule(Double.self)] {
+            // Re-measuring gives the same answer (the probe is deterministic).
+            XCTAssertEqual(rule.cut(m: 64, n: 2048)?.alignment, rule.cut(m: 64, n: 2048)?.alignment)
+            if rule.columns { XCTAssertEqual(rule.cut(m: 64, n: 2048)?.columns, true) }
+            if !rule.columns && !rule.rows16 && !rule.rows48 { XCTAssertNil(rule.cut(m: 64, n: 2048)) }
+            if rule.rows16 { XCTAssertEqual(rule.cut(m: 2048, n: 64)?.alignment, 16) }
+        }
+        XCTAssertEqual(ProductSplit(columns: false, rows16: false, rows48: true).cut(m: 64, n: 2048)?.alignment, 48)
+        XCTAssertNil(ProductSplit(columns: false, rows16: false, rows48: false).cut(m: 2048, n: 2048))
+        XCTAssertEqual(ProductSplit(columns: true, rows16: true, rows48: true).cut(m: 2048, n: 64)?.columns, false)
+    }
+}

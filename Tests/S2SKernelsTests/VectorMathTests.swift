@@ -75,6 +75,10 @@ final class BLASRuntimeTests: XCTestCase {
         XCTAssertEqual(BLASRuntime.betterCoreType(flags: ["avx2", "fma"], current: "Prescott"), "Haswell")
         XCTAssertNil(BLASRuntime.betterCoreType(flags: ["sse3"], current: "Prescott"))
         XCTAssertNil(BLASRuntime.betterCoreType(flags: avx512, current: "SkylakeX"), "a real detection is kept")
+        // AVX2 kernels on an AVX-512 CPU (OpenBLAS 0.3.21 on AMD Zen 5).
+        XCTAssertEqual(BLASRuntime.betterCoreType(flags: avx512.union(["avx512_bf16"]), current: "Haswell"), "Cooperlake")
+        XCTAssertEqual(BLASRuntime.betterCoreType(flags: avx512, current: "Zen"), "SkylakeX")
+        XCTAssertNil(BLASRuntime.betterCoreType(flags: ["avx2", "fma"], current: "Haswell"), "AVX2 kernels on an AVX2 CPU are kept")
         XCTAssertFalse(BLASRuntime.coreName.isEmpty)
     }
 }

@@ -32,6 +32,11 @@ int32_t cicu_normalize(int32_t form, const uint16_t *src, int32_t length,
 typedef struct cicu_breaker cicu_breaker;
 
 cicu_breaker *cicu_word_breaker_open(int32_t *error);
+
+/// A sentence-boundary iterator (ICU UBRK_SENTENCE, root locale): used to
+/// cut an over-long input line into sentences. The same boundaries call
+/// serves both kinds.
+cicu_breaker *cicu_sentence_breaker_open(int32_t *error);
 void cicu_breaker_close(cicu_breaker *breaker);
 
 /// Writes every word boundary of `text` (0 and `length` included, ascending)
