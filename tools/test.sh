@@ -15,12 +15,17 @@ trap 'rm -f "$log"' EXIT
 status=0
 swift test -c release --skip-build "$@" 2>&1 | tee "$log" || status=$?
 # One plain closing line with XCTest's totals (the suite is XCTest; the
-# Swift Testing runner that follows it reports its own zero).
-summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1 || true)
+# Swift Testing runner that follows it reports its own zero). Skipped tests
+# (XCTSkip: a test that cannot run on this machine) are counted apart.
+summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with " "$log" | tail -1 || true)
 if [ -n "$summary" ]; then
   total=$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<< "$summary")
+  skipped=0
+  if grep -qE "with [0-9]+ tests? skipped" <<< "$summary"; then
+    skipped=$(sed -E 's/.*with ([0-9]+) tests? skipped.*/\1/' <<< "$summary")
+  fi
   # XCTest's "failures" counts failed assertions; count the failed tests.
   failed=$(grep -cE "^Test Case '.*' failed" "$log" || true)
-  echo "tests: $((total - failed)) passed, $failed failed"
+  echo "tests: $((total - failed - skipped)) passed, $failed failed, $skipped skipped"
 fi
 exit "$status"
