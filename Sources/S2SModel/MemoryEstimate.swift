@@ -12,17 +12,10 @@ public enum MemoryEstimate {
     public static func trainingBytes(config c: ModelConfig, shapes: [(batch: Int, source: Int, target: Int)]) -> Double {
         let E = Double(c.embeddingSize), H = Double(c.hiddenSize), Hd = Double(c.encoderDirectionSize)
         let L = Double(c.layers), G = Double(c.gateCount), A = Double(c.effectiveAttentionSize)
-        let Vs = Double(c.sourceVocabularySize), Vt = Double(c.targetVocabularySize)
+        let Vt = Double(c.targetVocabularySize)
         let dirs = Double(c.directions)
-        let feedIn = c.inputFeeding ? H : 0
-
-        // Parameters: embeddings, encoder and decoder layers, attention, W_c, output layer.
-        let encoderLayers = dirs * ((E + (L - 1) * H) * G * Hd + L * (Hd * G * Hd + 2 * G * Hd))
-        let decoderLayers = (E + feedIn + (L - 1) * H) * G * H + L * (H * G * H + 2 * G * H)
-        let parameters = Vs * E + Vt * E + encoderLayers + decoderLayers + 2 * H * H + A * (2 * H + 1)
-            + (c.tieTargetEmbeddings ? 0 : H * Vt) + Vt
         // Parameters, gradients, Adam's m and v, and the packs (at most one more copy).
-        let persistent = 5 * parameters
+        let persistent = 5 * parameters(c)
 
         var B = 0.0, SB = 0.0, TB = 0.0, TBS = 0.0
         for s in shapes {
@@ -41,5 +34,26 @@ public enum MemoryEstimate {
             + L * recurrent(H, TB)
         let output = 512 * Vt + B * Vt  // logits of one chunk, one step's logits
         return 4 * (persistent + encoder + decoder + output)
+    }
+
+    /// The parameter count of `ParameterLayout.of(c)` (to within its
+    /// alignment padding), without building the layout: embeddings, both
+    /// directions' layers (GRU: a second bias), attention, W_c, the output
+    /// layer.
+    public static func parameters(_ c: ModelConfig) -> Double {
+        let E = Double(c.embeddingSize), H = Double(c.hiddenSize), Hd = Double(c.encoderDirectionSize)
+        let L = Double(c.layers), G = Double(c.gateCount)
+        let Vs = Double(c.sourceVocabularySize), Vt = Double(c.targetVocabularySize)
+        let biases = c.cell == .gru ? 2.0 : 1.0
+        let encoder = Double(c.directions) * ((E + (L - 1) * H) * G * Hd + L * (Hd * G * Hd + biases * G * Hd))
+        let decoder = (E + (c.inputFeeding ? H : 0) + (L - 1) * H) * G * H + L * (H * G * H + biases * G * H)
+        let attention: Double
+        switch c.attention {
+        case .none, .dot: attention = 0
+        case .general: attention = H * H
+        case .concat: let A = Double(c.effectiveAttentionSize); attention = 2 * H * A + A
+        }
+        let combine = c.attention == .none ? 0 : 2 * H * H
+        return Vs * E + Vt * E + encoder + decoder + attention + combine + (c.tieTargetEmbeddings ? 0 : H * Vt) + Vt
     }
 }

@@ -202,7 +202,7 @@ struct Train: ParsableCommand {
         let validPath = data + "/valid.s2sb"
         let valid = FileManager.default.fileExists(atPath: validPath)
             ? try TokenShard(path: validPath, sourceVocabulary: srcVocab, targetVocabulary: tgtVocab) : nil
-        try checkMemory(run, train: train)
+        let memory = try checkMemory(run, train: train)
 
         let trainer = try Trainer(folder: folder, config: run, train: train, valid: valid, targetVocabulary: tgtVocab)
         trainer.log = say
@@ -213,7 +213,8 @@ struct Train: ParsableCommand {
         if !resume { try folder.copyVocabulary(from: vocab) }
         try folder.writeConfig(run)
         say("\(trainer.model.parameterCount) parameters; \(train.count) training pairs; "
-            + "BLAS kernels \(BLASRuntime.coreName), \(KernelThreads.current) threads")
+            + "BLAS kernels \(BLASRuntime.coreName), \(KernelThreads.current) threads; "
+            + "about \(SystemMemory.format(bytes: memory)) of memory")
         let summary = try trainer.run(resumedFrom: resumedFrom)
         if summary.interrupted {
             say("stopped at step \(summary.steps); checkpoint written. Resume with: s2s-train --data \(data) --vocab \(vocab) --model \(model) --resume")
@@ -240,9 +241,9 @@ struct Train: ParsableCommand {
 
     /// Refuses (exit 64) a run that would not fit in memory, before anything
     /// is allocated or written.
-    func checkMemory(_ run: ModelFolder.RunConfig, train: TokenShard) throws {
+    func checkMemory(_ run: ModelFolder.RunConfig, train: TokenShard) throws -> Double {
         let need = Trainer.estimatedBytes(config: run, train: train)
-        guard let available = SystemMemory.availableBytes(), need > available else { return }
+        guard let available = SystemMemory.availableBytes(), need > available else { return need }
         let m = run.model, t = run.training
         let shape = "--embedding-size \(m.embeddingSize) --hidden-size \(m.hiddenSize) --layers \(m.layers), vocabularies "
             + "\(m.sourceVocabularySize)/\(m.targetVocabularySize), "

@@ -57,3 +57,33 @@ final class ModelConfigTests: XCTestCase {
         XCTAssertEqual(encoder + decoder + attention + output + 4 * 4 * H, 25_610_000)
     }
 }
+
+/// The memory estimate's parameter count follows the layout it stands for.
+final class MemoryEstimateTests: XCTestCase {
+    func testParameterCountMatchesTheLayout() {
+        for cell in ModelConfig.Cell.allCases {
+            for attention in ModelConfig.AttentionKind.allCases {
+                for (bidirectional, layers, tied) in [(false, 1, false), (true, 2, false), (false, 3, true)] {
+                    var c = ModelConfig(sourceVocabularySize: 37, targetVocabularySize: 41)
+                    c.embeddingSize = 24; c.hiddenSize = 24; c.cell = cell; c.attention = attention
+                    c.bidirectional = bidirectional; c.layers = layers; c.tieTargetEmbeddings = tied
+                    c.inputFeeding = attention != .none; c.attentionSize = attention == .concat ? 10 : 0
+                    let layout = ParameterLayout(config: c)
+                    let exact = layout.entries.reduce(0) { $0 + $1.count }
+                    XCTAssertEqual(MemoryEstimate.parameters(c), Double(exact), "\(cell) \(attention) \(bidirectional) \(layers) \(tied)")
+                }
+            }
+        }
+    }
+
+    /// Grows with the batch and is far beyond any machine for absurd sizes.
+    func testTrainingBytes() {
+        var c = ModelConfig(sourceVocabularySize: 8000, targetVocabularySize: 8000)
+        let small = MemoryEstimate.trainingBytes(config: c, shapes: [(64, 30, 30)])
+        let large = MemoryEstimate.trainingBytes(config: c, shapes: [(64, 30, 30), (128, 60, 60)])
+        XCTAssertGreaterThan(large, small)
+        XCTAssertGreaterThan(small, 5 * 4 * MemoryEstimate.parameters(c))
+        c.hiddenSize = 100_000
+        XCTAssertGreaterThan(MemoryEstimate.trainingBytes(config: c, shapes: [(64, 30, 30)]), 1e12)
+    }
+}
