@@ -130,6 +130,10 @@ struct Prep: ParsableCommand {
         if !quiet {
             preparation.log = { message in FileHandle.standardError.write(Data(("s2s-prep: " + message + "\n").utf8)) }
         }
+        // The output folders are this run's alone: two runs writing one
+        // vocabulary folder would leave it mixed.
+        let locks = try Set([options.vocabFolder, options.dataFolder]).sorted().map { try FolderLock(folder: $0) }
+        defer { locks.forEach { $0.release() } }
         // Errors (InputError, FileError) describe themselves: file, line, what to do.
         try preparation.run()
     }

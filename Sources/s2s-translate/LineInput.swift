@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import S2SCore
 
 /// Reads lines from a file descriptor and hands them out in batches: as many
 /// as are already available (up to `batchSize`), so a file or a fast pipe is
@@ -11,6 +12,8 @@ import Foundation
 /// searched for only in bytes not searched before.
 final class LineInput {
     private let fd: Int32
+    /// What to call the input in errors ("stdin" or the file's path).
+    private let name: String
     private var buffer: [UInt8] = []
     /// Bytes of `buffer` already handed out.
     private var consumed = 0
@@ -19,10 +22,13 @@ final class LineInput {
     private var eof = false
     private(set) var lineNumber = 0
 
-    init(fd: Int32) { self.fd = fd }
+    init(fd: Int32, name: String) {
+        self.fd = fd
+        self.name = name
+    }
 
     /// The next batch of (line number, raw bytes); nil at the end of input.
-    func nextBatch(batchSize: Int) -> [(number: Int, bytes: [UInt8])]? {
+    func nextBatch(batchSize: Int) throws(InputError) -> [(number: Int, bytes: [UInt8])]? {
         var batch: [(number: Int, bytes: [UInt8])] = []
         while batch.count < batchSize {
             if let line = takeLine() {
@@ -32,7 +38,7 @@ final class LineInput {
             if eof { break }
             // No whole line buffered: block for more only if nothing is pending.
             if !batch.isEmpty && !readable() { break }
-            fill()
+            try fill()
         }
         if batch.isEmpty && eof {
             if consumed == buffer.count { return nil }
@@ -66,7 +72,7 @@ final class LineInput {
         return poll(&p, 1, 0) > 0
     }
 
-    private func fill() {
+    private func fill() throws(InputError) {
         // Drop what was handed out once it is most of the buffer: each byte
         // moves at most once more.
         if consumed > 0 && consumed >= buffer.count / 2 {
@@ -74,7 +80,15 @@ final class LineInput {
             consumed = 0
         }
         var chunk = [UInt8](repeating: 0, count: 65536)
-        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, 65536) }
-        if n <= 0 { eof = true } else { buffer += chunk[0..<n] }
+        var n: Int
+        repeat {
+            n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, 65536) }
+        } while n < 0 && errno == EINTR
+        if n < 0 {
+            // A folder given as --input, an I/O error: never a silent end.
+            throw InputError(file: name, problem: "cannot be read: \(String(cString: strerror(errno)))",
+                             hint: "Give a text file, or pipe the text in")
+        }
+        if n == 0 { eof = true } else { buffer += chunk[0..<n] }
     }
 }

@@ -107,8 +107,8 @@ struct Translate: ParsableCommand {
             fd = open(input, O_RDONLY)
             guard fd >= 0 else { throw InputError(file: input, problem: "cannot be opened: \(String(cString: strerror(errno)))") }
         }
-        let reader = LineInput(fd: fd)
-        while let batch = reader.nextBatch(batchSize: batchSize) {
+        let reader = LineInput(fd: fd, name: name)
+        while let batch = try reader.nextBatch(batchSize: batchSize) {
             var lines: [String] = []
             for (number, bytes) in batch {
                 if let line = String(validating: bytes, as: UTF8.self) {

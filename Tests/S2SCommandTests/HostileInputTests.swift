@@ -99,6 +99,20 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(averaged.status, 0, averaged.stderr)
     }
 
+    /// s2s-prep holds its output folders too: a run that finds them held
+    /// (here by this test process) stops before writing anything.
+    func testPrepStopsWhileItsOutputFoldersAreHeld() throws {
+        let dir = TestPaths.temporaryFolder("s2s-hostile")
+        let held = try FolderLock(folder: dir.appendingPathComponent("vocab/t").path)
+        let r = try Command.run("s2s-prep", ["--corpus", TestPaths.fixture("toy-reverse").path, "--name", "t", "-q"], in: dir)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("vocab/t is in use by another s2s run (PID \(getpid()))"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("data/t/train.s2sb").path))
+        held.release()
+        let again = try Command.run("s2s-prep", ["--corpus", TestPaths.fixture("toy-reverse").path, "--name", "t", "-q"], in: dir)
+        XCTAssertEqual(again.status, 0, again.stderr)
+    }
+
     /// Training into a small file system until a checkpoint does not fit:
     /// the run stops naming the folder and the space, the earlier checkpoint
     /// and model.safetensors stay intact, and --resume goes on once space is

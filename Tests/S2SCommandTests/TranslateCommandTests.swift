@@ -259,4 +259,12 @@ final class TranslateCommandTests: XCTestCase {
         XCTAssertLessThan(large.seconds, 30 * max(small.seconds, 0.05), "\(figures)")
         print("long line: 100k characters \(small), 1M characters \(large)")
     }
+
+    /// A folder (or anything unreadable) as --input is an error, not an empty output.
+    func testUnreadableInputIsAnError() throws {
+        let r = try Command.run("s2s-translate", ["--model", model, "--input", NSTemporaryDirectory()])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("cannot be read: Is a directory"), r.stderr)
+        XCTAssertEqual(r.stdout, "")
+    }
 }
