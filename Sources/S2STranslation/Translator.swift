@@ -29,6 +29,10 @@ public final class Translator {
         /// training pair the model saw (`defaultMaxSourceTokens` when that
         /// was unlimited).
         public var maxSourceTokens: Int?
+        /// Whether a line translated in pieces keeps its subwords and
+        /// alignment (memory that grows with the line; needed only to print
+        /// alignments). Attention is never kept for such a line.
+        public var keepsSplitLineAlignment = true
         public init() {}
     }
 
@@ -202,6 +206,7 @@ public final class Translator {
                     pieces[w.line, default: Array(repeating: [], count: pieceCounts[w.line])][w.piece] = translations.map {
                         var t = $0
                         t.attention = []
+                        if !options.keepsSplitLineAlignment { t.sourceTokens = []; t.targetTokens = []; t.alignment = [] }
                         return t
                     }
                 }

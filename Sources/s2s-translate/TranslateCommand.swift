@@ -89,6 +89,7 @@ struct Translate: ParsableCommand {
         options.replaceUnknown = replaceUnk
         options.batchSize = batchSize
         options.maxSourceTokens = maxSourceTokens
+        options.keepsSplitLineAlignment = printAlignment
         options.precision = PackedMatrix.Precision(rawValue: precision)
             ?? (PackedMatrix.isBFloat16Available ? .bfloat16 : .float32)
         if let unkDict { options.unknownDictionary = try Self.dictionary(unkDict) }
