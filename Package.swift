@@ -50,7 +50,7 @@ let package = Package(
         // and backward, the step API for search, safetensors checkpoints.
         .target(name: "S2SModel", dependencies: ["S2SKernels", "S2SCore"]),
         // Search through the model's step API only: greedy (beam: next).
-        .target(name: "S2SSearch", dependencies: ["S2SModel", "S2SKernels"]),
+        .target(name: "S2SSearch", dependencies: ["S2SModel", "S2SCore"]),
         // A model folder as a translator: text in, text out (s2s-translate's core).
         .target(name: "S2STranslation", dependencies: ["S2SSearch", "S2SModel", "S2SKernels", "S2SText", "S2SCore"]),
         // BLEU and chrF, sacreBLEU-exact (validation and s2s-score).
@@ -107,7 +107,9 @@ let package = Package(
         .testTarget(name: "S2STextTests", dependencies: ["S2SText", "_S2STestSupport"]),
         .testTarget(name: "S2SKernelsTests", dependencies: ["S2SKernels", "_S2STestSupport"]),
         .testTarget(name: "S2SModelTests", dependencies: ["S2SModel", "S2SKernels", "_S2STestSupport"]),
-        .testTarget(name: "S2SSearchTests", dependencies: ["S2SSearch", "S2SModel", "S2SKernels", "_S2STestSupport"]),
+        .testTarget(name: "S2SSearchTests", dependencies: ["S2SSearch", "S2SModel", "S2SCore", "_S2STestSupport"]),
+        .testTarget(name: "S2STranslationTests",
+                    dependencies: ["S2STranslation", "S2SSearch", "S2SModel", "S2SKernels", "_S2STestSupport"]),
         .testTarget(name: "S2SMetricsTests", dependencies: ["S2SMetrics", "_S2STestSupport"]),
         .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SText", "_S2STestSupport"]),
         .testTarget(

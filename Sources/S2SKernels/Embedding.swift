@@ -1,7 +1,7 @@
+import S2SCore
 /// Embedding lookup. Row 0 (`<pad>`) is kept zero: initialised to zero and
 /// never given a gradient, so padding contributes nothing.
 public enum Embedding {
-    public static let paddingId: Int32 = 0
 
     /// out (N, E) = table[ids[n]] for each n; table is (V, E).
     @inlinable
@@ -20,7 +20,7 @@ public enum Embedding {
         dTable: UnsafeMutablePointer<T>, dOut: UnsafePointer<T>, ids: UnsafePointer<Int32>,
         count: Int, dim: Int
     ) {
-        for n in 0..<count where ids[n] != paddingId {
+        for n in 0..<count where ids[n] != SpecialTokens.pad {
             let row = dTable + Int(ids[n]) * dim, d = dOut + n * dim
             for k in 0..<dim { row[k] += d[k] }
         }

@@ -1,3 +1,4 @@
+import S2SCore
 /// A batch of sentence pairs as the model consumes it, time-major (row t·B + b
 /// is sequence b at step t), padded with `<pad>` (0).
 ///
@@ -5,7 +6,6 @@
 ///     targetInput   (T, B)  <s> y_1 … y_n          the decoder's gold inputs y_{t−1}
 ///     targetOutput  (T, B)  y_1 … y_n <EOS>        what each step must predict
 public struct Batch: Sendable, Equatable {
-    public static let pad: Int32 = 0, bos: Int32 = 2, eos: Int32 = 3
 
     public let batchSize: Int
     public let sourceLength: Int
@@ -16,7 +16,7 @@ public struct Batch: Sendable, Equatable {
     public var targetOutput: [Int32]
 
     /// Target tokens that count in the loss (all but padding).
-    public var targetTokens: Int { targetOutput.reduce(0) { $0 + ($1 == Self.pad ? 0 : 1) } }
+    public var targetTokens: Int { targetOutput.reduce(0) { $0 + ($1 == SpecialTokens.pad ? 0 : 1) } }
 
     /// Builds a batch from token ids without specials; appends `<EOS>` to
     /// each source (after reversing it, if asked) and frames each target with
@@ -28,20 +28,20 @@ public struct Batch: Sendable, Equatable {
         batchSize = B
         sourceLength = S
         targetLength = T
-        source = [Int32](repeating: Self.pad, count: S * B)
-        targetInput = [Int32](repeating: Self.pad, count: T * B)
-        targetOutput = [Int32](repeating: Self.pad, count: T * B)
+        source = [Int32](repeating: SpecialTokens.pad, count: S * B)
+        targetInput = [Int32](repeating: SpecialTokens.pad, count: T * B)
+        targetOutput = [Int32](repeating: SpecialTokens.pad, count: T * B)
         sourceLengths = []
         for (b, pair) in pairs.enumerated() {
-            let src = (reverseSource ? Array(pair.source.reversed()) : pair.source) + [Self.eos]
+            let src = (reverseSource ? Array(pair.source.reversed()) : pair.source) + [SpecialTokens.eos]
             for (t, id) in src.enumerated() { source[t * B + b] = id }
             sourceLengths.append(Int32(src.count))
-            targetInput[b] = Self.bos
+            targetInput[b] = SpecialTokens.bos
             for (t, id) in pair.target.enumerated() {
                 targetInput[(t + 1) * B + b] = id
                 targetOutput[t * B + b] = id
             }
-            targetOutput[pair.target.count * B + b] = Self.eos
+            targetOutput[pair.target.count * B + b] = SpecialTokens.eos
         }
     }
 

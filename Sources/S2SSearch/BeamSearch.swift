@@ -1,3 +1,5 @@
+import S2SModel
+import S2SCore
 /// Beam search, batched over sentences and beams: every step scores all live
 /// hypotheses of all sentences in one call to the scorer. A hypothesis ends
 /// at `<EOS>` and leaves the beam; a sentence is done when `beamSize`
@@ -44,7 +46,6 @@ public enum BeamSearch {
         }
     }
 
-    static let bos: Int32 = 2, eos: Int32 = 3
 
     static func normalized(_ logP: Double, length: Int, alpha: Double) -> Double {
         alpha == 0 ? logP : logP / pow((5 + Double(length)) / 6, alpha)
@@ -81,7 +82,7 @@ public enum BeamSearch {
         // Live hypotheses, one decoder state row each; node −1 is the empty prefix.
         var live: [(sentence: Int, logP: Double, node: Int32)] = (0..<n).map { ($0, 0, -1) }
         var state = scorer.start(sources)
-        var previous = [Int32](repeating: bos, count: n)
+        var previous = [Int32](repeating: SpecialTokens.bos, count: n)
         var top = TopK(k)
         var t = 0
         while !live.isEmpty {
@@ -103,7 +104,7 @@ public enum BeamSearch {
                 for c in ranked {
                     if kept >= k { break }
                     let parent = live[c.row].node
-                    if c.token == eos {
+                    if c.token == SpecialTokens.eos {
                         let (tokens, rows) = tree.path(parent)
                         finished[s].append(Hypothesis(tokens: tokens, logProbability: c.logP,
                                                       score: normalized(c.logP, length: tokens.count + 1, alpha: o.lengthPenalty),
@@ -210,7 +211,7 @@ struct TopK {
         for v in 0..<count {
             let lp = row[v]
             if items.count == k && !(lp > threshold) { continue }
-            if v == 0 || v == Int(BeamSearch.bos) || (v == Int(BeamSearch.eos) && !allowEOS) { continue }
+            if v == Int(SpecialTokens.pad) || v == Int(SpecialTokens.bos) || (v == Int(SpecialTokens.eos) && !allowEOS) { continue }
             var i = items.count
             while i > 0 && items[i - 1].logP < lp { i -= 1 }
             items.insert((Int32(v), lp), at: i)

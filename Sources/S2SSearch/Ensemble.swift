@@ -1,3 +1,4 @@
+import S2SModel
 /// Several models as one scorer (Marian's and OpenNMT's ensembles): every
 /// step runs each model and averages their log-probabilities; attention is
 /// the first model's. The models must share the target vocabulary.

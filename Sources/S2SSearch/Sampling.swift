@@ -1,3 +1,4 @@
+import S2SModel
 import S2SCore
 
 /// Sampling: each token is drawn from softmax(logits / temperature),
@@ -22,7 +23,7 @@ public enum Sampling {
                          choose: { draw(Array($0), temperature: o.temperature, topK: o.topK, rng: &rng) },
                          take: { sentence, token, logProbs, attention in
                              results[sentence].logProbability += Double(logProbs[Int(token)])
-                             guard token != TokenPerStep.eos else { return }
+                             guard token != SpecialTokens.eos else { return }
                              results[sentence].tokens.append(token)
                              if !attention.isEmpty { results[sentence].attention.append(Array(attention)) }
                          })

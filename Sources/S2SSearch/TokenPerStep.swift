@@ -1,11 +1,11 @@
+import S2SModel
+import S2SCore
 /// The loop that greedy decoding and sampling share: at each step every live
 /// sentence gets one token (`choose`, from its row of log-probabilities),
 /// which `take` records; a sentence leaves the batch at `<EOS>` or at its
 /// length limit (maxLengthRatio × source length + maxLengthExtra tokens),
 /// so the rest run on fewer rows.
 enum TokenPerStep {
-    static let bos: Int32 = 2, eos: Int32 = 3
-
     /// - Parameters:
     ///   - choose: the token for a row, given its (V) log-probabilities.
     ///   - take: (sentence, token, its row's log-probabilities, its row's
@@ -20,7 +20,7 @@ enum TokenPerStep {
         let V = scorer.targetVocabularySize
         var active = Array(0..<sources.count)  // sentence of each live row
         var state = scorer.start(sources)
-        var previous = [Int32](repeating: bos, count: sources.count)
+        var previous = [Int32](repeating: SpecialTokens.bos, count: sources.count)
         let limits = sources.map { Int(Double($0.count) * maxLengthRatio) + maxLengthExtra }
         var t = 0
         while !active.isEmpty {
@@ -32,7 +32,7 @@ enum TokenPerStep {
                     let lp = UnsafeBufferPointer(rebasing: all[(row * V)..<((row + 1) * V)])
                     let token = choose(lp)
                     take(sentence, token, lp, attention[(row * S)..<((row + 1) * S)])
-                    if token != eos && t + 1 < limits[sentence] {
+                    if token != SpecialTokens.eos && t + 1 < limits[sentence] {
                         keep.append(row)
                         nextPrevious.append(token)
                     }

@@ -148,8 +148,8 @@ public struct Preparation {
             pairs.reserveCapacity(seg.source.count)
             for (s, t) in zip(seg.source, seg.target) {
                 let si = srcVocab.ids(s), ti = tgtVocab.ids(t)
-                srcUnknown += si.count { $0 == Vocabulary.unk }
-                tgtUnknown += ti.count { $0 == Vocabulary.unk }
+                srcUnknown += si.count { $0 == SpecialTokens.unk }
+                tgtUnknown += ti.count { $0 == SpecialTokens.unk }
                 pairs.append((si, ti))
             }
             let shardName = "\(split.name).s2sb"

@@ -3,11 +3,6 @@ import S2SCore
 /// Token <-> id. File format: one `token<TAB>count` per line, line index = id,
 /// the four specials first (`<pad>`=0, `<unk>`=1, `<s>`=2, `<EOS>`=3, count 0).
 public struct Vocabulary: Equatable, Sendable {
-    public static let pad: Int32 = 0
-    public static let unk: Int32 = 1
-    public static let bos: Int32 = 2
-    public static let eos: Int32 = 3
-    public static let specials = ["<pad>", "<unk>", "<s>", "<EOS>"]
 
     public let tokens: [String]
     public let counts: [Int]
@@ -18,14 +13,14 @@ public struct Vocabulary: Equatable, Sendable {
     /// Builds from the non-special tokens in id order (specials are added).
     public init(tokens: [String], counts: [Int]) {
         precondition(tokens.count == counts.count)
-        self.tokens = Self.specials + tokens
+        self.tokens = SpecialTokens.names + tokens
         self.counts = [0, 0, 0, 0] + counts
         var ids: [String: Int32] = [:]
         for (i, t) in self.tokens.enumerated() { ids[t] = Int32(i) }
         self.ids = ids
     }
 
-    public func id(_ token: String) -> Int32 { ids[token] ?? Self.unk }
+    public func id(_ token: String) -> Int32 { ids[token] ?? SpecialTokens.unk }
 
     public func ids(_ tokens: [String]) -> [Int32] { tokens.map(id) }
 
@@ -65,9 +60,9 @@ public struct Vocabulary: Equatable, Sendable {
             }
             let token = String(fields[0])
             let id = tokens.count
-            if id < Self.specials.count && token != Self.specials[id] {
+            if id < SpecialTokens.names.count && token != SpecialTokens.names[id] {
                 throw InputError(file: path, line: lineNumber,
-                                 problem: "expected the special token \(Self.specials[id]) at id \(id), found '\(token)'",
+                                 problem: "expected the special token \(SpecialTokens.names[id]) at id \(id), found '\(token)'",
                                  hint: hint)
             }
             guard seen.insert(token).inserted else {
@@ -76,7 +71,7 @@ public struct Vocabulary: Equatable, Sendable {
             tokens.append(token)
             counts.append(c)
         }
-        guard tokens.count >= Self.specials.count else {
+        guard tokens.count >= SpecialTokens.names.count else {
             throw InputError(file: path, problem: "has \(tokens.count) entries, fewer than the 4 special tokens",
                              hint: hint)
         }
@@ -103,14 +98,14 @@ public struct VocabularyBuilder {
     ///   - minCount: tokens seen fewer times are left out (they become `<unk>`).
     ///   - maxSize: at most this many entries in all, specials included (0: no limit).
     public func build(minCount: Int = 1, maxSize: Int = 0) -> Vocabulary {
-        var entries = counts.filter { $0.value >= minCount && !Vocabulary.specials.contains($0.key) }
+        var entries = counts.filter { $0.value >= minCount && !SpecialTokens.names.contains($0.key) }
             .sorted {
                 $0.value != $1.value
                     ? $0.value > $1.value
                     : $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars)
             }
         if maxSize > 0 {
-            entries = Array(entries.prefix(max(0, maxSize - Vocabulary.specials.count)))
+            entries = Array(entries.prefix(max(0, maxSize - SpecialTokens.names.count)))
         }
         return Vocabulary(tokens: entries.map(\.key), counts: entries.map(\.value))
     }

@@ -334,7 +334,7 @@ extension Trainer {
 
     /// Subword ids → text: specials dropped, BPE joined, joiners undone.
     static func text(_ ids: [Int32], _ vocabulary: Vocabulary) -> String {
-        let tokens = ids.filter { $0 > Vocabulary.eos }.map { vocabulary.token($0) }
+        let tokens = ids.filter { $0 > SpecialTokens.eos }.map { vocabulary.token($0) }
         return Tokenizer.detokenize(BPE.join(tokens))
     }
 }

@@ -161,7 +161,7 @@ public final class Translator {
 
     /// Target ids → text.
     public func decode(_ ids: [Int32]) -> String {
-        let tokens = ids.filter { $0 > Vocabulary.eos }.map { targetVocabulary.token($0) }
+        let tokens = ids.filter { $0 > SpecialTokens.eos }.map { targetVocabulary.token($0) }
         return Tokenizer.detokenize(BPE.join(tokens))
     }
 
@@ -271,9 +271,9 @@ public final class Translator {
         let alignment = h.alignment
         // <unk> stays visible ("<unk>") unless replaced; <pad>/<s>/<EOS> never appear.
         var target: [String] = []
-        for (t, id) in h.tokens.enumerated() where id != 0 && id != Vocabulary.bos && id != Vocabulary.eos {
+        for (t, id) in h.tokens.enumerated() where id != SpecialTokens.pad && id != SpecialTokens.bos && id != SpecialTokens.eos {
             var token = targetVocabulary.token(id)
-            if id == Vocabulary.unk && options.replaceUnknown && t < alignment.count, let j = original(alignment[t]) {
+            if id == SpecialTokens.unk && options.replaceUnknown && t < alignment.count, let j = original(alignment[t]) {
                 let word = source[j].hasSuffix(BPE.continuation) ? String(source[j].dropLast(2)) : source[j]
                 token = options.unknownDictionary[word] ?? word
             }

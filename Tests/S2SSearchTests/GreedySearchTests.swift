@@ -1,3 +1,4 @@
+import S2SModel
 import S2SSearch
 import XCTest
 

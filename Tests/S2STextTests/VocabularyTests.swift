@@ -1,3 +1,4 @@
+import S2SCore
 import S2SText
 import XCTest
 
@@ -9,7 +10,7 @@ final class VocabularyTests: XCTestCase {
         XCTAssertEqual(v.tokens, ["<pad>", "<unk>", "<s>", "<EOS>", "b", "a", "Z", "c", "é"])
         XCTAssertEqual(v.counts, [0, 0, 0, 0, 3, 2, 1, 1, 1])
         XCTAssertEqual(v.id("b"), 4)
-        XCTAssertEqual(v.id("never seen"), Vocabulary.unk)
+        XCTAssertEqual(v.id("never seen"), SpecialTokens.unk)
         XCTAssertEqual(v.token(3), "<EOS>")
     }
 

@@ -4,6 +4,7 @@ import S2SCore
 import S2SKernels
 import S2SModel
 import S2SSearch
+import S2STranslation
 import XCTest
 
 /// Searching a batch in shards on several threads gives what one search over

@@ -1,9 +1,10 @@
 import S2SKernels
-import S2SModel
 
 /// What search sees of a model: start from source sentences, then one step
 /// at a time from the previous tokens to log-probabilities over the target
-/// vocabulary. Search never touches weights (Marian's scorer interface).
+/// vocabulary. Search never touches weights (Marian's scorer interface): it
+/// is written against this protocol, which the model declares here with its
+/// own conformance, so that S2SSearch depends on S2SModel alone.
 /// `Shards` calls one scorer from several threads at once: `start`, `step`
 /// and `select` must allow that (a Seq2Seq serialises `encode`; steps only
 /// read the weights).
@@ -36,5 +37,14 @@ extension Seq2Seq: Scorer where T == Float {
 
     public func select(_ state: State, rows: [Int]) -> State {
         (state.source.select(rows), state.decoder.select(rows))
+    }
+}
+
+/// What search needs of a row of log-probabilities beyond the step itself.
+public enum LogProbabilities {
+    /// The most probable token (the first on ties; 0 for a row of NaNs).
+    @inlinable
+    public static func argmax(_ row: UnsafeBufferPointer<Float>) -> Int32 {
+        Int32(VectorFloat.maxAndArgmax(row.baseAddress!, count: row.count).1)
     }
 }
