@@ -64,11 +64,9 @@ public struct Checkpoint: Sendable {
     /// The configuration as stored under `s2s.config`: the keys of
     /// config.json (snake_case), sorted.
     public static func configJSON(_ config: ModelConfig) -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys]
-        // Encoding plain numbers, booleans and strings cannot fail.
-        return String(decoding: try! encoder.encode(config), as: UTF8.self)
+        // Encoding a validated configuration (finite numbers, booleans,
+        // strings) cannot fail.
+        String(decoding: (try? StableJSON.encode(config, pretty: false)) ?? [], as: UTF8.self)
     }
 
     // MARK: Loading
@@ -90,11 +88,9 @@ public struct Checkpoint: Sendable {
             throw InputError(file: path, problem: "has no \(configKey) metadata (the model configuration)",
                              hint: SafeTensorsFile.corruptHint)
         }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         let config: ModelConfig
         do {
-            config = try decoder.decode(ModelConfig.self, from: Data(json.utf8))
+            config = try StableJSON.decoder().decode(ModelConfig.self, from: Data(json.utf8))
         } catch {
             throw InputError(file: path, problem: "has \(configKey) metadata that is not a model configuration (\(describe(error)))",
                              hint: SafeTensorsFile.corruptHint)
@@ -165,26 +161,17 @@ public struct Checkpoint: Sendable {
     /// in declaration order.
     static func fields(_ config: ModelConfig) -> [(key: String, value: String)] {
         Mirror(reflecting: config).children.map { child in
-            (snakeCase(child.label ?? ""), "\(child.value)")
+            (StableJSON.snakeCase(child.label ?? ""), "\(child.value)")
         }
-    }
-
-    /// `hiddenSize` → `hidden_size`, as JSONEncoder's convertToSnakeCase.
-    private static func snakeCase(_ name: String) -> String {
-        var key = ""
-        for c in name {
-            if c.isUppercase { key += "_" + c.lowercased() } else { key.append(c) }
-        }
-        return key
     }
 
     private static func describe(_ error: Error) -> String {
         switch error {
-        case DecodingError.keyNotFound(let key, _): return "no key \(snakeCase(key.stringValue))"
+        case DecodingError.keyNotFound(let key, _): return "no key \(StableJSON.snakeCase(key.stringValue))"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
              DecodingError.dataCorrupted(let context):
             guard let key = context.codingPath.last else { return "not valid JSON" }
-            return "bad value for \(snakeCase(key.stringValue))"
+            return "bad value for \(StableJSON.snakeCase(key.stringValue))"
         default: return "\(error)"
         }
     }

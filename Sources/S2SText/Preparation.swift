@@ -183,7 +183,7 @@ public struct Preparation {
         try AtomicFile.write(text: codes.fileText, to: o.vocabFolder + "/bpe.codes")
         try AtomicFile.write(text: srcVocab.fileText, to: o.vocabFolder + "/src.vocab")
         try AtomicFile.write(text: tgtVocab.fileText, to: o.vocabFolder + "/tgt.vocab")
-        try AtomicFile.write(try Self.json(manifest), to: o.vocabFolder + "/prep.json")
+        try AtomicFile.write(try StableJSON.encode(manifest), to: o.vocabFolder + "/prep.json")
         log("wrote \(o.vocabFolder)/{prep.json,bpe.codes,src.vocab,tgt.vocab} in \(Stopwatch.format(clock.lap()))")
         return manifest
     }
@@ -207,13 +207,5 @@ public struct Preparation {
             text += "\n"
         }
         return text
-    }
-
-    /// Stable JSON: sorted keys, snake_case, pretty, final newline.
-    public static func json<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return Array(try encoder.encode(value)) + [0x0A]
     }
 }

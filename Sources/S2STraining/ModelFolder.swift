@@ -77,7 +77,7 @@ public struct ModelFolder: Sendable {
     }
 
     public func writeConfig(_ config: RunConfig) throws {
-        try AtomicFile.write(try Self.json(config), to: configPath)
+        try AtomicFile.write(try StableJSON.encode(config), to: configPath)
     }
 
     public func readConfig() throws -> RunConfig { try Self.readConfig(at: configPath) }
@@ -87,37 +87,19 @@ public struct ModelFolder: Sendable {
         guard let data = FileManager.default.contents(atPath: configPath) else {
             throw InputError(file: configPath, problem: "missing", hint: "Is this a model folder written by s2s-train?")
         }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         do {
-            return try decoder.decode(RunConfig.self, from: data)
+            return try StableJSON.decoder().decode(RunConfig.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
             throw InputError(file: configPath,
-                             problem: "lacks the key \(keyPath(context.codingPath + [key]))",
+                             problem: "lacks the key \(StableJSON.keyPath(context.codingPath + [key]))",
                              hint: "Start from a config.json written by s2s-train")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.dataCorrupted(context) {
             throw InputError(file: configPath,
-                             problem: "has a bad value at \(keyPath(context.codingPath)): \(context.debugDescription)",
+                             problem: "has a bad value at \(StableJSON.keyPath(context.codingPath)): \(context.debugDescription)",
                              hint: "Start from a config.json written by s2s-train")
         } catch {
             throw InputError(file: configPath, problem: "is not a valid s2s-train configuration: \(error)",
                              hint: "Restore it from a backup or start a new model folder")
         }
-    }
-
-    /// "model.hiddenSize" → "model.hidden_size", as the file spells it.
-    static func keyPath(_ path: [CodingKey]) -> String {
-        path.map { key in
-            key.stringValue.reduce(into: "") { out, c in
-                if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) }
-            }
-        }.joined(separator: ".")
-    }
-
-    static func json<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return Array(try encoder.encode(value)) + [0x0A]
     }
 }

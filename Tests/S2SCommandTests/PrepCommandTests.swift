@@ -23,7 +23,7 @@ final class PrepCommandTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("wrote data/toy/train.s2sb: 2000 pairs"), result.stderr)
 
         let vocabDir = dir.appendingPathComponent("vocab/toy")
-        let manifest = try JSONDecoder.snakeCase.decode(
+        let manifest = try StableJSON.decoder().decode(
             PrepManifest.self, from: contents(vocabDir.appendingPathComponent("prep.json")))
         XCTAssertEqual(manifest.name, "toy")
         XCTAssertEqual(manifest.splits["train"]?.pairs, 2000)
@@ -98,7 +98,7 @@ final class PrepCommandTests: XCTestCase {
             "s2s-prep", ["--name", "x", "--train-src", "x.src", "--train-tgt", "x.tgt", "--max-len", "4"], in: dir)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stderr.contains("1 pairs (dropped 2 empty, 1 too_long)"), result.stderr)
-        let manifest = try JSONDecoder.snakeCase.decode(
+        let manifest = try StableJSON.decoder().decode(
             PrepManifest.self, from: contents(dir.appendingPathComponent("vocab/x/prep.json")))
         XCTAssertEqual(manifest.splits["train"]?.dropped, ["empty": 2, "too_long": 1])
         XCTAssertEqual(manifest.splits["train"]?.lines, 4)
@@ -122,13 +122,5 @@ final class PrepCommandTests: XCTestCase {
                        "--max-size", "--normalization", "--max-len"] {
             XCTAssertTrue(help.stdout.contains(needle), "help lacks \(needle)")
         }
-    }
-}
-
-extension JSONDecoder {
-    static var snakeCase: JSONDecoder {
-        let d = JSONDecoder()
-        d.keyDecodingStrategy = .convertFromSnakeCase
-        return d
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import S2SCore
 import S2SModel
 import XCTest
 
@@ -26,14 +27,13 @@ final class ModelConfigTests: XCTestCase {
 
     func testJSONUsesSnakeCaseAndRoundTrips() throws {
         var c = base(); c.cell = .gru; c.attention = .concat; c.reverseSource = true
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        let json = String(decoding: try encoder.encode(c), as: UTF8.self)
+        let json = String(decoding: try StableJSON.encode(c, pretty: false), as: UTF8.self)
         XCTAssertTrue(json.contains("\"reverse_source\":true"), json)
         XCTAssertTrue(json.contains("\"cell\":\"gru\""), json)
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        XCTAssertEqual(try decoder.decode(ModelConfig.self, from: Data(json.utf8)), c)
+        XCTAssertEqual(try StableJSON.decoder().decode(ModelConfig.self, from: Data(json.utf8)), c)
+        let pretty = String(decoding: try StableJSON.encode(c), as: UTF8.self)
+        XCTAssertTrue(pretty.hasSuffix("}\n") && pretty.contains("\"hidden_size\" : 512"), pretty)
+        XCTAssertEqual(StableJSON.snakeCase("sourceVocabularySize"), "source_vocabulary_size")
     }
 
     /// The reference shape's layout: names, shapes, and the parameter count
