@@ -7,11 +7,11 @@ import Foundation
 /// (`Matmul.gemm`, `PackedMatrix`) are split here into one-thread calls on
 /// column or row ranges, and run with the other split work (softmax rows,
 /// attention rows, column sums, Adam) on one pool of threads that spin
-/// between jobs (CKernels' pool.c, through `Parallel.ranges`). With
-/// OpenBLAS's own threads beside the pool, either set spins while the other
-/// wants the core: the reference training step took 1,104 ms (median of 15,
-/// alternating in one process) with OpenBLAS's threads against 1,054 ms with
-/// the split products on Dispatch and 1,036 ms on the spinning pool.
+/// between jobs (CKernels' pool.c, through `Parallel.ranges`). One set of
+/// threads, because OpenBLAS's own threads beside the pool would spin while
+/// the pool's want the core, and because waking parked threads (Dispatch)
+/// costs about 50 µs a hand-off on the machine measured, against about
+/// 150 µs of work in a per-step product half. Measurements: docs/PERFORMANCE.md.
 public enum KernelThreads {
     /// s2s-train and s2s-translate's --threads; all cores by default.
     public static func set(_ n: Int) { count = max(1, n) }

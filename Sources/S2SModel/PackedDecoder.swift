@@ -6,10 +6,10 @@ import S2SKernels
 /// and reset gate), the attentional layer W_c and the output projection.
 /// `Seq2Seq.packForDecoding()` makes it (and packs the encoder's U, see
 /// `RecurrentPack`) once the parameters are final, and every decoding step
-/// then uses it: OpenBLAS repacks the weights on every
-/// call, which at beam 5 and batch 1 was half of the decoding time. Measured
-/// on the Bible model (200 test verses): beam 5 batch 1 27.8 → 14.1 s, beam 5
-/// batch 32 7.4 → 7.2 s, greedy batch 32 4.7 → 3.5 s.
+/// then uses it. Packing once matters because OpenBLAS repacks the weights on
+/// every call: with the few rows a decoding step multiplies (beam 5, batch
+/// 1), that repacking would be about half of the decoding time. Measurements:
+/// docs/PERFORMANCE.md.
 final class PackedDecoder: @unchecked Sendable {
     struct Layer {
         /// LSTM: [W; U] (in + H, 4H); GRU: W (in, 3H).

@@ -8,8 +8,9 @@ import S2SKernels
 /// Training (`TrainingPacks`) packs, per layer, U and Uᵀ (∂gates·Uᵀ) and the
 /// rows of W that multiply a per-step input with their transpose: decoder
 /// layer 0's h̃ rows (input feeding), all of W for decoder layers ≥ 1.
-/// At the reference step's 64 × 512 × 2048 products the packed kernel ran at
-/// 196–217 GFLOP/s against OpenBLAS's 145–152 (`s2s-bench gemm`, 2 threads).
+/// At the reference training step's 64 × 512 × 2048 products the packed
+/// kernel is faster than OpenBLAS (`s2s-bench gemm` compares the two; figures
+/// in docs/PERFORMANCE.md).
 final class RecurrentPack: @unchecked Sendable {
     let u: PackedMatrix   // (Hd, G·Hd)
     let uT: PackedMatrix?  // (G·Hd, Hd)

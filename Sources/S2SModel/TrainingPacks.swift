@@ -4,15 +4,15 @@ import S2SKernels
 /// at a time, once per time step, packed for the packed kernel: each layer's
 /// `RecurrentPack` (U, Uᵀ, the per-step rows of W and their transpose) and
 /// the attentional layer's W_c and W_cᵀ; and the output layer's matrix for
-/// ∂x = ∂logits · W_oᵀ (512 rows of 10,000 at a time: OpenBLAS split over
-/// the cores reaches ~170 GFLOP/s there, the packed kernel ~225). The other
-/// large products over a whole sequence or the vocabulary stay with
-/// OpenBLAS, which is as fast there.
+/// ∂x = ∂logits · W_oᵀ (512 rows of 10,000 at a time, where the packed
+/// kernel is faster than OpenBLAS split over the cores: ~225 against ~170
+/// GFLOP/s). The other large products over a whole sequence or the vocabulary
+/// stay with OpenBLAS, which is as fast there.
 ///
 /// Made once per model (Float, AVX-512) and repacked in place from the
 /// parameters at every entry that reads them (`forward`, `encode`): the
 /// optimizer changes the parameters between steps without telling the
-/// model, and repacking (~50 MB at the reference shape) costs a few
+/// model, and repacking (tens of MB at the reference shape) costs a few
 /// milliseconds against a step of over a second.
 final class TrainingPacks: @unchecked Sendable {
     /// By parameter prefix: `encoder.l0.fwd`, `decoder.l1`, …

@@ -1,55 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import S2SCore
 
-/// Reads a UTF-8 text file as lines, validating as it goes: a UTF-8 byte-order
-/// mark at the start is skipped, the CR of CRLF endings is dropped, and a line
-/// that is not valid UTF-8 is an error naming the file, the line and the byte.
+/// Reads UTF-8 text as lines, validating as it goes: a UTF-8 byte-order
+/// mark at the start is skipped, the CR of CRLF endings is dropped, a UTF-16
+/// or UTF-32 file is named as such, and a line that is not valid UTF-8 is an
+/// error naming the file, the line and the byte. Whole files here; a stream
+/// of lines (standard input) through `LineStream`, which splits the bytes
+/// for both.
 public enum LineReader {
     public static func lines(ofFile path: String) throws(InputError) -> [String] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            throw InputError(file: path,
-                             problem: !exists ? "no such file" : isDirectory.boolValue ? "is a folder, not a text file" : "cannot be read",
-                             hint: !exists ? "Check the path" : "")
-        }
-        return try lines(of: data, path: path)
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        if !exists { throw InputError(file: path, problem: "no such file", hint: "Check the path") }
+        if isDirectory.boolValue { throw InputError(file: path, problem: "is a folder, not a text file") }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw InputError(file: path, problem: "cannot be read: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        return try all(LineStream(fd: fd, name: path))
     }
 
     /// Splits `data` into lines; `path` only names the source in errors.
     public static func lines(of data: Data, path: String) throws(InputError) -> [String] {
+        try all(LineStream(bytes: Array(data), name: path))
+    }
+
+    private static func all(_ stream: LineStream) throws(InputError) -> [String] {
         var lines: [String] = []
-        var failure: InputError?
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            if let error = otherEncoding(UnsafeRawBufferPointer(bytes), path: path) {
-                failure = error
-                return
-            }
-            var start = 0
-            if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }
-            var lineNumber = 0
-            while start < bytes.count {
-                lineNumber += 1
-                var end = start
-                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-                var stop = end
-                if stop > start && bytes[stop - 1] == 0x0D { stop -= 1 }
-                let slice = UnsafeBufferPointer(rebasing: bytes[start..<stop])
-                guard let line = String(validating: slice, as: UTF8.self) else {
-                    let bad = firstInvalidByte(slice)
-                    failure = InputError(
-                        file: path, line: lineNumber,
-                        problem: String(format: "invalid UTF-8 (byte 0x%02X at byte %d of the line)", slice[bad], bad + 1),
-                        hint: "Convert the file to UTF-8, e.g. iconv -f LATIN1 -t UTF-8 FILE > FILE.utf8")
-                    return
-                }
-                lines.append(line)
-                start = end + 1
-            }
+        while let batch = try stream.nextBatch(batchSize: 4096) {
+            for (number, bytes) in batch { lines.append(try decode(bytes, line: number, path: stream.name)) }
         }
-        if let failure { throw failure }
         return lines
+    }
+
+    /// One line's bytes (as `LineStream` gives them) as text, or the error
+    /// that says what is wrong with them and how to fix it.
+    public static func decode(_ bytes: [UInt8], line: Int, path: String) throws(InputError) -> String {
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        if line == 1, let error = bytes.withUnsafeBytes({ otherEncoding($0, path: path) }) { throw error }
+        let bad = bytes.withUnsafeBufferPointer { firstInvalidByte($0) }
+        throw InputError(
+            file: path, line: line,
+            problem: String(format: "invalid UTF-8 (byte 0x%02X at byte %d of the line)", bytes[bad], bad + 1),
+            hint: "Convert the file to UTF-8, e.g. iconv -f LATIN1 -t UTF-8 FILE > FILE.utf8")
     }
 
     /// A UTF-16 or UTF-32 file announces itself with a byte-order mark;

@@ -4,6 +4,12 @@ import Foundation
 /// and returns the per-chunk results in order. Each worker thread gets its own
 /// state from `makeState` (e.g. an ICU breaker, a BPE cache), so nothing
 /// mutable is shared between threads.
+///
+/// On Dispatch, not on the kernels' spinning pool (`Parallel.ranges` in
+/// S2SKernels): text sits beside the kernels, not above them, and its work
+/// comes in chunks of hundreds of lines (milliseconds each), where a
+/// hand-off's microseconds do not count and threads that spin between jobs
+/// would only burn a core.
 func chunkedMap<State, Output>(
     count: Int, chunkSize: Int = 512,
     makeState: @Sendable () throws -> State,

@@ -5,18 +5,18 @@ import S2SKernels
 /// are searched side by side, one thread each, with every product of a
 /// shard on its own thread. Splitting each product over the cores instead
 /// leaves the rest of a step (cells, attention, softmax, top-k, beam
-/// bookkeeping: ~45% of beam-5 batch-32 decoding with bfloat16 weights) on
-/// one core. Measured on the Bible base model (666 test verses, beam 5,
-/// 2 cores): two processes on half the lines each took 7.7–8.3 s where one
-/// process with both cores took 10.8–11.5 s.
-///
-/// Small shards do not pay: greedy search at batch 32 (16 rows per shard)
-/// took 4.4–4.7 s sharded against 3.7–4.1 s with split products, as each
-/// shard then streams all the weights for a few rows. So a shard needs
-/// `minimumRows` decoder rows (sentences × beam).
+/// bookkeeping: nearly half of beam-5 decoding with bfloat16 weights) on one
+/// core. Small shards do not pay: each streams all the weights for a few
+/// rows, so a shard needs `minimumRows` decoder rows (sentences × beam).
+/// Measurements: docs/PERFORMANCE.md, "Decoding in shards".
 ///
 /// The shards interleave the sentences (shard i takes i, i + n, …): callers
 /// sort by length, so every shard gets the same mix of lengths.
+///
+/// On Dispatch, not on the kernels' spinning pool: a shard is a whole search
+/// (milliseconds to seconds), so a hand-off's microseconds do not count,
+/// and the pool runs one job at a time while each shard's own work must be
+/// free to run.
 public enum Shards {
     /// Fewest decoder rows (sentences × rows each) worth a shard of their own.
     public static let minimumRows = 64

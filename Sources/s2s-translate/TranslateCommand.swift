@@ -108,20 +108,21 @@ struct Translate: ParsableCommand {
             fd = open(input, O_RDONLY)
             guard fd >= 0 else { throw InputError(file: input, problem: "cannot be opened: \(String(cString: strerror(errno)))") }
         }
-        let reader = LineInput(fd: fd, name: name)
+        let reader = LineStream(fd: fd, name: name)
         while let batch = try reader.nextBatch(batchSize: batchSize) {
             var lines: [String] = []
             for (number, bytes) in batch {
-                if let line = String(validating: bytes, as: UTF8.self) {
-                    lines.append(line)
-                } else if number == 1, let error = bytes.withUnsafeBytes({ LineReader.otherEncoding($0, path: name) }) {
-                    throw error
-                } else if skipBadLines {
-                    FileHandle.standardError.write(Data("s2s-translate: warning: \(name):\(number): not valid UTF-8; wrote an empty line\n".utf8))
+                do {
+                    lines.append(try LineReader.decode(bytes, line: number, path: name))
+                } catch {
+                    // A UTF-16/32 input is wrong as a whole: no line of it is skipped into garbage.
+                    if number == 1 && bytes.withUnsafeBytes({ LineReader.otherEncoding($0, path: name) }) != nil { throw error }
+                    guard skipBadLines else {
+                        throw InputError(file: name, line: number, problem: error.problem,
+                                         hint: "Convert the input to UTF-8, or pass --skip-bad-lines to write an empty line for it")
+                    }
+                    FileHandle.standardError.write(Data("s2s-translate: warning: \(name):\(number): \(error.problem); wrote an empty line\n".utf8))
                     lines.append("")
-                } else {
-                    throw InputError(file: name, line: number, problem: "not valid UTF-8",
-                                     hint: "Convert the input to UTF-8, or pass --skip-bad-lines to write an empty line for it")
                 }
             }
             translator.warn = { index, message in

@@ -43,12 +43,12 @@ final class TranslateCommandTests: XCTestCase {
         let input = Data("ba ce\n".utf8) + Data([0x62, 0xFF, 0x0A]) + Data("di fo\n".utf8)
         let strict = try run(["--model", model], input: input)
         XCTAssertNotEqual(strict.status, 0)
-        XCTAssertTrue(strict.stderr.contains("stdin:2: not valid UTF-8"), strict.stderr)
+        XCTAssertTrue(strict.stderr.contains("stdin:2: invalid UTF-8 (byte 0xFF at byte 2 of the line). Convert the input to UTF-8, or pass --skip-bad-lines"), strict.stderr)
         let lenient = try run(["--model", model, "--skip-bad-lines"], input: input)
         XCTAssertEqual(lenient.status, 0, lenient.stderr)
         XCTAssertEqual(lenient.stdout.split(separator: "\n", omittingEmptySubsequences: false).count, 4)  // 3 lines + final ""
         XCTAssertEqual(lenient.stdout.components(separatedBy: "\n")[1], "")
-        XCTAssertTrue(lenient.stderr.contains("warning: stdin:2: not valid UTF-8"), lenient.stderr)
+        XCTAssertTrue(lenient.stderr.contains("warning: stdin:2: invalid UTF-8 (byte 0xFF at byte 2 of the line); wrote an empty line"), lenient.stderr)
     }
 
     /// A line is answered before standard input is closed.
@@ -266,5 +266,12 @@ final class TranslateCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 1, r.stderr)
         XCTAssertTrue(r.stderr.contains("cannot be read: Is a directory"), r.stderr)
         XCTAssertEqual(r.stdout, "")
+    }
+
+    /// A last line without a newline is translated once (and the input ends).
+    func testALastLineWithoutNewline() throws {
+        let r = try Command.run("s2s-translate", ["--model", model], stdin: "ba ce\r\ndi fo")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "ce ba\nfo di\n")
     }
 }

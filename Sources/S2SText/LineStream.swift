@@ -4,31 +4,41 @@ import Glibc
 import Foundation
 import S2SCore
 
-/// Reads lines from a file descriptor and hands them out in batches: as many
-/// as are already available (up to `batchSize`), so a file or a fast pipe is
-/// translated in full batches, while an interactive user or a pipe that
-/// pauses gets each line answered as soon as it arrives. Work is linear in
-/// the input: consumed bytes are dropped in bulk, and a line's end is
-/// searched for only in bytes not searched before.
-final class LineInput {
+/// Lines of raw bytes from a file descriptor (or bytes in memory), handed
+/// out in batches: as many as are already available (up to `batchSize`), so
+/// a file or a fast pipe is translated in full batches, while an interactive
+/// user or a pipe that pauses gets each line answered as soon as it arrives.
+/// Lines end at LF; the CR of CRLF and a UTF-8 byte-order mark on line 1 are
+/// dropped; a last line without LF counts. Work is linear in the input:
+/// consumed bytes are dropped in bulk, and a line's end is searched for only
+/// in bytes not searched before. `LineReader.decode` turns a line into text.
+public final class LineStream {
     private let fd: Int32
     /// What to call the input in errors ("stdin" or the file's path).
-    private let name: String
+    public let name: String
     private var buffer: [UInt8] = []
     /// Bytes of `buffer` already handed out.
     private var consumed = 0
     /// Bytes of `buffer` (from `consumed`) known to hold no newline.
     private var scanned = 0
     private var eof = false
-    private(set) var lineNumber = 0
+    public private(set) var lineNumber = 0
 
-    init(fd: Int32, name: String) {
+    public init(fd: Int32, name: String) {
         self.fd = fd
         self.name = name
     }
 
+    /// All of the input already in memory.
+    public init(bytes: [UInt8], name: String) {
+        fd = -1
+        self.name = name
+        buffer = bytes
+        eof = true
+    }
+
     /// The next batch of (line number, raw bytes); nil at the end of input.
-    func nextBatch(batchSize: Int) throws(InputError) -> [(number: Int, bytes: [UInt8])]? {
+    public func nextBatch(batchSize: Int) throws(InputError) -> [(number: Int, bytes: [UInt8])]? {
         var batch: [(number: Int, bytes: [UInt8])] = []
         while batch.count < batchSize {
             if let line = takeLine() {
@@ -42,7 +52,10 @@ final class LineInput {
         }
         if batch.isEmpty && eof {
             if consumed == buffer.count { return nil }
-            return [finish(Array(buffer[consumed...]))]
+            let last = Array(buffer[consumed...])
+            consumed = buffer.count
+            scanned = 0
+            return [finish(last)]
         }
         return batch
     }
@@ -68,6 +81,7 @@ final class LineInput {
     }
 
     private func readable() -> Bool {
+        if fd < 0 { return false }
         var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         return poll(&p, 1, 0) > 0
     }
