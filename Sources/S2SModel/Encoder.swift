@@ -86,7 +86,7 @@ extension Seq2Seq {
                     let dec = w.decLayers[k]
                     for b in 0..<B {
                         (layer.dh + b * Hd).update(from: dec.dh + b * H + d * Hd, count: Hd)
-                        if config.cell == .lstm {
+                        if config.cell.kind.hasMemory {
                             (layer.dc + b * Hd).update(from: dec.dc + b * H + d * Hd, count: Hd)
                         }
                     }

@@ -154,8 +154,9 @@ extension Seq2Seq {
         var x = [T](repeating: 0, count: N * E)
         Embedding.forward(out: &x, ids: previous, table: parameter("decoder.embedding"), count: N, dim: E)
         var input = x, inputWidth = E
-        var proj = [T](repeating: 0, count: N * g), hg = proj, act = proj
-        var tanhC = [T](repeating: 0, count: N * H)
+        let kind = config.cell.kind, apart = kind.keepsRecurrentApart
+        var proj = [T](repeating: 0, count: N * g), rec = apart ? proj : []
+        var cache = [T](repeating: 0, count: N * kind.cacheWidth(hidden: H))
         let packed = packedDecoder
         for k in 0..<config.layers {
             let p = "decoder.l\(k)"
@@ -163,34 +164,48 @@ extension Seq2Seq {
             for r in 0..<N { for j in 0..<g { proj[r * g + j] = b[j] } }
             let feeds = k == 0 && config.inputFeeding
             if let packed {
-                // One pass over the packed weights: [x; h̃ (input feeding); h (LSTM)].
+                // One pass over the packed weights: [x; h̃ (input feeding); h (unless kept apart)].
                 var parts: [(values: [T], width: Int)] = [(input, inputWidth)]
                 if feeds { parts.append((state.feed, H)) }
-                if config.cell == .lstm { parts.append((state.h[k], H)) }
+                if !apart { parts.append((state.h[k], H)) }
                 let a = Self.concatenateRows(parts, rows: N)
                 packed.layers[k].gates.multiply(into: &proj, a, rows: N, accumulate: true)
             } else {
                 Matmul.gemm(&proj, input, W, m: N, n: g, k: inputWidth, beta: 1)
                 if feeds { Matmul.gemm(&proj, state.feed, W + E * g, m: N, n: g, k: H, beta: 1) }
-                if config.cell == .lstm { Matmul.gemm(&proj, state.h[k], U, m: N, n: g, k: H, beta: 1) }
+                if !apart { Matmul.gemm(&proj, state.h[k], U, m: N, n: g, k: H, beta: 1) }
             }
-            var h = [T](repeating: 0, count: N * H)
-            switch config.cell {
-            case .lstm:
-                var c = [T](repeating: 0, count: N * H)
-                LSTMCell.forward(h: &h, c: &c, tanhC: &tanhC, gates: &proj, hPrev: state.h[k], cPrev: state.c[k],
-                                 mask: nil, batch: N, hidden: H)
-                next.c[k] = c
-            case .gru:
+            if apart {
+                // h·U + b_h, kept apart from the gates (GRU).
                 let bh = parameter("\(p).b_h")
-                for r in 0..<N { for j in 0..<g { hg[r * g + j] = bh[j] } }
+                for r in 0..<N { for j in 0..<g { rec[r * g + j] = bh[j] } }
                 if let recurrent = packed?.layers[k].recurrent {
-                    recurrent.multiply(into: &hg, state.h[k], rows: N, accumulate: true)
+                    recurrent.multiply(into: &rec, state.h[k], rows: N, accumulate: true)
                 } else {
-                    Matmul.gemm(&hg, state.h[k], U, m: N, n: g, k: H, beta: 1)
+                    Matmul.gemm(&rec, state.h[k], U, m: N, n: g, k: H, beta: 1)
                 }
-                GRUCell.forward(h: &h, act: &act, xg: proj, hg: hg, hPrev: state.h[k], mask: nil, batch: N, hidden: H)
             }
+            var h = [T](repeating: 0, count: N * H), c = h
+            proj.withUnsafeMutableBufferPointer { gates in
+                rec.withUnsafeBufferPointer { rec in
+                    cache.withUnsafeMutableBufferPointer { cache in
+                        state.h[k].withUnsafeBufferPointer { hPrev in
+                            state.c[k].withUnsafeBufferPointer { cPrev in
+                                h.withUnsafeMutableBufferPointer { h in
+                                    c.withUnsafeMutableBufferPointer { c in
+                                        kind.forward(CellStep(h: h.baseAddress!, c: c.baseAddress!, hPrev: hPrev.baseAddress!,
+                                                              cPrev: cPrev.baseAddress!, gates: gates.baseAddress!,
+                                                              recurrent: apart ? rec.baseAddress : nil,
+                                                              cache: cache.isEmpty ? nil : cache.baseAddress,
+                                                              mask: nil, batch: N, hidden: H, threads: 1))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if kind.hasMemory { next.c[k] = c }
             next.h[k] = h
             input = h
             inputWidth = H

@@ -22,11 +22,12 @@ public enum MemoryEstimate {
             let b = Double(s.batch), S = Double(s.source), T = Double(s.target)
             B = max(B, b); SB = max(SB, S * b); TB = max(TB, T * b); TBS = max(TBS, T * b * S)
         }
-        // A recurrent layer over n = steps·B rows: projections, states, cell values.
+        // A recurrent layer over n = steps·B rows: RecurrentLayer.activationSizes.
         func recurrent(_ hidden: Double, _ n: Double) -> Double {
+            let kind = c.cell.kind
             let g = G * hidden * n
             let states = 2 * (n + 2 * B) * hidden
-            return c.cell == .lstm ? g + states + n * hidden : 4 * g + states
+            return g + (kind.keepsRecurrentApart ? 2 * g : 0) + states + n * Double(kind.cacheWidth(hidden: Int(hidden)))
         }
         let encoder = SB * (1 + 2 * (E + (L - 1) * H) + 3 * H + max(E, H) + 2 * max(H, A))
             + L * dirs * recurrent(Hd, SB)
@@ -44,7 +45,7 @@ public enum MemoryEstimate {
         let E = Double(c.embeddingSize), H = Double(c.hiddenSize), Hd = Double(c.encoderDirectionSize)
         let L = Double(c.layers), G = Double(c.gateCount)
         let Vs = Double(c.sourceVocabularySize), Vt = Double(c.targetVocabularySize)
-        let biases = c.cell == .gru ? 2.0 : 1.0
+        let biases = c.cell.kind.keepsRecurrentApart ? 2.0 : 1.0
         let encoder = Double(c.directions) * ((E + (L - 1) * H) * G * Hd + L * (Hd * G * Hd + biases * G * Hd))
         let decoder = (E + (c.inputFeeding ? H : 0) + (L - 1) * H) * G * H + L * (H * G * H + biases * G * H)
         let attention: Double

@@ -2,7 +2,12 @@
 /// parameters and run it. Written as `config.json` in a model folder
 /// (snake_case keys) and validated with messages that name the bad key.
 public struct ModelConfig: Codable, Equatable, Sendable {
-    public enum Cell: String, Codable, CaseIterable, Sendable { case lstm, gru }
+    /// The recurrent cell (`RecurrentCell`; `Cell.kind` maps each to its type).
+    public enum Cell: String, Codable, CaseIterable, Sendable {
+        case lstm, gru
+        /// The Elman RNN, h' = tanh(x·W + h·U + b).
+        case rnn
+    }
     /// How the decoder scores encoder states (DESIGN.md, Model).
     public enum AttentionKind: String, Codable, CaseIterable, Sendable {
         /// No attention: the decoder sees the source only through its initial
@@ -46,7 +51,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var encoderDirectionSize: Int { bidirectional ? hiddenSize / 2 : hiddenSize }
     public var directions: Int { bidirectional ? 2 : 1 }
     public var effectiveAttentionSize: Int { attentionSize > 0 ? attentionSize : hiddenSize }
-    public var gateCount: Int { cell == .lstm ? 4 : 3 }
+    public var gateCount: Int { cell.kind.gates }
 
     /// A configuration error: the key (as written in config.json) and what to do.
     public struct Invalid: Error, CustomStringConvertible, Equatable {

@@ -1,9 +1,9 @@
 import S2SKernels
 
 /// The decoder's weights packed once for decoding (`PackedMatrix`): per
-/// layer the gate weights with the recurrent ones stacked under them (LSTM:
-/// [W; U], one pass over [x; h̃; h]) or apart (GRU, whose U has its own bias
-/// and reset gate), the attentional layer W_c and the output projection.
+/// layer the gate weights with the recurrent ones stacked under them (LSTM,
+/// Elman RNN: [W; U], one pass over [x; h̃; h]) or apart (GRU, whose U has
+/// its own bias and reset gate), the attentional layer W_c and the output projection.
 /// `Seq2Seq.packForDecoding()` makes it (and packs the encoder's U, see
 /// `RecurrentPack`) once the parameters are final, and every decoding step
 /// then uses it. Packing once matters because OpenBLAS repacks the weights on
@@ -12,9 +12,9 @@ import S2SKernels
 /// docs/PERFORMANCE.md.
 final class PackedDecoder: @unchecked Sendable {
     struct Layer {
-        /// LSTM: [W; U] (in + H, 4H); GRU: W (in, 3H).
+        /// [W; U] (in + H, G·H); W (in, G·H) for cells that keep h·U apart (GRU).
         let gates: PackedMatrix
-        /// GRU: U (H, 3H); nil for the LSTM (stacked into `gates`).
+        /// U (H, G·H) for cells that keep h·U apart; nil when stacked into `gates`.
         let recurrent: PackedMatrix?
     }
     let layers: [Layer]
@@ -27,13 +27,11 @@ final class PackedDecoder: @unchecked Sendable {
             let p = "decoder.l\(k)"
             let input = k == 0 ? E + (c.inputFeeding ? H : 0) : H
             let W = UnsafePointer(model.parameter("\(p).W")), U = UnsafePointer(model.parameter("\(p).U"))
-            switch c.cell {
-            case .lstm:
-                return Layer(gates: PackedMatrix(stacking: [(W, input), (U, H)], columns: g, precision: precision), recurrent: nil)
-            case .gru:
+            if c.cell.kind.keepsRecurrentApart {
                 return Layer(gates: PackedMatrix(stacking: [(W, input)], columns: g, precision: precision),
                              recurrent: PackedMatrix(stacking: [(U, H)], columns: g, precision: precision))
             }
+            return Layer(gates: PackedMatrix(stacking: [(W, input), (U, H)], columns: g, precision: precision), recurrent: nil)
         }
         wc = c.attention == .none ? nil
             : PackedMatrix(stacking: [(UnsafePointer(model.parameter("attention.W_c")), 2 * H)], columns: H, precision: precision)

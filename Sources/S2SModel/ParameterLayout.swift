@@ -54,7 +54,7 @@ public struct ParameterLayout: Equatable, Sendable {
                 add("\(p).W", [input, G * Hd])
                 add("\(p).U", [Hd, G * Hd])
                 add("\(p).b", [G * Hd])
-                if c.cell == .gru { add("\(p).b_h", [G * Hd]) }
+                if c.cell.kind.keepsRecurrentApart { add("\(p).b_h", [G * Hd]) }
             }
         }
         add("decoder.embedding", [c.targetVocabularySize, E])
@@ -64,7 +64,7 @@ public struct ParameterLayout: Equatable, Sendable {
             add("\(p).W", [input, G * H])
             add("\(p).U", [H, G * H])
             add("\(p).b", [G * H])
-            if c.cell == .gru { add("\(p).b_h", [G * H]) }
+            if c.cell.kind.keepsRecurrentApart { add("\(p).b_h", [G * H]) }
         }
         switch c.attention {
         case .none: break

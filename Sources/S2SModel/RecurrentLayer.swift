@@ -1,7 +1,8 @@
 import S2SKernels
 
-/// One recurrent layer in one direction over a whole sequence: the LSTM or
-/// GRU cell, its weights, and its activations, time-major.
+/// One recurrent layer in one direction over a whole sequence: its cell
+/// (`RecurrentCell`: LSTM, GRU or Elman RNN), its weights, and its
+/// activations, time-major.
 ///
 /// States live in `hs`/`cs` of shape (steps + 2, B, Hd): row 0 is the initial
 /// state of a left-to-right pass, rows 1…steps hold the state after each
@@ -10,11 +11,11 @@ import S2SKernels
 /// and all previous states form one contiguous block, which makes
 /// ∂U = Σ_t h_{t−1}ᵀ·∂proj_t a single GEMM over time.
 struct RecurrentLayer<T: Real> {
-    let cell: ModelConfig.Cell
+    let cell: any RecurrentCell.Type
     let hidden: Int          // Hd
     let input: Int           // width of the layer's input
     let reversed: Bool       // right-to-left pass
-    var G: Int { cell == .lstm ? 4 : 3 }
+    var G: Int { cell.gates }
 
     // Weights (in, G·Hd), (Hd, G·Hd), (G·Hd) [, (G·Hd)] and their gradients.
     let W, U, b: UnsafeMutablePointer<T>
@@ -23,31 +24,35 @@ struct RecurrentLayer<T: Real> {
     let dbh: UnsafeMutablePointer<T>?
 
     // Activations for up to `capacitySteps` steps of `capacityBatch` rows.
-    let proj: UnsafeMutablePointer<T>    // (steps, B, G·Hd) LSTM: gates → activations; GRU: x·W + b
-    let hg: UnsafeMutablePointer<T>?     // (steps, B, G·Hd) GRU: h·U + b_h
+    /// (steps, B, G·Hd) x·W + b (+ h·U unless the cell keeps it apart); the
+    /// cell overwrites it with its activations.
+    let proj: UnsafeMutablePointer<T>
+    /// (steps, B, G·Hd) h·U + b_h, for cells that keep it apart (GRU).
+    let recurrent: UnsafeMutablePointer<T>?
     let hs, cs: UnsafeMutablePointer<T>  // (steps + 2, B, Hd)
-    let tanhC: UnsafeMutablePointer<T>   // (steps, B, Hd) LSTM cache tanh(c_t)
-    let act: UnsafeMutablePointer<T>?    // (steps, B, G·Hd) GRU cache: r, z, n
+    /// (steps, B, cacheWidth) the cell's own cache (LSTM tanh(c_t); GRU r, z, n).
+    let cache: UnsafeMutablePointer<T>?
     let dProj: UnsafeMutablePointer<T>   // (steps, B, G·Hd) ∂ input-side projection: the same memory as proj
-    let dRec: UnsafeMutablePointer<T>?   // (steps, B, G·Hd) GRU: ∂ recurrent projection
+    let dRecurrent: UnsafeMutablePointer<T>?  // (steps, B, G·Hd) ∂(h·U + b_h) when kept apart
     let dh, dc: UnsafeMutablePointer<T>  // (B, Hd) running ∂h, ∂c through time
     let dhIn: UnsafeMutablePointer<T>    // (B, Hd) scratch: ∂h_t from above + through time
     /// Weights packed for the per-step products (translation: U; training:
     /// U, Uᵀ and the per-step rows of W; nil: Matmul).
     let pack: RecurrentPack?
 
-    /// Pointers this layer's activations need, for `steps` × `batch`.
-    /// For up to `stepsTimesBatch` = steps·B rows and B ≤ `batch`.
-    static func activationSizes(cell: ModelConfig.Cell, hidden: Int, stepsTimesBatch n: Int, batch: Int) -> [Int] {
-        let g = (cell == .lstm ? 4 : 3) * hidden
-        let gru = cell == .gru
+    /// Sizes of the activation blocks for up to `stepsTimesBatch` = steps·B
+    /// rows and B ≤ `batch`, in the order `init` takes them: proj,
+    /// recurrent, hs, cs, cache, dRecurrent, dh, dc, dhIn.
+    static func activationSizes(cell: any RecurrentCell.Type, hidden: Int, stepsTimesBatch n: Int, batch: Int) -> [Int] {
+        let g = cell.gates * hidden
+        let apart = cell.keepsRecurrentApart
         let states = (n + 2 * batch) * hidden  // (steps + 2)·B rows
         // ∂proj takes proj's place (see `dProj`), so it has no block of its own.
-        return [n * g, gru ? n * g : 0, states, states, gru ? 0 : n * hidden, gru ? n * g : 0,
-                0, gru ? n * g : 0, batch * hidden, batch * hidden, batch * hidden]
+        return [n * g, apart ? n * g : 0, states, states, n * cell.cacheWidth(hidden: hidden), apart ? n * g : 0,
+                batch * hidden, batch * hidden, batch * hidden]
     }
 
-    init(cell: ModelConfig.Cell, hidden: Int, input: Int, reversed: Bool, prefix: String,
+    init(cell: any RecurrentCell.Type, hidden: Int, input: Int, reversed: Bool, prefix: String,
          layout: ParameterLayout, params: UnsafeMutablePointer<T>, grads: UnsafeMutablePointer<T>,
          stepsTimesBatch: Int, batch: Int, take: (Int) -> UnsafeMutablePointer<T>, pack: RecurrentPack? = nil) {
         self.cell = cell
@@ -58,18 +63,18 @@ struct RecurrentLayer<T: Real> {
         W = params + layout.offset("\(prefix).W"); dW = grads + layout.offset("\(prefix).W")
         U = params + layout.offset("\(prefix).U"); dU = grads + layout.offset("\(prefix).U")
         b = params + layout.offset("\(prefix).b"); db = grads + layout.offset("\(prefix).b")
-        bh = cell == .gru ? params + layout.offset("\(prefix).b_h") : nil
-        dbh = cell == .gru ? grads + layout.offset("\(prefix).b_h") : nil
+        let apart = cell.keepsRecurrentApart
+        bh = apart ? params + layout.offset("\(prefix).b_h") : nil
+        dbh = apart ? grads + layout.offset("\(prefix).b_h") : nil
         let s = Self.activationSizes(cell: cell, hidden: hidden, stepsTimesBatch: stepsTimesBatch, batch: batch)
-        proj = take(s[0]); hg = cell == .gru ? take(s[1]) : nil
-        hs = take(s[2]); cs = take(s[3]); tanhC = take(s[4]); act = cell == .gru ? take(s[5]) : nil
-        // The backward step at t reads proj[t] (the LSTM's gate activations;
-        // the GRU reads only act and hg) just before it writes ∂proj[t], each
-        // value in place, and nothing reads proj[t] afterwards: one buffer
-        // serves both, a quarter of the training activations saved.
+        proj = take(s[0]); recurrent = apart ? take(s[1]) : nil
+        hs = take(s[2]); cs = take(s[3]); cache = s[4] > 0 ? take(s[4]) : nil
+        // The backward step at t reads proj[t] (the cell's activations) just
+        // before it writes ∂proj[t], each value in place, and nothing reads
+        // proj[t] afterwards: one buffer serves both.
         dProj = proj
-        dRec = cell == .gru ? take(s[7]) : nil
-        dh = take(s[8]); dc = take(s[9]); dhIn = take(s[10])
+        dRecurrent = apart ? take(s[5]) : nil
+        dh = take(s[6]); dc = take(s[7]); dhIn = take(s[8])
     }
 
     /// Row of `hs`/`cs` that holds the state after position t.
@@ -122,22 +127,21 @@ struct RecurrentLayer<T: Real> {
     /// One step at position t (input projection already in proj[t]).
     func forwardStep(_ t: Int, batch B: Int, mask: UnsafePointer<T>?) {
         let g = G * hidden
-        let hPrev = h(prevRow(t), B), cPrev = c(prevRow(t), B)
-        switch cell {
-        case .lstm:
-            let gates = proj + t * B * g
-            recurrentProduct(into: gates, hPrev, batch: B)
-            LSTMCell.forward(h: h(stateRow(t), B), c: c(stateRow(t), B), tanhC: tanhC + t * B * hidden,
-                             gates: gates, hPrev: hPrev, cPrev: cPrev, mask: mask, batch: B, hidden: hidden,
-                             threads: KernelThreads.current)
-        case .gru:
-            let hgt = hg! + t * B * g
-            broadcastRows(hgt, bh!, rows: B, width: g)
-            recurrentProduct(into: hgt, hPrev, batch: B)
-            GRUCell.forward(h: h(stateRow(t), B), act: act! + t * B * g, xg: proj + t * B * g, hg: hgt,
-                            hPrev: hPrev, mask: mask, batch: B, hidden: hidden, threads: KernelThreads.current)
+        let hPrev = h(prevRow(t), B)
+        let rec = recurrent.map { $0 + t * B * g }
+        if let rec {
+            broadcastRows(rec, bh!, rows: B, width: g)
+            recurrentProduct(into: rec, hPrev, batch: B)
+        } else {
+            recurrentProduct(into: proj + t * B * g, hPrev, batch: B)
         }
+        cell.forward(CellStep(h: h(stateRow(t), B), c: c(stateRow(t), B), hPrev: hPrev, cPrev: c(prevRow(t), B),
+                              gates: proj + t * B * g, recurrent: rec, cache: cache.map { $0 + t * B * cacheWidth },
+                              mask: mask, batch: B, hidden: hidden, threads: KernelThreads.current))
     }
+
+    /// Values per row and step of the cell's cache.
+    var cacheWidth: Int { cell.cacheWidth(hidden: hidden) }
 
     /// out (B, G·Hd) += hPrev·U.
     @inline(__always) func recurrentProduct(into out: UnsafeMutablePointer<T>, _ hPrev: UnsafePointer<T>, batch B: Int) {
@@ -156,7 +160,7 @@ struct RecurrentLayer<T: Real> {
 
     /// One backward step at position t. `dOut` (B, Hd) is ∂loss/∂h_t from
     /// above (nil: none). Leaves ∂h_{t−1}, ∂c_{t−1} in `dh`, `dc` and the
-    /// projection gradients in dProj[t] (and dRec[t] for GRU).
+    /// projection gradients in dProj[t] (and dRecurrent[t]).
     func backwardStep(_ t: Int, batch B: Int, dOut: UnsafePointer<T>?, mask: UnsafePointer<T>?) {
         let g = G * hidden, n = B * hidden
         if let dOut {
@@ -164,22 +168,13 @@ struct RecurrentLayer<T: Real> {
         } else {
             dhIn.update(from: dh, count: n)
         }
-        let hPrev = h(prevRow(t), B)
-        switch cell {
-        case .lstm:
-            let dGates = dProj + t * B * g
-            // dc is read (∂c_t) and overwritten (∂c_{t−1}) elementwise: safe in place.
-            LSTMCell.backward(dGates: dGates, dhPrev: dh, dcPrev: dc, dh: dhIn, dc: dc,
-                              gates: proj + t * B * g, cPrev: c(prevRow(t), B), tanhC: tanhC + t * B * hidden,
-                              mask: mask, batch: B, hidden: hidden, threads: KernelThreads.current)
-            recurrentGradient(into: dh, dGates, batch: B)
-        case .gru:
-            let dxg = dProj + t * B * g
-            GRUCell.backward(dxg: dxg, dhg: dRec! + t * B * g, dhPrev: dh, dh: dhIn, act: act! + t * B * g,
-                             hg: hg! + t * B * g, hPrev: hPrev, mask: mask, batch: B, hidden: hidden,
-                             threads: KernelThreads.current)
-            recurrentGradient(into: dh, dRec! + t * B * g, batch: B)
-        }
+        let dRec = dRecurrent.map { $0 + t * B * g }
+        cell.backward(CellBackwardStep(dGates: dProj + t * B * g, dRecurrent: dRec, dhPrev: dh, dc: dc, dh: dhIn,
+                                       gates: proj + t * B * g, recurrent: recurrent.map { UnsafePointer($0 + t * B * g) },
+                                       cache: cache.map { UnsafePointer($0 + t * B * cacheWidth) },
+                                       hPrev: h(prevRow(t), B), cPrev: c(prevRow(t), B), mask: mask,
+                                       batch: B, hidden: hidden, threads: KernelThreads.current))
+        recurrentGradient(into: dh, dRec ?? dProj + t * B * g, batch: B)
     }
 
     /// dh (B, Hd) += ∂rec·Uᵀ, through the packed Uᵀ when training has one.
@@ -201,10 +196,9 @@ struct RecurrentLayer<T: Real> {
                     transA: true, beta: 1, lda: ldx)
         guard includeRecurrent else { return }
         let hPrevBlock = h(reversed ? 2 : 0, B)
-        let dRecurrent = cell == .lstm ? dProj : dRec!
-        Matmul.gemm(dU, hPrevBlock, dRecurrent, m: hidden, n: g, k: rows, transA: true, beta: 1)
+        Matmul.gemm(dU, hPrevBlock, dRecurrent ?? dProj, m: hidden, n: g, k: rows, transA: true, beta: 1)
         columnSums(into: db, dProj, rows: rows, cols: g, threads: KernelThreads.current)
-        if let dbh { columnSums(into: dbh, dRec!, rows: rows, cols: g, threads: KernelThreads.current) }
+        if let dbh, let dRecurrent { columnSums(into: dbh, dRecurrent, rows: rows, cols: g, threads: KernelThreads.current) }
     }
 }
 

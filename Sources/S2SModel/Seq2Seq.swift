@@ -77,9 +77,8 @@ public final class Seq2Seq<T: Real> {
                 p.update(repeating: 0, count: e.shape[1])  // <pad> row
             }
             let recurrentBias = (e.name.hasPrefix("encoder.l") || e.name.hasPrefix("decoder.l")) && e.name.hasSuffix(".b")
-            if config.cell == .lstm && recurrentBias {
-                let h = e.count / 4
-                for k in h..<(2 * h) { p[k] = 1 }
+            if recurrentBias {
+                config.cell.kind.initializeBias(p, hidden: e.count / config.gateCount)
             }
         }
     }

@@ -110,14 +110,14 @@ final class Workspace<T: Real> {
         logits = take(Self.chunkRows * V); stepLogits = take(B * V)
         for k in 0..<L {
             encLayers.append((0..<c.directions).map { d in
-                RecurrentLayer(cell: c.cell, hidden: Hd, input: k == 0 ? E : H, reversed: d == 1,
+                RecurrentLayer(cell: c.cell.kind, hidden: Hd, input: k == 0 ? E : H, reversed: d == 1,
                                prefix: "encoder.l\(k).\(d == 0 ? "fwd" : "bwd")", layout: layout,
                                params: params, grads: grads, stepsTimesBatch: SB, batch: B, take: take,
                                pack: packs["encoder.l\(k).\(d == 0 ? "fwd" : "bwd")"])
             })
         }
         for k in 0..<L {
-            decLayers.append(RecurrentLayer(cell: c.cell, hidden: H,
+            decLayers.append(RecurrentLayer(cell: c.cell.kind, hidden: H,
                                             input: k == 0 ? E + (c.inputFeeding ? H : 0) : H,
                                             reversed: false, prefix: "decoder.l\(k)", layout: layout,
                                             params: params, grads: grads, stepsTimesBatch: TB, batch: B, take: take,

@@ -42,7 +42,7 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Embedding size (default: the preset's).") var embeddingSize: Int?
     @Option(parsing: .unconditional, help: "Hidden size (default: the preset's).") var hiddenSize: Int?
     @Option(parsing: .unconditional, help: "Layers in encoder and decoder (default: the preset's).") var layers: Int?
-    @Option(help: "Recurrent cell: lstm (default) or gru.") var cell: String?
+    @Option(help: "Recurrent cell: lstm (default), gru, or rnn (the Elman RNN, h' = tanh(x·W + h·U + b)).") var cell: String?
     @Flag(help: "Bidirectional encoder (each direction gets half the hidden size).") var bidirectional = false
     @Option(help: "Attention: none, dot, general (default) or concat.") var attention: String?
     @Flag(inversion: .prefixedNo, help: "Feed the previous attentional vector to the decoder (default: on).") var inputFeeding: Bool?
@@ -136,7 +136,9 @@ struct Train: ParsableCommand {
         }
         if let decayFactor, decayFactor <= 0 || decayFactor > 1 { throw ValidationError("--decay-factor must be in (0, 1].") }
         if let clip, clip < 0 { throw ValidationError("--clip must be 0 (off) or positive.") }
-        if let cell, ModelConfig.Cell(rawValue: cell) == nil { throw ValidationError("--cell must be lstm or gru, not '\(cell)'.") }
+        if let cell, ModelConfig.Cell(rawValue: cell) == nil {
+            throw ValidationError("--cell must be one of \(ModelConfig.Cell.allCases.map(\.rawValue).joined(separator: ", ")), not '\(cell)'.")
+        }
         if let attention, ModelConfig.AttentionKind(rawValue: attention) == nil {
             throw ValidationError("--attention must be none, dot, general or concat, not '\(attention)'.")
         }

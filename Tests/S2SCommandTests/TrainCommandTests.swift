@@ -48,6 +48,24 @@ final class TrainCommandTests: XCTestCase {
         }
     }
 
+    /// The Elman RNN (--cell rnn) trains and translates like the gated cells.
+    func testElmanRNNTrainsAndTranslates() throws {
+        let dir = try prepared()
+        let r = try Command.run("s2s-train", common + ["--cell", "rnn", "--max-steps", "150", "--report-every", "10",
+                                                        "--valid-every", "150", "--bleu-sentences", "0"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let l = try losses(dir).sorted { $0.key < $1.key }.map { Double(bitPattern: UInt64($0.value, radix: 16)!) }
+        XCTAssertEqual(l.count, 15)
+        XCTAssertLessThan(l.last!, 0.8 * l.first!, "the loss falls: \(l)")
+        let config = try String(contentsOf: dir.appendingPathComponent("models/toy/config.json"), encoding: .utf8)
+        XCTAssertTrue(config.contains("\"cell\" : \"rnn\""), config)
+        let t = try Command.run("s2s-translate", ["--model", "models/toy"], in: dir, stdin: "ba ce di\n")
+        XCTAssertEqual(t.status, 0, t.stderr)
+        XCTAssertEqual(t.stdout.split(separator: "\n").count, 1)
+        let bad = try Command.run("s2s-train", common + ["--cell", "lstn"], in: dir)
+        XCTAssertTrue(bad.stderr.contains("--cell must be one of lstm, gru, rnn, not 'lstn'"), bad.stderr)
+    }
+
     /// kill -9 in the middle, then --resume: the loss trajectory is the
     /// uninterrupted run's, bit for bit.
     func testKillAndResumeGivesTheSameTrajectory() throws {

@@ -142,4 +142,46 @@ final class CellTests: XCTestCase {
             XCTAssertEqual(gru(threads), gruOne, "GRU threads=\(threads)")
         }
     }
+
+    // MARK: Elman RNN
+
+    func rnnForward(pre: [Double], hPrev: [Double], mask: [Double]?) -> (h: [Double], act: [Double]) {
+        var a = pre, h = [Double](repeating: 0, count: B * H)
+        if let mask {
+            RNNCell.forward(h: &h, pre: &a, hPrev: hPrev, mask: mask, batch: B, hidden: H)
+        } else {
+            RNNCell.forward(h: &h, pre: &a, hPrev: hPrev, mask: nil, batch: B, hidden: H)
+        }
+        return (h, a)
+    }
+
+    func testRNNForwardIsTanhAndCarriesPaddedRows() {
+        let pre: [Double] = (0..<(B * H)).map { Double($0) / 4 - 1 }, hPrev = [Double](repeating: 0.25, count: B * H)
+        let r = rnnForward(pre: pre, hPrev: hPrev, mask: mask)
+        for b in 0..<B {
+            for j in 0..<H {
+                XCTAssertEqual(r.h[b * H + j], mask[b] == 0 ? 0.25 : tanh(pre[b * H + j]), accuracy: 1e-15)
+            }
+        }
+    }
+
+    func testRNNBackwardMatchesFiniteDifferences() {
+        var rng = SplitMix64(seed: 13)
+        let pre = rng.uniform(B * H, scale: 2), hPrev = rng.uniform(B * H), wh = rng.uniform(B * H)
+        for m in [nil, mask] {
+            func loss(_ pre: [Double], _ hPrev: [Double]) -> Double {
+                zip(rnnForward(pre: pre, hPrev: hPrev, mask: m).h, wh).reduce(0) { $0 + $1.0 * $1.1 }
+            }
+            let fwd = rnnForward(pre: pre, hPrev: hPrev, mask: m)
+            var dPre = [Double](repeating: 0, count: B * H), dhPrev = dPre
+            if let m {
+                RNNCell.backward(dPre: &dPre, dhPrev: &dhPrev, dh: wh, act: fwd.act, mask: m, batch: B, hidden: H)
+            } else {
+                RNNCell.backward(dPre: &dPre, dhPrev: &dhPrev, dh: wh, act: fwd.act, mask: nil, batch: B, hidden: H)
+            }
+            let label = m == nil ? "unmasked" : "masked"
+            assertClose(dPre, GradientCheck.numeric(pre) { loss($0, hPrev) }, "RNN dPre \(label)")
+            assertClose(dhPrev, GradientCheck.numeric(hPrev) { loss(pre, $0) }, "RNN dhPrev (pointwise part) \(label)")
+        }
+    }
 }

@@ -57,7 +57,7 @@ final class Seq2SeqGradientTests: XCTestCase {
 
     func testGradientsMatchFiniteDifferencesInEveryConfiguration() throws {
         let configs = Self.configurations()
-        XCTAssertEqual(configs.count, 224)
+        XCTAssertEqual(configs.count, 336)  // 2 directions × 2 depths × 3 cells × 7 attention/feeding × 2 reversals × 2 smoothings
         var pick = SplitMix64(seed: 3)
         for (n, config) in configs.enumerated() {
             let model = try Seq2Seq<Double>(config: config)
