@@ -76,17 +76,9 @@ extension Seq2Seq {
         }
     }
 
-    /// Keys projected once per batch: general memory·W_a, concat memory·W_2.
+    /// Keys projected once per batch (general memory·W_a, concat memory·W_2).
     func prepareAttentionKeys(_ w: Workspace<T>, B: Int, S: Int) {
-        let H = config.hiddenSize
-        switch config.attention {
-        case .general:
-            Matmul.gemm(w.keys, w.memory, parameter("attention.W_a"), m: B * S, n: H, k: H)
-        case .concat:
-            Matmul.gemm(w.keys, w.memory, parameter("attention.W_2"), m: B * S, n: config.effectiveAttentionSize, k: H)
-        case .none, .dot:
-            break
-        }
+        config.attention.kind.projectKeys(self, keys: w.keys, memory: w.memory, rows: B * S)
     }
 
     /// Attention and the attentional vector at step t; writes feed[t + 1].
@@ -95,28 +87,14 @@ extension Seq2Seq {
         let top = w.decLayers[config.layers - 1]
         let h = top.h(top.stateRow(t), B)
         let out = w.feed + (t + 1) * B * H
-        if config.attention == .none {
+        let attention = config.attention.kind
+        if !attention.attends {
             out.update(from: h, count: B * H)
         } else {
-            let alpha = w.alpha + t * B * S
-            switch config.attention {
-            case .dot:
-                Attention.forwardBilinear(alpha: alpha, context: w.ctx, query: h, keys: w.memory, values: w.memory,
-                                          lengths: w.srcLengths, batch: B, srcLen: S, keyDim: H, valueDim: H,
-                                          threads: KernelThreads.current)
-            case .general:
-                Attention.forwardBilinear(alpha: alpha, context: w.ctx, query: h, keys: w.keys, values: w.memory,
-                                          lengths: w.srcLengths, batch: B, srcLen: S, keyDim: H, valueDim: H,
-                                          threads: KernelThreads.current)
-            case .concat:
-                let pq = w.query + t * B * A
-                Matmul.gemm(pq, h, parameter("attention.W_1"), m: B, n: A, k: H)
-                Attention.forwardConcat(alpha: alpha, context: w.ctx, projQuery: pq, projKeys: w.keys,
-                                        v: parameter("attention.v"), values: w.memory, lengths: w.srcLengths,
-                                        batch: B, srcLen: S, attnDim: A, valueDim: H)
-            case .none:
-                break
-            }
+            attention.forward(self, AttentionStep(alpha: w.alpha + t * B * S, context: w.ctx, query: h, keys: w.keys,
+                                                  memory: w.memory, lengths: w.srcLengths, sourceRow: nil,
+                                                  projectedQuery: w.query + t * B * A, batch: B, srcLen: S, hidden: H,
+                                                  attentionSize: A, threads: KernelThreads.current))
             let cat = w.cat + t * B * 2 * H
             for b in 0..<B {
                 (cat + b * 2 * H).update(from: w.ctx + b * H, count: H)
@@ -238,28 +216,10 @@ extension Seq2Seq {
         }
         Embedding.backward(dTable: gradient("decoder.embedding"), dOut: w.dEmb, ids: w.fedIds, count: T_ * B, dim: E)
 
-        if config.attention == .dot || config.attention == .general {
-            let top = layers[L - 1]
-            Attention.keyValueGradients(dKeys: config.attention == .dot ? w.dMemory : w.dKeys, dValues: w.dMemory,
-                                        dScore: w.dScores, alpha: w.alpha, query: top.h(top.stateRow(0), B),
-                                        queryStride: B * H, dContext: w.dContexts, lengths: w.srcLengths,
-                                        steps: T_, batch: B, srcLen: S, keyDim: H, valueDim: H)
-        }
-        switch config.attention {
-        case .none:
-            break
-        case .dot:
+        let attention = config.attention.kind
+        attention.backwardAfterSteps(self, w, steps: T_, batch: B, srcLen: S)
+        if attention.attends {
             Matmul.gemm(gradient("attention.W_c"), w.cat, w.dPre, m: 2 * H, n: H, k: T_ * B, transA: true, beta: 1)
-        case .general:
-            Matmul.gemm(gradient("attention.W_c"), w.cat, w.dPre, m: 2 * H, n: H, k: T_ * B, transA: true, beta: 1)
-            Matmul.gemm(gradient("attention.W_a"), w.memory, w.dKeys, m: H, n: H, k: B * S, transA: true, beta: 1)
-            Matmul.gemm(w.dMemory, w.dKeys, parameter("attention.W_a"), m: B * S, n: H, k: H, transB: true, beta: 1)
-        case .concat:
-            Matmul.gemm(gradient("attention.W_c"), w.cat, w.dPre, m: 2 * H, n: H, k: T_ * B, transA: true, beta: 1)
-            Matmul.gemm(gradient("attention.W_2"), w.memory, w.dKeys, m: H, n: A, k: B * S, transA: true, beta: 1)
-            Matmul.gemm(w.dMemory, w.dKeys, parameter("attention.W_2"), m: B * S, n: H, k: A, transB: true, beta: 1)
-            let top = layers[L - 1]
-            Matmul.gemm(gradient("attention.W_1"), top.h(1, B), w.dQuery, m: H, n: A, k: T_ * B, transA: true, beta: 1)
         }
     }
 
@@ -267,8 +227,9 @@ extension Seq2Seq {
     /// in dTop; concat adds into dMemory / dKeys, dot/general keep ∂score and
     /// ∂c_t for decodeBackward to add after the step loop.
     private func attendBackward(_ w: Workspace<T>, t: Int, B: Int, S: Int, dHtilde g: UnsafeMutablePointer<T>) {
-        let H = config.hiddenSize, A = config.effectiveAttentionSize
-        if config.attention == .none {
+        let H = config.hiddenSize
+        let attention = config.attention.kind
+        if !attention.attends {
             w.dTop.update(from: g, count: B * H)
             return
         }
@@ -279,34 +240,13 @@ extension Seq2Seq {
         } else {
             Matmul.gemm(w.dCat, dPre, parameter("attention.W_c"), m: B, n: 2 * H, k: H, transB: true)
         }
-        // ∂c_t: kept for every step by dot/general (their ∂keys and ∂values
-        // come after the step loop, in decodeBackward).
-        let bilinear = config.attention == .dot || config.attention == .general
-        let dContext = bilinear ? w.dContexts + t * B * H : w.ctx
+        // ∂c_t: kept for every step by kinds that finish after the step loop.
+        let dContext = attention.contextGradient(w, t: t, batch: B)
         for b in 0..<B {
             (dContext + b * H).update(from: w.dCat + b * 2 * H, count: H)
             (w.dTop + b * H).update(from: w.dCat + b * 2 * H + H, count: H)
         }
-        let alpha = w.alpha + t * B * S
-        switch config.attention {
-        case .dot, .general:
-            let keys = config.attention == .dot ? w.memory : w.keys
-            Attention.backwardBilinearQuery(dQuery: w.dQuery, dScore: w.dScores + t * B * S, dContext: dContext,
-                                            alpha: alpha, keys: keys, values: w.memory, lengths: w.srcLengths,
-                                            batch: B, srcLen: S, keyDim: H, valueDim: H,
-                                            threads: KernelThreads.current)
-            for k in 0..<(B * H) { w.dTop[k] += w.dQuery[k] }
-        case .concat:
-            let dpq = w.dQuery + t * B * A
-            Attention.backwardConcat(dProjQuery: dpq, dProjKeys: w.dKeys, dV: gradient("attention.v"),
-                                     dValues: w.dMemory, dContext: w.ctx, alpha: alpha,
-                                     projQuery: w.query + t * B * A, projKeys: w.keys, v: parameter("attention.v"),
-                                     values: w.memory, lengths: w.srcLengths, batch: B, srcLen: S, attnDim: A,
-                                     valueDim: H, scratch: w.scratchS)
-            Matmul.gemm(w.dTop, dpq, parameter("attention.W_1"), m: B, n: H, k: A, transB: true, beta: 1)
-        case .none:
-            break
-        }
+        attention.backwardStep(self, w, t: t, batch: B, srcLen: S, dContext: dContext)
     }
 
     static func argmax(_ p: UnsafePointer<T>, count: Int) -> Int32 {

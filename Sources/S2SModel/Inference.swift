@@ -122,12 +122,7 @@ extension Seq2Seq {
         encodeForward(w, batch, training: false, rng: &rng)
         prepareAttentionKeys(w, B: B, S: S)
         bridgeForward(w, B: B, S: S)
-        let keyWidth: Int
-        switch config.attention {
-        case .general: keyWidth = H
-        case .concat: keyWidth = config.effectiveAttentionSize
-        case .none, .dot: keyWidth = 0
-        }
+        let keyWidth = config.attention.kind.keyWidth(hidden: H, attentionSize: config.effectiveAttentionSize)
         let source = EncodedSource<T>(
             sourceLength: S, lengths: batch.sourceLengths, hidden: H, keyWidth: keyWidth,
             memory: Array(UnsafeBufferPointer(start: w.memory, count: B * S * H)),
@@ -215,26 +210,33 @@ extension Seq2Seq {
         let top = next.h[config.layers - 1]
         var alpha = [T](repeating: 0, count: N * S)
         var htilde = top
-        if config.attention != .none {
+        let attention = config.attention.kind
+        if attention.attends {
             var ctx = [T](repeating: 0, count: N * H)
-            switch config.attention {
-            case .dot:
-                Attention.forwardBilinear(alpha: &alpha, context: &ctx, query: top, keys: source.memory,
-                                          values: source.memory, lengths: source.lengths, batch: N, srcLen: S,
-                                          keyDim: H, valueDim: H, sourceRow: source.rowSentence)
-            case .general:
-                Attention.forwardBilinear(alpha: &alpha, context: &ctx, query: top, keys: source.keys,
-                                          values: source.memory, lengths: source.lengths, batch: N, srcLen: S,
-                                          keyDim: H, valueDim: H, sourceRow: source.rowSentence)
-            case .concat:
-                let A = config.effectiveAttentionSize
-                var pq = [T](repeating: 0, count: N * A)
-                Matmul.gemm(&pq, top, parameter("attention.W_1"), m: N, n: A, k: H)
-                Attention.forwardConcat(alpha: &alpha, context: &ctx, projQuery: pq, projKeys: source.keys,
-                                        v: parameter("attention.v"), values: source.memory, lengths: source.lengths,
-                                        batch: N, srcLen: S, attnDim: A, valueDim: H, sourceRow: source.rowSentence)
-            case .none:
-                break
+            let A = config.effectiveAttentionSize
+            var pq = [T](repeating: 0, count: N * A)
+            alpha.withUnsafeMutableBufferPointer { alpha in
+                ctx.withUnsafeMutableBufferPointer { ctx in
+                    pq.withUnsafeMutableBufferPointer { pq in
+                        top.withUnsafeBufferPointer { query in
+                            source.memory.withUnsafeBufferPointer { memory in
+                                source.keys.withUnsafeBufferPointer { keys in
+                                    source.lengths.withUnsafeBufferPointer { lengths in
+                                        source.rowSentence.withUnsafeBufferPointer { rows in
+                                            // Kinds without projected keys read the memory (dot) or nothing.
+                                            attention.forward(self, AttentionStep(
+                                                alpha: alpha.baseAddress!, context: ctx.baseAddress!, query: query.baseAddress!,
+                                                keys: keys.isEmpty ? memory.baseAddress! : keys.baseAddress!,
+                                                memory: memory.baseAddress!, lengths: lengths.baseAddress!,
+                                                sourceRow: rows.baseAddress, projectedQuery: pq.baseAddress!,
+                                                batch: N, srcLen: S, hidden: H, attentionSize: A, threads: 1))
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
             let cat = Self.concatenateRows([(ctx, H), (top, H)], rows: N)
             if let wc = packed?.wc {

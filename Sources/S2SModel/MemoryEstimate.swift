@@ -37,24 +37,9 @@ public enum MemoryEstimate {
         return 4 * (persistent + encoder + decoder + output)
     }
 
-    /// The parameter count of `ParameterLayout.of(c)` (to within its
-    /// alignment padding), without building the layout: embeddings, both
-    /// directions' layers (GRU: a second bias), attention, W_c, the output
-    /// layer.
+    /// The parameter count of a (validated) configuration: its layout's
+    /// entries, without any memory for them.
     public static func parameters(_ c: ModelConfig) -> Double {
-        let E = Double(c.embeddingSize), H = Double(c.hiddenSize), Hd = Double(c.encoderDirectionSize)
-        let L = Double(c.layers), G = Double(c.gateCount)
-        let Vs = Double(c.sourceVocabularySize), Vt = Double(c.targetVocabularySize)
-        let biases = c.cell.kind.keepsRecurrentApart ? 2.0 : 1.0
-        let encoder = Double(c.directions) * ((E + (L - 1) * H) * G * Hd + L * (Hd * G * Hd + biases * G * Hd))
-        let decoder = (E + (c.inputFeeding ? H : 0) + (L - 1) * H) * G * H + L * (H * G * H + biases * G * H)
-        let attention: Double
-        switch c.attention {
-        case .none, .dot: attention = 0
-        case .general: attention = H * H
-        case .concat: let A = Double(c.effectiveAttentionSize); attention = 2 * H * A + A
-        }
-        let combine = c.attention == .none ? 0 : 2 * H * H
-        return Vs * E + Vt * E + encoder + decoder + attention + combine + (c.tieTargetEmbeddings ? 0 : H * Vt) + Vt
+        Double(ParameterLayout(config: c).entries.reduce(0) { $0 + $1.count })
     }
 }

@@ -84,9 +84,9 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         try check(!bidirectional || hiddenSize % 2 == 0, "hidden_size",
                   "must be even with a bidirectional encoder (each direction gets half), is \(hiddenSize)")
         try check(attentionSize >= 0, "attention_size", "must be 0 (= hidden_size) or positive")
-        try check(!(inputFeeding && attention == .none), "input_feeding",
+        try check(!(inputFeeding && !attention.kind.attends), "input_feeding",
                   "needs attention (there is no attentional vector to feed with attention none); set it to false")
-        try check(!(attention == .none && bridge == .zeros), "bridge",
+        try check(!(!attention.kind.attends && bridge == .zeros), "bridge",
                   "zeros with attention none leaves the decoder blind to the source; use copy, or an attention")
         try check(dropout >= 0 && dropout < 1, "dropout", "must be in [0, 1), is \(dropout)")
         try check(labelSmoothing >= 0 && labelSmoothing < 1, "label_smoothing", "must be in [0, 1), is \(labelSmoothing)")

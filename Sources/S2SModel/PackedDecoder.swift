@@ -33,7 +33,7 @@ final class PackedDecoder: @unchecked Sendable {
             }
             return Layer(gates: PackedMatrix(stacking: [(W, input), (U, H)], columns: g, precision: precision), recurrent: nil)
         }
-        wc = c.attention == .none ? nil
+        wc = !c.attention.kind.attends ? nil
             : PackedMatrix(stacking: [(UnsafePointer(model.parameter("attention.W_c")), 2 * H)], columns: H, precision: precision)
         let V = c.targetVocabularySize
         if c.tieTargetEmbeddings {

@@ -66,19 +66,9 @@ public struct ParameterLayout: Equatable, Sendable {
             add("\(p).b", [G * H])
             if c.cell.kind.keepsRecurrentApart { add("\(p).b_h", [G * H]) }
         }
-        switch c.attention {
-        case .none: break
-        case .dot: add("attention.W_c", [2 * H, H])
-        case .general:
-            add("attention.W_a", [H, H])
-            add("attention.W_c", [2 * H, H])
-        case .concat:
-            let A = c.effectiveAttentionSize
-            add("attention.W_1", [H, A])
-            add("attention.W_2", [H, A])
-            add("attention.v", [A])
-            add("attention.W_c", [2 * H, H])
-        }
+        let attention = c.attention.kind
+        attention.addParameters(to: &self, hidden: H, attentionSize: c.effectiveAttentionSize)
+        if attention.attends { add("attention.W_c", [2 * H, H]) }
         if !c.tieTargetEmbeddings { add("output.W", [H, c.targetVocabularySize]) }
         add("output.b", [c.targetVocabularySize])
     }

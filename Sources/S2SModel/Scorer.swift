@@ -32,7 +32,7 @@ extension Seq2Seq: Scorer where T == Float {
 
     public func step(_ previous: [Int32], _ state: State) -> (logProbs: [Float], attention: [Float], state: State) {
         let out = step(previous, state: state.decoder, source: state.source)
-        return (out.logProbs, config.attention == .none ? [] : out.attention, (state.source, out.state))
+        return (out.logProbs, config.attention.kind.attends ? out.attention : [], (state.source, out.state))
     }
 
     public func select(_ state: State, rows: [Int]) -> State {

@@ -46,7 +46,7 @@ final class TrainingPacks: @unchecked Sendable {
         output = c.tieTargetEmbeddings
             ? [PackedMatrix.Part(parameters + layout.offset("decoder.embedding"), rows: V)]
             : [PackedMatrix.Part(transposeOf: parameters + layout.offset("output.W"), rows: V, stride: V)]
-        if c.attention == .none {
+        if !c.attention.kind.attends {
             wc = nil; wcT = nil; attention = []
         } else {
             let source = parameters + layout.offset("attention.W_c")

@@ -30,6 +30,8 @@ struct WorkspaceCapacity: Equatable {
 /// capacity makes a new workspace. All buffers are time-major unless noted.
 final class Workspace<T: Real> {
     let capacity: WorkspaceCapacity
+    /// H, the decoder's hidden size (the width of most buffers below).
+    let hidden: Int
     /// The activation memory, made once for this shape class.
     let blocks: BlockList<T>
 
@@ -82,6 +84,7 @@ final class Workspace<T: Real> {
     init(config c: ModelConfig, layout: ParameterLayout, capacity: WorkspaceCapacity,
          params: UnsafeMutablePointer<T>, grads: UnsafeMutablePointer<T>, packs: [String: RecurrentPack] = [:]) {
         self.capacity = capacity
+        hidden = c.hiddenSize
         let B = capacity.b, S = capacity.s, SB = capacity.sb, TB = capacity.tb, TBS = capacity.tbs
         let E = c.embeddingSize, H = c.hiddenSize, Hd = c.encoderDirectionSize, V = c.targetVocabularySize
         let A = c.effectiveAttentionSize, L = c.layers

@@ -87,8 +87,9 @@ public struct ModelFolder: Sendable {
         guard let data = FileManager.default.contents(atPath: configPath) else {
             throw InputError(file: configPath, problem: "missing", hint: "Is this a model folder written by s2s-train?")
         }
+        let run: RunConfig
         do {
-            return try StableJSON.decoder().decode(RunConfig.self, from: data)
+            run = try StableJSON.decoder().decode(RunConfig.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
             throw InputError(file: configPath,
                              problem: "lacks the key \(StableJSON.keyPath(context.codingPath + [key]))",
@@ -101,5 +102,12 @@ public struct ModelFolder: Sendable {
             throw InputError(file: configPath, problem: "is not a valid s2s-train configuration: \(error)",
                              hint: "Restore it from a backup or start a new model folder")
         }
+        do throws(ModelConfig.Invalid) {
+            try run.model.validate()
+        } catch {
+            throw InputError(file: configPath, problem: "model.\(error.key): \(error.message)",
+                             hint: "Start from a config.json written by s2s-train")
+        }
+        return run
     }
 }

@@ -271,7 +271,7 @@ struct Train: ParsableCommand {
         if let cell { m.cell = ModelConfig.Cell(rawValue: cell)! }  // checked in validate()
         m.bidirectional = bidirectional
         if let attention { m.attention = ModelConfig.AttentionKind(rawValue: attention)! }
-        m.inputFeeding = (inputFeeding ?? true) && m.attention != .none
+        m.inputFeeding = (inputFeeding ?? true) && m.attention.attends
         if let dropout { m.dropout = dropout }
         if let labelSmoothing { m.labelSmoothing = labelSmoothing }
         m.reverseSource = reverseSource
