@@ -95,24 +95,33 @@ extension Seq2Seq {
                                                   memory: w.memory, lengths: w.srcLengths, sourceRow: nil,
                                                   projectedQuery: w.query + t * B * A, batch: B, srcLen: S, hidden: H,
                                                   attentionSize: A, threads: KernelThreads.current))
-            let cat = w.cat + t * B * 2 * H
-            for b in 0..<B {
-                (cat + b * 2 * H).update(from: w.ctx + b * H, count: H)
-                (cat + b * 2 * H + H).update(from: h + b * H, count: H)
-            }
             let ht = w.htilde + t * B * H
-            if let wc = trainingPacks?.wc {
-                wc.multiply(into: ht, cat, rows: B, accumulate: false)
-            } else {
-                Matmul.gemm(ht, cat, parameter("attention.W_c"), m: B, n: H, k: 2 * H)
-            }
-            T.tanhInPlace(ht, count: B * H)
+            attentionalVector(ht, cat: w.cat + t * B * 2 * H, context: w.ctx, h: h, rows: B, packed: trainingPacks?.wc)
             out.update(from: ht, count: B * H)
         }
         if dropout > 0 {
             Dropout.forward(out: out, mask: w.feedMask + t * B * H, input: out, count: B * H, p: dropout, rng: &rng,
                             threads: KernelThreads.current)
         }
+    }
+
+    /// h̃ (rows, H) = tanh([c; h]·W_c), the decoder's attentional vector
+    /// (Luong et al. 2015), in training and in search; `cat` (rows, 2H)
+    /// receives [c; h] (training keeps it for ∂W_c), `packed` is W_c packed
+    /// for the per-step product (nil: OpenBLAS).
+    func attentionalVector(_ htilde: UnsafeMutablePointer<T>, cat: UnsafeMutablePointer<T>, context: UnsafePointer<T>,
+                           h: UnsafePointer<T>, rows: Int, packed: PackedMatrix?) {
+        let H = config.hiddenSize
+        for b in 0..<rows {
+            (cat + b * 2 * H).update(from: context + b * H, count: H)
+            (cat + b * 2 * H + H).update(from: h + b * H, count: H)
+        }
+        if let packed {
+            packed.multiply(into: htilde, cat, rows: rows, accumulate: false)
+        } else {
+            Matmul.gemm(htilde, cat, parameter("attention.W_c"), m: rows, n: H, k: 2 * H)
+        }
+        T.tanhInPlace(htilde, count: rows * H)
     }
 
     /// logits (rows, V) = x·W_o + b_o (tied: x·Embᵀ).

@@ -238,13 +238,8 @@ extension Seq2Seq {
                     }
                 }
             }
-            let cat = Self.concatenateRows([(ctx, H), (top, H)], rows: N)
-            if let wc = packed?.wc {
-                wc.multiply(into: &htilde, cat, rows: N, accumulate: false)
-            } else {
-                Matmul.gemm(&htilde, cat, parameter("attention.W_c"), m: N, n: H, k: 2 * H)
-            }
-            htilde.withUnsafeMutableBufferPointer { T.tanhInPlace($0.baseAddress!, count: N * H) }
+            var cat = [T](repeating: 0, count: N * 2 * H)
+            attentionalVector(&htilde, cat: &cat, context: ctx, h: top, rows: N, packed: packed?.wc)
         }
         next.feed = htilde
 

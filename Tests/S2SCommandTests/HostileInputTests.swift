@@ -162,7 +162,7 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(r.status, 64, r.stderr)
         XCTAssertTrue(r.stderr.contains("This model needs about "), r.stderr)
         XCTAssertTrue(r.stderr.contains(" GB of memory to train (--embedding-size 256 --hidden-size 100000 --layers 2"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("GB are available. Lower --hidden-size"), r.stderr)
+        XCTAssertTrue(r.stderr.contains(" are available. Lower --hidden-size"), r.stderr)
         XCTAssertFalse(r.stderr.contains("Fatal error"), r.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("models/toy").path))
         // Sizes beyond any machine are a configuration error, not an overflow.
