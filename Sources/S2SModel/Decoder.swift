@@ -41,14 +41,21 @@ extension Seq2Seq {
             }
             layers[0].forwardStep(t, batch: B, mask: nil)
             for k in 1..<max(L, 1) {
+                // Layer k reads layer k−1's output: h, plus its input with residual connections.
                 let x = w.decInput[k] + t * B * H
                 x.update(from: layers[k - 1].h(layers[k - 1].stateRow(t), B), count: B * H)
+                if config.residual && k > 1 { addInPlace(x, w.decInput[k - 1] + t * B * H, count: B * H) }
                 if dropout > 0 {
                     Dropout.forward(out: x, mask: w.decDropMask[k] + t * B * H, input: x, count: B * H,
                                     p: dropout, rng: &rng, threads: KernelThreads.current)
                 }
                 layers[k].projectInputs(x, from: t, count: 1, batch: B)
                 layers[k].forwardStep(t, batch: B, mask: nil)
+            }
+            if let out = w.decTopOut {
+                let top = layers[L - 1], o = out + t * B * H
+                o.update(from: top.h(top.stateRow(t), B), count: B * H)
+                addInPlace(o, w.decInput[L - 1] + t * B * H, count: B * H)
             }
             attendForward(w, t: t, B: B, S: S, dropout: dropout, rng: &rng)
 
@@ -84,8 +91,7 @@ extension Seq2Seq {
     /// Attention and the attentional vector at step t; writes feed[t + 1].
     private func attendForward(_ w: Workspace<T>, t: Int, B: Int, S: Int, dropout: Double, rng: inout SplitMix64) {
         let H = config.hiddenSize, A = config.effectiveAttentionSize
-        let top = w.decLayers[config.layers - 1]
-        let h = top.h(top.stateRow(t), B)
+        let h = w.query(step: t, batch: B)
         let out = w.feed + (t + 1) * B * H
         let attention = config.attention.kind
         if !attention.attends {
@@ -196,9 +202,14 @@ extension Seq2Seq {
             // Down the layers at step t.
             for k in stride(from: L - 1, through: 0, by: -1) {
                 let layer = layers[k]
-                layer.backwardStep(t, batch: B, dOut: k == L - 1 ? w.dTop : w.dBelow, mask: nil)
+                let dOut = k == L - 1 ? w.dTop : w.dBelow  // ∂ of layer k's output
+                layer.backwardStep(t, batch: B, dOut: dOut, mask: nil)
                 if k > 0 {
+                    // A residual layer's output is h + x: ∂x gets ∂output as it is.
+                    let residual = config.residual && k > 0 && L > 1
+                    if residual { w.dResidual.update(from: dOut, count: B * H) }
                     layer.stepInputGradient(into: w.dBelow, t, batch: B, accumulate: false)
+                    if residual { addInPlace(w.dBelow, w.dResidual, count: B * H) }
                     if dropout > 0 {
                         Dropout.backward(dIn: w.dBelow, dOut: w.dBelow, mask: w.decDropMask[k] + t * B * H,
                                          count: B * H, threads: KernelThreads.current)

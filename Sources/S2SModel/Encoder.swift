@@ -40,6 +40,17 @@ extension Seq2Seq {
                     }
                 }
             }
+            if config.residual && k > 0 {
+                // Residual: this layer's output is h + its input.
+                let x = w.encInput[k]
+                if k + 1 < config.layers {
+                    addInPlace(w.encInput[k + 1], x, count: S * B * H)
+                } else {
+                    for t in 0..<S {
+                        for b in 0..<B { addInPlace(w.memory + (b * S + t) * H, x + (t * B + b) * H, count: H) }
+                    }
+                }
+            }
             if k + 1 < config.layers && dropout > 0 {
                 Dropout.forward(out: w.encInput[k + 1], mask: w.encDropMask[k + 1], input: w.encInput[k + 1],
                                 count: S * B * H, p: dropout, rng: &rng, threads: KernelThreads.current)
@@ -103,6 +114,8 @@ extension Seq2Seq {
                 Matmul.gemm(w.dEncIn, layer.dProj, layer.W, m: S * B, n: input, k: layer.G * Hd,
                             transB: true, beta: d == 0 ? 0 : 1)
             }
+            // Residual: ∂ of the layer's output reaches its input as it is.
+            if config.residual && k > 0 { addInPlace(w.dEncIn, w.dEncOut, count: S * B * H) }
             if dropout > 0 {
                 Dropout.backward(dIn: w.dEncIn, dOut: w.dEncIn, mask: w.encDropMask[k], count: S * B * input,
                                  threads: KernelThreads.current)

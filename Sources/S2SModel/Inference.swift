@@ -202,12 +202,17 @@ extension Seq2Seq {
             }
             if kind.hasMemory { next.c[k] = c }
             next.h[k] = h
-            input = h
+            // The layer's output: h, plus its input with residual connections.
+            if config.residual && k > 0 {
+                for j in 0..<(N * H) { input[j] += h[j] }
+            } else {
+                input = h
+            }
             inputWidth = H
         }
 
-        // Attention over each row's source, then h̃ (or the top state).
-        let top = next.h[config.layers - 1]
+        // Attention over each row's source (the query: the top layer's output), then h̃.
+        let top = input
         var alpha = [T](repeating: 0, count: N * S)
         var htilde = top
         let attention = config.attention.kind

@@ -41,10 +41,43 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var tieTargetEmbeddings: Bool = false
     /// Feed the source reversed (Sutskever et al. 2014); `<EOS>` stays last.
     public var reverseSource: Bool = false
+    /// Skip connections between stacked layers (the seeds' deep RNNs; GNMT,
+    /// Wu et al. 2016): every layer above the first, in encoder and decoder,
+    /// adds its input to its output.
+    public var residual: Bool = false
 
     public init(sourceVocabularySize: Int, targetVocabularySize: Int) {
         self.sourceVocabularySize = sourceVocabularySize
         self.targetVocabularySize = targetVocabularySize
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sourceVocabularySize, targetVocabularySize, embeddingSize, hiddenSize, layers, cell, bidirectional,
+             attention, attentionSize, inputFeeding, bridge, dropout, labelSmoothing, tieTargetEmbeddings,
+             reverseSource, residual
+    }
+
+    /// Every key of the first version is required (a missing one is named);
+    /// keys added since default to the shape earlier versions had, so their
+    /// config.json files and checkpoints still load.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        sourceVocabularySize = try c.decode(Int.self, forKey: .sourceVocabularySize)
+        targetVocabularySize = try c.decode(Int.self, forKey: .targetVocabularySize)
+        embeddingSize = try c.decode(Int.self, forKey: .embeddingSize)
+        hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
+        layers = try c.decode(Int.self, forKey: .layers)
+        cell = try c.decode(Cell.self, forKey: .cell)
+        bidirectional = try c.decode(Bool.self, forKey: .bidirectional)
+        attention = try c.decode(AttentionKind.self, forKey: .attention)
+        attentionSize = try c.decode(Int.self, forKey: .attentionSize)
+        inputFeeding = try c.decode(Bool.self, forKey: .inputFeeding)
+        bridge = try c.decode(Bridge.self, forKey: .bridge)
+        dropout = try c.decode(Double.self, forKey: .dropout)
+        labelSmoothing = try c.decode(Double.self, forKey: .labelSmoothing)
+        tieTargetEmbeddings = try c.decode(Bool.self, forKey: .tieTargetEmbeddings)
+        reverseSource = try c.decode(Bool.self, forKey: .reverseSource)
+        residual = try c.decodeIfPresent(Bool.self, forKey: .residual) ?? false
     }
 
     /// Units per encoder direction.
@@ -84,6 +117,8 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         try check(!bidirectional || hiddenSize % 2 == 0, "hidden_size",
                   "must be even with a bidirectional encoder (each direction gets half), is \(hiddenSize)")
         try check(attentionSize >= 0, "attention_size", "must be 0 (= hidden_size) or positive")
+        try check(!residual || layers >= 2, "residual",
+                  "connects stacked layers and needs layers ≥ 2, has \(layers)")
         try check(!(inputFeeding && !attention.kind.attends), "input_feeding",
                   "needs attention (there is no attentional vector to feed with attention none); set it to false")
         try check(!(!attention.kind.attends && bridge == .zeros), "bridge",

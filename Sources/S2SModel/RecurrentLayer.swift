@@ -221,3 +221,8 @@ func broadcastRows<T: Real>(_ out: UnsafeMutablePointer<T>, _ bias: UnsafePointe
         for r in rows { (out + r * width).update(from: bias, count: width) }
     }
 }
+
+/// x += y (count values): a residual connection's sum, or its gradient's.
+func addInPlace<T: Real>(_ x: UnsafeMutablePointer<T>, _ y: UnsafePointer<T>, count: Int) {
+    for k in 0..<count { x[k] += y[k] }
+}

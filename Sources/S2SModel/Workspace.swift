@@ -76,6 +76,10 @@ final class Workspace<T: Real> {
     let dScratch: UnsafeMutablePointer<T>          // (B, H) scratch for gathers
     let ownTokens: UnsafeMutablePointer<Int32>     // (B) the model's own previous tokens
     let scratchS: UnsafeMutablePointer<T>          // (S) attention scratch
+    /// (T, B, H) the top layer's output h + x with residual connections
+    /// (two or more layers): the attention's query; nil: the query is h.
+    let decTopOut: UnsafeMutablePointer<T>?
+    let dResidual: UnsafeMutablePointer<T>         // (B, H) ∂ of a residual layer's output at a step
     let logits: UnsafeMutablePointer<T>            // (chunkRows, V)
     let stepLogits: UnsafeMutablePointer<T>        // (B, V) free-running predictions
 
@@ -111,6 +115,8 @@ final class Workspace<T: Real> {
         dPre = take(TB * H); dCat = take(B * 2 * H); dTop = take(B * H); dBelow = take(B * H)
         dEmb = take(TB * E); scratchS = take(S); ctx = take(B * H); dScratch = take(B * H)
         logits = take(Self.chunkRows * V); stepLogits = take(B * V)
+        decTopOut = c.residual && L > 1 ? take(TB * H) : nil
+        dResidual = take(B * H)
         for k in 0..<L {
             encLayers.append((0..<c.directions).map { d in
                 RecurrentLayer(cell: c.cell.kind, hidden: Hd, input: k == 0 ? E : H, reversed: d == 1,
@@ -134,6 +140,14 @@ final class Workspace<T: Real> {
     }
 
     func fits(_ need: WorkspaceCapacity) -> Bool { capacity.covers(need) }
+
+    /// The attention's query at step t, (B, H): the top decoder layer's
+    /// output (h, or h + x with residual connections).
+    func query(step t: Int, batch B: Int) -> UnsafeMutablePointer<T> {
+        if let decTopOut { return decTopOut + t * B * hidden }
+        let top = decLayers[decLayers.count - 1]
+        return top.h(top.stateRow(t), B)
+    }
 }
 
 /// Zeroed blocks handed out while a workspace is built and freed with it.

@@ -49,6 +49,8 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Dropout between layers, on embeddings and on the attentional vector (default: 0.2).") var dropout: Double?
     @Option(parsing: .unconditional, help: "Label smoothing ε (default: 0).") var labelSmoothing: Double?
     @Flag(help: "Reverse the source sentence (Sutskever et al. 2014).") var reverseSource = false
+    @Flag(help: "Skip connections: every layer above the first, in encoder and decoder, adds its input to its output (GNMT; needs --layers ≥ 2).")
+    var residual = false
     @Flag(help: "Share the decoder's input embeddings with its output projection (needs --embedding-size = --hidden-size).")
     var tieTargetEmbeddings = false
 
@@ -92,7 +94,7 @@ struct Train: ParsableCommand {
             ("--preset", preset != nil), ("--embedding-size", embeddingSize != nil), ("--hidden-size", hiddenSize != nil),
             ("--layers", layers != nil), ("--cell", cell != nil), ("--bidirectional", bidirectional),
             ("--attention", attention != nil), ("--input-feeding/--no-input-feeding", inputFeeding != nil),
-            ("--dropout", dropout != nil), ("--label-smoothing", labelSmoothing != nil), ("--reverse-source", reverseSource),
+            ("--dropout", dropout != nil), ("--label-smoothing", labelSmoothing != nil), ("--reverse-source", reverseSource), ("--residual", residual),
             ("--tie-target-embeddings", tieTargetEmbeddings), ("--seed", seed != nil), ("--batch-tokens", batchTokens != nil),
             ("--batch-size", batchSize != nil), ("--optimizer", optimizer != nil), ("--learning-rate", learningRate != nil),
             ("--warmup-steps", warmupSteps != nil), ("--decay-patience", decayPatience != nil),
@@ -275,6 +277,7 @@ struct Train: ParsableCommand {
         if let dropout { m.dropout = dropout }
         if let labelSmoothing { m.labelSmoothing = labelSmoothing }
         m.reverseSource = reverseSource
+        m.residual = residual
         m.tieTargetEmbeddings = tieTargetEmbeddings
         do {
             try m.validate()

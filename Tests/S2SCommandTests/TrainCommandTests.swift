@@ -66,6 +66,22 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("--cell must be one of lstm, gru, rnn, not 'lstn'"), bad.stderr)
     }
 
+    /// --residual (three layers with skip connections) trains and translates;
+    /// with one layer it is refused by name.
+    func testResidualLayersTrainAndTranslate() throws {
+        let dir = try prepared()
+        let r = try Command.run("s2s-train", common + ["--residual", "--layers", "3", "--max-steps", "150", "--report-every", "10",
+                                                        "--valid-every", "150", "--bleu-sentences", "0"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let l = try losses(dir).sorted { $0.key < $1.key }.map { Double(bitPattern: UInt64($0.value, radix: 16)!) }
+        XCTAssertLessThan(l.last!, 0.8 * l.first!, "the loss falls: \(l)")
+        let t = try Command.run("s2s-translate", ["--model", "models/toy"], in: dir, stdin: "ba ce di\n")
+        XCTAssertEqual(t.status, 0, t.stderr)
+        let one = try Command.run("s2s-train", common + ["--residual", "--layers", "1", "--model", "models/one"], in: dir)
+        XCTAssertEqual(one.status, 64, one.stderr)
+        XCTAssertTrue(one.stderr.contains("connects stacked layers and needs layers ≥ 2, has 1 (option --residual)"), one.stderr)
+    }
+
     /// kill -9 in the middle, then --resume: the loss trajectory is the
     /// uninterrupted run's, bit for bit.
     func testKillAndResumeGivesTheSameTrajectory() throws {

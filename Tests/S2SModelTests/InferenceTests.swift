@@ -13,9 +13,10 @@ final class InferenceTests: XCTestCase {
     func testStepsReproduceTheForwardLoss() throws {
         for cell in ModelConfig.Cell.allCases {
             for attention in ModelConfig.AttentionKind.allCases {
-                for bidirectional in [false, true] {
+                for (bidirectional, residual) in [(false, false), (true, false), (false, true), (true, true)] {
                     var c = ModelConfig(sourceVocabularySize: 9, targetVocabularySize: 10)
-                    c.embeddingSize = 5; c.hiddenSize = 6; c.layers = 2; c.cell = cell
+                    c.embeddingSize = 5; c.hiddenSize = 6; c.layers = residual ? 3 : 2; c.cell = cell
+                    c.residual = residual
                     c.attention = attention; c.inputFeeding = attention != .none
                     c.bidirectional = bidirectional; c.reverseSource = bidirectional
                     let model = try Seq2Seq<Double>(config: c)
@@ -40,7 +41,7 @@ final class InferenceTests: XCTestCase {
                         }
                         state = out.state
                     }
-                    XCTAssertEqual(total, expected, accuracy: 1e-9, "\(cell) \(attention) bi=\(bidirectional)")
+                    XCTAssertEqual(total, expected, accuracy: 1e-9, "\(cell) \(attention) bi=\(bidirectional) residual=\(residual)")
                     _ = source
                     source = source.select([0, 1])
                 }

@@ -34,6 +34,10 @@ final class ModelConfigTests: XCTestCase {
         let pretty = String(decoding: try StableJSON.encode(c), as: UTF8.self)
         XCTAssertTrue(pretty.hasSuffix("}\n") && pretty.contains("\"hidden_size\" : 512"), pretty)
         XCTAssertEqual(StableJSON.snakeCase("sourceVocabularySize"), "source_vocabulary_size")
+        // A configuration written before `residual` existed still loads (as false).
+        let old = json.replacingOccurrences(of: ",\"residual\":false", with: "")
+        XCTAssertFalse(old.contains("residual"), old)
+        XCTAssertEqual(try StableJSON.decoder().decode(ModelConfig.self, from: Data(old.utf8)), c)
     }
 
     /// The reference shape's layout: names, shapes, and the parameter count

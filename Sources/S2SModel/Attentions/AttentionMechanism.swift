@@ -98,9 +98,8 @@ enum BilinearAttention {
     static func keyValueGradients<T: Real>(_ w: Workspace<T>, dKeys: UnsafeMutablePointer<T>, steps: Int, batch B: Int,
                                            srcLen S: Int) {
         let H = w.hidden
-        let top = w.decLayers[w.decLayers.count - 1]
         Attention.keyValueGradients(dKeys: dKeys, dValues: w.dMemory, dScore: w.dScores, alpha: w.alpha,
-                                    query: top.h(top.stateRow(0), B), queryStride: B * H, dContext: w.dContexts,
+                                    query: w.query(step: 0, batch: B), queryStride: B * H, dContext: w.dContexts,
                                     lengths: w.srcLengths, steps: steps, batch: B, srcLen: S, keyDim: H, valueDim: H)
     }
 }

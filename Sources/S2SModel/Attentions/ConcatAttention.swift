@@ -48,7 +48,7 @@ enum ConcatAttention: AttentionMechanism {
         let H = w.hidden, A = model.config.effectiveAttentionSize
         Matmul.gemm(model.gradient("attention.W_2"), w.memory, w.dKeys, m: H, n: A, k: B * S, transA: true, beta: 1)
         Matmul.gemm(w.dMemory, w.dKeys, model.parameter("attention.W_2"), m: B * S, n: H, k: A, transB: true, beta: 1)
-        let top = w.decLayers[w.decLayers.count - 1]
-        Matmul.gemm(model.gradient("attention.W_1"), top.h(1, B), w.dQuery, m: H, n: A, k: steps * B, transA: true, beta: 1)
+        Matmul.gemm(model.gradient("attention.W_1"), w.query(step: 0, batch: B), w.dQuery, m: H, n: A, k: steps * B,
+                    transA: true, beta: 1)
     }
 }
