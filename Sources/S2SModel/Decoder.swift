@@ -9,14 +9,15 @@ import S2SKernels
 extension Seq2Seq {
     func decodeForward(_ w: Workspace<T>, _ batch: Batch, training: Bool, chooser: inout InputChooser,
                        rng: inout SplitMix64) {
-        let B = batch.batchSize, S = batch.sourceLength, T_ = batch.targetLength
+        // S: the memory's length (a pyramidal encoder's is shorter than the source).
+        let B = batch.batchSize, S = w.memoryLength, T_ = batch.targetLength
         let E = config.embeddingSize, H = config.hiddenSize, V = config.targetVocabularySize
         let dropout = training ? config.dropout : 0
         let layers = w.decLayers, L = config.layers
         for k in 0..<(T_ * B) { w.outIds[k] = batch.targetOutput[k] }
 
         prepareAttentionKeys(w, B: B, S: S)
-        bridgeForward(w, B: B, S: S)
+        bridgeForward(w, B: B)
         w.feed.update(repeating: 0, count: B * H)  // h̃_{−1} = 0
 
         let gold = chooser.alwaysGold
@@ -183,7 +184,7 @@ extension Seq2Seq {
     }
 
     func decodeBackward(_ w: Workspace<T>, _ batch: Batch) {
-        let B = batch.batchSize, S = batch.sourceLength, T_ = batch.targetLength
+        let B = batch.batchSize, S = w.memoryLength, T_ = batch.targetLength
         let E = config.embeddingSize, H = config.hiddenSize, A = config.effectiveAttentionSize
         let layers = w.decLayers, L = config.layers
         let g0 = layers[0].G * H

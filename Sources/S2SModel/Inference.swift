@@ -2,50 +2,79 @@ import S2SCore
 import S2SKernels
 
 /// Encoded source sentences, as search needs them: the memory attention
-/// reads, (sentences, S, H), its projected keys and the source lengths, plus
-/// which sentence each row (hypothesis) reads. `select` repeats or reorders
-/// rows (a beam of k hypotheses per sentence) by remapping rows only: the
-/// encoder's states are never copied.
+/// reads, (sentences, S_m, H), its projected keys and lengths, plus which
+/// sentence each row (hypothesis) reads. `select` repeats or reorders rows
+/// (a beam of k hypotheses per sentence) by remapping rows only: the
+/// encoder's states are never copied. The memory is shorter than the source
+/// in a pyramidal encoder (one memory position covers `coverage` source
+/// positions); steps report attention over the source positions.
 public struct EncodedSource<T: Real>: Sendable {
     public var rows: Int { rowSentence.count }
+    /// Source positions (as encoded, `<EOS>` included) of the longest sentence,
+    /// and per sentence.
     public let sourceLength: Int
-    /// Per sentence.
     public let lengths: [Int32]
+    /// The memory's positions: the longest and per sentence.
+    let memoryLength: Int
+    let memoryLengths: [Int32]
+    /// Source positions per memory position (1, or 2^(L−1) in a pyramid).
+    let coverage: Int
     let hidden: Int
     let keyWidth: Int
-    let memory: [T]  // (sentences, S, H)
-    let keys: [T]    // (sentences, S, keyWidth); empty for none/dot
+    let memory: [T]  // (sentences, memoryLength, H)
+    let keys: [T]    // (sentences, memoryLength, keyWidth); empty for none/dot
     /// The sentence of each row.
     public let rowSentence: [Int32]
 
     public func select(_ indices: [Int]) -> EncodedSource {
-        EncodedSource(sourceLength: sourceLength, lengths: lengths, hidden: hidden, keyWidth: keyWidth,
-                      memory: memory, keys: keys, rowSentence: indices.map { rowSentence[$0] })
+        EncodedSource(sourceLength: sourceLength, lengths: lengths, memoryLength: memoryLength, memoryLengths: memoryLengths,
+                      coverage: coverage, hidden: hidden, keyWidth: keyWidth, memory: memory, keys: keys,
+                      rowSentence: indices.map { rowSentence[$0] })
     }
 
     /// The sentences of several encodings (one row each, in order), padded
-    /// to the longest source; padding positions are masked by `lengths`.
+    /// to the longest memory; padding positions are masked by the lengths.
     static func concatenate(_ parts: [EncodedSource]) -> EncodedSource {
-        let S = parts.map(\.sourceLength).max() ?? 0
+        let M = parts.map(\.memoryLength).max() ?? 0
         let first = parts[0], H = first.hidden, K = first.keyWidth
-        func pad(_ values: [T], sentences: Int, from s: Int, width: Int) -> [T] {
-            if s == S { return values }
-            var out = [T](repeating: 0, count: sentences * S * width)
+        func pad(_ values: [T], sentences: Int, from m: Int, width: Int) -> [T] {
+            if m == M { return values }
+            var out = [T](repeating: 0, count: sentences * M * width)
             for b in 0..<sentences {
-                out.replaceSubrange((b * S * width)..<((b * S + s) * width),
-                                    with: values[(b * s * width)..<((b + 1) * s * width)])
+                out.replaceSubrange((b * M * width)..<((b * M + m) * width),
+                                    with: values[(b * m * width)..<((b + 1) * m * width)])
             }
             return out
         }
-        var memory: [T] = [], keys: [T] = [], lengths: [Int32] = []
+        var memory: [T] = [], keys: [T] = [], lengths: [Int32] = [], memoryLengths: [Int32] = []
         for p in parts {
             let n = p.lengths.count
-            memory += pad(p.memory, sentences: n, from: p.sourceLength, width: H)
-            if K > 0 { keys += pad(p.keys, sentences: n, from: p.sourceLength, width: K) }
+            memory += pad(p.memory, sentences: n, from: p.memoryLength, width: H)
+            if K > 0 { keys += pad(p.keys, sentences: n, from: p.memoryLength, width: K) }
             lengths += p.lengths
+            memoryLengths += p.memoryLengths
         }
-        return EncodedSource(sourceLength: S, lengths: lengths, hidden: H, keyWidth: K, memory: memory, keys: keys,
-                             rowSentence: (0..<lengths.count).map(Int32.init))
+        return EncodedSource(sourceLength: parts.map(\.sourceLength).max() ?? 0, lengths: lengths, memoryLength: M,
+                             memoryLengths: memoryLengths, coverage: first.coverage, hidden: H, keyWidth: K,
+                             memory: memory, keys: keys, rowSentence: (0..<lengths.count).map(Int32.init))
+    }
+
+    /// Attention over the memory, (rows, memoryLength), as attention over the
+    /// source positions, (rows, sourceLength): each memory position's weight
+    /// shared equally by the source positions it covers (rows still sum to 1).
+    func attentionOverSource(_ alpha: [T]) -> [T] {
+        if coverage == 1 { return alpha }
+        var out = [T](repeating: 0, count: rows * sourceLength)
+        for r in 0..<rows {
+            let n = Int(lengths[Int(rowSentence[r])])
+            for j in 0..<Int(memoryLengths[Int(rowSentence[r])]) {
+                let first = j * coverage, end = min(first + coverage, n)
+                guard first < end else { continue }
+                let share = alpha[r * memoryLength + j] / T(end - first)
+                for p in first..<end { out[r * sourceLength + p] = share }
+            }
+        }
+        return out
     }
 }
 
@@ -82,7 +111,8 @@ public struct StepOutput<T: Real>: Sendable {
     /// (rows, V) log p(y_t | y_<t, x).
     public var logProbs: [T]
     /// (rows, S) attention weights over source positions (as encoded: reversed
-    /// when the model reverses its input); zeros with attention none.
+    /// when the model reverses its input; a pyramid's memory positions shared
+    /// among the source positions they cover); zeros with attention none.
     public var attention: [T]
     public var state: DecoderState<T>
 }
@@ -117,16 +147,19 @@ extension Seq2Seq {
     func encodeAll(_ sources: [[Int32]]) -> (EncodedSource<T>, DecoderState<T>) {
         let batch = Batch(sources: sources, reverseSource: config.reverseSource)
         let w = workspace(for: batch)
-        let B = batch.batchSize, S = batch.sourceLength, H = config.hiddenSize
+        let B = batch.batchSize, H = config.hiddenSize
         var rng = SplitMix64(seed: 0)  // no dropout at inference: never drawn from
         encodeForward(w, batch, training: false, rng: &rng)
-        prepareAttentionKeys(w, B: B, S: S)
-        bridgeForward(w, B: B, S: S)
+        let M = w.memoryLength
+        prepareAttentionKeys(w, B: B, S: M)
+        bridgeForward(w, B: B)
         let keyWidth = config.attention.kind.keyWidth(hidden: H, attentionSize: config.effectiveAttentionSize)
         let source = EncodedSource<T>(
-            sourceLength: S, lengths: batch.sourceLengths, hidden: H, keyWidth: keyWidth,
-            memory: Array(UnsafeBufferPointer(start: w.memory, count: B * S * H)),
-            keys: Array(UnsafeBufferPointer(start: w.keys, count: B * S * keyWidth)),
+            sourceLength: batch.sourceLength, lengths: batch.sourceLengths, memoryLength: M,
+            memoryLengths: Array(UnsafeBufferPointer(start: w.srcLengths, count: B)), coverage: config.memoryCoverage,
+            hidden: H, keyWidth: keyWidth,
+            memory: Array(UnsafeBufferPointer(start: w.memory, count: B * M * H)),
+            keys: Array(UnsafeBufferPointer(start: w.keys, count: B * M * keyWidth)),
             rowSentence: (0..<B).map(Int32.init))
         let state = DecoderState<T>(
             rows: B, hidden: H,
@@ -144,7 +177,7 @@ extension Seq2Seq {
         let N = state.rows
         precondition(previous.count == N && source.rows == N, "step: rows of tokens, state and source differ")
         let E = config.embeddingSize, H = config.hiddenSize, V = config.targetVocabularySize
-        let S = source.sourceLength, G = config.gateCount, g = G * H
+        let S = source.memoryLength, G = config.gateCount, g = G * H
         var next = state
         var x = [T](repeating: 0, count: N * E)
         Embedding.forward(out: &x, ids: previous, table: parameter("decoder.embedding"), count: N, dim: E)
@@ -226,7 +259,7 @@ extension Seq2Seq {
                         top.withUnsafeBufferPointer { query in
                             source.memory.withUnsafeBufferPointer { memory in
                                 source.keys.withUnsafeBufferPointer { keys in
-                                    source.lengths.withUnsafeBufferPointer { lengths in
+                                    source.memoryLengths.withUnsafeBufferPointer { lengths in
                                         source.rowSentence.withUnsafeBufferPointer { rows in
                                             // Kinds without projected keys read the memory (dot) or nothing.
                                             attention.forward(self, AttentionStep(
@@ -259,7 +292,7 @@ extension Seq2Seq {
             }
             for r in 0..<N { logSoftmaxInPlace(out.baseAddress! + r * V, count: V) }
         }
-        return StepOutput(logProbs: logProbs, attention: alpha, state: next)
+        return StepOutput(logProbs: logProbs, attention: source.attentionOverSource(alpha), state: next)
     }
 }
 

@@ -45,6 +45,11 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// Wu et al. 2016): every layer above the first, in encoder and decoder,
     /// adds its input to its output.
     public var residual: Bool = false
+    /// A pyramidal encoder (Chan et al. 2016, "Listen, Attend and Spell";
+    /// the seeds' pyramid RNN): every encoder layer above the first reads the
+    /// concatenation of adjacent pairs of the layer below's outputs, halving
+    /// the time steps; attention runs over the reduced memory.
+    public var pyramid: Bool = false
 
     public init(sourceVocabularySize: Int, targetVocabularySize: Int) {
         self.sourceVocabularySize = sourceVocabularySize
@@ -54,7 +59,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case sourceVocabularySize, targetVocabularySize, embeddingSize, hiddenSize, layers, cell, bidirectional,
              attention, attentionSize, inputFeeding, bridge, dropout, labelSmoothing, tieTargetEmbeddings,
-             reverseSource, residual
+             reverseSource, residual, pyramid
     }
 
     /// Every key of the first version is required (a missing one is named);
@@ -78,7 +83,18 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         tieTargetEmbeddings = try c.decode(Bool.self, forKey: .tieTargetEmbeddings)
         reverseSource = try c.decode(Bool.self, forKey: .reverseSource)
         residual = try c.decodeIfPresent(Bool.self, forKey: .residual) ?? false
+        pyramid = try c.decodeIfPresent(Bool.self, forKey: .pyramid) ?? false
     }
+
+    /// Width of encoder layer k's input: the embeddings, the layer below's
+    /// output, or (pyramid) two of its outputs side by side.
+    public func encoderInputWidth(layer k: Int) -> Int {
+        k == 0 ? embeddingSize : pyramid ? 2 * hiddenSize : hiddenSize
+    }
+
+    /// Source positions that one position of the memory covers: 2^(L−1) in
+    /// a pyramidal encoder, else 1.
+    public var memoryCoverage: Int { pyramid ? 1 << (layers - 1) : 1 }
 
     /// Units per encoder direction.
     public var encoderDirectionSize: Int { bidirectional ? hiddenSize / 2 : hiddenSize }
@@ -119,6 +135,9 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         try check(attentionSize >= 0, "attention_size", "must be 0 (= hidden_size) or positive")
         try check(!residual || layers >= 2, "residual",
                   "connects stacked layers and needs layers ≥ 2, has \(layers)")
+        try check(!pyramid || layers >= 2, "pyramid", "halves the time steps between layers and needs layers ≥ 2, has \(layers)")
+        try check(!(pyramid && residual), "residual",
+                  "cannot be combined with pyramid (a pyramid layer's input is twice as wide as its output)")
         try check(!(inputFeeding && !attention.kind.attends), "input_feeding",
                   "needs attention (there is no attentional vector to feed with attention none); set it to false")
         try check(!(!attention.kind.attends && bridge == .zeros), "bridge",

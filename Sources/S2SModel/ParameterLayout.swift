@@ -48,7 +48,7 @@ public struct ParameterLayout: Equatable, Sendable {
         let E = c.embeddingSize, H = c.hiddenSize, Hd = c.encoderDirectionSize, G = c.gateCount
         add("encoder.embedding", [c.sourceVocabularySize, E])
         for k in 0..<c.layers {
-            let input = k == 0 ? E : H
+            let input = c.encoderInputWidth(layer: k)
             for d in c.bidirectional ? ["fwd", "bwd"] : ["fwd"] {
                 let p = "encoder.l\(k).\(d)"
                 add("\(p).W", [input, G * Hd])

@@ -39,7 +39,14 @@ final class Workspace<T: Real> {
     let srcIds: UnsafeMutablePointer<Int32>        // (S, B)
     let srcLengths: UnsafeMutablePointer<Int32>    // (B)
     let srcMask: UnsafeMutablePointer<T>           // (S, B) 1 real, 0 padding
-    let encInput: [UnsafeMutablePointer<T>]        // per layer (S, B, in_k), after dropout
+    let encInput: [UnsafeMutablePointer<T>]        // per layer (S_k, B, in_k), after dropout
+    /// Per layer above the first of a pyramidal encoder, (S_k, B): 1 for a
+    /// real position, 0 for padding (layer 0 reads `srcMask`).
+    let encMask: [UnsafeMutablePointer<T>]
+    /// Steps of each encoder layer in the last encode (S, or halved per
+    /// layer in a pyramid), and of the memory attention reads.
+    var encSteps: [Int] = []
+    var memoryLength: Int { encSteps.last ?? 0 }
     let encDropMask: [UnsafeMutablePointer<T>]     // per layer, same size
     var encLayers: [[RecurrentLayer<T>]] = []      // [layer][direction]
     let memory: UnsafeMutablePointer<T>            // (B, S, H) batch-major: top layer, directions concatenated
@@ -100,10 +107,14 @@ final class Workspace<T: Real> {
         ownTokens = .allocate(capacity: B)
         let take = blocks.take
         srcMask = take(SB)
-        encInput = (0..<L).map { take(SB * ($0 == 0 ? E : H)) }
-        encDropMask = (0..<L).map { take(SB * ($0 == 0 ? E : H)) }
+        // Rows of encoder layer k: S·B, or in a pyramid at most ⌈S/2^k⌉·B.
+        let encRows = (0..<L).map { k in c.pyramid ? SB / (1 << k) + 2 * B : SB }
+        encInput = (0..<L).map { take(encRows[$0] * c.encoderInputWidth(layer: $0)) }
+        encDropMask = (0..<L).map { take(encRows[$0] * c.encoderInputWidth(layer: $0)) }
+        encMask = (0..<L).map { c.pyramid && $0 > 0 ? take(encRows[$0]) : take(0) }
         memory = take(SB * H); dMemory = take(SB * H)
-        dEncOut = take(SB * H); dEncIn = take(SB * max(E, H))
+        dEncOut = take(SB * H)
+        dEncIn = take((0..<L).map { encRows[$0] * c.encoderInputWidth(layer: $0) }.max() ?? 0)
         decEmb = take(TB * E); decEmbMask = take(TB * E)
         decInput = (0..<L).map { $0 == 0 ? take(0) : take(TB * H) }
         decDropMask = (0..<L).map { $0 == 0 ? take(0) : take(TB * H) }
@@ -119,9 +130,9 @@ final class Workspace<T: Real> {
         dResidual = take(B * H)
         for k in 0..<L {
             encLayers.append((0..<c.directions).map { d in
-                RecurrentLayer(cell: c.cell.kind, hidden: Hd, input: k == 0 ? E : H, reversed: d == 1,
+                RecurrentLayer(cell: c.cell.kind, hidden: Hd, input: c.encoderInputWidth(layer: k), reversed: d == 1,
                                prefix: "encoder.l\(k).\(d == 0 ? "fwd" : "bwd")", layout: layout,
-                               params: params, grads: grads, stepsTimesBatch: SB, batch: B, take: take,
+                               params: params, grads: grads, stepsTimesBatch: encRows[k], batch: B, take: take,
                                pack: packs["encoder.l\(k).\(d == 0 ? "fwd" : "bwd")"])
             })
         }

@@ -51,6 +51,8 @@ struct Train: ParsableCommand {
     @Flag(help: "Reverse the source sentence (Sutskever et al. 2014).") var reverseSource = false
     @Flag(help: "Skip connections: every layer above the first, in encoder and decoder, adds its input to its output (GNMT; needs --layers ≥ 2).")
     var residual = false
+    @Flag(help: "A pyramidal encoder (Listen, Attend and Spell): every encoder layer above the first reads adjacent pairs of the layer below's outputs, halving the time steps; attention runs over the reduced memory (needs --layers ≥ 2).")
+    var pyramid = false
     @Flag(help: "Share the decoder's input embeddings with its output projection (needs --embedding-size = --hidden-size).")
     var tieTargetEmbeddings = false
 
@@ -94,7 +96,7 @@ struct Train: ParsableCommand {
             ("--preset", preset != nil), ("--embedding-size", embeddingSize != nil), ("--hidden-size", hiddenSize != nil),
             ("--layers", layers != nil), ("--cell", cell != nil), ("--bidirectional", bidirectional),
             ("--attention", attention != nil), ("--input-feeding/--no-input-feeding", inputFeeding != nil),
-            ("--dropout", dropout != nil), ("--label-smoothing", labelSmoothing != nil), ("--reverse-source", reverseSource), ("--residual", residual),
+            ("--dropout", dropout != nil), ("--label-smoothing", labelSmoothing != nil), ("--reverse-source", reverseSource), ("--residual", residual), ("--pyramid", pyramid),
             ("--tie-target-embeddings", tieTargetEmbeddings), ("--seed", seed != nil), ("--batch-tokens", batchTokens != nil),
             ("--batch-size", batchSize != nil), ("--optimizer", optimizer != nil), ("--learning-rate", learningRate != nil),
             ("--warmup-steps", warmupSteps != nil), ("--decay-patience", decayPatience != nil),
@@ -278,6 +280,7 @@ struct Train: ParsableCommand {
         if let labelSmoothing { m.labelSmoothing = labelSmoothing }
         m.reverseSource = reverseSource
         m.residual = residual
+        m.pyramid = pyramid
         m.tieTargetEmbeddings = tieTargetEmbeddings
         do {
             try m.validate()

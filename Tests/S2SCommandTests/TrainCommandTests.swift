@@ -82,6 +82,36 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertTrue(one.stderr.contains("connects stacked layers and needs layers ≥ 2, has 1 (option --residual)"), one.stderr)
     }
 
+    /// --pyramid (three layers: the memory has a quarter of the steps)
+    /// trains, and translation maps attention back to source positions:
+    /// alignments name source subwords, heatmaps have one column a subword.
+    func testPyramidEncoderTrainsAndAlignsToSourcePositions() throws {
+        let dir = try prepared()
+        let r = try Command.run("s2s-train", common + ["--pyramid", "--layers", "3", "--max-steps", "300", "--report-every", "20",
+                                                        "--valid-every", "300", "--bleu-sentences", "0"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        // Reversing symbols through a memory of a quarter of the steps is
+        // slow to learn: the loss falls, less than with full resolution.
+        let l = try losses(dir).sorted { $0.key < $1.key }.map { Double(bitPattern: UInt64($0.value, radix: 16)!) }
+        let first = l.prefix(3).reduce(0, +) / 3, last = l.suffix(5).reduce(0, +) / 5
+        XCTAssertLessThan(last, 0.95 * first, "the loss falls: \(l)")
+        let source = "ba ce di fo ba ce di"
+        let t = try Command.run("s2s-translate", ["--model", "models/toy", "--print-alignment", "--attention-svg", "svg"],
+                                in: dir, stdin: source + "\n")
+        XCTAssertEqual(t.status, 0, t.stderr)
+        let pairs = try XCTUnwrap(t.stdout.components(separatedBy: " ||| ").last).split(separator: " ")
+        XCTAssertFalse(pairs.isEmpty, t.stdout)
+        for pair in pairs {
+            let s = try XCTUnwrap(Int(pair.split(separator: "-")[0]))
+            XCTAssertTrue((0..<7).contains(s), "source position \(s) of 7 subwords: \(t.stdout)")
+        }
+        let svg = try String(contentsOf: dir.appendingPathComponent("svg/1.svg"), encoding: .utf8)
+        for word in ["ba", "ce", "di", "fo"] { XCTAssertTrue(svg.contains(">\(word)<"), word) }
+        let bad = try Command.run("s2s-train", common + ["--pyramid", "--residual", "--layers", "3", "--model", "models/b"], in: dir)
+        XCTAssertEqual(bad.status, 64, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("cannot be combined with pyramid"), bad.stderr)
+    }
+
     /// kill -9 in the middle, then --resume: the loss trajectory is the
     /// uninterrupted run's, bit for bit.
     func testKillAndResumeGivesTheSameTrajectory() throws {

@@ -13,10 +13,11 @@ final class InferenceTests: XCTestCase {
     func testStepsReproduceTheForwardLoss() throws {
         for cell in ModelConfig.Cell.allCases {
             for attention in ModelConfig.AttentionKind.allCases {
-                for (bidirectional, residual) in [(false, false), (true, false), (false, true), (true, true)] {
+                for (bidirectional, residual, pyramid) in [(false, false, false), (true, false, false), (false, true, false),
+                                                           (true, true, false), (false, false, true), (true, false, true)] {
                     var c = ModelConfig(sourceVocabularySize: 9, targetVocabularySize: 10)
-                    c.embeddingSize = 5; c.hiddenSize = 6; c.layers = residual ? 3 : 2; c.cell = cell
-                    c.residual = residual
+                    c.embeddingSize = 5; c.hiddenSize = 6; c.layers = residual || pyramid ? 3 : 2; c.cell = cell
+                    c.residual = residual; c.pyramid = pyramid
                     c.attention = attention; c.inputFeeding = attention != .none
                     c.bidirectional = bidirectional; c.reverseSource = bidirectional
                     let model = try Seq2Seq<Double>(config: c)
@@ -41,7 +42,7 @@ final class InferenceTests: XCTestCase {
                         }
                         state = out.state
                     }
-                    XCTAssertEqual(total, expected, accuracy: 1e-9, "\(cell) \(attention) bi=\(bidirectional) residual=\(residual)")
+                    XCTAssertEqual(total, expected, accuracy: 1e-9, "\(cell) \(attention) bi=\(bidirectional) residual=\(residual) pyramid=\(pyramid)")
                     _ = source
                     source = source.select([0, 1])
                 }
@@ -56,10 +57,11 @@ final class InferenceTests: XCTestCase {
         var rng = SplitMix64(seed: 17)
         let sources: [[Int32]] = (0..<11).map { i in (0..<(1 + (i * 5) % 9)).map { _ in Int32(4 + rng.next() % 5) } }
         for attention in [ModelConfig.AttentionKind.none, .general, .concat] {
-            for reverse in [false, true] {
+            for (reverse, pyramid) in [(false, false), (true, false), (false, true), (true, true)] {
                 var c = ModelConfig(sourceVocabularySize: 9, targetVocabularySize: 10)
-                c.embeddingSize = 5; c.hiddenSize = 6; c.layers = 2; c.attention = attention
+                c.embeddingSize = 5; c.hiddenSize = 6; c.layers = pyramid ? 3 : 2; c.attention = attention
                 c.inputFeeding = attention != .none; c.reverseSource = reverse; c.bidirectional = reverse
+                c.pyramid = pyramid
                 let model = try Seq2Seq<Double>(config: c)
                 model.initialize(seed: 7, scale: 0.5)
                 let (source, state) = model.encode(sources)
@@ -69,12 +71,17 @@ final class InferenceTests: XCTestCase {
                 for (i, sentence) in sources.enumerated() {
                     let (one, oneState) = model.encode([sentence])
                     let alone = model.step([2], state: oneState, source: one)
-                    let what = "\(attention) reverse=\(reverse) sentence \(i)"
+                    let what = "\(attention) reverse=\(reverse) pyramid=\(pyramid) sentence \(i)"
                     assertClose(Array(all.logProbs[(i * 10)..<((i + 1) * 10)]), alone.logProbs, relative: 1e-12, absolute: 1e-12, what)
                     if attention != .none {
                         let row = Array(all.attention[(i * S)..<((i + 1) * S)])
                         assertClose(Array(row[0..<one.sourceLength]), alone.attention, relative: 1e-12, absolute: 1e-12, what)
                         XCTAssertEqual(row[one.sourceLength...].reduce(0, +), 0, what)
+                        XCTAssertEqual(row.reduce(0, +), 1, accuracy: 1e-12, what)
+                        if pyramid {
+                            // A memory position of 3 layers covers 4 source positions, sharing its weight.
+                            for p in 0..<(sentence.count + 1) where p % 4 != 0 { XCTAssertEqual(row[p], row[p - p % 4], what) }
+                        }
                     }
                 }
             }

@@ -17,7 +17,7 @@ final class Seq2SeqGradientTests: XCTestCase {
         var out: [ModelConfig] = []
         var k = 0
         for bidirectional in [false, true] {
-            for (layers, residual) in [(1, false), (2, false), (3, true)] {
+            for (layers, residual, pyramid) in [(1, false, false), (2, false, false), (3, true, false), (3, false, true)] {
                 for cell in ModelConfig.Cell.allCases {
                     for attention in ModelConfig.AttentionKind.allCases {
                         for inputFeeding in [false, true] where !(inputFeeding && attention == .none) {
@@ -29,6 +29,7 @@ final class Seq2SeqGradientTests: XCTestCase {
                                     c.attentionSize = 3
                                     c.layers = layers
                                     c.residual = residual
+                                    c.pyramid = pyramid
                                     c.cell = cell
                                     c.bidirectional = bidirectional
                                     c.attention = attention
@@ -58,7 +59,7 @@ final class Seq2SeqGradientTests: XCTestCase {
 
     func testGradientsMatchFiniteDifferencesInEveryConfiguration() throws {
         let configs = Self.configurations()
-        XCTAssertEqual(configs.count, 504)  // 2 directions × 3 depths (1, 2, 3 residual) × 3 cells × 7 attention/feeding × 2 reversals × 2 smoothings
+        XCTAssertEqual(configs.count, 672)  // 2 directions × 4 depths (1, 2, 3 residual, 3 pyramid) × 3 cells × 7 attention/feeding × 2 reversals × 2 smoothings
         var pick = SplitMix64(seed: 3)
         for (n, config) in configs.enumerated() {
             let model = try Seq2Seq<Double>(config: config)
@@ -97,7 +98,7 @@ final class Seq2SeqGradientTests: XCTestCase {
     }
 
     func describe(_ c: ModelConfig) -> String {
-        "\(c.cell) L=\(c.layers) residual=\(c.residual) bi=\(c.bidirectional) attn=\(c.attention) feed=\(c.inputFeeding) "
+        "\(c.cell) L=\(c.layers) residual=\(c.residual) pyramid=\(c.pyramid) bi=\(c.bidirectional) attn=\(c.attention) feed=\(c.inputFeeding) "
             + "rev=\(c.reverseSource) ls=\(c.labelSmoothing) drop=\(c.dropout)"
     }
 

@@ -44,11 +44,13 @@ final class TrainingPacksTests: XCTestCase {
         try XCTSkipUnless(PackedMatrix.isAvailable, "the packed kernel needs AVX-512F, which this CPU lacks")
         for cell in ModelConfig.Cell.allCases {
             for attention in ModelConfig.AttentionKind.allCases {
-                for variant in 0..<2 {
+                for variant in 0..<3 {
+                    // 0: two bidirectional layers; 1: one layer, reversed source; 2: a residual or pyramid stack.
                     var c = ModelConfig(sourceVocabularySize: 12, targetVocabularySize: 11)
                     c.embeddingSize = 9; c.hiddenSize = 20; c.cell = cell; c.attention = attention
-                    c.layers = variant == 0 ? 2 : 1
+                    c.layers = [2, 1, 3][variant]
                     c.bidirectional = variant == 0; c.reverseSource = variant == 1
+                    c.pyramid = variant == 2 && cell != .gru; c.residual = variant == 2 && cell == .gru
                     c.inputFeeding = attention != .none && variant == 0
                     c.dropout = 0.2
                     let (packed, plain) = try models(c, seed: 7)
