@@ -12,7 +12,7 @@ extension Seq2Seq {
         // S: the memory's length (a pyramidal encoder's is shorter than the source).
         let B = batch.batchSize, S = w.memoryLength, T_ = batch.targetLength
         let E = config.embeddingSize, H = config.hiddenSize, V = config.targetVocabularySize
-        let dropout = training ? config.dropout : 0
+        let dropout = training ? activeDropout : 0
         let layers = w.decLayers, L = config.layers
         for k in 0..<(T_ * B) { w.outIds[k] = batch.targetOutput[k] }
 
@@ -188,7 +188,7 @@ extension Seq2Seq {
         let E = config.embeddingSize, H = config.hiddenSize, A = config.effectiveAttentionSize
         let layers = w.decLayers, L = config.layers
         let g0 = layers[0].G * H
-        let dropout = config.dropout
+        let dropout = activeDropout
         w.dMemory.update(repeating: 0, count: B * S * H)
         w.dKeys.update(repeating: 0, count: B * S * max(H, A))
         for layer in layers { layer.beginBackward(batch: B, dFinalH: nil, dFinalC: nil) }

@@ -9,7 +9,7 @@ extension Seq2Seq {
     func encodeForward(_ w: Workspace<T>, _ batch: Batch, training: Bool, rng: inout SplitMix64) {
         let B = batch.batchSize, S = batch.sourceLength
         let E = config.embeddingSize, H = config.hiddenSize, Hd = config.encoderDirectionSize
-        let dropout = training ? config.dropout : 0
+        let dropout = training ? activeDropout : 0
         for k in 0..<(S * B) { w.srcIds[k] = batch.source[k] }
         for b in 0..<B { w.srcLengths[b] = batch.sourceLengths[b] }
         for t in 0..<S {
@@ -106,7 +106,7 @@ extension Seq2Seq {
     func encodeBackward(_ w: Workspace<T>, _ batch: Batch) {
         let B = batch.batchSize, S = batch.sourceLength
         let E = config.embeddingSize, H = config.hiddenSize, Hd = config.encoderDirectionSize
-        let dropout = config.dropout
+        let dropout = activeDropout
         // The lengths of every layer (a pyramid halves them).
         var lengths = [batch.sourceLengths]
         for _ in 1..<config.layers { lengths.append(config.pyramid ? lengths.last!.map { ($0 + 1) / 2 } : lengths.last!) }
@@ -138,6 +138,7 @@ extension Seq2Seq {
                         (w.dScratch + b * Hd).update(from: w.dEncOut + (t * B + b) * H + d * Hd, count: Hd)
                     }
                     layer.backwardStep(t, batch: B, dOut: w.dScratch, mask: mask + t * B)
+                    if k == 0 { recordGradientFlow(layer, t: t, batch: B) }
                 }
                 layer.accumulateWeightGradients(x: w.encInput[k], steps: steps, batch: B)
                 // ∂ of the layer input: one GEMM over the whole sequence.

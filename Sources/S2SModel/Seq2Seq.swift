@@ -42,6 +42,11 @@ public final class Seq2Seq<T: Real> {
         didSet { if !packsTrainingWeights { dropTrainingPacks() } }
     }
 
+    /// Off while `gradientFlow` measures (dropout would add noise).
+    var dropoutActive = true
+    /// (S, B) squared gradient norms while `gradientFlow` measures, else nil.
+    var gradientFlowSquares: [Double]?
+
     // What the last forward saw (for backward).
     var lastBatch: Batch?
     var lastTraining = false

@@ -296,6 +296,11 @@ public final class Trainer {
         }
         try runLog?.append(record)
         log(message)
+        if config.training.gradientFlow == true {
+            // The first (up to) 32 validation sentences: the same batch at every validation.
+            let flow = model.gradientFlow(evaluation.batch(Array(0..<min(32, valid.count))))
+            try runLog?.append(["kind": "gradient_flow", "step": step, "norms": flow])
+        }
         try TrainingPlots.write(logPath: folder.logPath, to: folder.path + "/plots")
         let o = config.training
         let score = scores[o.bestMetric.rawValue] ?? -loss

@@ -44,6 +44,10 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// Validation also decodes this many validation sentences greedily and
     /// scores them with BLEU and chrF (0: off).
     public var bleuSentences: Int = 200
+    /// At each validation, record ‖∂L/∂h_t‖ of the encoder's first layer at
+    /// every source position over a fixed validation batch (train.jsonl,
+    /// plots/gradient_flow.svg). Optional in config.json (nil: off).
+    public var gradientFlow: Bool?
     /// Stop after this many non-finite losses in a row.
     public var maxNonFinite: Int = 5
 

@@ -112,6 +112,23 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("cannot be combined with pyramid"), bad.stderr)
     }
 
+    /// --gradient-flow: a record per validation and plots/gradient_flow.svg.
+    func testGradientFlowIsRecordedAndPlotted() throws {
+        let dir = try prepared()
+        let r = try Command.run("s2s-train", common + ["--gradient-flow", "--max-steps", "20", "--valid-every", "10",
+                                                        "--bleu-sentences", "0"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let text = try String(contentsOf: dir.appendingPathComponent("models/toy/train.jsonl"), encoding: .utf8)
+        let flows = text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .filter { $0["kind"] as? String == "gradient_flow" }
+        XCTAssertEqual(flows.map { $0["step"] as? Int }, [10, 20])
+        let norms = try XCTUnwrap(flows.last?["norms"] as? [Double])
+        XCTAssertGreaterThan(norms.count, 3)
+        XCTAssertTrue(norms.allSatisfy { $0 > 0 }, "\(norms)")
+        let svg = try String(contentsOf: dir.appendingPathComponent("models/toy/plots/gradient_flow.svg"), encoding: .utf8)
+        XCTAssertTrue(svg.contains("step 10") && svg.contains("step 20") && svg.contains("<polyline"), svg)
+    }
+
     /// kill -9 in the middle, then --resume: the loss trajectory is the
     /// uninterrupted run's, bit for bit.
     func testKillAndResumeGivesTheSameTrajectory() throws {
