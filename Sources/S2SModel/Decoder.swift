@@ -86,7 +86,7 @@ extension Seq2Seq {
 
     /// Keys projected once per batch (general memory·W_a, concat memory·W_2).
     func prepareAttentionKeys(_ w: Workspace<T>, B: Int, S: Int) {
-        config.attention.kind.projectKeys(self, keys: w.keys, memory: w.memory, rows: B * S)
+        config.attention.projectKeys(self, keys: w.keys, memory: w.memory, rows: B * S)
     }
 
     /// Attention and the attentional vector at step t; writes feed[t + 1].
@@ -94,7 +94,7 @@ extension Seq2Seq {
         let H = config.hiddenSize, A = config.effectiveAttentionSize
         let h = w.query(step: t, batch: B)
         let out = w.feed + (t + 1) * B * H
-        let attention = config.attention.kind
+        let attention = config.attention
         if !attention.attends {
             out.update(from: h, count: B * H)
         } else {
@@ -237,7 +237,7 @@ extension Seq2Seq {
         }
         Embedding.backward(dTable: gradient("decoder.embedding"), dOut: w.dEmb, ids: w.fedIds, count: T_ * B, dim: E)
 
-        let attention = config.attention.kind
+        let attention = config.attention
         attention.backwardAfterSteps(self, w, steps: T_, batch: B, srcLen: S)
         if attention.attends {
             Matmul.gemm(gradient("attention.W_c"), w.cat, w.dPre, m: 2 * H, n: H, k: T_ * B, transA: true, beta: 1)
@@ -249,7 +249,7 @@ extension Seq2Seq {
     /// ∂c_t for decodeBackward to add after the step loop.
     private func attendBackward(_ w: Workspace<T>, t: Int, B: Int, S: Int, dHtilde g: UnsafeMutablePointer<T>) {
         let H = config.hiddenSize
-        let attention = config.attention.kind
+        let attention = config.attention
         if !attention.attends {
             w.dTop.update(from: g, count: B * H)
             return

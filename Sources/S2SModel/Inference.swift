@@ -221,7 +221,7 @@ extension Seq2Seq {
                             state.c[k].withUnsafeBufferPointer { cPrev in
                                 h.withUnsafeMutableBufferPointer { h in
                                     c.withUnsafeMutableBufferPointer { c in
-                                        kind.forward(CellStep(h: h.baseAddress!, c: c.baseAddress!, hPrev: hPrev.baseAddress!,
+                                        config.cell.forward(CellStep(h: h.baseAddress!, c: c.baseAddress!, hPrev: hPrev.baseAddress!,
                                                               cPrev: cPrev.baseAddress!, gates: gates.baseAddress!,
                                                               recurrent: apart ? rec.baseAddress : nil,
                                                               cache: cache.isEmpty ? nil : cache.baseAddress,
@@ -248,7 +248,7 @@ extension Seq2Seq {
         let top = input
         var alpha = [T](repeating: 0, count: N * S)
         var htilde = top
-        let attention = config.attention.kind
+        let attention = config.attention
         if attention.attends {
             var ctx = [T](repeating: 0, count: N * H)
             let A = config.effectiveAttentionSize

@@ -11,6 +11,8 @@ import S2SKernels
 /// and all previous states form one contiguous block, which makes
 /// ∂U = Σ_t h_{t−1}ᵀ·∂proj_t a single GEMM over time.
 struct RecurrentLayer<T: Real> {
+    /// The cell kind (its steps dispatch through `ModelConfig.Cell`), and its type.
+    let kind: ModelConfig.Cell
     let cell: any RecurrentCell.Type
     let hidden: Int          // Hd
     let input: Int           // width of the layer's input
@@ -52,9 +54,11 @@ struct RecurrentLayer<T: Real> {
                 batch * hidden, batch * hidden, batch * hidden]
     }
 
-    init(cell: any RecurrentCell.Type, hidden: Int, input: Int, reversed: Bool, prefix: String,
+    init(cell kind: ModelConfig.Cell, hidden: Int, input: Int, reversed: Bool, prefix: String,
          layout: ParameterLayout, params: UnsafeMutablePointer<T>, grads: UnsafeMutablePointer<T>,
          stepsTimesBatch: Int, batch: Int, take: (Int) -> UnsafeMutablePointer<T>, pack: RecurrentPack? = nil) {
+        self.kind = kind
+        let cell = kind.kind
         self.cell = cell
         self.pack = pack
         self.hidden = hidden
@@ -135,7 +139,7 @@ struct RecurrentLayer<T: Real> {
         } else {
             recurrentProduct(into: proj + t * B * g, hPrev, batch: B)
         }
-        cell.forward(CellStep(h: h(stateRow(t), B), c: c(stateRow(t), B), hPrev: hPrev, cPrev: c(prevRow(t), B),
+        kind.forward(CellStep(h: h(stateRow(t), B), c: c(stateRow(t), B), hPrev: hPrev, cPrev: c(prevRow(t), B),
                               gates: proj + t * B * g, recurrent: rec, cache: cache.map { $0 + t * B * cacheWidth },
                               mask: mask, batch: B, hidden: hidden, threads: KernelThreads.current))
     }
@@ -169,7 +173,7 @@ struct RecurrentLayer<T: Real> {
             dhIn.update(from: dh, count: n)
         }
         let dRec = dRecurrent.map { $0 + t * B * g }
-        cell.backward(CellBackwardStep(dGates: dProj + t * B * g, dRecurrent: dRec, dhPrev: dh, dc: dc, dh: dhIn,
+        kind.backward(CellBackwardStep(dGates: dProj + t * B * g, dRecurrent: dRec, dhPrev: dh, dc: dc, dh: dhIn,
                                        gates: proj + t * B * g, recurrent: recurrent.map { UnsafePointer($0 + t * B * g) },
                                        cache: cache.map { UnsafePointer($0 + t * B * cacheWidth) },
                                        hPrev: h(prevRow(t), B), cPrev: c(prevRow(t), B), mask: mask,

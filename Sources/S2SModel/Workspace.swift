@@ -130,14 +130,14 @@ final class Workspace<T: Real> {
         dResidual = take(B * H)
         for k in 0..<L {
             encLayers.append((0..<c.directions).map { d in
-                RecurrentLayer(cell: c.cell.kind, hidden: Hd, input: c.encoderInputWidth(layer: k), reversed: d == 1,
+                RecurrentLayer(cell: c.cell, hidden: Hd, input: c.encoderInputWidth(layer: k), reversed: d == 1,
                                prefix: "encoder.l\(k).\(d == 0 ? "fwd" : "bwd")", layout: layout,
                                params: params, grads: grads, stepsTimesBatch: encRows[k], batch: B, take: take,
                                pack: packs["encoder.l\(k).\(d == 0 ? "fwd" : "bwd")"])
             })
         }
         for k in 0..<L {
-            decLayers.append(RecurrentLayer(cell: c.cell.kind, hidden: H,
+            decLayers.append(RecurrentLayer(cell: c.cell, hidden: H,
                                             input: k == 0 ? E + (c.inputFeeding ? H : 0) : H,
                                             reversed: false, prefix: "decoder.l\(k)", layout: layout,
                                             params: params, grads: grads, stepsTimesBatch: TB, batch: B, take: take,

@@ -52,9 +52,10 @@ struct AttentionStep<T: Real> {
     var batch, srcLen, hidden, attentionSize, threads: Int
 }
 
+/// The one place an attention kind is dispatched on: its type, and its
+/// generic steps through switches inlined into the caller (see
+/// `ModelConfig.Cell`'s dispatch for why not through the existential).
 extension ModelConfig.AttentionKind {
-    /// The type that implements this attention: the one place an attention
-    /// kind is dispatched on.
     var kind: any AttentionMechanism.Type {
         switch self {
         case .none: return NoAttention.self
@@ -66,6 +67,57 @@ extension ModelConfig.AttentionKind {
 
     /// Whether the decoder attends (every kind but none).
     public var attends: Bool { kind.attends }
+
+    @inline(__always)
+    func projectKeys<T: Real>(_ model: Seq2Seq<T>, keys: UnsafeMutablePointer<T>, memory: UnsafePointer<T>, rows: Int) {
+        switch self {
+        case .none: NoAttention.projectKeys(model, keys: keys, memory: memory, rows: rows)
+        case .dot: DotAttention.projectKeys(model, keys: keys, memory: memory, rows: rows)
+        case .general: GeneralAttention.projectKeys(model, keys: keys, memory: memory, rows: rows)
+        case .concat: ConcatAttention.projectKeys(model, keys: keys, memory: memory, rows: rows)
+        }
+    }
+
+    @inline(__always)
+    func forward<T: Real>(_ model: Seq2Seq<T>, _ s: AttentionStep<T>) {
+        switch self {
+        case .none: NoAttention.forward(model, s)
+        case .dot: DotAttention.forward(model, s)
+        case .general: GeneralAttention.forward(model, s)
+        case .concat: ConcatAttention.forward(model, s)
+        }
+    }
+
+    @inline(__always)
+    func contextGradient<T: Real>(_ w: Workspace<T>, t: Int, batch: Int) -> UnsafeMutablePointer<T> {
+        switch self {
+        case .none: NoAttention.contextGradient(w, t: t, batch: batch)
+        case .dot: DotAttention.contextGradient(w, t: t, batch: batch)
+        case .general: GeneralAttention.contextGradient(w, t: t, batch: batch)
+        case .concat: ConcatAttention.contextGradient(w, t: t, batch: batch)
+        }
+    }
+
+    @inline(__always)
+    func backwardStep<T: Real>(_ model: Seq2Seq<T>, _ w: Workspace<T>, t: Int, batch: Int, srcLen: Int,
+                               dContext: UnsafePointer<T>) {
+        switch self {
+        case .none: NoAttention.backwardStep(model, w, t: t, batch: batch, srcLen: srcLen, dContext: dContext)
+        case .dot: DotAttention.backwardStep(model, w, t: t, batch: batch, srcLen: srcLen, dContext: dContext)
+        case .general: GeneralAttention.backwardStep(model, w, t: t, batch: batch, srcLen: srcLen, dContext: dContext)
+        case .concat: ConcatAttention.backwardStep(model, w, t: t, batch: batch, srcLen: srcLen, dContext: dContext)
+        }
+    }
+
+    @inline(__always)
+    func backwardAfterSteps<T: Real>(_ model: Seq2Seq<T>, _ w: Workspace<T>, steps: Int, batch: Int, srcLen: Int) {
+        switch self {
+        case .none: NoAttention.backwardAfterSteps(model, w, steps: steps, batch: batch, srcLen: srcLen)
+        case .dot: DotAttention.backwardAfterSteps(model, w, steps: steps, batch: batch, srcLen: srcLen)
+        case .general: GeneralAttention.backwardAfterSteps(model, w, steps: steps, batch: batch, srcLen: srcLen)
+        case .concat: ConcatAttention.backwardAfterSteps(model, w, steps: steps, batch: batch, srcLen: srcLen)
+        }
+    }
 }
 
 /// What dot and general attention share: score_j = h_t · key_j, with the

@@ -71,14 +71,36 @@ struct CellBackwardStep<T: Real> {
     var batch, hidden, threads: Int
 }
 
+/// The one place a cell kind is dispatched on: its type, and its two
+/// pointwise steps. The steps go through a switch on the enum, inlined into
+/// the caller, rather than through the type as an existential: a caller
+/// specialised for Float then calls the cell specialised for Float (through
+/// the existential, the generic code would run, its arithmetic through
+/// witness tables, several times slower).
 extension ModelConfig.Cell {
-    /// The type that implements this cell: the one place a cell kind is
-    /// dispatched on.
     var kind: any RecurrentCell.Type {
         switch self {
         case .lstm: return LSTM.self
         case .gru: return GRU.self
         case .rnn: return ElmanRNN.self
+        }
+    }
+
+    @inline(__always)
+    func forward<T: Real>(_ s: CellStep<T>) {
+        switch self {
+        case .lstm: LSTM.forward(s)
+        case .gru: GRU.forward(s)
+        case .rnn: ElmanRNN.forward(s)
+        }
+    }
+
+    @inline(__always)
+    func backward<T: Real>(_ s: CellBackwardStep<T>) {
+        switch self {
+        case .lstm: LSTM.backward(s)
+        case .gru: GRU.backward(s)
+        case .rnn: ElmanRNN.backward(s)
         }
     }
 }
