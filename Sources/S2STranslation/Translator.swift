@@ -61,6 +61,9 @@ public final class Translator {
     public let targetVocabulary: Vocabulary
     let tokenizer: Tokenizer.Session
     let bpe: BPE
+    /// s2s-prep --bpe-merges 0 keeps whole words (no character split): the
+    /// model's vocabulary holds words, so BPE must not run.
+    let wholeWords: Bool
     let splitter: LineSplitter
     public var options: Options
     /// Told about a line that had to be cut mid-sentence: (index of the line
@@ -98,6 +101,7 @@ public final class Translator {
         model.packForDecoding(precision: options.precision)  // the parameters are final from here on
         self.model = model
         bpe = BPE(codes: try BPECodes(fileText: try read("bpe.codes"), path: path + "/bpe.codes"))
+        wholeWords = Self.mergesRequested(prepJSON: try read("prep.json")) == 0
         let prep = try read("prep.json")
         try Self.checkHashes(prepJSON: prep, folder: path, source: sourceVocabulary, target: targetVocabulary)
         let normalization = Self.normalization(prepJSON: prep)
@@ -139,6 +143,12 @@ public final class Translator {
                                  hint: "The model folder mixes files of different s2s-prep runs; copy them from the run the model was trained on")
             }
         }
+    }
+
+    /// prep.json's `bpe.merges_requested` (nil when absent).
+    static func mergesRequested(prepJSON: String) -> Int? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(prepJSON.utf8)) as? [String: Any] else { return nil }
+        return (object["bpe"] as? [String: Any])?["merges_requested"] as? Int
     }
 
     /// prep.json's `max_length` when it set one (0 there means no limit).
@@ -219,7 +229,8 @@ public final class Translator {
     /// Text → source subwords (the model folder's normalisation,
     /// tokenisation and BPE).
     func segment(_ text: String) throws -> [String] {
-        bpe.segment(tokens: try tokenizer.tokenize(text))
+        let tokens = try tokenizer.tokenize(text)
+        return wholeWords ? tokens : bpe.segment(tokens: tokens)
     }
 
     /// The n-best lists of each source, by the configured search.

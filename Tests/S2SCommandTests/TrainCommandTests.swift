@@ -129,6 +129,26 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertTrue(svg.contains("step 10") && svg.contains("step 20") && svg.contains("<polyline"), svg)
     }
 
+    /// s2s-prep --bpe-merges 0 keeps whole words: s2s-translate must not
+    /// split them into characters (it did, and translated <unk>s).
+    func testWholeWordModelsTranslateWholeWords() throws {
+        let dir = TestPaths.temporaryFolder("s2s-train")
+        let prep = try Command.run("s2s-prep", ["--corpus", TestPaths.fixture("toy-reverse").path, "--name", "toy", "-q",
+                                                "--bpe-merges", "0"], in: dir)
+        XCTAssertEqual(prep.status, 0, prep.stderr)
+        let r = try Command.run("s2s-train", common + ["--hidden-size", "128", "--max-steps", "400", "--valid-every", "400",
+                                                        "--bleu-sentences", "0"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let sources = try String(contentsOf: TestPaths.fixture("toy-reverse/test.src"), encoding: .utf8)
+            .split(separator: "\n").prefix(20).map(String.init)
+        let t = try Command.run("s2s-translate", ["--model", "models/toy"], in: dir, stdin: sources.joined(separator: "\n") + "\n")
+        XCTAssertEqual(t.status, 0, t.stderr)
+        let out = t.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let correct = zip(sources, out).filter { s, o in s.split(separator: " ").reversed().joined(separator: " ") == o }.count
+        XCTAssertGreaterThanOrEqual(correct, 10, "exact reversals out of 20:\n\(t.stdout)")
+        XCTAssertFalse(t.stdout.contains("<unk>"), t.stdout)
+    }
+
     /// kill -9 in the middle, then --resume: the loss trajectory is the
     /// uninterrupted run's, bit for bit.
     func testKillAndResumeGivesTheSameTrajectory() throws {
