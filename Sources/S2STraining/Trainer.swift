@@ -297,8 +297,11 @@ public final class Trainer {
         try runLog?.append(record)
         log(message)
         if config.training.gradientFlow == true {
-            // The first (up to) 32 validation sentences: the same batch at every validation.
-            let flow = model.gradientFlow(evaluation.batch(Array(0..<min(32, valid.count))))
+            // The (up to) 32 longest validation sentences: the same batch at
+            // every validation, and of similar lengths, so that position t is
+            // about as far from the end in every sentence averaged.
+            let longest = (0..<valid.count).sorted { (valid.source($0).count, $1) > (valid.source($1).count, $0) }
+            let flow = model.gradientFlow(evaluation.batch(Array(longest.prefix(32))))
             try runLog?.append(["kind": "gradient_flow", "step": step, "norms": flow])
         }
         try TrainingPlots.write(logPath: folder.logPath, to: folder.path + "/plots")

@@ -45,7 +45,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// scores them with BLEU and chrF (0: off).
     public var bleuSentences: Int = 200
     /// At each validation, record ‖∂L/∂h_t‖ of the encoder's first layer at
-    /// every source position over a fixed validation batch (train.jsonl,
+    /// every source position over the 32 longest validation sentences (train.jsonl,
     /// plots/gradient_flow.svg). Optional in config.json (nil: off).
     public var gradientFlow: Bool?
     /// Stop after this many non-finite losses in a row.

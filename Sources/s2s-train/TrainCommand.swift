@@ -87,7 +87,7 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Checkpoints to keep besides the best model (default: 3).") var keep: Int?
     @Option(parsing: .unconditional, help: "Validation sentences translated greedily for BLEU and chrF (0: none; default: 200).") var bleuSentences: Int?
     @Option(parsing: .unconditional, help: "Threads for matrix work (default: all cores).") var threads: Int?
-    @Flag(help: "At each validation, record the norm of the loss's gradient with respect to the encoder's first-layer state at every source position (a fixed batch of 32 validation sentences) in train.jsonl, and draw plots/gradient_flow.svg.")
+    @Flag(help: "At each validation, record the norm of the loss's gradient with respect to the encoder's first-layer state at every source position (a fixed batch: the 32 longest validation sentences) in train.jsonl, and draw plots/gradient_flow.svg.")
     var gradientFlow = false
 
     /// The options given that set what a stored run (config.json of --resume

@@ -52,8 +52,8 @@ def main() -> int:
         "",
         f"1 layer, {a.hidden} units, 64-dim embeddings, no dropout, batches of 32, Adam 0.002, {a.steps} updates each (1 thread),"
         " greedy decoding; exact-match accuracy (%) on 100 test strings per length bucket; ‖∂L/∂h_1‖ / ‖∂L/∂h_n‖ at"
-        " the last validation (the first source position's gradient against the last's, over a fixed batch of the"
-        " validation set: below 1, the gradient shrinks towards the start).",
+        " the last validation (the first source position's gradient against the last's, over the 32 longest"
+        " validation sentences: below 1, the gradient shrinks towards the start).",
         "",
         "| cell | attention | clip | updates | " + " | ".join(f"len {b}" for b in BUCKETS) + " | ‖∂L/∂h_1‖/‖∂L/∂h_n‖ |",
         "|---|---|---:|---:|" + "---:|" * len(BUCKETS) + "---:|",
