@@ -20,6 +20,11 @@ LABELS = {
     "none": "no attention",
     "none-reversed": "no attention, source reversed",
     "general-ss": "general attention, scheduled sampling",
+    "gru": "general attention, GRU",
+    "rnn": "general attention, Elman RNN",
+    "bidirectional": "general attention, bidirectional encoder",
+    "residual": "general attention, residual connections",
+    "pyramid": "general attention, pyramidal encoder",
 }
 
 

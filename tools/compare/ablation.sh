@@ -5,6 +5,10 @@
 #   none           no attention (the encoder's last state is all the decoder gets)
 #   none-reversed  no attention, source reversed (Sutskever et al. 2014)
 #   general-ss     general attention, scheduled sampling (inverse-sigmoid:K)
+#   gru, rnn       general attention with a GRU or an Elman RNN instead of the LSTM
+#   bidirectional  general attention, bidirectional encoder
+#   residual       general attention, skip connections between the two layers
+#   pyramid        general attention, a pyramidal encoder (half the steps in layer 2)
 # Each model translates the test books greedily and with beam 5 (batch 32);
 # the first also with beam 1, 5 and 10, without and with a length penalty.
 # Scores are s2s-score's (sacreBLEU 2.6.0 BLEU and chrF, tested equal).
@@ -17,16 +21,19 @@
 # Run nothing else heavy meanwhile: budgets are wall-clock on the training clock.
 #
 # Usage: tools/compare/ablation.sh [--budget 5m | --steps N] [--threads 2] [--seed 1] [--ss-k 50] [--work DIR] [--docs DIR] [--bin DIR]
+#                                  [--variants general,none,...]
 #   --budget   training time for each variant (default 5m; the comparison uses 25m)
 #   --steps    instead: the same number of updates for each variant (the
 #              results then do not depend on what else the machine runs)
 #   --ss-k     K of the inverse-sigmoid schedule ε_i = K/(K + exp(i/K)) (default 50)
+#   --variants the variants to train, comma-separated (default: all; the
+#              search comparison needs general)
 # Whole run: about 4 × budget + 10 minutes on 2 cores (500 updates ≈ 11 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 all_args="$*"
-budget=5m steps=0 threads=2 seed=1 ssk=50 work=.build/ablation docs=docs bin=$root/.build/release
+budget=5m steps=0 threads=2 seed=1 ssk=50 work=.build/ablation docs=docs bin=$root/.build/release only=""
 while [ $# -gt 0 ]; do
   case $1 in
     --budget) budget=$2; shift 2 ;;
@@ -37,6 +44,7 @@ while [ $# -gt 0 ]; do
     --work) work=$2; shift 2 ;;
     --docs) docs=$2; shift 2 ;;
     --bin) bin=$(cd "$2" && pwd); shift 2 ;;
+    --variants) only=",$2,"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -64,6 +72,11 @@ variants=(
   "none|--attention none"
   "none-reversed|--attention none --reverse-source"
   "general-ss|--attention general --teacher-forcing inverse-sigmoid:$ssk"
+  "gru|--attention general --cell gru"
+  "rnn|--attention general --cell rnn"
+  "bidirectional|--attention general --bidirectional"
+  "residual|--attention general --residual"
+  "pyramid|--attention general --pyramid"
 )
 : > "$work/runs.tsv"
 # decode MODEL KEY BEAM LP: translate the test books, score, append a row to runs.tsv
@@ -82,6 +95,7 @@ decode() {
 }
 for v in "${variants[@]}"; do
   name=${v%%|*}
+  [ -z "$only" ] || [[ $only == *",$name,"* ]] || continue
   read -r -a opts <<< "${v#*|}"
   say "s2s-train $name: ${opts[*]}"
   "$bin/s2s-train" "${common[@]}" "${opts[@]}" --model "$work/models/$name" > "$work/$name.train.log" 2>&1 \
@@ -90,9 +104,11 @@ for v in "${variants[@]}"; do
   decode "$name" greedy 1 0
   decode "$name" beam5 5 0
 done
-decode general beam5-lp 5 0.6
-decode general beam10 10 0
-decode general beam10-lp 10 0.6
+if [ -d "$work/models/general" ]; then
+  decode general beam5-lp 5 0.6
+  decode general beam10 10 0
+  decode general beam10-lp 10 0.6
+fi
 
 say "report"
 budget_text=$([ "$steps" -gt 0 ] && echo "$steps updates" || echo "$budget")
