@@ -30,6 +30,15 @@ final class TrainCommandTests: XCTestCase {
         return out
     }
 
+    /// Trains with `common` + `extra` (reporting every `every` updates) and
+    /// returns the reported losses in step order.
+    func trainedLosses(_ dir: URL, _ extra: [String], steps: Int, every: Int) throws -> [Double] {
+        let r = try Command.run("s2s-train", common + extra + ["--max-steps", "\(steps)", "--report-every", "\(every)",
+                                                                "--valid-every", "\(steps)", "--bleu-sentences", "0"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return try losses(dir).sorted { $0.key < $1.key }.map { Double(bitPattern: UInt64($0.value, radix: 16)!) }
+    }
+
     func testLossFallsOnTheToyTask() throws {
         let dir = try prepared()
         let r = try Command.run("s2s-train", common + ["--max-steps", "300", "--valid-every", "300"], in: dir)
@@ -51,10 +60,7 @@ final class TrainCommandTests: XCTestCase {
     /// The Elman RNN (--cell rnn) trains and translates like the gated cells.
     func testElmanRNNTrainsAndTranslates() throws {
         let dir = try prepared()
-        let r = try Command.run("s2s-train", common + ["--cell", "rnn", "--max-steps", "150", "--report-every", "10",
-                                                        "--valid-every", "150", "--bleu-sentences", "0"], in: dir)
-        XCTAssertEqual(r.status, 0, r.stderr)
-        let l = try losses(dir).sorted { $0.key < $1.key }.map { Double(bitPattern: UInt64($0.value, radix: 16)!) }
+        let l = try trainedLosses(dir, ["--cell", "rnn"], steps: 150, every: 10)
         XCTAssertEqual(l.count, 15)
         XCTAssertLessThan(l.last!, 0.8 * l.first!, "the loss falls: \(l)")
         let config = try String(contentsOf: dir.appendingPathComponent("models/toy/config.json"), encoding: .utf8)
@@ -70,10 +76,7 @@ final class TrainCommandTests: XCTestCase {
     /// with one layer it is refused by name.
     func testResidualLayersTrainAndTranslate() throws {
         let dir = try prepared()
-        let r = try Command.run("s2s-train", common + ["--residual", "--layers", "3", "--max-steps", "150", "--report-every", "10",
-                                                        "--valid-every", "150", "--bleu-sentences", "0"], in: dir)
-        XCTAssertEqual(r.status, 0, r.stderr)
-        let l = try losses(dir).sorted { $0.key < $1.key }.map { Double(bitPattern: UInt64($0.value, radix: 16)!) }
+        let l = try trainedLosses(dir, ["--residual", "--layers", "3"], steps: 150, every: 10)
         XCTAssertLessThan(l.last!, 0.8 * l.first!, "the loss falls: \(l)")
         let t = try Command.run("s2s-translate", ["--model", "models/toy"], in: dir, stdin: "ba ce di\n")
         XCTAssertEqual(t.status, 0, t.stderr)
@@ -87,12 +90,9 @@ final class TrainCommandTests: XCTestCase {
     /// alignments name source subwords, heatmaps have one column a subword.
     func testPyramidEncoderTrainsAndAlignsToSourcePositions() throws {
         let dir = try prepared()
-        let r = try Command.run("s2s-train", common + ["--pyramid", "--layers", "3", "--max-steps", "300", "--report-every", "20",
-                                                        "--valid-every", "300", "--bleu-sentences", "0"], in: dir)
-        XCTAssertEqual(r.status, 0, r.stderr)
         // Reversing symbols through a memory of a quarter of the steps is
         // slow to learn: the loss falls, less than with full resolution.
-        let l = try losses(dir).sorted { $0.key < $1.key }.map { Double(bitPattern: UInt64($0.value, radix: 16)!) }
+        let l = try trainedLosses(dir, ["--pyramid", "--layers", "3"], steps: 300, every: 20)
         let first = l.prefix(3).reduce(0, +) / 3, last = l.suffix(5).reduce(0, +) / 5
         XCTAssertLessThan(last, 0.95 * first, "the loss falls: \(l)")
         let source = "ba ce di fo ba ce di"
