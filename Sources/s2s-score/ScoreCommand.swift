@@ -37,11 +37,13 @@ struct Score: ParsableCommand {
         }
         let bleu = BLEU.corpus(hypotheses: hypotheses, references: references)
         let chrf = ChrF.corpus(hypotheses: hypotheses, references: references)
+        // Through StandardOutput: a full disk behind a redirection is an error, not lost scores.
         if json {
-            print(String(format: "{\"bleu\": %.6f, \"chrf\": %.6f, \"lines\": %d}", bleu.score, chrf, references.count))
+            try StandardOutput.write(String(format: "{\"bleu\": %.6f, \"chrf\": %.6f, \"lines\": %d}\n", bleu.score, chrf,
+                                            references.count))
         } else {
-            print("\(bleu.description)  [\(BLEU.signature)]")
-            print(String(format: "chrF2 = %.2f  [%@]", chrf, ChrF.signature))
+            try StandardOutput.write("\(bleu.description)  [\(BLEU.signature)]\n"
+                                     + String(format: "chrF2 = %.2f  [%@]\n", chrf, ChrF.signature))
         }
     }
 }

@@ -154,6 +154,22 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(resumed.stderr.contains("done: 30 steps"), resumed.stderr)
     }
 
+    /// Output to a full device (/dev/full) is an error with exit 1, not
+    /// lost output with exit 0.
+    func testAFullStandardOutputIsAnError() throws {
+        let dir = try prepared()
+        let bin = Command.binDirectory.path
+        let ref = TestPaths.fixture("toy-reverse/test.tgt").path
+        let score = try Command.runTool("/bin/bash", ["-c", "'\(bin)/s2s-score' --ref '\(ref)' --hyp '\(ref)' > /dev/full"])
+        XCTAssertEqual(score.status, 1, score.stderr)
+        XCTAssertTrue(score.stderr.contains("standard output: could not write: No space left on device"), score.stderr)
+        let train = try Command.run("s2s-train", common + ["--max-steps", "2"], in: dir)
+        XCTAssertEqual(train.status, 0, train.stderr)
+        let translate = try Command.runTool("/bin/bash", ["-c", "echo 'ba ce' | '\(bin)/s2s-translate' --model '\(dir.path)/models/toy' > /dev/full"])
+        XCTAssertEqual(translate.status, 1, translate.stderr)
+        XCTAssertTrue(translate.stderr.contains("standard output: could not write"), translate.stderr)
+    }
+
     // MARK: Options
 
     func testImpossibleModelSizeIsRefusedBeforeAnythingIsWritten() throws {
