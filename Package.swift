@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "S2SKernels", targets: ["S2SKernels"]),
         .library(name: "S2SModel", targets: ["S2SModel"]),
         .library(name: "S2SMetrics", targets: ["S2SMetrics"]),
+        // For tools/fuzz/ (a package of its own: libFuzzer supplies main).
+        .library(name: "S2SFuzzTargets", targets: ["S2SFuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -102,6 +104,12 @@ let package = Package(
             ]
         ),
 
+        // ── Fuzzing ────────────────────────────────────────────────────────
+        // Fuzz targets for every reader of a user's file or line: libFuzzer
+        // runs them through tools/fuzz/ (run.sh), S2SFuzzTests replays
+        // Tests/Fixtures/fuzz/ through them.
+        .target(name: "S2SFuzzTargets", dependencies: ["S2STraining", "S2SModel", "S2SText", "S2SCore"]),
+
         // ── Tests ──────────────────────────────────────────────────────────
         .target(name: "_S2STestSupport", dependencies: ["S2SCore"], path: "Sources/_S2STestSupport"),  // test helpers
         .testTarget(name: "S2STextTests", dependencies: ["S2SText", "_S2STestSupport"]),
@@ -112,6 +120,7 @@ let package = Package(
                     dependencies: ["S2STranslation", "S2SSearch", "S2SModel", "S2SKernels", "_S2STestSupport"]),
         .testTarget(name: "S2SMetricsTests", dependencies: ["S2SMetrics", "_S2STestSupport"]),
         .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SText", "_S2STestSupport"]),
+        .testTarget(name: "S2SFuzzTests", dependencies: ["S2SFuzzTargets", "_S2STestSupport"]),
         .testTarget(
             name: "S2SCommandTests",
             dependencies: ["_S2STestSupport", "s2s-prep", "s2s-train", "s2s-translate", "s2s-score", "s2s-average", "S2SText", "S2STraining",

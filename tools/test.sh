@@ -14,6 +14,15 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 swift test -c release --skip-build "$@" 2>&1 | tee "$log" || status=$?
+# Every fuzz target for a short while (tools/fuzz/run.sh; its own build in
+# .build-fuzz/): a reader that regressed shows here. Whole runs only, not
+# with arguments such as --filter; S2S_FUZZ_SECONDS=0 leaves it out.
+fuzz_seconds=${S2S_FUZZ_SECONDS:-20}
+fuzz_ran=0 fuzz_failed=0
+if [ $# -eq 0 ] && [ "$fuzz_seconds" -gt 0 ]; then
+  fuzz_ran=1
+  bash tools/fuzz/run.sh all "$fuzz_seconds" || { fuzz_failed=1; status=1; }
+fi
 # One plain closing line with XCTest's totals (the suite is XCTest; the
 # Swift Testing runner that follows it reports its own zero). Skipped tests
 # (XCTSkip: a test that cannot run on this machine) are counted apart.
@@ -26,6 +35,9 @@ if [ -n "$summary" ]; then
   fi
   # XCTest's "failures" counts failed assertions; count the failed tests.
   failed=$(grep -cE "^Test Case '.*' failed" "$log" || true)
+  # The fuzzing counts as one test.
+  total=$((total + fuzz_ran))
+  failed=$((failed + fuzz_failed))
   echo "tests: $((total - failed - skipped)) passed, $failed failed, $skipped skipped"
 fi
 exit "$status"

@@ -26,21 +26,26 @@ public struct BPECodes: Equatable, Sendable {
         return text
     }
 
-    /// Parses a codes file; `path` only names the file in errors.
+    /// Parses a codes file; `path` only names the file in errors. Lines and
+    /// the two parts of a merge are split as Unicode scalars, as subword-nmt
+    /// does: a symbol may begin with a combining mark, which as a Character
+    /// would cluster with the space before it. A CR ending a line (CRLF
+    /// files) is dropped.
     public init(fileText: String, path: String) throws(InputError) {
         var merges: [(String, String)] = []
         var lineNumber = 0
-        for line in fileText.split(separator: "\n", omittingEmptySubsequences: false) {
+        for var line in fileText.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
-            if lineNumber == 1 && line.hasPrefix("#version:") { continue }
+            if line.last == "\r" { line = line.dropLast() }
+            if lineNumber == 1 && line.starts(with: "#version:".unicodeScalars) { continue }
             if line.isEmpty { continue }
             let parts = line.split(separator: " ", omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
                 throw InputError(file: path, line: lineNumber,
-                                 problem: "expected a merge 'LEFT RIGHT', found '\(line)'",
+                                 problem: "expected a merge 'LEFT RIGHT', found '\(String(Substring(line)))'",
                                  hint: "Codes files are written by s2s-prep or subword-nmt learn-bpe; re-run s2s-prep")
             }
-            merges.append((String(parts[0]), String(parts[1])))
+            merges.append((String(Substring(parts[0])), String(Substring(parts[1]))))
         }
         self.init(merges: merges)
     }

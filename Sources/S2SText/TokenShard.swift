@@ -134,7 +134,9 @@ public final class TokenShard: @unchecked Sendable {
         // huge counts cannot overflow the exact computation below.
         let approx = Double(Self.headerSize) + 16 * (Double(n) + 1) + 4 * (Double(ns) + Double(nt))
         guard approx == Double(size) else {
-            throw fail("is \(size) bytes but its header describes \(Int(approx)) (\(n) pairs, \(ns)+\(nt) tokens): truncated or corrupt")
+            // Int(approx) would trap past Int.max.
+            let described = approx < Double(Int.max) ? "\(Int(approx))" : "more than \(Int.max)"
+            throw fail("is \(size) bytes but its header describes \(described) (\(n) pairs, \(ns)+\(nt) tokens): truncated or corrupt")
         }
         let header = Header(
             pairCount: Int(n), sourceVocabularyHash: u64(16), targetVocabularyHash: u64(24),

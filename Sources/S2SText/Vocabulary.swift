@@ -44,14 +44,19 @@ public struct Vocabulary: Equatable, Sendable {
     }
 
     /// Parses a vocabulary file; `path` only names the file in errors.
+    /// Lines end at each line feed taken as a Unicode scalar (as a Character,
+    /// CR LF is one grapheme, not "\n": a CRLF file was read as one line);
+    /// the CR of a CRLF ending is dropped.
     public init(fileText: String, path: String) throws(InputError) {
         var tokens: [String] = []
         var counts: [Int] = []
         var seen: Set<String> = []
         let hint = "Vocabulary files are written by s2s-prep; re-run it rather than editing by hand"
         var lineNumber = 0
-        for line in fileText.split(separator: "\n", omittingEmptySubsequences: false) {
+        for var scalars in fileText.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
+            if scalars.last == "\r" { scalars = scalars.dropLast() }
+            let line = Substring(scalars)
             if line.isEmpty && lineNumber > 1 { continue }  // the final newline
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard fields.count == 2, !fields[0].isEmpty, let c = Int(fields[1]), c >= 0 else {
