@@ -41,7 +41,7 @@ public final class LineStream {
     public func nextBatch(batchSize: Int) throws(InputError) -> [(number: Int, bytes: [UInt8])]? {
         var batch: [(number: Int, bytes: [UInt8])] = []
         while batch.count < batchSize {
-            if let line = takeLine() {
+            if skipByteOrderMark(), let line = takeLine() {
                 batch.append(line)
                 continue
             }
@@ -51,6 +51,7 @@ public final class LineStream {
             try fill()
         }
         if batch.isEmpty && eof {
+            _ = skipByteOrderMark()
             if consumed == buffer.count { return nil }
             let last = Array(buffer[consumed...])
             consumed = buffer.count
@@ -71,13 +72,26 @@ public final class LineStream {
         return finish(line)
     }
 
-    /// Numbers a line, dropping the CR of CRLF and a UTF-8 byte-order mark.
+    /// Numbers a line, dropping the CR of CRLF.
     private func finish(_ raw: [UInt8]) -> (number: Int, bytes: [UInt8]) {
         var line = raw
         if line.last == 0x0D { line.removeLast() }
         lineNumber += 1
-        if lineNumber == 1 && line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
         return (lineNumber, line)
+    }
+
+    private var byteOrderMarkChecked = false
+
+    /// Drops a UTF-8 byte-order mark at the start of the input, before any
+    /// line is cut (so that a file holding only the mark has no line).
+    /// Whether it could be decided yet: 3 bytes, a line feed or the end seen.
+    private func skipByteOrderMark() -> Bool {
+        if byteOrderMarkChecked { return true }
+        let rest = buffer[consumed...]
+        guard rest.count >= 3 || eof || rest.contains(0x0A) else { return false }
+        if rest.starts(with: [0xEF, 0xBB, 0xBF]) { consumed += 3 }
+        byteOrderMarkChecked = true
+        return true
     }
 
     private func readable() -> Bool {
