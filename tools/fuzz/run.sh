@@ -126,7 +126,7 @@ for target in "${run[@]}"; do
       -print_final_stats=1 -artifact_prefix="$artifacts/" "$@" "$corpus" > "$log" 2>&1 &
   pid=$!
   # A background command of a script ignores Ctrl-C: pass it on.
-  trap 'kill -INT "$pid" 2>/dev/null; wait "$pid"; exit 130' INT TERM
+  trap 'kill -INT "$pid" 2>/dev/null; wait "$pid"; rm -f /dev/shm/s2s-fuzz-"$pid"-* /tmp/s2s-fuzz-"$pid"-*; exit 130' INT TERM
   wait "$pid" || status=$?
   trap - INT TERM
   # A crash leaves the input file of a target that reads a path (InputFile).
