@@ -154,56 +154,29 @@ public final class SafeTensorsFile: @unchecked Sendable {
     /// In data order.
     public let tensors: [Tensor]
     private let index: [String: Int]
-    private let base: UnsafeRawPointer?
-    private let mappedSize: Int
+    private let file: MappedFile
     private let dataStart: Int
 
     static let corruptHint = "The file is truncated or not a safetensors checkpoint; use an earlier checkpoint or retrain"
 
     public init(path: String) throws(InputError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
-            throw InputError(file: path, problem: "cannot open: \(reason)", hint: "Check the path")
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw InputError(file: path, problem: "cannot stat: \(String(cString: strerror(errno)))")
-        }
-        let size = Int(info.st_size)
-        guard size >= 8 else {
-            throw InputError(file: path, problem: "is \(size) bytes, too short for a safetensors file (it starts with an 8-byte header length)",
-                             hint: Self.corruptHint)
-        }
-        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else {
-            throw InputError(file: path, problem: "cannot be memory-mapped: \(String(cString: strerror(errno)))")
-        }
-        let base = UnsafeRawPointer(map)
-        do throws(InputError) {
-            let parsed = try Self.parse(UnsafeRawBufferPointer(start: base, count: size), path: path)
-            self.path = path
-            self.metadata = parsed.metadata
-            self.tensors = parsed.tensors
-            self.index = Dictionary(uniqueKeysWithValues: parsed.tensors.enumerated().map { ($1.name, $0) })
-            self.base = base
-            self.mappedSize = size
-            self.dataStart = parsed.dataStart
-        } catch {
-            munmap(map, size)
-            throw error
-        }
-    }
-
-    deinit {
-        if let base { munmap(UnsafeMutableRawPointer(mutating: base), mappedSize) }
+        let file = try MappedFile(path: path, minimumSize: 8, format: "a safetensors file",
+                                  sizeNote: "it starts with an 8-byte header length", openHint: "Check the path",
+                                  corruptHint: Self.corruptHint)
+        let parsed = try Self.parse(file.bytes, path: path)
+        self.path = path
+        self.metadata = parsed.metadata
+        self.tensors = parsed.tensors
+        self.index = Dictionary(uniqueKeysWithValues: parsed.tensors.enumerated().map { ($1.name, $0) })
+        self.file = file
+        self.dataStart = parsed.dataStart
     }
 
     public func tensor(_ name: String) -> Tensor? { index[name].map { tensors[$0] } }
 
     /// Copies a tensor's `count` values into `destination`.
     public func copy(_ tensor: Tensor, into destination: UnsafeMutablePointer<Float>) {
-        guard let base, tensor.count > 0 else { return }
+        guard let base = file.base, tensor.count > 0 else { return }
         let source = base + dataStart + tensor.begin
         #if _endian(little)
         UnsafeMutableRawPointer(destination).copyMemory(from: source, byteCount: 4 * tensor.count)
@@ -212,18 +185,7 @@ public final class SafeTensorsFile: @unchecked Sendable {
             destination[k] = Float(bitPattern: UInt32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self)))
         }
         #endif
-        release(source, byteCount: 4 * tensor.count)
-    }
-
-    /// Drops the whole pages of a copied range from this process's memory
-    /// (the mapping is read-only and private, so they are only cached file
-    /// pages): loading a checkpoint then peaks at the destination buffer plus
-    /// one tensor, not twice the model.
-    private func release(_ start: UnsafeRawPointer, byteCount: Int) {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let first = (Int(bitPattern: start) + page - 1) / page * page
-        let last = (Int(bitPattern: start) + byteCount) / page * page
-        if last > first { madvise(UnsafeMutableRawPointer(bitPattern: first), last - first, MADV_DONTNEED) }
+        file.release(source, byteCount: 4 * tensor.count)
     }
 
     /// A tensor's values, or nil when the file has no tensor of that name.

@@ -39,8 +39,8 @@ public final class TokenShard: @unchecked Sendable {
 
     public let path: String
     public let header: Header
-    private let base: UnsafeRawPointer
-    private let mappedSize: Int
+    /// The mapping the pointers below point into.
+    private let file: MappedFile
     private let sourceOffsets: UnsafePointer<UInt64>
     private let targetOffsets: UnsafePointer<UInt64>
     private let sourceIds: UnsafePointer<UInt32>
@@ -98,28 +98,12 @@ public final class TokenShard: @unchecked Sendable {
     /// sizes must match the ones the shard was written with.
     public init(path: String, sourceVocabulary: Vocabulary? = nil, targetVocabulary: Vocabulary? = nil) throws(InputError) {
         let rerun = "Re-run s2s-prep to rewrite the data folder"
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw InputError(file: path, problem: "cannot open: \(String(cString: strerror(errno)))",
-                             hint: "Run s2s-prep first, or check the --data path")
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw InputError(file: path, problem: "cannot stat: \(String(cString: strerror(errno)))")
-        }
-        let size = Int(info.st_size)
-        guard size >= Self.headerSize else {
-            throw InputError(file: path, problem: "is \(size) bytes, too short for a token shard (truncated or not an .s2sb file)", hint: rerun)
-        }
-        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else {
-            throw InputError(file: path, problem: "cannot be memory-mapped: \(String(cString: strerror(errno)))")
-        }
-        let base = UnsafeRawPointer(map)
-        func fail(_ problem: String) -> InputError {
-            munmap(map, size)
-            return InputError(file: path, problem: problem, hint: rerun)
-        }
+        let file = try MappedFile(path: path, minimumSize: Self.headerSize, format: "a token shard",
+                                  sizeNote: "truncated or not an .s2sb file",
+                                  openHint: "Run s2s-prep first, or check the --data path", corruptHint: rerun)
+        let base = file.base!  // at least the header's bytes
+        let size = file.size
+        func fail(_ problem: String) -> InputError { InputError(file: path, problem: problem, hint: rerun) }
         func u32(_ at: Int) -> UInt32 { UInt32(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
         func u64(_ at: Int) -> UInt64 { UInt64(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
 
@@ -179,15 +163,10 @@ public final class TokenShard: @unchecked Sendable {
 
         self.path = path
         self.header = header
-        self.base = base
-        self.mappedSize = size
+        self.file = file
         self.sourceOffsets = sOff
         self.targetOffsets = tOff
         self.sourceIds = sIds
         self.targetIds = tIds
-    }
-
-    deinit {
-        munmap(UnsafeMutableRawPointer(mutating: base), mappedSize)
     }
 }

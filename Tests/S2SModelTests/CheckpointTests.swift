@@ -447,6 +447,12 @@ final class CheckpointTests: XCTestCase {
         assertLoadFails("/no/such/model.safetensors", "/no/such/model.safetensors: cannot open: No such file or directory. Check the path")
     }
 
+    func testFolderIsNotACheckpoint() throws {
+        let folder = TestPaths.temporaryFolder().appendingPathComponent("model.safetensors").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        assertLoadFails(folder, "\(folder): is not a regular file. Check the path")
+    }
+
     // MARK: Python's safetensors (tools/check/safetensors-python.sh)
 
     /// Flat index k holds k/1000 (Adam's m: −k/1000, v: k/10⁶). With

@@ -75,4 +75,14 @@ final class TokenShardTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("Run s2s-prep first"), "\(error)")
         }
     }
+
+    /// A folder where a shard should be (both readers open files through
+    /// MappedFile, so this covers checkpoints too).
+    func testFolderIsNotAShard() throws {
+        let folder = TestPaths.temporaryFolder().appendingPathComponent("train.s2sb").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        XCTAssertThrowsError(try TokenShard(path: folder)) { error in
+            XCTAssertEqual("\(error)", "\(folder): is not a regular file. Run s2s-prep first, or check the --data path")
+        }
+    }
 }
