@@ -13,7 +13,7 @@ extension Seq2Seq {
         let B = batch.batchSize, S = w.memoryLength, T_ = batch.targetLength
         let E = config.embeddingSize, H = config.hiddenSize, V = config.targetVocabularySize
         let dropout = training ? activeDropout : 0
-        let layers = w.decLayers, L = config.layers
+        let layers = w.decLayers
         for k in 0..<(T_ * B) { w.outIds[k] = batch.targetOutput[k] }
 
         prepareAttentionKeys(w, B: B, S: S)
@@ -36,29 +36,7 @@ extension Seq2Seq {
                 embedTargets(w, from: t, count: 1, B: B, dropout: dropout, rng: &rng)
                 layers[0].projectInputs(w.decEmb + t * B * E, from: t, count: 1, batch: B, weightRows: E)
             }
-            if config.inputFeeding {
-                layers[0].projectInputs(w.feed + t * B * H, from: t, count: 1, batch: B, weightRows: H,
-                                        weightOffset: E, accumulate: true)
-            }
-            layers[0].forwardStep(t, batch: B, mask: nil)
-            for k in 1..<max(L, 1) {
-                // Layer k reads layer k−1's output: h, plus its input with residual connections.
-                let x = w.decInput[k] + t * B * H
-                x.update(from: layers[k - 1].h(layers[k - 1].stateRow(t), B), count: B * H)
-                if config.residual && k > 1 { addInPlace(x, w.decInput[k - 1] + t * B * H, count: B * H) }
-                if dropout > 0 {
-                    Dropout.forward(out: x, mask: w.decDropMask[k] + t * B * H, input: x, count: B * H,
-                                    p: dropout, rng: &rng, threads: KernelThreads.current)
-                }
-                layers[k].projectInputs(x, from: t, count: 1, batch: B)
-                layers[k].forwardStep(t, batch: B, mask: nil)
-            }
-            if let out = w.decTopOut {
-                let top = layers[L - 1], o = out + t * B * H
-                o.update(from: top.h(top.stateRow(t), B), count: B * H)
-                addInPlace(o, w.decInput[L - 1] + t * B * H, count: B * H)
-            }
-            attendForward(w, t: t, B: B, S: S, dropout: dropout, rng: &rng)
+            decoderStep(TrainingStepMemory(model: self, w: w, t: t, rows: B, dropout: dropout), rng: &rng)
 
             if !gold && t + 1 < T_ {
                 // The model's own token for step t+1: argmax or a sample of p(·|h̃_t).
@@ -87,29 +65,6 @@ extension Seq2Seq {
     /// Keys projected once per batch (general memory·W_a, concat memory·W_2).
     func prepareAttentionKeys(_ w: Workspace<T>, B: Int, S: Int) {
         config.attention.projectKeys(self, keys: w.keys, memory: w.memory, rows: B * S)
-    }
-
-    /// Attention and the attentional vector at step t; writes feed[t + 1].
-    private func attendForward(_ w: Workspace<T>, t: Int, B: Int, S: Int, dropout: Double, rng: inout SplitMix64) {
-        let H = config.hiddenSize, A = config.effectiveAttentionSize
-        let h = w.query(step: t, batch: B)
-        let out = w.feed + (t + 1) * B * H
-        let attention = config.attention
-        if !attention.attends {
-            out.update(from: h, count: B * H)
-        } else {
-            attention.forward(self, AttentionStep(alpha: w.alpha + t * B * S, context: w.ctx, query: h, keys: w.keys,
-                                                  memory: w.memory, lengths: w.srcLengths, sourceRow: nil,
-                                                  projectedQuery: w.query + t * B * A, batch: B, srcLen: S, hidden: H,
-                                                  attentionSize: A, threads: KernelThreads.current))
-            let ht = w.htilde + t * B * H
-            attentionalVector(ht, cat: w.cat + t * B * 2 * H, context: w.ctx, h: h, rows: B, packed: trainingPacks?.wc)
-            out.update(from: ht, count: B * H)
-        }
-        if dropout > 0 {
-            Dropout.forward(out: out, mask: w.feedMask + t * B * H, input: out, count: B * H, p: dropout, rng: &rng,
-                            threads: KernelThreads.current)
-        }
     }
 
     /// h̃ (rows, H) = tanh([c; h]·W_c), the decoder's attentional vector

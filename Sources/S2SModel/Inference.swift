@@ -79,31 +79,63 @@ public struct EncodedSource<T: Real>: Sendable {
 }
 
 /// The decoder's recurrent state for `rows` hypotheses: h (and c) per layer
-/// and the previous attentional vector h̃ (input feeding).
+/// and the previous attentional vector h̃ (input feeding), in one block laid
+/// out [h_0 … h_{L−1}, c_0 … c_{L−1}, h̃], each (rows, H), written once (by
+/// `encode`, a step or `select`) and then only read. It carries the
+/// search's scratch (`DecoderScratch`), which its steps work in.
 public struct DecoderState<T: Real>: Sendable {
     public let rows: Int
     let hidden: Int
-    var h: [[T]]   // per layer (rows, H)
-    var c: [[T]]   // per layer (rows, H); LSTM only
-    var feed: [T]  // (rows, H)
+    let layers: Int
+    private let storage: StateStorage<T>
+    let scratch: DecoderScratch<T>
 
-    public func select(_ indices: [Int]) -> DecoderState {
-        func gather(_ a: [T]) -> [T] {
-            var out = [T](); out.reserveCapacity(indices.count * hidden)
-            for i in indices { out += a[(i * hidden)..<((i + 1) * hidden)] }
-            return out
-        }
-        return DecoderState(rows: indices.count, hidden: hidden, h: h.map(gather), c: c.map(gather), feed: gather(feed))
+    /// A state to be written: c zero for cells without memory (never read).
+    init(rows: Int, hidden: Int, layers: Int, scratch: DecoderScratch<T>) {
+        self.rows = rows
+        self.hidden = hidden
+        self.layers = layers
+        self.scratch = scratch
+        storage = StateStorage(count: (2 * layers + 1) * rows * hidden)
+        if !scratch.config.cell.kind.hasMemory { storage.base.update(repeating: 0, count: (2 * layers + 1) * rows * hidden) }
     }
 
-    /// The rows of several states, in order.
+    /// (rows, H) h of layer k, c of layer k, and h̃.
+    func h(_ k: Int) -> UnsafeMutablePointer<T> { storage.base + k * rows * hidden }
+    func c(_ k: Int) -> UnsafeMutablePointer<T> { storage.base + (layers + k) * rows * hidden }
+    var feed: UnsafeMutablePointer<T> { storage.base + 2 * layers * rows * hidden }
+
+    /// A state of the same model and search with these rows (repeated or reordered).
+    public func select(_ indices: [Int]) -> DecoderState {
+        let out = DecoderState(rows: indices.count, hidden: hidden, layers: layers, scratch: scratch)
+        for block in 0..<(2 * layers + 1) {
+            let from = storage.base + block * rows * hidden, to = out.storage.base + block * indices.count * hidden
+            for (r, i) in indices.enumerated() { (to + r * hidden).update(from: from + i * hidden, count: hidden) }
+        }
+        return out
+    }
+
+    /// The rows of several states, in order (a search of its own).
     static func concatenate(_ parts: [DecoderState]) -> DecoderState {
         let first = parts[0]
-        return DecoderState(rows: parts.reduce(0) { $0 + $1.rows }, hidden: first.hidden,
-                            h: first.h.indices.map { k in parts.flatMap { $0.h[k] } },
-                            c: first.c.indices.map { k in parts.flatMap { $0.c[k] } },
-                            feed: parts.flatMap(\.feed))
+        let out = DecoderState(rows: parts.reduce(0) { $0 + $1.rows }, hidden: first.hidden, layers: first.layers,
+                               scratch: DecoderScratch(like: first.scratch))
+        for block in 0..<(2 * first.layers + 1) {
+            var to = out.storage.base + block * out.rows * first.hidden
+            for p in parts {
+                to.update(from: p.storage.base + block * p.rows * p.hidden, count: p.rows * p.hidden)
+                to += p.rows * p.hidden
+            }
+        }
+        return out
     }
+}
+
+/// A state's memory, freed with the last state that holds it.
+final class StateStorage<T: Real>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>
+    init(count: Int) { base = .allocate(capacity: max(count, 1)) }
+    deinit { base.deallocate() }
 }
 
 /// One decoder step's result for every row.
@@ -161,11 +193,12 @@ extension Seq2Seq {
             memory: Array(UnsafeBufferPointer(start: w.memory, count: B * M * H)),
             keys: Array(UnsafeBufferPointer(start: w.keys, count: B * M * keyWidth)),
             rowSentence: (0..<B).map(Int32.init))
-        let state = DecoderState<T>(
-            rows: B, hidden: H,
-            h: w.decLayers.map { Array(UnsafeBufferPointer(start: $0.h(0, B), count: B * H)) },
-            c: w.decLayers.map { Array(UnsafeBufferPointer(start: $0.c(0, B), count: B * H)) },
-            feed: [T](repeating: 0, count: B * H))
+        let state = DecoderState<T>(rows: B, hidden: H, layers: config.layers, scratch: DecoderScratch(self))
+        for (k, layer) in w.decLayers.enumerated() {
+            state.h(k).update(from: layer.h(0, B), count: B * H)
+            state.c(k).update(from: layer.c(0, B), count: B * H)
+        }
+        state.feed.update(repeating: 0, count: B * H)
         return (source, state)
     }
 
@@ -176,143 +209,41 @@ extension Seq2Seq {
     public func step(_ previous: [Int32], state: DecoderState<T>, source: EncodedSource<T>) -> StepOutput<T> {
         let N = state.rows
         precondition(previous.count == N && source.rows == N, "step: rows of tokens, state and source differ")
-        let E = config.embeddingSize, H = config.hiddenSize, V = config.targetVocabularySize
-        let S = source.memoryLength, G = config.gateCount, g = G * H
-        var next = state
-        var x = [T](repeating: 0, count: N * E)
-        Embedding.forward(out: &x, ids: previous, table: parameter("decoder.embedding"), count: N, dim: E)
-        var input = x, inputWidth = E
-        let kind = config.cell.kind, apart = kind.keepsRecurrentApart
-        var proj = [T](repeating: 0, count: N * g), rec = apart ? proj : []
-        var cache = [T](repeating: 0, count: N * kind.cacheWidth(hidden: H))
-        let packed = packedDecoder
-        for k in 0..<config.layers {
-            let p = "decoder.l\(k)"
-            let W = parameter("\(p).W"), U = parameter("\(p).U"), b = parameter("\(p).b")
-            for r in 0..<N { for j in 0..<g { proj[r * g + j] = b[j] } }
-            let feeds = k == 0 && config.inputFeeding
-            if let packed {
-                // One pass over the packed weights: [x; h̃ (input feeding); h (unless kept apart)].
-                var parts: [(values: [T], width: Int)] = [(input, inputWidth)]
-                if feeds { parts.append((state.feed, H)) }
-                if !apart { parts.append((state.h[k], H)) }
-                let a = Self.concatenateRows(parts, rows: N)
-                packed.layers[k].gates.multiply(into: &proj, a, rows: N, accumulate: true)
-            } else {
-                Matmul.gemm(&proj, input, W, m: N, n: g, k: inputWidth, beta: 1)
-                if feeds { Matmul.gemm(&proj, state.feed, W + E * g, m: N, n: g, k: H, beta: 1) }
-                if !apart { Matmul.gemm(&proj, state.h[k], U, m: N, n: g, k: H, beta: 1) }
-            }
-            if apart {
-                // h·U + b_h, kept apart from the gates (GRU).
-                let bh = parameter("\(p).b_h")
-                for r in 0..<N { for j in 0..<g { rec[r * g + j] = bh[j] } }
-                if let recurrent = packed?.layers[k].recurrent {
-                    recurrent.multiply(into: &rec, state.h[k], rows: N, accumulate: true)
-                } else {
-                    Matmul.gemm(&rec, state.h[k], U, m: N, n: g, k: H, beta: 1)
-                }
-            }
-            var h = [T](repeating: 0, count: N * H), c = h
-            proj.withUnsafeMutableBufferPointer { gates in
-                rec.withUnsafeBufferPointer { rec in
-                    cache.withUnsafeMutableBufferPointer { cache in
-                        state.h[k].withUnsafeBufferPointer { hPrev in
-                            state.c[k].withUnsafeBufferPointer { cPrev in
-                                h.withUnsafeMutableBufferPointer { h in
-                                    c.withUnsafeMutableBufferPointer { c in
-                                        config.cell.forward(CellStep(h: h.baseAddress!, c: c.baseAddress!, hPrev: hPrev.baseAddress!,
-                                                              cPrev: cPrev.baseAddress!, gates: gates.baseAddress!,
-                                                              recurrent: apart ? rec.baseAddress : nil,
-                                                              cache: cache.isEmpty ? nil : cache.baseAddress,
-                                                              mask: nil, batch: N, hidden: H, threads: 1))
-                                    }
-                                }
-                            }
-                        }
+        let E = config.embeddingSize, V = config.targetVocabularySize, S = source.memoryLength
+        let scratch = state.scratch
+        scratch.reserve(rows: N, memory: S)
+        let next = DecoderState(rows: N, hidden: state.hidden, layers: state.layers, scratch: scratch)
+        Embedding.forward(out: scratch.inputs[0], ids: previous, table: parameter("decoder.embedding"), count: N, dim: E)
+        var rng = SplitMix64(seed: 0)  // no dropout in search: never drawn from
+        source.rowSentence.withUnsafeBufferPointer { rows in
+            source.memoryLengths.withUnsafeBufferPointer { lengths in
+                source.memory.withUnsafeBufferPointer { memory in
+                    source.keys.withUnsafeBufferPointer { keys in
+                        // Kinds without projected keys read the memory (dot) or nothing.
+                        decoderStep(SearchStepMemory(model: self, scratch: scratch, previous: state, next: next,
+                                                     source: source, rowSentence: rows.baseAddress!,
+                                                     memoryLengths: lengths.baseAddress!,
+                                                     keys: keys.isEmpty ? memory.baseAddress! : keys.baseAddress!,
+                                                     memory: memory.baseAddress!), rng: &rng)
                     }
                 }
             }
-            if kind.hasMemory { next.c[k] = c }
-            next.h[k] = h
-            // The layer's output: h, plus its input with residual connections.
-            if config.residual && k > 0 {
-                for j in 0..<(N * H) { input[j] += h[j] }
+        }
+        // The output layer on h̃_t, into the scratch's log-probabilities.
+        if scratch.logProbs.count != N * V { scratch.logProbs = [T](repeating: 0, count: N * V) }
+        scratch.logProbs.withUnsafeMutableBufferPointer { out in
+            let logits = out.baseAddress!
+            if let output = packedDecoder?.output {
+                for r in 0..<N { (logits + r * V).update(from: scratch.outputBias, count: V) }
+                output.multiply(into: logits, next.feed, rows: N, accumulate: true)
             } else {
-                input = h
+                projectOutput(logits, next.feed, rows: N)
             }
-            inputWidth = H
+            for r in 0..<N { logSoftmaxInPlace(logits + r * V, count: V) }
         }
-
-        // Attention over each row's source (the query: the top layer's output), then h̃.
-        let top = input
-        var alpha = [T](repeating: 0, count: N * S)
-        var htilde = top
-        let attention = config.attention
-        if attention.attends {
-            var ctx = [T](repeating: 0, count: N * H)
-            let A = config.effectiveAttentionSize
-            var pq = [T](repeating: 0, count: N * A)
-            alpha.withUnsafeMutableBufferPointer { alpha in
-                ctx.withUnsafeMutableBufferPointer { ctx in
-                    pq.withUnsafeMutableBufferPointer { pq in
-                        top.withUnsafeBufferPointer { query in
-                            source.memory.withUnsafeBufferPointer { memory in
-                                source.keys.withUnsafeBufferPointer { keys in
-                                    source.memoryLengths.withUnsafeBufferPointer { lengths in
-                                        source.rowSentence.withUnsafeBufferPointer { rows in
-                                            // Kinds without projected keys read the memory (dot) or nothing.
-                                            attention.forward(self, AttentionStep(
-                                                alpha: alpha.baseAddress!, context: ctx.baseAddress!, query: query.baseAddress!,
-                                                keys: keys.isEmpty ? memory.baseAddress! : keys.baseAddress!,
-                                                memory: memory.baseAddress!, lengths: lengths.baseAddress!,
-                                                sourceRow: rows.baseAddress, projectedQuery: pq.baseAddress!,
-                                                batch: N, srcLen: S, hidden: H, attentionSize: A, threads: 1))
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            var cat = [T](repeating: 0, count: N * 2 * H)
-            attentionalVector(&htilde, cat: &cat, context: ctx, h: top, rows: N, packed: packed?.wc)
-        }
-        next.feed = htilde
-
-        var logProbs = [T](repeating: 0, count: N * V)
-        logProbs.withUnsafeMutableBufferPointer { out in
-            if let output = packed?.output {
-                let bias = parameter("output.b")
-                for r in 0..<N { (out.baseAddress! + r * V).update(from: bias, count: V) }
-                output.multiply(into: out.baseAddress!, htilde, rows: N, accumulate: true)
-            } else {
-                projectOutput(out.baseAddress!, htilde, rows: N)
-            }
-            for r in 0..<N { logSoftmaxInPlace(out.baseAddress! + r * V, count: V) }
-        }
-        return StepOutput(logProbs: logProbs, attention: source.attentionOverSource(alpha), state: next)
-    }
-}
-
-extension Seq2Seq {
-    /// Row r of the result is row r of each part, side by side: (rows, Σ widths).
-    static func concatenateRows(_ parts: [(values: [T], width: Int)], rows: Int) -> [T] {
-        let total = parts.reduce(0) { $0 + $1.width }
-        var out = [T](repeating: 0, count: rows * total)
-        out.withUnsafeMutableBufferPointer { o in
-            var column = 0
-            for part in parts {
-                part.values.withUnsafeBufferPointer { v in
-                    for r in 0..<rows {
-                        (o.baseAddress! + r * total + column).update(from: v.baseAddress! + r * part.width, count: part.width)
-                    }
-                }
-                column += part.width
-            }
-        }
-        return out
+        let alpha = config.attention.attends ? Array(UnsafeBufferPointer(start: scratch.alpha, count: N * S))
+            : [T](repeating: 0, count: N * S)
+        return StepOutput(logProbs: scratch.logProbs, attention: source.attentionOverSource(alpha), state: next)
     }
 }
 

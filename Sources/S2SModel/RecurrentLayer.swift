@@ -130,18 +130,32 @@ struct RecurrentLayer<T: Real> {
 
     /// One step at position t (input projection already in proj[t]).
     func forwardStep(_ t: Int, batch B: Int, mask: UnsafePointer<T>?) {
+        addRecurrentProducts(t, batch: B)
+        kind.forward(cellStep(t, batch: B, mask: mask))
+    }
+
+    /// Adds step t's recurrent part to its pre-activations: h_{t−1}·U into
+    /// proj[t], or b_h + h_{t−1}·U into recurrent[t] for cells that keep it
+    /// apart (GRU).
+    func addRecurrentProducts(_ t: Int, batch B: Int) {
         let g = G * hidden
         let hPrev = h(prevRow(t), B)
-        let rec = recurrent.map { $0 + t * B * g }
-        if let rec {
+        if let rec = recurrent.map({ $0 + t * B * g }) {
             broadcastRows(rec, bh!, rows: B, width: g)
             recurrentProduct(into: rec, hPrev, batch: B)
         } else {
             recurrentProduct(into: proj + t * B * g, hPrev, batch: B)
         }
-        kind.forward(CellStep(h: h(stateRow(t), B), c: c(stateRow(t), B), hPrev: hPrev, cPrev: c(prevRow(t), B),
-                              gates: proj + t * B * g, recurrent: rec, cache: cache.map { $0 + t * B * cacheWidth },
-                              mask: mask, batch: B, hidden: hidden, threads: KernelThreads.current))
+    }
+
+    /// The cell's buffers at position t: its pre-activations, the previous
+    /// and the new state, its cache.
+    func cellStep(_ t: Int, batch B: Int, mask: UnsafePointer<T>?) -> CellStep<T> {
+        let g = G * hidden
+        return CellStep(h: h(stateRow(t), B), c: c(stateRow(t), B), hPrev: h(prevRow(t), B), cPrev: c(prevRow(t), B),
+                        gates: proj + t * B * g, recurrent: recurrent.map { UnsafePointer($0 + t * B * g) },
+                        cache: cache.map { $0 + t * B * cacheWidth }, mask: mask, batch: B, hidden: hidden,
+                        threads: KernelThreads.current)
     }
 
     /// Values per row and step of the cell's cache.
