@@ -5,9 +5,10 @@ import S2SKernels
 /// vocabulary. Search never touches weights (Marian's scorer interface): it
 /// is written against this protocol, which the model declares here with its
 /// own conformance, so that S2SSearch depends on S2SModel alone.
-/// `Shards` calls one scorer from several threads at once: `start`, `step`
-/// and `select` must allow that (a Seq2Seq serialises `encode`; steps only
-/// read the weights).
+/// `Shards` calls one scorer from several threads at once, each thread on
+/// states of its own `start`: `start`, `step` and `select` must allow that
+/// (a Seq2Seq serialises `encode`; its steps read the weights and write
+/// only the scratch their state's search owns).
 public protocol Scorer {
     associatedtype State
     var targetVocabularySize: Int { get }

@@ -101,6 +101,29 @@ final class InferenceTests: XCTestCase {
         XCTAssertEqual(Array(swapped.logProbs[10..<20]), Array(straight.logProbs[0..<10]))
         XCTAssertEqual(Array(swapped.logProbs[20..<30]), Array(straight.logProbs[10..<20]))
     }
+
+    /// A search's steps share one scratch (their log-probabilities are
+    /// written in place): a result the caller still holds keeps its values
+    /// through later steps, and a later step from an earlier state gives
+    /// what it gave the first time.
+    func testHeldResultsSurviveLaterSteps() throws {
+        for cell in ModelConfig.Cell.allCases {
+            var c = ModelConfig(sourceVocabularySize: 9, targetVocabularySize: 10)
+            c.embeddingSize = 5; c.hiddenSize = 6; c.cell = cell
+            let model = try Seq2Seq<Double>(config: c)
+            model.initialize(seed: 7, scale: 0.5)
+            let (source, state) = model.encode(pairs.map(\.source))
+            let first = model.step([2, 2], state: state, source: source)
+            let values = first.logProbs.map { $0 }
+            let second = model.step([5, 6], state: first.state, source: source)
+            let again = model.step([2, 2], state: state, source: source)
+            XCTAssertEqual(first.logProbs, values, "\(cell)")
+            XCTAssertEqual(again.logProbs, values, "\(cell)")
+            XCTAssertNotEqual(second.logProbs, values, "\(cell)")
+            let later = model.step([5, 6], state: again.state, source: source)
+            XCTAssertEqual(later.logProbs, second.logProbs, "\(cell)")
+        }
+    }
 }
 
 /// Scheduled sampling's extremes: with gold probability 0 the decoder is fed
