@@ -7,7 +7,7 @@
 // batch 1: memory-bound). vdpbf16ps does 32 multiply-adds per instruction
 // against vfmadd's 16, and the packed weights take half the bytes.
 // The cost is precision: each operand keeps 8 significant bits (relative
-// rounding error ≤ 2⁻⁹), the sums keep float's 24.
+// rounding error ≤ 2⁻⁸), the sums keep float's 24.
 //
 // Packed layout: panels of 32 columns; in a panel, depth pair q (rows 2q and
 // 2q+1) is 32 lanes of 32 bits, lane j = (B[2q][j], B[2q+1][j]) — 128 bytes,

@@ -26,6 +26,12 @@ public enum Matmul {
     /// the rest. Nil, and never set, in normal use.
     nonisolated(unsafe) public static var secondsInProducts: Double?
 
+    /// The precision of Float products: `.bfloat16` rounds both operands
+    /// of every product with alpha 1 and beta 0 or 1 to bfloat16 and sums
+    /// in float (`BFloat16Gemm`; training in bfloat16 sets it, where
+    /// `BFloat16Gemm.isAvailable`). Double products are never rounded.
+    nonisolated(unsafe) public static var precision: PackedMatrix.Precision = .float32
+
     /// C = alpha·op(A)·op(B) + beta·C (row-major). op(A): (m, k), op(B): (k, n), C: (m, n).
     /// `lda`/`ldb`/`ldc` default to the packed row lengths of A, B (as stored) and C.
     @inlinable
@@ -39,6 +45,13 @@ public enum Matmul {
         var clock = secondsInProducts == nil ? nil : Stopwatch()
         defer { if let lap = clock?.lap() { secondsInProducts! += lap } }
         let lda = lda ?? (transA ? m : k), ldb = ldb ?? (transB ? k : n), ldc = ldc ?? n
+        if T.self == Float.self, precision == .bfloat16, alpha == 1, beta == 0 || beta == 1 {
+            BFloat16Gemm.gemm(UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self),
+                              UnsafeRawPointer(a).assumingMemoryBound(to: Float.self),
+                              UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), m: m, n: n, k: k,
+                              transA: transA, transB: transB, accumulate: beta == 1, lda: lda, ldb: ldb, ldc: ldc)
+            return
+        }
         _ = KernelThreads.blasSingleThreaded
         // Parts of ≥ 2^20 multiply-adds: one-thread OpenBLAS calls on
         // disjoint column ranges of C (row ranges when C is taller than

@@ -55,7 +55,8 @@ public final class PackedMatrix: @unchecked Sendable {
         }
 
         /// The transpose of a row-major (columns, rows) matrix M whose rows
-        /// are `stride` apart: B = Mᵀ, without forming it (float32 only).
+        /// are `stride` apart: B = Mᵀ, without forming it (in bfloat16: a
+        /// part alone, not stacked).
         public init(transposeOf matrix: UnsafePointer<Float>, rows: Int, stride: Int) {
             self.matrix = matrix; self.rows = rows; transposedStride = stride
         }
@@ -89,7 +90,20 @@ public final class PackedMatrix: @unchecked Sendable {
         precondition(parts.reduce(0) { $0 + $1.rows } == depth, "packed parts must fill the depth")
         let n = Int32(columns), d = Int32(depth)
         let bytes = panels * panelValues * precision.bytes
-        // bfloat16 packing (once per translation run) is not split.
+        if precision == .bfloat16, parts.count == 1 {
+            // One matrix (training's packs, repacked at every update): the
+            // vectorised packers of BFloat16Gemm, the same layout.
+            let part = parts[0], out = storage.assumingMemoryBound(to: UInt16.self)
+            forEachPart(bytes >= 1 << 20 ? min(max(threads, 1), panels) : 1) { p0, p1 in
+                if let stride = part.transposedStride {
+                    s2s_bf16_pack_transposed(part.matrix, stride, d, n, out, Int32(p0), Int32(p1))
+                } else {
+                    s2s_bf16_pack_rows(part.matrix, self.columns, d, n, out, Int32(p0), Int32(p1))
+                }
+            }
+            return
+        }
+        // Stacked bfloat16 packing (once per translation run) is not split.
         let split = precision == .float32 && bytes >= 1 << 20
         forEachPart(split ? min(max(threads, 1), panels) : 1) { p0, p1 in
             var offset: Int32 = 0
@@ -107,7 +121,7 @@ public final class PackedMatrix: @unchecked Sendable {
                     s2s_pack_panels_bf16(part.matrix, self.columns, k, n, self.storage.assumingMemoryBound(to: UInt16.self),
                                          d, offset)
                 case (.bfloat16, _?):
-                    preconditionFailure("transposed parts are packed in float32 only")
+                    preconditionFailure("a transposed bfloat16 part is packed alone")
                 }
                 offset += k
             }

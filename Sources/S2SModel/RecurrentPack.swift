@@ -28,15 +28,16 @@ final class RecurrentPack: @unchecked Sendable {
 
     /// U, Uᵀ, and (stepRows > 0) rows [stepOffset, stepOffset + stepRows)
     /// of W and their transpose, for training; zero until `refresh()`.
-    init(W: UnsafePointer<Float>, U: UnsafePointer<Float>, hidden: Int, gates: Int, stepOffset: Int, stepRows: Int) {
-        u = PackedMatrix(depth: hidden, columns: gates)
-        uT = PackedMatrix(depth: gates, columns: hidden)
+    init(W: UnsafePointer<Float>, U: UnsafePointer<Float>, hidden: Int, gates: Int, stepOffset: Int, stepRows: Int,
+         precision: PackedMatrix.Precision) {
+        u = PackedMatrix(depth: hidden, columns: gates, precision: precision)
+        uT = PackedMatrix(depth: gates, columns: hidden, precision: precision)
         var sources = [(u, [PackedMatrix.Part(U, rows: hidden)]),
                        (uT!, [PackedMatrix.Part(transposeOf: U, rows: gates, stride: gates)])]
         if stepRows > 0 {
             let w = W + stepOffset * gates
-            stepW = PackedMatrix(depth: stepRows, columns: gates)
-            stepWT = PackedMatrix(depth: gates, columns: stepRows)
+            stepW = PackedMatrix(depth: stepRows, columns: gates, precision: precision)
+            stepWT = PackedMatrix(depth: gates, columns: stepRows, precision: precision)
             sources += [(stepW!, [PackedMatrix.Part(w, rows: stepRows)]),
                         (stepWT!, [PackedMatrix.Part(transposeOf: w, rows: gates, stride: gates)])]
         } else {

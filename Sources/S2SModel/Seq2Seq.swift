@@ -169,9 +169,11 @@ extension Seq2Seq {
             workspace = nil
         }
         guard packsTrainingWeights, T.self == Float.self, PackedMatrix.isAvailable else { return }
-        if trainingPacks == nil {
+        // The packs follow the products' precision (training in bfloat16 packs in bfloat16).
+        let precision = Matmul.precision
+        if trainingPacks == nil || trainingPacks!.precision != precision {
             let p = UnsafeRawPointer(parameters.base).assumingMemoryBound(to: Float.self)
-            let packs = TrainingPacks(config: config, layout: layout, parameters: p)
+            let packs = TrainingPacks(config: config, layout: layout, parameters: p, precision: precision)
             trainingPacks = packs
             recurrentPacks = packs.layers
             rebuildWorkspace()

@@ -22,7 +22,12 @@ final class TrainingPacks: @unchecked Sendable {
     /// (V, H): W_oᵀ, or the target embeddings when tied (logits = x·Embᵀ).
     let outputGradient: PackedMatrix
 
-    init(config c: ModelConfig, layout: ParameterLayout, parameters: UnsafePointer<Float>) {
+    /// The precision of every pack (bfloat16: training in bfloat16, `Matmul.precision`).
+    let precision: PackedMatrix.Precision
+
+    init(config c: ModelConfig, layout: ParameterLayout, parameters: UnsafePointer<Float>,
+         precision: PackedMatrix.Precision = .float32) {
+        self.precision = precision
         let H = c.hiddenSize, Hd = c.encoderDirectionSize, G = c.gateCount
         func weights(_ prefix: String) -> (UnsafePointer<Float>, UnsafePointer<Float>) {
             (parameters + layout.offset("\(prefix).W"), parameters + layout.offset("\(prefix).U"))
@@ -32,17 +37,19 @@ final class TrainingPacks: @unchecked Sendable {
             for d in c.bidirectional ? ["fwd", "bwd"] : ["fwd"] {
                 let prefix = "encoder.l\(k).\(d)", (W, U) = weights(prefix)
                 // The encoder's input projections are whole-sequence GEMMs: no step rows.
-                layers[prefix] = RecurrentPack(W: W, U: U, hidden: Hd, gates: G * Hd, stepOffset: 0, stepRows: 0)
+                layers[prefix] = RecurrentPack(W: W, U: U, hidden: Hd, gates: G * Hd, stepOffset: 0, stepRows: 0,
+                                               precision: precision)
             }
             let prefix = "decoder.l\(k)", (W, U) = weights(prefix)
             // Layer 0: only h̃'s rows are per step (the embeddings' are one GEMM
             // under teacher forcing); layers ≥ 1: all of W.
             let (offset, rows) = k == 0 ? (c.embeddingSize, c.inputFeeding ? H : 0) : (0, H)
-            layers[prefix] = RecurrentPack(W: W, U: U, hidden: H, gates: G * H, stepOffset: offset, stepRows: rows)
+            layers[prefix] = RecurrentPack(W: W, U: U, hidden: H, gates: G * H, stepOffset: offset, stepRows: rows,
+                                           precision: precision)
         }
         self.layers = layers
         let V = c.targetVocabularySize
-        outputGradient = PackedMatrix(depth: V, columns: H)
+        outputGradient = PackedMatrix(depth: V, columns: H, precision: precision)
         output = c.tieTargetEmbeddings
             ? [PackedMatrix.Part(parameters + layout.offset("decoder.embedding"), rows: V)]
             : [PackedMatrix.Part(transposeOf: parameters + layout.offset("output.W"), rows: V, stride: V)]
@@ -50,7 +57,8 @@ final class TrainingPacks: @unchecked Sendable {
             wc = nil; wcT = nil; attention = []
         } else {
             let source = parameters + layout.offset("attention.W_c")
-            let (wc, wcT) = (PackedMatrix(depth: 2 * H, columns: H), PackedMatrix(depth: H, columns: 2 * H))
+            let (wc, wcT) = (PackedMatrix(depth: 2 * H, columns: H, precision: precision),
+                             PackedMatrix(depth: H, columns: 2 * H, precision: precision))
             self.wc = wc; self.wcT = wcT
             // W_cᵀ (H, 2H): the transpose of W_c (2H, H), rows H apart.
             attention = [(wc, [PackedMatrix.Part(source, rows: 2 * H)]),

@@ -67,6 +67,24 @@ void s2s_gemm_packed_bf16(int m, int n, int depth, const uint16_t *a, size_t lda
                           float *c, size_t ldc, int accumulate, int p0, int p1);
 
 
+// General bfloat16 products for training (gemm_bf16_general.c): both
+// operands rounded on every call into the panels above (depth = k padded to
+// even with zeros; ceil(n / 32) · 2·ceil(k / 2) · 32 values). Each requires
+// s2s_bf16_available().
+
+/// Packs panels p0 ..< p1 of a row-major (k, n) matrix B (row stride ldb).
+void s2s_bf16_pack_rows(const float *b, size_t ldb, int k, int n, uint16_t *out, int p0, int p1);
+
+/// The same for B = Mᵀ with M (n, k) row-major, row stride ldm.
+void s2s_bf16_pack_transposed(const float *mat, size_t ldm, int k, int n, uint16_t *out, int p0, int p1);
+
+/// C[0..<m, columns of panels p0..<p1] = (accumulate ? C : 0) + Aᵀ·B, where
+/// the stored A is (depth, m) and `apanels` is it packed by
+/// s2s_bf16_pack_rows (its m columns as panels), B packed likewise.
+void s2s_gemm_bf16_apanels(int m, int n, int depth, const uint16_t *apanels, const uint16_t *packed, float *c,
+                           size_t ldc, int accumulate, int p0, int p1);
+
+
 // Thread pool (pool.c): workers that spin between jobs, for the work split
 // over the cores (products, softmax rows, Adam). See pool.c for why.
 
