@@ -52,6 +52,11 @@ public final class Trainer {
 
     public init(folder: ModelFolder, config: ModelFolder.RunConfig, train: TokenShard, valid: TokenShard?,
                 targetVocabulary: Vocabulary? = nil) throws {
+        if config.training.precision == .bfloat16 && !BFloat16Gemm.isAvailable {
+            throw InputError(file: folder.configPath,
+                             problem: "this run trains in bfloat16 (training.precision), which needs a CPU with AVX512_BF16; this one lacks it",
+                             hint: "Continue it on a CPU that has AVX512_BF16, or start a new run with --precision float32")
+        }
         self.targetVocabulary = targetVocabulary
         self.folder = folder
         self.config = config
@@ -157,6 +162,10 @@ public final class Trainer {
 
     public func run(resumedFrom resumed: Int?) throws -> Summary {
         let o = config.training
+        // Every Float product of this run in its precision (validation's too).
+        let precisionBefore = Matmul.precision
+        Matmul.precision = o.precision == .bfloat16 ? .bfloat16 : .float32
+        defer { Matmul.precision = precisionBefore }
         runLog = try RunLog(path: folder.logPath, keepThroughStep: resumed ?? 0)
         let n = model.layout.count
         var clock = Stopwatch()

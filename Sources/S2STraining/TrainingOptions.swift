@@ -48,6 +48,14 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// every source position over the 32 longest validation sentences (train.jsonl,
     /// plots/gradient_flow.svg). Optional in config.json (nil: off).
     public var gradientFlow: Bool?
+    /// The products' precision: bfloat16 inputs with float sums (master
+    /// weights, gradients, Adam's moments, softmax, the cells and the loss
+    /// stay float32), or float32 throughout. Optional in config.json (nil:
+    /// float32, as runs before it trained); `s2s-train --precision auto`
+    /// stores what it chose.
+    public enum Precision: String, Codable, Sendable, CaseIterable { case float32, bfloat16 }
+    public var precision: Precision?
+
     /// Stop after this many non-finite losses in a row.
     public var maxNonFinite: Int = 5
 

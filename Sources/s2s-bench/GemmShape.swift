@@ -61,6 +61,17 @@ struct GemmShape: ParsableCommand {
                 result["packed_\(precision.rawValue)_pack_ms"] = pack * 1000
             }
         }
+        if BFloat16Gemm.isAvailable {
+            // Training's bfloat16 products: both operands rounded on every
+            // call (the packing is part of the time), each transpose.
+            for (transA, transB) in [(false, false), (false, true), (true, false)] {
+                let run = best {
+                    BFloat16Gemm.gemm(&c, a, b, m: m, n: n, k: k, transA: transA, transB: transB, accumulate: true,
+                                      lda: transA ? m : k, ldb: transB ? k : n, ldc: n, threads: threads)
+                }
+                result["bfloat16_general_\(transA ? "t" : "n")\(transB ? "t" : "n")_gflops"] = flops / run / 1e9
+            }
+        }
         let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print(String(decoding: json, as: UTF8.self))
     }

@@ -23,9 +23,21 @@ struct TrainStep: ParsableCommand {
     @Option(help: "Untimed warm-up steps.") var warmup = 2
     @Option(help: "OpenBLAS threads.") var threads = 2
     @Flag(help: "Every product through OpenBLAS (no packed per-step weights).") var noPacked = false
+    @Option(help: "The products' precision: float32 or bfloat16 (as s2s-train --precision).") var precision = "float32"
+
+    func validate() throws {
+        guard let p = PackedMatrix.Precision(rawValue: precision) else {
+            throw ValidationError("--precision must be float32 or bfloat16, not '\(precision)'.")
+        }
+        if p == .bfloat16 && !BFloat16Gemm.isAvailable {
+            throw ValidationError("--precision bfloat16 needs a CPU with AVX512_BF16, which this one lacks.")
+        }
+    }
 
     func run() throws {
         KernelThreads.set(threads)
+        let productPrecision = PackedMatrix.Precision(rawValue: precision)!  // checked in validate()
+        Matmul.precision = productPrecision
         var c = ModelConfig(sourceVocabularySize: vocab, targetVocabularySize: vocab)
         c.embeddingSize = emb; c.hiddenSize = hidden; c.layers = layers
         c.attention = .general; c.inputFeeding = true; c.dropout = 0.2; c.cell = .lstm
@@ -106,7 +118,7 @@ struct TrainStep: ParsableCommand {
         let flops = Self.stepFlops(B: B, S: S, T: T, E: E, H: H, V: V, L: layers)
         let tokens = Double(B * (S + T))
         let result: [String: Any] = [
-            "framework": "s2s", "threads": threads, "blas_core": BLASRuntime.coreName,
+            "framework": "s2s", "threads": threads, "blas_core": BLASRuntime.coreName, "precision": precision,
             "ms_per_step": median * 1000, "tokens_per_s": tokens / median,
             "gflops": flops / median / 1e9, "flops_per_step": flops,
             "sgemm_ceiling_gflops": ceiling, "fraction_of_ceiling": flops / median / 1e9 / ceiling,
@@ -143,7 +155,9 @@ struct TrainStep: ParsableCommand {
         let a = [Float](repeating: 0.01, count: s.m * s.k), b = [Float](repeating: 0.02, count: s.k * s.n)
         var c = [Float](repeating: 0, count: s.m * s.n)
         let packed = s.packed
-            ? b.withUnsafeBufferPointer { PackedMatrix(stacking: [($0.baseAddress!, s.k)], columns: s.n) } : nil
+            ? b.withUnsafeBufferPointer {
+                PackedMatrix(stacking: [($0.baseAddress!, s.k)], columns: s.n, precision: Matmul.precision)
+            } : nil
         var best = Double.infinity
         let repeats = s.flops > 1e9 ? 3 : s.flops > 1e7 ? 10 : 50
         for _ in 0..<repeats {

@@ -81,6 +81,8 @@ struct Train: ParsableCommand {
     var teacherForcing: String?
     @Flag(help: "Feed a sample of the model's softmax rather than its argmax when not feeding gold.")
     var sampleOwnToken = false
+    @Option(help: ArgumentHelp("The products' precision: float32, bfloat16 (inputs rounded to bfloat16, sums, weights, gradients and Adam in float32; needs AVX512_BF16) or auto (bfloat16 where the CPU has it; the default). config.json records the choice.", valueName: "P"))
+    var precision: String?
     @Option(parsing: .unconditional, help: "Updates between progress records (default: 50).") var reportEvery: Int?
     @Option(parsing: .unconditional, help: "Updates between validations (0: only at the end; default: 500).") var validEvery: Int?
     @Option(parsing: .unconditional, help: "Updates between checkpoints (default: 500).") var saveEvery: Int?
@@ -104,6 +106,7 @@ struct Train: ParsableCommand {
             ("--warmup-steps", warmupSteps != nil), ("--decay-patience", decayPatience != nil),
             ("--decay-factor", decayFactor != nil), ("--best-metric", bestMetric != nil), ("--clip", clip != nil),
             ("--teacher-forcing", teacherForcing != nil), ("--sample-own-token", sampleOwnToken),
+            ("--precision", precision != nil),
         ]
         return given.filter(\.1).map(\.0)
     }
@@ -142,6 +145,12 @@ struct Train: ParsableCommand {
         }
         if let decayFactor, decayFactor <= 0 || decayFactor > 1 { throw ValidationError("--decay-factor must be in (0, 1].") }
         if let clip, clip < 0 { throw ValidationError("--clip must be 0 (off) or positive.") }
+        if let precision, precision != "auto" && TrainingOptions.Precision(rawValue: precision) == nil {
+            throw ValidationError("--precision must be float32, bfloat16 or auto, not '\(precision)'.")
+        }
+        if precision == "bfloat16" && !BFloat16Gemm.isAvailable {
+            throw ValidationError("--precision bfloat16 needs a CPU with AVX512_BF16, which this one lacks; use float32 or auto.")
+        }
         if let cell, ModelConfig.Cell(rawValue: cell) == nil {
             throw ValidationError("--cell must be one of \(ModelConfig.Cell.allCases.map(\.rawValue).joined(separator: ", ")), not '\(cell)'.")
         }
@@ -221,7 +230,8 @@ struct Train: ParsableCommand {
         if !resume { try folder.copyVocabulary(from: vocab) }
         try folder.writeConfig(run)
         say("\(trainer.model.parameterCount) parameters; \(train.count) training pairs; "
-            + "BLAS kernels \(BLASRuntime.coreName), \(KernelThreads.current) threads; "
+            + "products in \((run.training.precision ?? .float32).rawValue), BLAS kernels \(BLASRuntime.coreName), "
+            + "\(KernelThreads.current) threads; "
             + "about \(SystemMemory.format(bytes: memory)) of memory")
         let summary = try trainer.run(resumedFrom: resumedFrom)
         if summary.interrupted {
@@ -298,6 +308,10 @@ struct Train: ParsableCommand {
         if let clip { t.clip = clip }
         if let teacherForcing { t.teacherForcing = TeacherForcingSchedule(argument: teacherForcing)! }
         t.sampleOwnToken = sampleOwnToken
+        switch precision ?? "auto" {
+        case "auto": t.precision = BFloat16Gemm.isAvailable ? .bfloat16 : .float32
+        case let p: t.precision = TrainingOptions.Precision(rawValue: p)!  // checked in validate()
+        }
         if let optimizer { t.optimizer = TrainingOptions.Optimizer(rawValue: optimizer)! }
         if let warmupSteps { t.warmupSteps = warmupSteps }
         if let decayPatience { t.decayPatience = decayPatience }

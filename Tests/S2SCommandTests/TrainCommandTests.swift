@@ -1,6 +1,7 @@
 import _S2STestSupport
 import Foundation
 import S2SCore
+import S2SKernels
 import XCTest
 
 /// `s2s-train` run as a binary on the toy reverse task.
@@ -182,23 +183,29 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(try losses(killed), expected)
     }
 
-    /// --pass-tokens: batches run in several passes make the same updates
-    /// (to Float rounding: the gradients are summed in another order).
-    func testPassesMakeTheSameUpdates() throws {
-        // Train losses, then validation losses (validation runs in passes too).
-        func run(_ extra: [String]) throws -> [Double] {
-            let dir = try prepared()
-            let r = try Command.run("s2s-train", common + ["--dropout", "0", "--report-every", "1", "--valid-every", "20",
-                                                           "--bleu-sentences", "0", "--max-steps", "40"] + extra, in: dir)
-            XCTAssertEqual(r.status, 0, r.stderr)
-            let text = try String(contentsOf: dir.appendingPathComponent("models/toy/train.jsonl"), encoding: .utf8)
-            let records = text.split(separator: "\n").compactMap {
-                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-            }
-            return ["train", "valid"].flatMap { kind in
-                records.filter { $0["kind"] as? String == kind }.compactMap { $0["loss"] as? Double }
-            }
+    /// Train losses, then validation losses, of 40 updates without dropout,
+    /// reported at every update (validation at 20 and 40).
+    func stepLosses(_ extra: [String]) throws -> [Double] {
+        let dir = try prepared()
+        let r = try Command.run("s2s-train", common + ["--dropout", "0", "--report-every", "1", "--valid-every", "20",
+                                                       "--bleu-sentences", "0", "--max-steps", "40"] + extra, in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let text = try String(contentsOf: dir.appendingPathComponent("models/toy/train.jsonl"), encoding: .utf8)
+        let records = text.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
+        return ["train", "valid"].flatMap { kind in
+            records.filter { $0["kind"] as? String == kind }.compactMap { $0["loss"] as? Double }
+        }
+    }
+
+    /// --pass-tokens: batches run in several passes make the same updates
+    /// (to Float rounding: the gradients are summed in another order). In
+    /// float32: in bfloat16 a change in a weight's last float bit can move
+    /// its rounding by 2⁻⁸, so two runs that differ in float rounding part
+    /// visibly after a few tens of updates.
+    func testPassesMakeTheSameUpdates() throws {
+        let run = { try self.stepLosses(["--precision", "float32"] + $0) }
         let whole = try run([]), split = try run(["--pass-tokens", "150"])  // 32 toy pairs ≈ 32 × 20 tokens: ~4 passes
         XCTAssertEqual(whole.count, 42)
         XCTAssertEqual(split.count, 42)
@@ -206,6 +213,44 @@ final class TrainCommandTests: XCTestCase {
             XCTAssertEqual(a, b, accuracy: 1e-4 * max(1, abs(a)), "step \(step + 1)")
         }
         XCTAssertLessThan(split[35..<40].reduce(0, +), split.prefix(5).reduce(0, +), "it learns")
+    }
+
+    /// Training in bfloat16 (products' inputs rounded, everything else in
+    /// float32) tracks float32 from the same seed, update by update, and it
+    /// learns as much (the last five updates' losses within 2%).
+    func testBFloat16TracksFloat32() throws {
+        try XCTSkipUnless(BFloat16Gemm.isAvailable, "no AVX512_BF16: --precision auto trains in float32 here")
+        let f32 = try stepLosses(["--precision", "float32"]), bf16 = try stepLosses(["--precision", "bfloat16"])
+        XCTAssertEqual(f32.count, 42)
+        XCTAssertEqual(bf16.count, 42)
+        XCTAssertNotEqual(f32, bf16, "the products should round")
+        var worst = 0.0
+        for (step, (a, b)) in zip(f32, bf16).enumerated() {
+            worst = max(worst, abs(a - b) / abs(a))
+            // The first 20 updates within 0.2%, then within 5% (trajectories
+            // part slowly: see testPassesMakeTheSameUpdates).
+            XCTAssertEqual(a, b, accuracy: (step < 20 ? 0.002 : 0.05) * abs(a), "step \(step + 1)")
+        }
+        print("bfloat16 against float32: largest relative loss difference \(worst)")
+        XCTAssertEqual(bf16[35..<40].reduce(0, +), f32[35..<40].reduce(0, +), accuracy: 0.02 * f32[35..<40].reduce(0, +))
+    }
+
+    /// --precision auto records what it chose in config.json; a resumed run
+    /// keeps it and refuses a new --precision.
+    func testPrecisionIsRecordedAndKept() throws {
+        let dir = try prepared()
+        let r = try Command.run("s2s-train", common + ["--max-steps", "4"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let config = try String(contentsOf: dir.appendingPathComponent("models/toy/config.json"), encoding: .utf8)
+        let want = BFloat16Gemm.isAvailable ? "bfloat16" : "float32"
+        XCTAssertTrue(config.contains("\"precision\" : \"\(want)\"") || config.contains("\"precision\":\"\(want)\""), config)
+        XCTAssertTrue(r.stderr.contains("products in \(want)"), r.stderr)
+        let again = try Command.run("s2s-train", common + ["--resume", "--max-steps", "6", "--precision", "float32"], in: dir)
+        XCTAssertEqual(again.status, 64, again.stderr)
+        XCTAssertTrue(again.stderr.contains("--precision"), again.stderr)
+        let bad = try Command.run("s2s-train", common + ["--precision", "half"], in: try prepared())
+        XCTAssertEqual(bad.status, 64, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("--precision must be float32, bfloat16 or auto, not 'half'"), bad.stderr)
     }
 
     func testInterruptWritesACheckpointAndExitsZero() throws {

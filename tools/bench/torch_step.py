@@ -161,6 +161,8 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--steps", type=int, default=5)
+    p.add_argument("--autocast", action="store_true",
+                   help="run the forward and the loss under torch.autocast('cpu', dtype=torch.bfloat16)")
     a = p.parse_args()
     B, S, T, V, E, H, L = (a.batch, a.src_len, a.tgt_len, a.vocab, a.emb, a.hidden,
                            a.layers)
@@ -179,9 +181,12 @@ def main():
     dec_in = torch.cat([torch.full((B, 1), BOS, dtype=tgt.dtype), tgt[:, :-1]], dim=1)
 
     def step():
-        logits = model(src, dec_in)
-        loss = F.cross_entropy(logits.reshape(B * T, V), tgt.reshape(B * T),
-                               reduction="sum") / (B * T)
+        # bfloat16 autocast: the one line a PyTorch user adds (oneDNN then
+        # runs the products in bfloat16, on AMX tiles where the CPU has them).
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.autocast):
+            logits = model(src, dec_in)
+            loss = F.cross_entropy(logits.reshape(B * T, V), tgt.reshape(B * T),
+                                   reduction="sum") / (B * T)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 5.0)
         opt.step()
@@ -206,6 +211,7 @@ def main():
         "framework": "pytorch",
         "version": torch.__version__,
         "threads": a.threads,
+        "precision": "bfloat16-autocast" if a.autocast else "float32",
         "ms_per_step": round(sec * 1e3, 3),
         "tokens_per_s": round(B * (S + T) / sec, 1),
         "gflops": round(flops / sec / 1e9, 3),
@@ -218,7 +224,7 @@ def main():
         "losses": [round(x, 5) for x in losses],
     }
     print(json.dumps(result), flush=True)
-    print(f"pytorch {torch.__version__}, {a.threads} thread(s), "
+    print(f"pytorch {torch.__version__}{' bfloat16 autocast' if a.autocast else ''}, {a.threads} thread(s), "
           f"B={B} S={S} T={T} V={V} E={E} H={H} L={L}, {n_params:,} parameters\n"
           f"  median of {len(times)} steps: {sec * 1e3:.1f} ms/step, "
           f"{B * (S + T) / sec:,.0f} tokens/s, {flops / sec / 1e9:.1f} GFLOP/s "

@@ -6,33 +6,46 @@
 # other in the same run, with the same thread count. Prints both JSON lines
 # and the ratios. s2s also reports the OpenBLAS sgemm ceiling and the step's
 # GEMM floor (every GEMM of the step timed alone at its shape, summed).
+# With --precision bfloat16, s2s trains in bfloat16 (s2s-train --precision
+# bfloat16) and PyTorch runs twice, in float32 and under bfloat16 autocast;
+# the floor is then the bfloat16 GEMM floor. Names the CPU first.
 # Do not run while something else builds or benchmarks.
-# Usage: tools/bench/train-step.sh [--threads N] [--steps N]
+# Usage: tools/bench/train-step.sh [--threads N] [--steps N] [--precision float32|bfloat16]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-threads=2; steps=5
+threads=2; steps=5; precision=float32
 while [ $# -gt 0 ]; do
   case $1 in
     --threads) threads=$2; shift 2 ;;
     --steps) steps=$2; shift 2 ;;
+    --precision) precision=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 
 bash tools/setup.sh
 swift build -c release --product s2s-bench >&2
-ours=$(.build/release/s2s-bench train-step --threads "$threads" --steps "$steps")
+echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(grep -m1 -o -w -E 'amx_tile|avx512_bf16|avx512f' /proc/cpuinfo | sort -u | tr '\n' ' ')"
+ours=$(.build/release/s2s-bench train-step --threads "$threads" --steps "$steps" --precision "$precision")
 theirs=$(tools/bench/torch-step.sh --threads "$threads" --steps "$steps")
+autocast='{}'
+[ "$precision" = bfloat16 ] && autocast=$(tools/bench/torch-step.sh --threads "$threads" --steps "$steps" --autocast)
 echo "$ours"
 echo "$theirs"
-python3 - "$ours" "$theirs" <<'PY'
+[ "$precision" = bfloat16 ] && echo "$autocast"
+python3 - "$ours" "$theirs" "$autocast" <<'PY'
 import json, sys
-s, t = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+s, t, ac = json.loads(sys.argv[1]), json.loads(sys.argv[2]), json.loads(sys.argv[3])
 print(f"s2s:     {s['ms_per_step']:8.1f} ms/step  {s['tokens_per_s']:7.0f} tokens/s  {s['gflops']:6.1f} GFLOP/s  "
       f"peak RSS {s['peak_rss_mb']:.0f} MB  (BLAS kernels: {s['blas_core']})")
 print(f"PyTorch: {t['ms_per_step']:8.1f} ms/step  {t['tokens_per_s']:7.0f} tokens/s  {t['gflops']:6.1f} GFLOP/s  "
       f"peak RSS {t['peak_rss_mb']:.0f} MB  (torch {t['version']})")
-print(f"s2s / PyTorch tokens/s: {s['tokens_per_s'] / t['tokens_per_s']:.2f}x")
+if ac:
+    print(f"PyTorch bfloat16 autocast: {ac['ms_per_step']:8.1f} ms/step  {ac['tokens_per_s']:7.0f} tokens/s  "
+          f"peak RSS {ac['peak_rss_mb']:.0f} MB")
+print(f"s2s ({s['precision']}) / PyTorch float32 tokens/s: {s['tokens_per_s'] / t['tokens_per_s']:.2f}x")
+if ac:
+    print(f"s2s ({s['precision']}) / PyTorch bfloat16 autocast tokens/s: {s['tokens_per_s'] / ac['tokens_per_s']:.2f}x")
 print(f"sgemm ceiling {s['sgemm_ceiling_gflops']:.1f} GFLOP/s; s2s at {100 * s['fraction_of_ceiling']:.0f}% of it, "
       f"PyTorch at {100 * t['gflops'] / s['sgemm_ceiling_gflops']:.0f}%")
 print(f"s2s step / GEMM floor: {s['ms_per_step']:.1f} / {s['gemm_floor_ms']:.1f} ms = {s['step_over_floor']:.2f}")
