@@ -11,16 +11,19 @@
 #
 # Uses the release binaries in .build/release (or --bin DIR). Run nothing
 # else heavy meanwhile: the budget is wall-clock on the training clock.
-# Usage: tools/compare/precision.sh [--budget 20m] [--threads 2] [--work DIR] [--docs DIR] [--bin DIR]
+# Usage: tools/compare/precision.sh [--budget 20m | --steps N] [--threads 2] [--work DIR] [--docs DIR] [--bin DIR]
+#   --steps  instead of a time budget: N updates each (equal updates; the
+#            results then do not depend on what else the machine runs)
 # Whole run: about 2 × budget + 5 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 all_args="$*"
-budget=20m threads=2 work=.build/compare-precision docs=docs bin=$root/.build/release
+budget=20m steps=0 threads=2 work=.build/compare-precision docs=docs bin=$root/.build/release
 while [ $# -gt 0 ]; do
   case $1 in
     --budget) budget=$2; shift 2 ;;
+    --steps) steps=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --docs) docs=$2; shift 2 ;;
@@ -44,11 +47,13 @@ say() { printf '\n== %s (%s)\n' "$*" "$(date +%H:%M:%S)" >&2; }
 say "s2s-prep"
 "$bin/s2s-prep" --corpus "$corpus" --name p --vocab-dir "$work/vocab" --data-dir "$work/data" --bpe-merges 8000 -q
 : > "$work/runs.tsv"
+stop=(--max-time "$budget")
+[ "$steps" -gt 0 ] && { stop=(--max-steps "$steps"); budget="$steps updates"; }
 for precision in float32 bfloat16; do
   say "s2s-train --precision $precision, $budget"
   "$bin/s2s-train" --data "$work/data/p" --vocab "$work/vocab/p" --model "$work/models/$precision" --preset base \
     --batch-tokens 0 --batch-size 64 --pass-tokens 4096 --learning-rate 0.001 --clip 5 --dropout 0.2 --seed 1 \
-    --max-time "$budget" --threads "$threads" --valid-every 200 --save-every 200 --bleu-sentences 0 \
+    "${stop[@]}" --threads "$threads" --valid-every 200 --save-every 200 --bleu-sentences 0 \
     --report-every 50 --precision "$precision" > "$work/$precision.train.log" 2>&1 \
     || { tail -20 "$work/$precision.train.log" >&2; echo "s2s-train $precision failed" >&2; exit 1; }
   tail -1 "$work/$precision.train.log" >&2
@@ -88,7 +93,7 @@ lines = [
     "",
     f"Measured {date} on {cpu} by `tools/compare/precision.sh {command}`: the comparison's model (base preset, "
     f"Adam 1e-3, clipping 5, dropout 0.2, 64 sentences a batch, seed 1, {threads} threads) trained for {budget} "
-    "of training clock with `--precision float32` and with `--precision bfloat16`, one after the other. "
+    "with `--precision float32` and with `--precision bfloat16`, one after the other. "
     "Validation perplexity at equal updates; test books (666 verses) translated by each model with "
     "s2s-translate's defaults (beam 5) at batch 32, scored by s2s-score.",
     "",
@@ -98,7 +103,7 @@ lines = [
 for step in sorted(set(valid["float32"]) & set(valid["bfloat16"])):
     a, b = valid["float32"][step], valid["bfloat16"][step]
     lines.append(f"| {step:,} | {a:.2f} | {b:.2f} | {b / a:.3f} |")
-lines += ["", "| precision | updates in the budget | tokens/s (median report) | test BLEU / chrF | seconds to translate |",
+lines += ["", "| precision | updates | tokens/s (median report) | test BLEU / chrF | seconds to translate |",
           "|---|---:|---:|---:|---:|"]
 for p in ("float32", "bfloat16"):
     steps = max((r["step"] for r in rec[p] if "step" in r), default=0)
