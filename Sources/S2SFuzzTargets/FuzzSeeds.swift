@@ -81,5 +81,10 @@ public enum FuzzSeeds {
         for (k, (form, line)) in lines.enumerated() {
             try write("tokenize", "line-\(k)", [form] + Array(line.utf8))
         }
+
+        // shortlist: built from a few pairs over the shortlist target's vocabularies.
+        let pairs: [(source: [Int32], target: [Int32])] = [([4, 5], [4, 6]), ([5, 6], [6, 5]), ([4], [4]), ([6, 6], [5])]
+        try text("shortlist", "small.tsv", LexicalShortlist.build(pairs: pairs, source: ShortlistFuzz.source,
+                                                                target: ShortlistFuzz.target).fileText)
     }
 }

@@ -29,6 +29,7 @@ public enum FuzzTargets {
         Target(name: "prep", run: PrepFuzz.run),
         Target(name: "lines", run: LinesFuzz.run),
         Target(name: "tokenize", run: TokenizeFuzz.run),
+        Target(name: "shortlist", run: ShortlistFuzz.run),
     ]
 
     public static func named(_ name: String) -> Target? { all.first { $0.name == name } }

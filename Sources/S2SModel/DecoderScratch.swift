@@ -28,6 +28,12 @@ final class DecoderScratch<T: Real>: @unchecked Sendable {
     /// written in place again by the next step once the caller has let go
     /// of it (otherwise the write copies it first).
     var logProbs: [T] = []
+    /// A shortlist's output layer for this search (nil: the whole
+    /// vocabulary), and its (rows, C) logits.
+    var output: OutputSubset<T>? {
+        didSet { logProbs = [] }  // made anew: −∞ outside the candidates
+    }
+    var subsetLogits: [T] = []
 
     let config: ModelConfig
     /// Each decoder layer's weights (b_h: cells that keep h·U apart).

@@ -164,13 +164,18 @@ extension Seq2Seq {
         // A large batch is encoded a few sentences at a time: the encoder's
         // forward keeps every layer's gates for a backward that inference
         // never runs, so its workspace grows with the sentences encoded at once.
+        let encoded: (EncodedSource<T>, DecoderState<T>)
         if sources.count > Self.encodeChunk {
             let parts = stride(from: 0, to: sources.count, by: Self.encodeChunk).map {
                 encodeAll(Array(sources[$0..<min($0 + Self.encodeChunk, sources.count)]))
             }
-            return (EncodedSource.concatenate(parts.map(\.0)), DecoderState.concatenate(parts.map(\.1)))
+            encoded = (EncodedSource.concatenate(parts.map(\.0)), DecoderState.concatenate(parts.map(\.1)))
+        } else {
+            encoded = encodeAll(sources)
         }
-        return encodeAll(sources)
+        // A shortlist: this search's output layer over its batch's candidates only.
+        if let pick = outputCandidates { encoded.1.scratch.output = OutputSubset(self, tokens: pick(sources)) }
+        return encoded
     }
 
     /// Sentences encoded in one pass by `encode`.
@@ -230,8 +235,11 @@ extension Seq2Seq {
             }
         }
         // The output layer on h̃_t, into the scratch's log-probabilities.
-        if scratch.logProbs.count != N * V { scratch.logProbs = [T](repeating: 0, count: N * V) }
-        scratch.logProbs.withUnsafeMutableBufferPointer { out in
+        if let subset = scratch.output {
+            outputOverSubset(subset, scratch: scratch, feed: next.feed, rows: N)
+        } else {
+            if scratch.logProbs.count != N * V { scratch.logProbs = [T](repeating: 0, count: N * V) }
+            scratch.logProbs.withUnsafeMutableBufferPointer { out in
             let logits = out.baseAddress!
             if let output = packedDecoder?.output {
                 for r in 0..<N { (logits + r * V).update(from: scratch.outputBias, count: V) }
@@ -240,10 +248,36 @@ extension Seq2Seq {
                 projectOutput(logits, next.feed, rows: N)
             }
             for r in 0..<N { logSoftmaxInPlace(logits + r * V, count: V) }
+            }
         }
         let alpha = config.attention.attends ? Array(UnsafeBufferPointer(start: scratch.alpha, count: N * S))
             : [T](repeating: 0, count: N * S)
         return StepOutput(logProbs: scratch.logProbs, attention: source.attentionOverSource(alpha), state: next)
+    }
+}
+
+extension Seq2Seq {
+    /// The output layer over a shortlist's candidates: logits and the
+    /// log-softmax over the C candidates, written into their columns of the
+    /// (rows, V) log-probabilities, whose other entries stay −∞ (set when
+    /// the array is made; a copy keeps them).
+    func outputOverSubset(_ subset: OutputSubset<T>, scratch: DecoderScratch<T>, feed: UnsafePointer<T>, rows N: Int) {
+        let V = config.targetVocabularySize, C = subset.tokens.count
+        if scratch.logProbs.count != N * V { scratch.logProbs = [T](repeating: -.infinity, count: N * V) }
+        if scratch.subsetLogits.count < N * C { scratch.subsetLogits = [T](repeating: 0, count: N * C) }
+        scratch.subsetLogits.withUnsafeMutableBufferPointer { z in
+            let z = z.baseAddress!
+            subset.logits(z, feed, rows: N, hidden: config.hiddenSize)
+            for r in 0..<N { logSoftmaxInPlace(z + r * C, count: C) }
+            scratch.logProbs.withUnsafeMutableBufferPointer { out in
+                subset.tokens.withUnsafeBufferPointer { tokens in
+                    for r in 0..<N {
+                        let row = out.baseAddress! + r * V, zr = z + r * C
+                        for k in 0..<C { row[Int(tokens[k])] = zr[k] }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -35,6 +35,9 @@ public final class Seq2Seq<T: Real> {
     /// The per-step weights packed for training (see `TrainingPacks`), made
     /// by the first forward of a Float model on an AVX-512 CPU.
     var trainingPacks: TrainingPacks?
+    /// The target tokens a search may produce, picked per batch of sources
+    /// (`restrictOutput`: a lexical shortlist); nil: the whole vocabulary.
+    var outputCandidates: (@Sendable ([[Int32]]) -> [Int32])?
     /// Whether forward and backward use `TrainingPacks` where the CPU has
     /// the packed kernel (off: every product through OpenBLAS, as a Double
     /// model does). The benchmark and the tests compare the two.

@@ -141,6 +141,7 @@ public struct Preparation {
         // 5. Shards, then the vocabulary folder (the manifest last: its
         //    presence says the rest is complete).
         var splitInfos: [String: PrepManifest.SplitInfo] = [:]
+        var shortlist: LexicalShortlist?
         for (k, split) in o.splits.enumerated() {
             let seg = segmented[k]
             var srcUnknown = 0, tgtUnknown = 0
@@ -151,6 +152,9 @@ public struct Preparation {
                 srcUnknown += si.count { $0 == SpecialTokens.unk }
                 tgtUnknown += ti.count { $0 == SpecialTokens.unk }
                 pairs.append((si, ti))
+            }
+            if split.name == "train" {
+                shortlist = LexicalShortlist.build(pairs: pairs, source: srcVocab, target: tgtVocab)
             }
             let shardName = "\(split.name).s2sb"
             try AtomicFile.write(
@@ -183,8 +187,9 @@ public struct Preparation {
         try AtomicFile.write(text: codes.fileText, to: o.vocabFolder + "/bpe.codes")
         try AtomicFile.write(text: srcVocab.fileText, to: o.vocabFolder + "/src.vocab")
         try AtomicFile.write(text: tgtVocab.fileText, to: o.vocabFolder + "/tgt.vocab")
+        if let shortlist { try AtomicFile.write(text: shortlist.fileText, to: o.vocabFolder + "/" + LexicalShortlist.fileName) }
         try AtomicFile.write(try StableJSON.encode(manifest), to: o.vocabFolder + "/prep.json")
-        log("wrote \(o.vocabFolder)/{prep.json,bpe.codes,src.vocab,tgt.vocab} in \(Stopwatch.format(clock.lap()))")
+        log("wrote \(o.vocabFolder)/{prep.json,bpe.codes,src.vocab,tgt.vocab,\(LexicalShortlist.fileName)} in \(Stopwatch.format(clock.lap()))")
         return manifest
     }
 

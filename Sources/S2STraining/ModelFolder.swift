@@ -1,6 +1,7 @@
 import Foundation
 import S2SCore
 import S2SModel
+import S2SText
 
 /// `models/NAME/`: config.json, model.safetensors (best by validation loss),
 /// checkpoints/step-NNNNNNNN.safetensors (the last few), train.jsonl, and
@@ -61,6 +62,11 @@ public struct ModelFolder: Sendable {
                 throw InputError(file: from, problem: "missing", hint: "Run s2s-prep to write the vocabulary folder")
             }
             try AtomicFile.write(Array(data), to: path + "/" + name)
+        }
+        // The lexical shortlist (s2s-translate --shortlist), where s2s-prep wrote one.
+        let shortlist = vocabFolder + "/" + LexicalShortlist.fileName
+        if let data = FileManager.default.contents(atPath: shortlist) {
+            try AtomicFile.write(Array(data), to: path + "/" + LexicalShortlist.fileName)
         }
     }
 

@@ -33,6 +33,12 @@ public final class Translator {
         /// alignment (memory that grows with the line; needed only to print
         /// alignments). Attention is never kept for such a line.
         public var keepsSplitLineAlignment = true
+        /// A lexical shortlist (the folder's shortlist.tsv): each batch
+        /// scores only the `shortlist` best targets of each of its source
+        /// subwords plus the `shortlistFrequent` most frequent targets
+        /// (0: the whole vocabulary).
+        public var shortlist = 0
+        public var shortlistFrequent = 100
         public init() {}
     }
 
@@ -99,6 +105,17 @@ public final class Translator {
             try checkpoint.loadParameters(into: model.parameters.base, layout: model.layout)
         }
         model.packForDecoding(precision: options.precision)  // the parameters are final from here on
+        if options.shortlist > 0 {
+            let file = path + "/" + LexicalShortlist.fileName
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw InputError(file: file, problem: "missing: this model folder has no lexical shortlist for --shortlist",
+                                 hint: "s2s-prep writes vocab/NAME/\(LexicalShortlist.fileName) (run it again: the same inputs give the same vocabularies) and s2s-train copies it; copy it into the model folder")
+            }
+            let shortlist = try LexicalShortlist(fileText: String(decoding: data, as: UTF8.self), path: file,
+                                                 source: sourceVocabulary, target: targetVocabulary)
+            let k = options.shortlist, frequent = options.shortlistFrequent
+            model.restrictOutput { shortlist.candidates(for: $0, k: k, frequent: frequent) }
+        }
         self.model = model
         bpe = BPE(codes: try BPECodes(fileText: try read("bpe.codes"), path: path + "/bpe.codes"))
         wholeWords = Self.mergesRequested(prepJSON: try read("prep.json")) == 0

@@ -44,6 +44,10 @@ struct Translate: ParsableCommand {
     @Option(parsing: .unconditional, help: "Threads for matrix work (default: all cores).") var threads: Int?
     @Option(help: ArgumentHelp("Decoder weights' precision: float32, bfloat16 (faster; needs AVX512_BF16) or auto (bfloat16 where the CPU has it).",
                                valueName: "P")) var precision = "auto"
+    @Option(parsing: .unconditional, help: ArgumentHelp("Score only the K target subwords most associated with each source subword (the model folder's shortlist.tsv, from s2s-prep) plus the --shortlist-frequent most frequent ones: faster, nearly the same translations (0: the whole vocabulary).", valueName: "K"))
+    var shortlist = 0
+    @Option(parsing: .unconditional, help: "With --shortlist: the most frequent target subwords always scored.")
+    var shortlistFrequent = 100
     @Flag(help: "Replace each <unk> by the source word it attends to most (or its --unk-dict entry).") var replaceUnk = false
     @Option(help: ArgumentHelp("Translations for --replace-unk: 'source<TAB>target' per line.", valueName: "FILE"))
     var unkDict: String?
@@ -63,6 +67,9 @@ struct Translate: ParsableCommand {
         }
         if beamSize < 1 { throw ValidationError("--beam-size must be at least 1.") }
         if minLen < 0 || topK < 0 { throw ValidationError("--min-len and --top-k must be 0 or more.") }
+        if shortlist < 0 || shortlistFrequent < 0 {
+            throw ValidationError("--shortlist and --shortlist-frequent must be 0 or more.")
+        }
         if nBest < 1 || nBest > beamSize { throw ValidationError("--n-best must be between 1 and --beam-size (\(beamSize)).") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1.") }
         // Beyond 100 × the source a search only runs on to its limit.
@@ -90,6 +97,8 @@ struct Translate: ParsableCommand {
         options.batchSize = batchSize
         options.maxSourceTokens = maxSourceTokens
         options.keepsSplitLineAlignment = printAlignment
+        options.shortlist = shortlist
+        options.shortlistFrequent = shortlistFrequent
         options.precision = PackedMatrix.Precision(rawValue: precision)
             ?? (PackedMatrix.isBFloat16Available ? .bfloat16 : .float32)
         if let unkDict { options.unknownDictionary = try Self.dictionary(unkDict) }

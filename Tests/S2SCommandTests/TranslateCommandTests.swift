@@ -39,6 +39,30 @@ final class TranslateCommandTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(correct, 34, "exact reversals out of 40:\n\(r.stdout)")
     }
 
+    /// s2s-prep writes a lexical shortlist, s2s-train copies it, and
+    /// --shortlist translates the toy task as well as the whole vocabulary
+    /// does; without the file, --shortlist names it.
+    func testShortlist() throws {
+        let file = Self.folder.appendingPathComponent("models/toy/shortlist.tsv").path
+        XCTAssertTrue(FileManager.default.fileExists(atPath: file))
+        let input = try String(contentsOf: TestPaths.fixture("toy-reverse/test.src"), encoding: .utf8)
+            .split(separator: "\n").prefix(40).joined(separator: "\n") + "\n"
+        let whole = try Command.run("s2s-translate", ["--model", model], stdin: input)
+        let short = try Command.run("s2s-translate", ["--model", model, "--shortlist", "3", "--shortlist-frequent", "2"],
+                                    stdin: input)
+        XCTAssertEqual(short.status, 0, short.stderr)
+        let same = zip(whole.stdout.split(separator: "\n"), short.stdout.split(separator: "\n")).filter { $0 == $1 }.count
+        XCTAssertEqual(short.stdout.split(separator: "\n").count, 40)
+        XCTAssertGreaterThanOrEqual(same, 36, "a reversal only moves the source's own symbols")
+        let bare = TestPaths.temporaryFolder().appendingPathComponent("bare")
+        try FileManager.default.copyItem(atPath: model, toPath: bare.path)
+        try FileManager.default.removeItem(at: bare.appendingPathComponent("shortlist.tsv"))
+        let missing = try Command.run("s2s-translate", ["--model", bare.path, "--shortlist", "10"], stdin: "ba ce\n")
+        XCTAssertEqual(missing.status, 1, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("\(bare.path)/shortlist.tsv: missing: this model folder has no lexical shortlist for --shortlist"),
+                      missing.stderr)
+    }
+
     func testBadUTF8IsAnErrorOrAnEmptyLine() throws {
         let input = Data("ba ce\n".utf8) + Data([0x62, 0xFF, 0x0A]) + Data("di fo\n".utf8)
         let strict = try run(["--model", model], input: input)

@@ -23,6 +23,7 @@ final class FuzzReplayTests: XCTestCase {
     func testPrep() throws { try replay("prep") }
     func testLines() throws { try replay("lines") }
     func testTokenize() throws { try replay("tokenize") }
+    func testShortlist() throws { try replay("shortlist") }
 
     func replay(_ target: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let folder = Self.root.appendingPathComponent(target)

@@ -33,6 +33,10 @@ final class FuzzSeedValidityTests: XCTestCase {
         for path in try seeds("prep") {
             XCTAssertNoThrow(try decoder.decode(PrepManifest.self, from: FileManager.default.contents(atPath: path)!), path)
         }
+        for path in try seeds("shortlist") {
+            XCTAssertNoThrow(try LexicalShortlist(fileText: text(path), path: path, source: Vocabulary(tokens: ["a", "b", "c"], counts: [3, 2, 1]),
+                                                  target: Vocabulary(tokens: ["x", "y", "z"], counts: [3, 2, 1])), path)
+        }
         for path in try seeds("lines") {
             XCTAssertNoThrow(try LineReader.lines(of: FileManager.default.contents(atPath: path)!, path: path), path)
         }

@@ -1,4 +1,5 @@
 import _S2STestSupport
+import Foundation
 import S2SCore
 import S2SKernels
 import S2SModel
@@ -162,5 +163,73 @@ final class FeedingTests: XCTestCase {
         let mixed = model.forward(batch, training: true, chooser: MixedFeeding(goldProbability: 1), rng: &r1)
         let plain = model.forward(batch, training: true, chooser: TeacherForcing(), rng: &r2)
         XCTAssertEqual(mixed.loss.bitPattern, plain.loss.bitPattern)
+    }
+}
+
+/// A restricted output layer (a lexical shortlist): the step's
+/// log-probabilities are −∞ outside the candidates and, on them, the
+/// whole-vocabulary logits renormalised over the candidates.
+final class OutputSubsetTests: XCTestCase {
+    func testStepsScoreOnlyTheCandidates() throws {
+        for tied in [false, true] {
+            var c = ModelConfig(sourceVocabularySize: 9, targetVocabularySize: 12)
+            c.embeddingSize = 6; c.hiddenSize = 6; c.tieTargetEmbeddings = tied
+            let full = try Seq2Seq<Double>(config: c), restricted = try Seq2Seq<Double>(config: c)
+            full.initialize(seed: 8, scale: 0.5)
+            restricted.initialize(seed: 8, scale: 0.5)
+            let candidates: [Int32] = [1, 3, 5, 6, 10]
+            final class Asked: @unchecked Sendable { var sources: [[Int32]] = [] }  // one thread here
+            let asked = Asked()
+            restricted.restrictOutput { sources in
+                asked.sources = sources
+                return candidates
+            }
+            let sources: [[Int32]] = [[4, 5, 6], [7, 4]]
+            let (fs, start) = full.encode(sources), (rs, rstart) = restricted.encode(sources)
+            var (fstate, rstate) = (start, rstart)
+            XCTAssertEqual(asked.sources, sources)
+            var previous: [Int32] = [2, 2]
+            for _ in 0..<3 {
+                let a = full.step(previous, state: fstate, source: fs), b = restricted.step(previous, state: rstate, source: rs)
+                for r in 0..<2 {
+                    let row = Array(a.logProbs[(r * 12)..<((r + 1) * 12)])
+                    let m = candidates.map { row[Int($0)] }.max()!
+                    let lse = m + Foundation.log(candidates.map { Foundation.exp(row[Int($0)] - m) }.reduce(0, +))
+                    for v in 0..<12 {
+                        let got = b.logProbs[r * 12 + v]
+                        if candidates.contains(Int32(v)) {
+                            XCTAssertEqual(got, row[v] - lse, accuracy: 1e-12, "tied \(tied) row \(r) token \(v)")
+                        } else {
+                            XCTAssertEqual(got, -.infinity, "tied \(tied) row \(r) token \(v)")
+                        }
+                    }
+                }
+                XCTAssertEqual(a.attention, b.attention)
+                (fstate, rstate) = (a.state, b.state)
+                previous = [5, 10]
+            }
+        }
+    }
+}
+
+extension OutputSubsetTests {
+    /// The same through the packed decoder (float32 and bfloat16 weights).
+    func testPackedSubsetMatchesThePlainOne() throws {
+        try XCTSkipUnless(PackedMatrix.isAvailable, "no AVX-512F: decoding uses OpenBLAS")
+        var c = ModelConfig(sourceVocabularySize: 9, targetVocabularySize: 70)
+        c.embeddingSize = 8; c.hiddenSize = 8
+        let candidates: [Int32] = [1, 3] + (10..<50).map(Int32.init)
+        for precision in PackedMatrix.Precision.allCases where precision == .float32 || PackedMatrix.isBFloat16Available {
+            let plain = try Seq2Seq<Float>(config: c), packed = try Seq2Seq<Float>(config: c)
+            plain.initialize(seed: 9, scale: 0.5)
+            packed.initialize(seed: 9, scale: 0.5)
+            packed.packForDecoding(precision: precision)
+            for m in [plain, packed] { m.restrictOutput { _ in candidates } }
+            let (sa, a0) = plain.encode([[4, 5, 6]]), (sb, b0) = packed.encode([[4, 5, 6]])
+            let a = plain.step([2], state: a0, source: sa), b = packed.step([2], state: b0, source: sb)
+            for v in 0..<70 where !candidates.contains(Int32(v)) { XCTAssertEqual(b.logProbs[v], -.infinity) }
+            let tolerance: Float = precision == .float32 ? 1e-4 : 5e-2
+            for v in candidates { XCTAssertEqual(a.logProbs[Int(v)], b.logProbs[Int(v)], accuracy: tolerance, "\(precision) \(v)") }
+        }
     }
 }

@@ -14,7 +14,7 @@
 # bpe-codes (codes files, then BPE applied), config (config.json), prep
 # (prep.json), lines (the line reader), tokenize (normalise, tokenise and
 # BPE one line; properties detokenize(tokenize(x)) == normalize(x) and
-# BPE joins back).
+# BPE joins back), shortlist (shortlist.tsv over two small vocabularies).
 #
 # Builds tools/fuzz/ (a package over the root's S2SFuzzTargets) into
 # .build-fuzz/ with -sanitize=fuzzer,address, optimised (about 3x the runs
@@ -100,6 +100,7 @@ extra_seeds() {
     vocabulary) head -n 120 vocab/bible-en-es/src.vocab > "$corpus/bible-src.vocab" ;;
     bpe-codes) head -n 120 vocab/bible-en-es/bpe.codes > "$corpus/bible.codes" ;;
     prep) cp vocab/bible-en-es/prep.json "$corpus/bible-prep.json" ;;
+    shortlist) ;;  # the bundled one is over other vocabularies: the seed only
     lines) head -c 2048 Tests/Fixtures/toy-copy/valid.src > "$corpus/toy-valid.src" ;;
     tokenize)
       # NFKC (first byte 0) over a few Bible lines of each language.
