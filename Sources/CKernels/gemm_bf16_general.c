@@ -75,28 +75,6 @@ s2s_bf16_pack_transposed(const float *mat, size_t ldm, int k, int n, uint16_t *o
     }
 }
 
-// One panel of B times MR rows of A given as panels (pair q of row r at
-// a[q·64 + 2r]).
-__attribute__((target("avx512f,avx512bf16"), always_inline)) static inline void
-tile_apanels(const int MR, int pairs, const uint16_t *a, const uint16_t *panel, float *c, size_t ldc,
-             int accumulate, __mmask16 m0, __mmask16 m1) {
-    __m512 acc0[8], acc1[8];
-    for (int r = 0; r < MR; r++) { acc0[r] = _mm512_setzero_ps(); acc1[r] = _mm512_setzero_ps(); }
-    for (int q = 0; q < pairs; q++) {
-        __m512bh w0 = (__m512bh)_mm512_loadu_si512(panel + (size_t)q * 2 * S2S_PANEL);
-        __m512bh w1 = (__m512bh)_mm512_loadu_si512(panel + (size_t)q * 2 * S2S_PANEL + 32);
-        const uint16_t *aq = a + (size_t)q * 2 * S2S_PANEL;
-        for (int r = 0; r < MR; r++) {
-            int32_t pair;
-            memcpy(&pair, aq + 2 * r, sizeof pair);
-            __m512bh x = (__m512bh)_mm512_set1_epi32(pair);
-            acc0[r] = _mm512_dpbf16_ps(acc0[r], x, w0);
-            acc1[r] = _mm512_dpbf16_ps(acc1[r], x, w1);
-        }
-    }
-    s2s_store_tile(MR, acc0, acc1, c, ldc, accumulate, m0, m1);
-}
-
 __attribute__((target("avx512f,avx512bf16"))) void
 s2s_gemm_bf16_apanels(int m, int n, int depth, const uint16_t *apanels, const uint16_t *packed, float *c,
                       size_t ldc, int accumulate, int p0, int p1) {
@@ -107,8 +85,8 @@ s2s_gemm_bf16_apanels(int m, int n, int depth, const uint16_t *apanels, const ui
         const uint16_t *panel = packed + (size_t)p * pairs * 2 * S2S_PANEL;
         for (int r0 = 0; r0 < m; r0 += 8) {
             const uint16_t *a = apanels + (size_t)(r0 / S2S_PANEL) * pairs * 2 * S2S_PANEL + 2 * (r0 % S2S_PANEL);
-            S2S_FOR_TILE_ROWS(m - r0, tile_apanels, pairs, a, panel, c + (size_t)r0 * ldc + p * S2S_PANEL, ldc,
-                              accumulate, m0, m1)
+            S2S_FOR_TILE_ROWS(m - r0, s2s_tile_bf16, pairs, a, 2, 2 * S2S_PANEL, panel,
+                              c + (size_t)r0 * ldc + p * S2S_PANEL, ldc, accumulate, m0, m1)
         }
     }
 }

@@ -33,6 +33,29 @@ s2s_store_tile(const int MR, __m512 *acc0, __m512 *acc1, float *c, size_t ldc, i
     }
 }
 
+/// One panel of bfloat16 pairs times MR rows of A, products summed in float
+/// by vdpbf16ps: the pair q of row r of A is the 32 bits at
+/// a + r·aRow + q·aPair (rows: aRow = lda, aPair = 2; A given as panels
+/// like B: aRow = 2, aPair = 2·S2S_PANEL). Each loop step takes one pair.
+__attribute__((target("avx512f,avx512bf16"), always_inline)) static inline void
+s2s_tile_bf16(const int MR, int pairs, const uint16_t *a, size_t aRow, size_t aPair, const uint16_t *panel,
+              float *c, size_t ldc, int accumulate, __mmask16 m0, __mmask16 m1) {
+    __m512 acc0[8], acc1[8];
+    for (int r = 0; r < MR; r++) { acc0[r] = _mm512_setzero_ps(); acc1[r] = _mm512_setzero_ps(); }
+    for (int q = 0; q < pairs; q++) {
+        __m512bh w0 = (__m512bh)_mm512_loadu_si512(panel + (size_t)q * 2 * S2S_PANEL);
+        __m512bh w1 = (__m512bh)_mm512_loadu_si512(panel + (size_t)q * 2 * S2S_PANEL + 32);
+        for (int r = 0; r < MR; r++) {
+            int32_t pair;
+            __builtin_memcpy(&pair, a + (size_t)r * aRow + (size_t)q * aPair, sizeof pair);
+            __m512bh x = (__m512bh)_mm512_set1_epi32(pair);
+            acc0[r] = _mm512_dpbf16_ps(acc0[r], x, w0);
+            acc1[r] = _mm512_dpbf16_ps(acc1[r], x, w1);
+        }
+    }
+    s2s_store_tile(MR, acc0, acc1, c, ldc, accumulate, m0, m1);
+}
+
 /// TILE(MR, ...) for the rows left from r0 (at most 8), MR a constant.
 #define S2S_FOR_TILE_ROWS(rowsLeft, TILE, ...)          \
     switch ((rowsLeft) < 8 ? (rowsLeft) : 8) {          \

@@ -101,6 +101,9 @@ struct Translate: ParsableCommand {
         options.shortlistFrequent = shortlistFrequent
         options.precision = PackedMatrix.Precision(rawValue: precision)
             ?? (PackedMatrix.isBFloat16Available ? .bfloat16 : .float32)
+        // The encoder's whole-sentence products in the same precision as the
+        // packed decoder's (this process only translates).
+        Matmul.precision = options.precision
         if let unkDict { options.unknownDictionary = try Self.dictionary(unkDict) }
         if sample {
             var sampling = Sampling.Options()
