@@ -33,19 +33,21 @@ public enum Matmul {
     nonisolated(unsafe) public static var precision: PackedMatrix.Precision = .float32
 
     /// C = alpha·op(A)·op(B) + beta·C (row-major). op(A): (m, k), op(B): (k, n), C: (m, n).
-    /// `lda`/`ldb`/`ldc` default to the packed row lengths of A, B (as stored) and C.
+    /// `lda`/`ldb`/`ldc` default to the packed row lengths of A, B (as stored) and C;
+    /// `precision` to `Matmul.precision`.
     @inlinable
     public static func gemm<T: Real>(
         _ c: UnsafeMutablePointer<T>, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
         m: Int, n: Int, k: Int, transA: Bool = false, transB: Bool = false,
-        alpha: T = 1, beta: T = 0, lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil
+        alpha: T = 1, beta: T = 0, lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil,
+        precision: PackedMatrix.Precision? = nil
     ) {
         if m == 0 || n == 0 { return }
         if let trace { trace(Shape(m: m, n: n, k: k, transA: transA, transB: transB)) }
         var clock = secondsInProducts == nil ? nil : Stopwatch()
         defer { if let lap = clock?.lap() { secondsInProducts! += lap } }
         let lda = lda ?? (transA ? m : k), ldb = ldb ?? (transB ? k : n), ldc = ldc ?? n
-        if T.self == Float.self, precision == .bfloat16, alpha == 1, beta == 0 || beta == 1 {
+        if T.self == Float.self, (precision ?? Self.precision) == .bfloat16, alpha == 1, beta == 0 || beta == 1 {
             BFloat16Gemm.gemm(UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self),
                               UnsafeRawPointer(a).assumingMemoryBound(to: Float.self),
                               UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), m: m, n: n, k: k,

@@ -43,11 +43,11 @@ public final class PackedMatrix: @unchecked Sendable {
 
     /// One matrix of a stack: `rows` rows of B, `columns` wide.
     public struct Part {
-        let matrix: UnsafePointer<Float>
-        let rows: Int
+        public let matrix: UnsafePointer<Float>
+        public let rows: Int
         /// nil: row-major (rows, columns) as stored; else B is the transpose
         /// of a row-major (columns, rows) matrix with this row stride.
-        let transposedStride: Int?
+        public let transposedStride: Int?
 
         /// A row-major (rows, columns) matrix.
         public init(_ matrix: UnsafePointer<Float>, rows: Int) {

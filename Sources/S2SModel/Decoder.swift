@@ -72,7 +72,7 @@ extension Seq2Seq {
     /// receives [c; h] (training keeps it for ∂W_c), `packed` is W_c packed
     /// for the per-step product (nil: OpenBLAS).
     func attentionalVector(_ htilde: UnsafeMutablePointer<T>, cat: UnsafeMutablePointer<T>, context: UnsafePointer<T>,
-                           h: UnsafePointer<T>, rows: Int, packed: PackedMatrix?) {
+                           h: UnsafePointer<T>, rows: Int, packed: (any MatrixProduct)?) {
         let H = config.hiddenSize
         for b in 0..<rows {
             (cat + b * 2 * H).update(from: context + b * H, count: H)

@@ -166,7 +166,7 @@ struct SearchStepMemory<T: Real>: DecoderStepMemory {
 
     var cat: UnsafeMutablePointer<T> { scratch.cat }
     var htilde: UnsafeMutablePointer<T> { next.feed }
-    var packedWc: PackedMatrix? { model.packedDecoder?.wc }
+    var packedWc: (any MatrixProduct)? { model.packedDecoder?.wc }
     var feed: UnsafeMutablePointer<T> { next.feed }
     func dropFeed(rng: inout SplitMix64) {}
 }

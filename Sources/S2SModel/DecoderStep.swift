@@ -33,7 +33,7 @@ protocol DecoderStepMemory {
     var cat: UnsafeMutablePointer<T> { get }
     var htilde: UnsafeMutablePointer<T> { get }
     /// W_c packed for the per-step product (nil: OpenBLAS).
-    var packedWc: PackedMatrix? { get }
+    var packedWc: (any MatrixProduct)? { get }
     /// (rows, H) h̃_t as the next step reads it (after dropout); may be `htilde`.
     var feed: UnsafeMutablePointer<T> { get }
     /// Dropout on `feed`.
@@ -134,7 +134,7 @@ struct TrainingStepMemory<T: Real>: DecoderStepMemory {
 
     var cat: UnsafeMutablePointer<T> { w.cat + t * B * 2 * H }
     var htilde: UnsafeMutablePointer<T> { w.htilde + t * B * H }
-    var packedWc: PackedMatrix? { model.trainingPacks?.wc }
+    var packedWc: (any MatrixProduct)? { model.trainingPacks?.wc }
     var feed: UnsafeMutablePointer<T> { w.feed + (t + 1) * B * H }
 
     func dropFeed(rng: inout SplitMix64) {

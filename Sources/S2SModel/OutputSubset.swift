@@ -14,6 +14,9 @@ final class OutputSubset<T: Real>: @unchecked Sendable {
     let bias: [T]
     /// `weights` packed like the decoder's output layer (nil: OpenBLAS).
     let packed: PackedMatrix?
+    /// The decoder's output layer runs on OpenBLAS in float32 (as measured
+    /// fastest), not in `Matmul.precision`.
+    let float32: Bool
 
     init(_ model: Seq2Seq<T>, tokens: [Int32]) {
         let c = model.config, H = c.hiddenSize, V = c.targetVocabularySize, C = tokens.count
@@ -29,7 +32,8 @@ final class OutputSubset<T: Real>: @unchecked Sendable {
         weights = w
         let b = model.parameter("output.b")
         bias = tokens.map { b[Int($0)] }
-        if T.self == Float.self, let precision = model.packedDecoder?.output.precision {
+        float32 = model.packedDecoder?.output.path == .openblas
+        if T.self == Float.self, let precision = model.packedDecoder?.output.packed?.precision {
             packed = w.withUnsafeBufferPointer {
                 PackedMatrix(stacking: [(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: Float.self), H)],
                              columns: C, precision: precision)
@@ -46,7 +50,9 @@ final class OutputSubset<T: Real>: @unchecked Sendable {
         if let packed {
             packed.multiply(into: out, x, rows: rows, accumulate: true)
         } else {
-            weights.withUnsafeBufferPointer { Matmul.gemm(out, x, $0.baseAddress!, m: rows, n: C, k: H, beta: 1) }
+            weights.withUnsafeBufferPointer {
+                Matmul.gemm(out, x, $0.baseAddress!, m: rows, n: C, k: H, beta: 1, precision: float32 ? .float32 : nil)
+            }
         }
     }
 }

@@ -13,38 +13,44 @@ import S2SKernels
 final class PackedDecoder: @unchecked Sendable {
     struct Layer {
         /// [W; U] (in + H, G·H); W (in, G·H) for cells that keep h·U apart (GRU).
-        let gates: PackedMatrix
+        let gates: DecodingMatrix
         /// U (H, G·H) for cells that keep h·U apart; nil when stacked into `gates`.
-        let recurrent: PackedMatrix?
+        let recurrent: DecodingMatrix?
     }
     let layers: [Layer]
-    let wc: PackedMatrix?
-    let output: PackedMatrix
+    let wc: DecodingMatrix?
+    let output: DecodingMatrix
+    /// How each product runs, by name (`decoder.l0.gates`, `attention.W_c`,
+    /// `output`): fixed, or the fastest measured at load.
+    let plan: [(name: String, path: DecodingMatrix.Path)]
 
-    init(_ model: Seq2Seq<Float>, precision: PackedMatrix.Precision) {
+    /// `choose` gives each product's path from its parts, columns and name.
+    init(_ model: Seq2Seq<Float>, choose: ([PackedMatrix.Part], Int, String) -> DecodingMatrix.Path) {
         let c = model.config, H = c.hiddenSize, g = c.gateCount * H, E = c.embeddingSize
+        var plan: [(String, DecodingMatrix.Path)] = []
+        func matrix(_ parts: [PackedMatrix.Part], columns: Int, _ name: String) -> DecodingMatrix {
+            let path = choose(parts, columns, name)
+            plan.append((name, path))
+            return DecodingMatrix(stacking: parts, columns: columns, path: path)
+        }
+        func part(_ name: String, rows: Int) -> PackedMatrix.Part { PackedMatrix.Part(UnsafePointer(model.parameter(name)), rows: rows) }
         layers = (0..<c.layers).map { k in
             let p = "decoder.l\(k)"
             let input = k == 0 ? E + (c.inputFeeding ? H : 0) : H
-            let W = UnsafePointer(model.parameter("\(p).W")), U = UnsafePointer(model.parameter("\(p).U"))
             if c.cell.kind.keepsRecurrentApart {
-                return Layer(gates: PackedMatrix(stacking: [(W, input)], columns: g, precision: precision),
-                             recurrent: PackedMatrix(stacking: [(U, H)], columns: g, precision: precision))
+                return Layer(gates: matrix([part("\(p).W", rows: input)], columns: g, "\(p).W"),
+                             recurrent: matrix([part("\(p).U", rows: H)], columns: g, "\(p).U"))
             }
-            return Layer(gates: PackedMatrix(stacking: [(W, input), (U, H)], columns: g, precision: precision), recurrent: nil)
+            return Layer(gates: matrix([part("\(p).W", rows: input), part("\(p).U", rows: H)], columns: g, "\(p).[W;U]"),
+                         recurrent: nil)
         }
-        wc = !c.attention.kind.attends ? nil
-            : PackedMatrix(stacking: [(UnsafePointer(model.parameter("attention.W_c")), 2 * H)], columns: H, precision: precision)
+        wc = !c.attention.kind.attends ? nil : matrix([part("attention.W_c", rows: 2 * H)], columns: H, "attention.W_c")
         let V = c.targetVocabularySize
-        if c.tieTargetEmbeddings {
-            // The output weights are the embeddings (V, E) transposed.
-            let emb = model.parameter("decoder.embedding")
-            var t = [Float](repeating: 0, count: H * V)
-            for v in 0..<V { for j in 0..<H { t[j * V + v] = emb[v * H + j] } }
-            output = t.withUnsafeBufferPointer { PackedMatrix(stacking: [($0.baseAddress!, H)], columns: V, precision: precision) }
-        } else {
-            output = PackedMatrix(stacking: [(UnsafePointer(model.parameter("output.W")), H)], columns: V, precision: precision)
-        }
+        // Tied: the output weights are the embeddings (V, H) transposed.
+        output = matrix([c.tieTargetEmbeddings
+                            ? PackedMatrix.Part(transposeOf: UnsafePointer(model.parameter("decoder.embedding")), rows: H, stride: H)
+                            : part("output.W", rows: H)], columns: V, "output")
+        self.plan = plan
     }
 }
 
@@ -56,21 +62,83 @@ extension Seq2Seq where T == Float {
     /// where the CPU lacks the packed kernel (then OpenBLAS does the work).
     /// `.bfloat16` rounds the packed weights and the products' inputs to
     /// bfloat16 (faster, slightly different scores); it needs
-    /// `PackedMatrix.isBFloat16Available`.
-    public func packForDecoding(precision: PackedMatrix.Precision = .float32) {
+    /// `PackedMatrix.isBFloat16Available`. nil times OpenBLAS, packed
+    /// float32 and packed bfloat16 on each product at `rows` rows (the
+    /// hypotheses a step scores: beam size × batch) for a few milliseconds
+    /// and keeps the fastest for each (`decodingPlan`, `decodingTimings`).
+    public func packForDecoding(precision: PackedMatrix.Precision? = .float32, rows: Int = 160) {
         packedDecoder = nil
         recurrentPacks = [:]
         trainingPacks = nil
         workspace = nil  // the next one hands the encoder's packed U to its layers
+        wholeSequencePrecision = .float32
         guard PackedMatrix.isAvailable else { return }
-        packedDecoder = PackedDecoder(self, precision: precision)
+        guard let precision else {
+            packMeasured(rows: rows)
+            return
+        }
+        wholeSequencePrecision = precision
+        let path: DecodingMatrix.Path = precision == .float32 ? .float32 : .bfloat16
+        packedDecoder = PackedDecoder(self) { _, _, _ in path }
         recurrentPacks = Self.makeRecurrentPacks(config: config, layout: layout, parameters: parameters.base,
                                                  precision: precision)
     }
 
+    /// `packForDecoding(precision: nil)`: each product's fastest path, from
+    /// the cache of earlier runs on this CPU (`DecodingPlanCache`) or
+    /// measured now (and then cached).
+    private func packMeasured(rows: Int) {
+        let cached = DecodingPlanCache.read()
+        var fresh: [String: String] = [:]
+        var times: [(name: String, timings: [(path: DecodingMatrix.Path, seconds: Double)])] = []
+        func choose(_ shape: String, _ name: String, _ measure: () -> [(path: DecodingMatrix.Path, seconds: Double)])
+            -> DecodingMatrix.Path {
+            let key = DecodingPlanCache.key(shape)
+            if let known = cached[key].flatMap(DecodingMatrix.Path.init(rawValue:)),
+               DecodingMatrix.Path.available.contains(known) { return known }
+            let t = measure()
+            times.append((name, t))
+            let best = DecodingMatrix.fastest(t)
+            fresh[key] = best.rawValue
+            return best
+        }
+        func shape(_ parts: [PackedMatrix.Part], _ columns: Int, rows: Int) -> String {
+            "decoding product " + parts.map { "\($0.rows)\($0.transposedStride == nil ? "" : "t")" }.joined(separator: "+")
+                + "x\(columns) at \(rows) rows, \(KernelThreads.current) threads"
+        }
+        packedDecoder = PackedDecoder(self) { parts, columns, name in
+            choose(shape(parts, columns, rows: rows), name) {
+                DecodingMatrix.timings(stacking: parts, columns: columns, rows: rows)
+            }
+        }
+        // The encoder's U at the rows it steps at once (encodeChunk sentences).
+        let c = config, Hd = c.encoderDirectionSize, rowsU = Self.encodeChunk
+        let u = [PackedMatrix.Part(UnsafePointer(parameter("encoder.l0.fwd.U")), rows: Hd)]
+        let encoder = choose(shape(u, c.gateCount * Hd, rows: rowsU), "encoder U") {
+            DecodingMatrix.timings(stacking: u, columns: c.gateCount * Hd, rows: rowsU)
+        }
+        if encoder != .openblas {
+            recurrentPacks = Self.makeRecurrentPacks(config: config, layout: layout, parameters: parameters.base,
+                                                     precision: encoder == .float32 ? .float32 : .bfloat16)
+        }
+        // The encoder's input projections: a chunk's positions at once; bfloat16
+        // stands for BFloat16Gemm, anything else for OpenBLAS in float32.
+        let (m, k, n) = (Self.encodeChunk * 30, c.embeddingSize, c.gateCount * Hd)
+        let whole = choose("whole-sequence product \(m)x\(k)x\(n), \(KernelThreads.current) threads", "whole-sequence products") {
+            DecodingMatrix.wholeSequenceTimings(rows: m, k: k, n: n).map { ($0.precision == .bfloat16 ? .bfloat16 : .openblas, $0.seconds) }
+        }
+        wholeSequencePrecision = whole == .bfloat16 ? .bfloat16 : .float32
+        decodingTimings = times
+        DecodingPlanCache.store(fresh)
+    }
+
+    /// How each decoding product runs (after `packForDecoding`), by name:
+    /// `decoder.l0.[W;U]`, `attention.W_c`, `output`; empty when not packed.
+    public var decodingPlan: [(name: String, path: DecodingMatrix.Path)] { packedDecoder?.plan ?? [] }
+
     /// Whether `packForDecoding` packed the weights.
     public var isPackedForDecoding: Bool { packedDecoder != nil }
 
-    /// The precision of the packed weights (nil: not packed).
-    public var packedPrecision: PackedMatrix.Precision? { packedDecoder?.output.precision }
+    /// The precision of the packed output layer (nil: not packed, or OpenBLAS).
+    public var packedPrecision: PackedMatrix.Precision? { packedDecoder?.output.packed?.precision }
 }

@@ -38,6 +38,13 @@ public final class Seq2Seq<T: Real> {
     /// The target tokens a search may produce, picked per batch of sources
     /// (`restrictOutput`: a lexical shortlist); nil: the whole vocabulary.
     var outputCandidates: (@Sendable ([[Int32]]) -> [Int32])?
+    /// What `packForDecoding(precision: nil)` measured: per product, each
+    /// path's seconds at its rows.
+    public internal(set) var decodingTimings: [(name: String, timings: [(path: DecodingMatrix.Path, seconds: Double)])] = []
+    /// The precision of whole-sequence products when translating (the
+    /// encoder's input projections), as `packForDecoding` chose it: the
+    /// caller sets `Matmul.precision` to it (a process-wide setting).
+    public internal(set) var wholeSequencePrecision: PackedMatrix.Precision = .float32
     /// Whether forward and backward use `TrainingPacks` where the CPU has
     /// the packed kernel (off: every product through OpenBLAS, as a Double
     /// model does). The benchmark and the tests compare the two.

@@ -19,8 +19,10 @@ public final class Translator {
         public var replaceUnknown = false
         public var unknownDictionary: [String: String] = [:]
         /// The packed decoding weights' precision: `.bfloat16` is faster
-        /// where the CPU has AVX512_BF16 (see `PackedMatrix.Precision`).
-        public var precision: PackedMatrix.Precision = .float32
+        /// where the CPU has AVX512_BF16 (see `PackedMatrix.Precision`);
+        /// nil: each product's fastest way on this CPU, measured at load
+        /// (`Seq2Seq.packForDecoding`).
+        public var precision: PackedMatrix.Precision? = .float32
         /// Sentences searched together at most.
         public var batchSize = 32
         /// A line of more source subwords than this is cut into pieces
@@ -104,7 +106,8 @@ public final class Translator {
         try withExtendedLifetime(model.parameters) {
             try checkpoint.loadParameters(into: model.parameters.base, layout: model.layout)
         }
-        model.packForDecoding(precision: options.precision)  // the parameters are final from here on
+        // The parameters are final from here on; measured at the rows a step scores.
+        model.packForDecoding(precision: options.precision, rows: max(1, options.search.beamSize) * options.batchSize)
         if options.shortlist > 0 {
             let file = path + "/" + LexicalShortlist.fileName
             guard let data = FileManager.default.contents(atPath: file) else {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import S2SCore
 import S2SKernels
+import S2SModel
 import S2SSearch
 import S2SText
 import S2STranslation
@@ -42,8 +43,10 @@ struct Translate: ParsableCommand {
     @Flag(help: "Give an empty line and a warning for a line that is not UTF-8, instead of stopping.")
     var skipBadLines = false
     @Option(parsing: .unconditional, help: "Threads for matrix work (default: all cores).") var threads: Int?
-    @Option(help: ArgumentHelp("Decoder weights' precision: float32, bfloat16 (faster; needs AVX512_BF16) or auto (bfloat16 where the CPU has it).",
+    @Option(help: ArgumentHelp("Decoding products' precision: float32, bfloat16 (needs AVX512_BF16) or auto (each product the fastest of OpenBLAS, packed float32 and packed bfloat16, timed on this CPU at load).",
                                valueName: "P")) var precision = "auto"
+    @Flag(help: "Print how each decoding product runs (with --precision auto, every way's time) to standard error.")
+    var showPlan = false
     @Option(parsing: .unconditional, help: ArgumentHelp("Score only the K target subwords most associated with each source subword (the model folder's shortlist.tsv, from s2s-prep) plus the --shortlist-frequent most frequent ones: faster, nearly the same translations (0: the whole vocabulary).", valueName: "K"))
     var shortlist = 0
     @Option(parsing: .unconditional, help: "With --shortlist: the most frequent target subwords always scored.")
@@ -99,11 +102,7 @@ struct Translate: ParsableCommand {
         options.keepsSplitLineAlignment = printAlignment
         options.shortlist = shortlist
         options.shortlistFrequent = shortlistFrequent
-        options.precision = PackedMatrix.Precision(rawValue: precision)
-            ?? (PackedMatrix.isBFloat16Available ? .bfloat16 : .float32)
-        // The encoder's whole-sentence products in the same precision as the
-        // packed decoder's (this process only translates).
-        Matmul.precision = options.precision
+        options.precision = PackedMatrix.Precision(rawValue: precision)  // auto: nil, measured
         if let unkDict { options.unknownDictionary = try Self.dictionary(unkDict) }
         if sample {
             var sampling = Sampling.Options()
@@ -113,6 +112,10 @@ struct Translate: ParsableCommand {
         }
         let translator = try Translator(modelFolder: model, weights: weights, options: options)
         for other in ensemble { try translator.addToEnsemble(modelFolder: other) }
+        // The encoder's whole-sentence products in the precision chosen for
+        // them (this process only translates).
+        Matmul.precision = translator.model.wholeSequencePrecision
+        if showPlan { Self.printPlan(translator.model) }
 
         var fd: Int32 = 0
         let name = input ?? "stdin"
@@ -161,6 +164,20 @@ struct Translate: ParsableCommand {
     }
 
     /// 'source<TAB>target' lines.
+    /// --show-plan: each product's path, and the timings auto chose by.
+    static func printPlan(_ model: Seq2Seq<Float>) {
+        var lines = ["decoding plan (CPU: \(CPUName.current)):"]
+        let timings = Dictionary(model.decodingTimings.map { ($0.name, $0.timings) }, uniquingKeysWith: { a, _ in a })
+        for (name, path) in model.decodingPlan {
+            let measured = timings[name].map { t in
+                " (" + t.map { String(format: "%@ %.3f ms", $0.path.rawValue, $0.seconds * 1000) }.joined(separator: ", ") + ")"
+            } ?? ""
+            lines.append("  \(name): \(path.rawValue)\(measured)")
+        }
+        lines.append("  whole-sequence products: \(model.wholeSequencePrecision.rawValue)")
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+
     static func dictionary(_ path: String) throws -> [String: String] {
         var out: [String: String] = [:]
         for (k, line) in try LineReader.lines(ofFile: path).enumerated() where !line.isEmpty {

@@ -91,3 +91,47 @@ func cpuHasAVX512F() -> Bool {
     return info.split(separator: "\n").first { $0.hasPrefix("flags") }?
         .split(separator: " ").contains("avx512f") ?? false
 }
+
+/// --precision auto: each product timed on its paths at load, the choice
+/// kept per CPU in the cache (S2S_CACHE_DIR), and the steps those choices
+/// give equal to the OpenBLAS path's within bfloat16's precision.
+final class MeasuredDecodingTests: XCTestCase {
+    func testMeasuredPlanIsCachedAndDecodes() throws {
+        try XCTSkipUnless(PackedMatrix.isAvailable, "no AVX-512F: decoding uses OpenBLAS, nothing to choose")
+        let cache = TestPaths.temporaryFolder()
+        setenv("S2S_CACHE_DIR", cache.path, 1)
+        defer { unsetenv("S2S_CACHE_DIR") }
+        var c = ModelConfig(sourceVocabularySize: 12, targetVocabularySize: 300)
+        c.embeddingSize = 32; c.hiddenSize = 32; c.layers = 2; c.attention = .general; c.cell = .gru
+        let plain = try Seq2Seq<Float>(config: c), measured = try Seq2Seq<Float>(config: c)
+        plain.initialize(seed: 5, scale: 0.5)
+        measured.initialize(seed: 5, scale: 0.5)
+        measured.packForDecoding(precision: nil, rows: 10)
+        let names = measured.decodingPlan.map(\.name)
+        XCTAssertEqual(names, ["decoder.l0.W", "decoder.l0.U", "decoder.l1.W", "decoder.l1.U", "attention.W_c", "output"])
+        XCTAssertEqual(measured.decodingTimings.count, names.count + 2, "every product, the encoder's U and the whole-sequence one timed")
+        for (name, timings) in measured.decodingTimings where names.contains(name) {
+            let chosen = measured.decodingPlan.first { $0.name == name }!.path
+            XCTAssertEqual(chosen, DecodingMatrix.fastest(timings), name)
+        }
+        let file = cache.appendingPathComponent("decoding-plans.json").path
+        let written = try XCTUnwrap(FileManager.default.contents(atPath: file))
+        XCTAssertTrue(String(decoding: written, as: UTF8.self).contains(CPUName.identity))
+        // A second load reads the cache: the same plan, nothing timed.
+        let again = try Seq2Seq<Float>(config: c)
+        again.initialize(seed: 5, scale: 0.5)
+        again.packForDecoding(precision: nil, rows: 10)
+        XCTAssertTrue(again.decodingTimings.isEmpty)
+        XCTAssertEqual(again.decodingPlan.map(\.path), measured.decodingPlan.map(\.path))
+        // A corrupt cache is measured anew and rewritten.
+        try Data("not json".utf8).write(to: URL(fileURLWithPath: file))
+        again.packForDecoding(precision: nil, rows: 10)
+        XCTAssertEqual(again.decodingTimings.count, names.count + 2)
+        XCTAssertNotNil(try? JSONSerialization.jsonObject(with: try XCTUnwrap(FileManager.default.contents(atPath: file))))
+        // The steps.
+        let sources: [[Int32]] = [[4, 5, 6, 7], [6, 4]]
+        let (sa, a0) = plain.encode(sources), (sb, b0) = measured.encode(sources)
+        let a = plain.step([2, 2], state: a0, source: sa), b = measured.step([2, 2], state: b0, source: sb)
+        assertClose(b.logProbs.map(Double.init), a.logProbs.map(Double.init), relative: 0.05, absolute: 0.05, "measured plan")
+    }
+}

@@ -1,0 +1,134 @@
+import S2SCore
+
+/// A product against weights that stay fixed while translating, C (rows,
+/// columns) (+)= A (rows, depth)·B, with B stacked from parts along the
+/// depth ([W; U]), run the way `path` says: OpenBLAS on the weights as they
+/// are stored, or the packed kernel on a copy packed once in float32 or
+/// bfloat16. Which is fastest depends on the CPU and the shape (on an AMD
+/// EPYC with AVX512_BF16 the packed bfloat16 kernel, on an Intel Xeon
+/// OpenBLAS for the large output layer), so `measuredFastest` times them.
+public final class DecodingMatrix: MatrixProduct, @unchecked Sendable {
+    public enum Path: String, Sendable, CaseIterable {
+        case openblas, float32, bfloat16
+        /// The paths this CPU runs, in the order ties are broken.
+        public static var available: [Path] {
+            [.float32, .bfloat16, .openblas].filter {
+                $0 == .openblas || PackedMatrix.isAvailable && ($0 == .float32 || PackedMatrix.isBFloat16Available)
+            }
+        }
+    }
+
+    public let path: Path
+    public let depth: Int
+    public let columns: Int
+    /// The weights as stored (read by the OpenBLAS path; they must outlive this).
+    let parts: [PackedMatrix.Part]
+    /// The packed copy (nil: OpenBLAS).
+    public let packed: PackedMatrix?
+
+    public init(stacking parts: [PackedMatrix.Part], columns: Int, path: Path) {
+        self.path = path
+        self.parts = parts
+        self.columns = columns
+        depth = parts.reduce(0) { $0 + $1.rows }
+        switch path {
+        case .openblas:
+            packed = nil
+        case .float32, .bfloat16:
+            let p = PackedMatrix(depth: depth, columns: columns, precision: path == .float32 ? .float32 : .bfloat16)
+            // bfloat16 packs a transposed part only alone (training's one-matrix packs).
+            p.pack(parts, threads: 1)
+            packed = p
+        }
+    }
+
+    /// c (rows, columns) = (accumulate ? c : 0) + a·B, a (rows, depth).
+    public func multiply<T: Real>(into c: UnsafeMutablePointer<T>, _ a: UnsafePointer<T>, rows: Int, accumulate: Bool) {
+        if let packed {
+            packed.multiply(into: c, a, rows: rows, accumulate: accumulate)
+            return
+        }
+        precondition(T.self == Float.self, "decoding weights are Float")
+        let cf = UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self)
+        let af = UnsafeRawPointer(a).assumingMemoryBound(to: Float.self)
+        var offset = 0
+        for (k, part) in parts.enumerated() {
+            let beta: Float = k == 0 && !accumulate ? 0 : 1
+            if let stride = part.transposedStride {
+                Matmul.gemm(cf, af + offset, part.matrix, m: rows, n: columns, k: part.rows, transB: true, beta: beta,
+                            lda: depth, ldb: stride, precision: .float32)
+            } else {
+                Matmul.gemm(cf, af + offset, part.matrix, m: rows, n: columns, k: part.rows, beta: beta,
+                            lda: depth, ldb: columns, precision: .float32)
+            }
+            offset += part.rows
+        }
+    }
+
+    /// The path of the least time; on a tie, the earlier in `timings`.
+    public static func fastest(_ timings: [(path: Path, seconds: Double)]) -> Path {
+        var best = timings[0]
+        for t in timings.dropFirst() where t.seconds < best.seconds { best = t }
+        return best.path
+    }
+
+    /// Times every available path on this product at `rows` rows (the
+    /// packing untimed: it happens once) for about `seconds` each, best of
+    /// the runs, and returns the timings in `Path.available`'s order.
+    public static func timings(stacking parts: [PackedMatrix.Part], columns: Int, rows: Int,
+                               seconds: Double = 0.002) -> [(path: Path, seconds: Double)] {
+        let depth = parts.reduce(0) { $0 + $1.rows }
+        var rng = SplitMix64(seed: 1)
+        let a = (0..<(rows * depth)).map { _ in Float(rng.nextDouble() - 0.5) }
+        var c = [Float](repeating: 0, count: rows * columns)
+        return Path.available.map { path in
+            let m = DecodingMatrix(stacking: parts, columns: columns, path: path)
+            var best = Double.infinity, spent = 0.0, runs = 0
+            a.withUnsafeBufferPointer { a in
+                c.withUnsafeMutableBufferPointer { c in
+                    m.multiply(into: c.baseAddress!, a.baseAddress!, rows: rows, accumulate: false)  // warm
+                    while runs < 3 || spent < seconds {
+                        var clock = Stopwatch()
+                        m.multiply(into: c.baseAddress!, a.baseAddress!, rows: rows, accumulate: false)
+                        let t = clock.lap()
+                        best = min(best, t); spent += t; runs += 1
+                    }
+                }
+            }
+            return (path, best)
+        }
+    }
+}
+
+extension DecodingMatrix {
+    /// Seconds of a whole-sequence product (rows, k)·(k, n) in float32
+    /// (OpenBLAS) and, where the CPU has it, in bfloat16 (`BFloat16Gemm`),
+    /// each the best of runs over about `seconds`: which precision the
+    /// encoder's input projections take when translating.
+    public static func wholeSequenceTimings(rows: Int, k: Int, n: Int, seconds: Double = 0.002)
+        -> [(precision: PackedMatrix.Precision, seconds: Double)] {
+        var rng = SplitMix64(seed: 2)
+        let a = (0..<(rows * k)).map { _ in Float(rng.nextDouble() - 0.5) }
+        let b = (0..<(k * n)).map { _ in Float(rng.nextDouble() - 0.5) }
+        var c = [Float](repeating: 0, count: rows * n)
+        return PackedMatrix.Precision.allCases.filter { $0 == .float32 || BFloat16Gemm.isAvailable }.map { precision in
+            var best = Double.infinity, spent = 0.0, runs = 0
+            Matmul.gemm(&c, a, b, m: rows, n: n, k: k, precision: precision)  // warm
+            while runs < 3 || spent < seconds {
+                var clock = Stopwatch()
+                Matmul.gemm(&c, a, b, m: rows, n: n, k: k, precision: precision)
+                let t = clock.lap()
+                best = min(best, t); spent += t; runs += 1
+            }
+            return (precision, best)
+        }
+    }
+}
+
+/// A weight product that a decoder step runs per step: a packed matrix, or
+/// a `DecodingMatrix` on whichever path was chosen.
+public protocol MatrixProduct {
+    func multiply<T: Real>(into c: UnsafeMutablePointer<T>, _ a: UnsafePointer<T>, rows: Int, accumulate: Bool)
+}
+
+extension PackedMatrix: MatrixProduct {}

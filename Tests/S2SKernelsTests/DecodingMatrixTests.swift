@@ -1,0 +1,64 @@
+import _S2STestSupport
+import S2SCore
+import S2SKernels
+import XCTest
+
+/// Every path of a decoding product gives the product of the stacked parts
+/// (plain and transposed) within its precision, and the choice among timed
+/// paths is a function of the timings alone.
+final class DecodingMatrixTests: XCTestCase {
+    func testEveryPathComputesTheStackedProduct() throws {
+        var rng = SplitMix64(seed: 51)
+        let (rows, k1, k2, n) = (7, 13, 9, 37)
+        let w1 = rng.uniform(k1 * n).map(Float.init)
+        let mt = rng.uniform(n * k2).map(Float.init)  // the second part stored transposed: (n, k2)
+        let full = rng.uniform(rows * (k1 + k2)).map(Float.init), c0 = rng.uniform(rows * n).map(Float.init)
+        for path in DecodingMatrix.Path.available {
+            for accumulate in [false, true] {
+                // bfloat16 packs a transposed part only alone.
+                let transposed = path != .bfloat16, depth = transposed ? k1 + k2 : k1
+                let a = Array(full.prefix(rows * depth))  // (rows, depth)
+                var c = c0
+                w1.withUnsafeBufferPointer { p1 in
+                    mt.withUnsafeBufferPointer { pt in
+                        let parts = transposed
+                            ? [PackedMatrix.Part(p1.baseAddress!, rows: k1), PackedMatrix.Part(transposeOf: pt.baseAddress!, rows: k2, stride: k2)]
+                            : [PackedMatrix.Part(p1.baseAddress!, rows: k1)]
+                        let m = DecodingMatrix(stacking: parts, columns: n, path: path)
+                        XCTAssertEqual(m.path, path)
+                        m.multiply(into: &c, a, rows: rows, accumulate: accumulate)
+                    }
+                }
+                let round: (Float) -> Double = path == .bfloat16 ? { Double(PackedMatrix.bfloat16Rounded($0)) } : { Double($0) }
+                for i in 0..<rows {
+                    for j in 0..<n {
+                        var want = accumulate ? Double(c0[i * n + j]) : 0
+                        for l in 0..<depth {
+                            let w = l < k1 ? w1[l * n + j] : mt[j * k2 + (l - k1)]
+                            want += round(a[i * depth + l]) * round(w)
+                        }
+                        XCTAssertEqual(Double(c[i * n + j]), want, accuracy: 1e-5, "\(path) acc=\(accumulate) [\(i), \(j)]")
+                    }
+                }
+            }
+        }
+    }
+
+    func testTheFastestIsChosenAndTiesGoToTheFirst() {
+        XCTAssertEqual(DecodingMatrix.fastest([(.float32, 2e-3), (.bfloat16, 1e-3), (.openblas, 3e-3)]), .bfloat16)
+        XCTAssertEqual(DecodingMatrix.fastest([(.float32, 2e-3), (.bfloat16, 2e-3), (.openblas, 1.5e-3)]), .openblas)
+        XCTAssertEqual(DecodingMatrix.fastest([(.float32, 1e-3), (.bfloat16, 1e-3), (.openblas, 1e-3)]), .float32)
+        XCTAssertEqual(DecodingMatrix.fastest([(.openblas, 1e-3)]), .openblas)
+    }
+
+    func testTimingsCoverTheAvailablePaths() throws {
+        let w = [Float](repeating: 0.5, count: 16 * 40)
+        let t = w.withUnsafeBufferPointer {
+            DecodingMatrix.timings(stacking: [PackedMatrix.Part($0.baseAddress!, rows: 16)], columns: 40, rows: 3, seconds: 0)
+        }
+        XCTAssertEqual(t.map(\.path), DecodingMatrix.Path.available)
+        XCTAssertTrue(t.allSatisfy { $0.seconds > 0 && $0.seconds.isFinite })
+        XCTAssertEqual(DecodingMatrix.Path.available.contains(.float32), PackedMatrix.isAvailable)
+        XCTAssertEqual(DecodingMatrix.Path.available.contains(.bfloat16), PackedMatrix.isBFloat16Available)
+    }
+}
