@@ -9,8 +9,10 @@ import S2SCore
 /// OpenBLAS for the large output layer), so `measuredFastest` times them.
 public final class DecodingMatrix: MatrixProduct, @unchecked Sendable {
     public enum Path: String, Sendable, CaseIterable {
-        case openblas, float32, bfloat16
-        /// The paths this CPU runs, in the order ties are broken.
+        /// int8: weights quantised per column, rows per call (`Int8Matrix`;
+        /// AVX512-VNNI); chosen only when asked for, never by timing alone.
+        case openblas, float32, bfloat16, int8
+        /// The paths this CPU runs that timing chooses among, in the order ties are broken.
         public static var available: [Path] {
             [.float32, .bfloat16, .openblas].filter {
                 $0 == .openblas || PackedMatrix.isAvailable && ($0 == .float32 || PackedMatrix.isBFloat16Available)
@@ -23,8 +25,9 @@ public final class DecodingMatrix: MatrixProduct, @unchecked Sendable {
     public let columns: Int
     /// The weights as stored (read by the OpenBLAS path; they must outlive this).
     let parts: [PackedMatrix.Part]
-    /// The packed copy (nil: OpenBLAS).
+    /// The packed copy (nil: OpenBLAS or int8).
     public let packed: PackedMatrix?
+    let int8: Int8Matrix?
 
     public init(stacking parts: [PackedMatrix.Part], columns: Int, path: Path) {
         self.path = path
@@ -33,8 +36,22 @@ public final class DecodingMatrix: MatrixProduct, @unchecked Sendable {
         depth = parts.reduce(0) { $0 + $1.rows }
         switch path {
         case .openblas:
+            packed = nil; int8 = nil
+        case .int8:
             packed = nil
+            // A transposed part as a plain copy (the int8 packer reads rows).
+            var copies: [UnsafeMutablePointer<Float>] = []
+            defer { for p in copies { p.deallocate() } }
+            let plain: [(matrix: UnsafePointer<Float>, rows: Int)] = parts.map { part in
+                guard let stride = part.transposedStride else { return (part.matrix, part.rows) }
+                let t = UnsafeMutablePointer<Float>.allocate(capacity: part.rows * columns)
+                for j in 0..<columns { for r in 0..<part.rows { t[r * columns + j] = part.matrix[j * stride + r] } }
+                copies.append(t)
+                return (UnsafePointer(t), part.rows)
+            }
+            int8 = Int8Matrix(stacking: plain, columns: columns)
         case .float32, .bfloat16:
+            int8 = nil
             let p = PackedMatrix(depth: depth, columns: columns, precision: path == .float32 ? .float32 : .bfloat16)
             // bfloat16 packs a transposed part only alone (training's one-matrix packs).
             p.pack(parts, threads: 1)
@@ -46,6 +63,10 @@ public final class DecodingMatrix: MatrixProduct, @unchecked Sendable {
     public func multiply<T: Real>(into c: UnsafeMutablePointer<T>, _ a: UnsafePointer<T>, rows: Int, accumulate: Bool) {
         if let packed {
             packed.multiply(into: c, a, rows: rows, accumulate: accumulate)
+            return
+        }
+        if let int8 {
+            int8.multiply(into: c, a, rows: rows, accumulate: accumulate)
             return
         }
         precondition(T.self == Float.self, "decoding weights are Float")

@@ -17,6 +17,8 @@ final class OutputSubset<T: Real>: @unchecked Sendable {
     /// The decoder's output layer runs on OpenBLAS in float32 (as measured
     /// fastest), not in `Matmul.precision`.
     let float32: Bool
+    /// `weights` quantised, when the decoder's output layer runs in int8.
+    let int8: Int8Matrix?
 
     init(_ model: Seq2Seq<T>, tokens: [Int32]) {
         let c = model.config, H = c.hiddenSize, V = c.targetVocabularySize, C = tokens.count
@@ -33,6 +35,13 @@ final class OutputSubset<T: Real>: @unchecked Sendable {
         let b = model.parameter("output.b")
         bias = tokens.map { b[Int($0)] }
         float32 = model.packedDecoder?.output.path == .openblas
+        if T.self == Float.self, model.packedDecoder?.output.path == .int8 {
+            int8 = w.withUnsafeBufferPointer {
+                Int8Matrix(stacking: [(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: Float.self), H)], columns: C)
+            }
+        } else {
+            int8 = nil
+        }
         if T.self == Float.self, let precision = model.packedDecoder?.output.packed?.precision {
             packed = w.withUnsafeBufferPointer {
                 PackedMatrix(stacking: [(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: Float.self), H)],
@@ -49,6 +58,8 @@ final class OutputSubset<T: Real>: @unchecked Sendable {
         bias.withUnsafeBufferPointer { b in for r in 0..<rows { (out + r * C).update(from: b.baseAddress!, count: C) } }
         if let packed {
             packed.multiply(into: out, x, rows: rows, accumulate: true)
+        } else if let int8 {
+            int8.multiply(into: out, x, rows: rows, accumulate: true)
         } else {
             weights.withUnsafeBufferPointer {
                 Matmul.gemm(out, x, $0.baseAddress!, m: rows, n: C, k: H, beta: 1, precision: float32 ? .float32 : nil)

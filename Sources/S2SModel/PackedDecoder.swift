@@ -66,13 +66,26 @@ extension Seq2Seq where T == Float {
     /// float32 and packed bfloat16 on each product at `rows` rows (the
     /// hypotheses a step scores: beam size × batch) for a few milliseconds
     /// and keeps the fastest for each (`decodingPlan`, `decodingTimings`).
-    public func packForDecoding(precision: PackedMatrix.Precision? = .float32, rows: Int = 160) {
+    ///
+    /// `int8` (AVX512-VNNI, `Int8Matrix.isAvailable`) quantises the
+    /// decoder's products to int8 instead, and packs the encoder's U in
+    /// `precision` (nil: bfloat16 where the CPU has it).
+    public func packForDecoding(precision: PackedMatrix.Precision? = .float32, rows: Int = 160, int8: Bool = false) {
         packedDecoder = nil
         recurrentPacks = [:]
         trainingPacks = nil
         workspace = nil  // the next one hands the encoder's packed U to its layers
         wholeSequencePrecision = .float32
         guard PackedMatrix.isAvailable else { return }
+        if int8 {
+            precondition(Int8Matrix.isAvailable, "int8 decoding needs AVX512-VNNI; check Int8Matrix.isAvailable")
+            let rest = precision ?? (PackedMatrix.isBFloat16Available ? .bfloat16 : .float32)
+            wholeSequencePrecision = rest
+            packedDecoder = PackedDecoder(self) { _, _, _ in .int8 }
+            recurrentPacks = Self.makeRecurrentPacks(config: config, layout: layout, parameters: parameters.base,
+                                                     precision: rest)
+            return
+        }
         guard let precision else {
             packMeasured(rows: rows)
             return

@@ -23,6 +23,8 @@ public final class Translator {
         /// nil: each product's fastest way on this CPU, measured at load
         /// (`Seq2Seq.packForDecoding`).
         public var precision: PackedMatrix.Precision? = .float32
+        /// The decoder's products in int8 (AVX512-VNNI; the encoder in `precision`).
+        public var int8 = false
         /// Sentences searched together at most.
         public var batchSize = 32
         /// A line of more source subwords than this is cut into pieces
@@ -107,7 +109,12 @@ public final class Translator {
             try checkpoint.loadParameters(into: model.parameters.base, layout: model.layout)
         }
         // The parameters are final from here on; measured at the rows a step scores.
-        model.packForDecoding(precision: options.precision, rows: max(1, options.search.beamSize) * options.batchSize)
+        if options.int8 && !Int8Matrix.isAvailable {
+            throw InputError(file: path, problem: "cannot be run in int8 on this CPU (it lacks AVX512-VNNI)",
+                             hint: "Use bfloat16, float32 or auto precision")
+        }
+        model.packForDecoding(precision: options.precision, rows: max(1, options.search.beamSize) * options.batchSize,
+                              int8: options.int8)
         if options.shortlist > 0 {
             let file = path + "/" + LexicalShortlist.fileName
             guard let data = FileManager.default.contents(atPath: file) else {

@@ -25,13 +25,26 @@ public enum Command {
         return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     }()
 
-    /// Runs `name` (e.g. "s2s-prep") with `arguments` in `directory`.
+    /// Where the commands the tests run keep their caches (s2s-translate's
+    /// measured decoding plans): a folder of the test run, never the user's.
+    static let cacheFolder = TestPaths.temporaryFolder("s2s-cache").path
+
+    /// This process's environment with S2S_CACHE_DIR set to `cacheFolder`:
+    /// for every command a test starts (`process.environment`).
+    public static var environment: [String: String] {
+        ProcessInfo.processInfo.environment.merging(["S2S_CACHE_DIR": cacheFolder]) { _, ours in ours }
+    }
+
+    /// Runs `name` (e.g. "s2s-prep") with `arguments` in `directory`, with
+    /// `environment` added to this process's (and S2S_CACHE_DIR set to the
+    /// tests' cache folder unless given).
     @discardableResult
     public static func run(_ name: String, _ arguments: [String], in directory: URL? = nil,
-                           stdin: String? = nil) throws -> Result {
+                           stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = binDirectory.appendingPathComponent(name)
         process.arguments = arguments
+        process.environment = Self.environment.merging(environment) { _, given in given }
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out

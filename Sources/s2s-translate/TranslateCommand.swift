@@ -43,7 +43,7 @@ struct Translate: ParsableCommand {
     @Flag(help: "Give an empty line and a warning for a line that is not UTF-8, instead of stopping.")
     var skipBadLines = false
     @Option(parsing: .unconditional, help: "Threads for matrix work (default: all cores).") var threads: Int?
-    @Option(help: ArgumentHelp("Decoding products' precision: float32, bfloat16 (needs AVX512_BF16) or auto (each product the fastest of OpenBLAS, packed float32 and packed bfloat16, timed on this CPU at load).",
+    @Option(help: ArgumentHelp("Decoding products' precision: float32, bfloat16 (needs AVX512_BF16), int8 (the decoder's weights quantised per column, needs AVX512-VNNI) or auto (each product the fastest of OpenBLAS, packed float32 and packed bfloat16, timed on this CPU at load).",
                                valueName: "P")) var precision = "auto"
     @Flag(help: "Print how each decoding product runs (with --precision auto, every way's time) to standard error.")
     var showPlan = false
@@ -79,8 +79,11 @@ struct Translate: ParsableCommand {
         if maxLenRatio > 100 { throw ValidationError("--max-len-ratio must be at most 100, not \(maxLenRatio).") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
         if let maxSourceTokens, maxSourceTokens < 1 { throw ValidationError("--max-source-tokens must be at least 1.") }
-        if precision != "auto" && PackedMatrix.Precision(rawValue: precision) == nil {
-            throw ValidationError("--precision must be float32, bfloat16 or auto, not '\(precision)'.")
+        if precision != "auto" && precision != "int8" && PackedMatrix.Precision(rawValue: precision) == nil {
+            throw ValidationError("--precision must be float32, bfloat16, int8 or auto, not '\(precision)'.")
+        }
+        if precision == "int8" && !Int8Matrix.isAvailable {
+            throw ValidationError("--precision int8 needs a CPU with AVX512-VNNI, which this one lacks; use float32, bfloat16 or auto.")
         }
         if precision == "bfloat16" && !PackedMatrix.isBFloat16Available {
             throw ValidationError("--precision bfloat16 needs a CPU with AVX512_BF16, which this one lacks; use float32 or auto.")
@@ -102,7 +105,8 @@ struct Translate: ParsableCommand {
         options.keepsSplitLineAlignment = printAlignment
         options.shortlist = shortlist
         options.shortlistFrequent = shortlistFrequent
-        options.precision = PackedMatrix.Precision(rawValue: precision)  // auto: nil, measured
+        options.precision = PackedMatrix.Precision(rawValue: precision)  // auto and int8: nil (measured; int8's encoder)
+        options.int8 = precision == "int8"
         if let unkDict { options.unknownDictionary = try Self.dictionary(unkDict) }
         if sample {
             var sampling = Sampling.Options()

@@ -68,6 +68,7 @@ final class HostileInputTests: XCTestCase {
     func testASecondRunOnTheSameFolderStopsAtOnce() throws {
         let dir = try prepared()
         let process = Process()
+        process.environment = Command.environment
         process.executableURL = Command.binDirectory.appendingPathComponent("s2s-train")
         process.arguments = common + ["--max-steps", "1000000", "--save-every", "5", "--valid-every", "0"]
         process.currentDirectoryURL = dir

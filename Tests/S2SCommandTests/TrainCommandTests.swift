@@ -162,6 +162,7 @@ final class TrainCommandTests: XCTestCase {
 
         let killed = try prepared()
         let process = Process()
+        process.environment = Command.environment
         process.executableURL = Command.binDirectory.appendingPathComponent("s2s-train")
         process.arguments = args + ["--max-steps", "80"]
         process.currentDirectoryURL = killed
@@ -256,6 +257,7 @@ final class TrainCommandTests: XCTestCase {
     func testInterruptWritesACheckpointAndExitsZero() throws {
         let dir = try prepared()
         let process = Process()
+        process.environment = Command.environment
         process.executableURL = Command.binDirectory.appendingPathComponent("s2s-train")
         process.arguments = common + ["--hidden-size", "128", "--save-every", "1000000", "--max-steps", "100000"]
         process.currentDirectoryURL = dir

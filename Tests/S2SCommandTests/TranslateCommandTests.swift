@@ -78,6 +78,7 @@ final class TranslateCommandTests: XCTestCase {
     /// A line is answered before standard input is closed.
     func testStreamsLineByLine() throws {
         let process = Process()
+        process.environment = Command.environment
         process.executableURL = Command.binDirectory.appendingPathComponent("s2s-translate")
         process.arguments = ["--model", model]
         let input = Pipe(), output = Pipe()
@@ -125,9 +126,23 @@ final class TranslateCommandTests: XCTestCase {
             XCTAssertNotEqual(rounded.status, 0)
             XCTAssertTrue(rounded.stderr.contains("needs a CPU with AVX512_BF16"), rounded.stderr)
         }
+        let quantised = try Command.run("s2s-translate", ["--model", model, "--precision", "int8"], stdin: input)
+        if Int8Matrix.isAvailable {
+            XCTAssertEqual(quantised.status, 0, quantised.stderr)
+            XCTAssertEqual(quantised.stdout, exact.stdout)
+        } else {
+            XCTAssertNotEqual(quantised.status, 0)
+            XCTAssertTrue(quantised.stderr.contains("needs a CPU with AVX512-VNNI"), quantised.stderr)
+        }
+        let auto = try Command.run("s2s-translate", ["--model", model, "--show-plan"], stdin: input,
+                                   environment: ["S2S_CACHE_DIR": TestPaths.temporaryFolder().path])
+        XCTAssertEqual(auto.status, 0, auto.stderr)
+        XCTAssertEqual(auto.stdout, exact.stdout)
+        XCTAssertTrue(auto.stderr.contains("decoding plan (CPU: "), auto.stderr)
+        XCTAssertTrue(auto.stderr.contains("output: "), auto.stderr)
         let bad = try Command.run("s2s-translate", ["--model", model, "--precision", "half"], stdin: input)
         XCTAssertNotEqual(bad.status, 0)
-        XCTAssertTrue(bad.stderr.contains("--precision must be float32, bfloat16 or auto, not 'half'"), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("--precision must be float32, bfloat16, int8 or auto, not 'half'"), bad.stderr)
     }
 
     func testMissingModelFolderIsExplained() throws {
@@ -138,6 +153,7 @@ final class TranslateCommandTests: XCTestCase {
 
     func run(_ args: [String], input: Data) throws -> Command.Result {
         let process = Process()
+        process.environment = Command.environment
         process.executableURL = Command.binDirectory.appendingPathComponent("s2s-translate")
         process.arguments = args
         let i = Pipe(), o = Pipe(), e = Pipe()

@@ -85,6 +85,33 @@ void s2s_gemm_bf16_apanels(int m, int n, int depth, const uint16_t *apanels, con
                            size_t ldc, int accumulate, int p0, int p1);
 
 
+// int8 variant (gemm_int8.c): panels of 32 columns holding depth quads
+// (B[4q..4q+3][j] as int8, depth padded to a multiple of 4: ceil(n / 32) ·
+// 4·ceil(depth / 4) · 32 bytes), quantised per column with `scale`; A rows
+// quantised per call to u8 around 128 with one scale each.
+
+/// 1 when this CPU has AVX512F, AVX512BW and AVX512-VNNI, else 0.
+int s2s_vnni_available(void);
+
+/// Quantises and packs rows rowOffset ..< rowOffset + k of the stacked B
+/// (total depth `depth`) from a row-major (k, n) matrix: round(B / scale_j)
+/// clamped to ±127.
+void s2s_int8_pack(const float *b, size_t ldb, int k, int n, const float *scale, int8_t *out, int depth,
+                   int rowOffset);
+
+/// sums[j] = Σ over the packed depth of column j's int8 values.
+void s2s_int8_column_sums(const int8_t *packed, int n, int depth, int32_t *sums);
+
+/// Quantises A (m, depth) into rows of ldo ≥ 4·ceil(depth / 4) bytes, the
+/// pad 128 (zero); scales[r] = max_k |A[r][k]| / 127 (1 for a zero row).
+void s2s_int8_quantize_rows(int m, int depth, const float *a, size_t lda, uint8_t *out, size_t ldo, float *scales);
+
+/// C[0..<m, columns of panels p0..<p1] = (accumulate ? C : 0) + A·B from the
+/// quantised operands. Requires s2s_vnni_available().
+void s2s_gemm_int8(int m, int n, int depth, const uint8_t *a, size_t lda, const float *aScale, const int8_t *packed,
+                   const float *bScale, const int32_t *colsum, float *c, size_t ldc, int accumulate, int p0, int p1);
+
+
 // Thread pool (pool.c): workers that spin between jobs, for the work split
 // over the cores (products, softmax rows, Adam). See pool.c for why.
 

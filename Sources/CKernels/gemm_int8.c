@@ -1,0 +1,138 @@
+// The int8 variant of gemm_packed.c for decoding: C = A·B with B quantised
+// once to int8 per output column (scale_j = max_r |B[r][j]| / 127) and each
+// row of A quantised per call to unsigned 8 bits around 128 (scale_r =
+// max_k |A[r][k]| / 127, q = round(A / scale_r) + 128), multiplied by
+// AVX512-VNNI's vpdpbusd (four u8·s8 products summed into each 32-bit lane:
+// 64 multiply-adds per instruction, twice vdpbf16ps's) in exact int32 sums.
+// Then C[r][j] = scale_r · scale_j · (Σ_k q_a·q_b − 128·Σ_k q_b[k][j]), the
+// column sums of the packed weights removing the offset.
+//
+// Error: each operand is rounded to a step of its scale (half a step, ≤
+// max/254, at most), far coarser than bfloat16's relative 2⁻⁸ for small
+// values: whether it translates as well is measured, not assumed.
+//
+// Packed layout: panels of 32 columns; in a panel, depth quad q (rows 4q ..
+// 4q+3) is 32 lanes of 4 bytes, lane j = B[4q..4q+3][j] — 128 bytes, two
+// vectors. Depth is padded to a multiple of 4 with zero rows.
+#include "ckernels.h"
+#include "panel_tile.h"
+
+#include <math.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define S2S_HAVE_X86 1
+#endif
+
+int s2s_vnni_available(void) {
+#if S2S_HAVE_X86
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vnni") ? 1 : 0;
+#else
+    return 0;
+#endif
+}
+
+void s2s_int8_pack(const float *b, size_t ldb, int k, int n, const float *scale, int8_t *out, int depth,
+                   int rowOffset) {
+    int panels = (n + S2S_PANEL - 1) / S2S_PANEL;
+    int quads = (depth + 3) / 4;
+    for (int p = 0; p < panels; p++) {
+        int c0 = p * S2S_PANEL;
+        int width = n - c0 < S2S_PANEL ? n - c0 : S2S_PANEL;
+        int8_t *panel = out + (size_t)p * quads * 4 * S2S_PANEL;
+        for (int r = 0; r < k; r++) {
+            int row = rowOffset + r;
+            int8_t *dst = panel + (size_t)(row / 4) * 4 * S2S_PANEL + (row & 3);
+            for (int j = 0; j < width; j++) {
+                float s = scale[c0 + j];
+                float q = s > 0 ? nearbyintf(b[(size_t)r * ldb + c0 + j] / s) : 0;
+                dst[4 * j] = (int8_t)(q > 127 ? 127 : q < -127 ? -127 : q);
+            }
+            for (int j = width; j < S2S_PANEL; j++) dst[4 * j] = 0;
+        }
+    }
+}
+
+void s2s_int8_column_sums(const int8_t *packed, int n, int depth, int32_t *sums) {
+    int panels = (n + S2S_PANEL - 1) / S2S_PANEL;
+    int quads = (depth + 3) / 4;
+    for (int p = 0; p < panels; p++) {
+        const int8_t *panel = packed + (size_t)p * quads * 4 * S2S_PANEL;
+        for (int j = 0; j < S2S_PANEL && p * S2S_PANEL + j < n; j++) {
+            int32_t s = 0;
+            for (int q = 0; q < quads; q++)
+                for (int b = 0; b < 4; b++) s += panel[(size_t)q * 4 * S2S_PANEL + 4 * j + b];
+            sums[p * S2S_PANEL + j] = s;
+        }
+    }
+}
+
+void s2s_int8_quantize_rows(int m, int depth, const float *a, size_t lda, uint8_t *out, size_t ldo, float *scales) {
+    for (int r = 0; r < m; r++) {
+        const float *src = a + (size_t)r * lda;
+        float largest = 0;
+        for (int k = 0; k < depth; k++) largest = fabsf(src[k]) > largest ? fabsf(src[k]) : largest;
+        float s = largest > 0 ? largest / 127 : 1;
+        scales[r] = s;
+        uint8_t *dst = out + (size_t)r * ldo;
+        for (int k = 0; k < depth; k++) dst[k] = (uint8_t)(nearbyintf(src[k] / s) + 128);
+        for (int k = depth; k < (depth + 3) / 4 * 4; k++) dst[k] = 128;  // zero
+    }
+}
+
+#if S2S_HAVE_X86
+__attribute__((target("avx512f,avx512bw,avx512vnni"), always_inline)) static inline void
+tile_int8(const int MR, int quads, const uint8_t *a, size_t lda, const float *aScale, const int8_t *panel,
+          const float *bScale, const int32_t *colsum, float *c, size_t ldc, int accumulate, __mmask16 m0,
+          __mmask16 m1) {
+    __m512i acc0[8], acc1[8];
+    for (int r = 0; r < MR; r++) { acc0[r] = _mm512_setzero_si512(); acc1[r] = _mm512_setzero_si512(); }
+    for (int q = 0; q < quads; q++) {
+        __m512i w0 = _mm512_loadu_si512(panel + (size_t)q * 4 * S2S_PANEL);
+        __m512i w1 = _mm512_loadu_si512(panel + (size_t)q * 4 * S2S_PANEL + 64);
+        for (int r = 0; r < MR; r++) {
+            int32_t quad;
+            memcpy(&quad, a + (size_t)r * lda + 4 * q, sizeof quad);
+            __m512i x = _mm512_set1_epi32(quad);
+            acc0[r] = _mm512_dpbusd_epi32(acc0[r], x, w0);
+            acc1[r] = _mm512_dpbusd_epi32(acc1[r], x, w1);
+        }
+    }
+    // scale_r · scale_j · (acc − 128·colsum_j)
+    __m512i s0 = _mm512_slli_epi32(_mm512_maskz_loadu_epi32(m0, colsum), 7);
+    __m512i s1 = _mm512_slli_epi32(_mm512_maskz_loadu_epi32(m1, colsum + 16), 7);
+    __m512 b0 = _mm512_maskz_loadu_ps(m0, bScale), b1 = _mm512_maskz_loadu_ps(m1, bScale + 16);
+    __m512 f0[8], f1[8];
+    for (int r = 0; r < MR; r++) {
+        __m512 ar = _mm512_set1_ps(aScale[r]);
+        f0[r] = _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(acc0[r], s0)), b0), ar);
+        f1[r] = _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(acc1[r], s1)), b1), ar);
+    }
+    s2s_store_tile(MR, f0, f1, c, ldc, accumulate, m0, m1);
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) void
+s2s_gemm_int8(int m, int n, int depth, const uint8_t *a, size_t lda, const float *aScale, const int8_t *packed,
+              const float *bScale, const int32_t *colsum, float *c, size_t ldc, int accumulate, int p0, int p1) {
+    int quads = (depth + 3) / 4;
+    for (int p = p0; p < p1; p++) {
+        __mmask16 m0, m1;
+        s2s_panel_masks(n, p, &m0, &m1);
+        const int8_t *panel = packed + (size_t)p * quads * 4 * S2S_PANEL;
+        for (int r0 = 0; r0 < m; r0 += 8) {
+            S2S_FOR_TILE_ROWS(m - r0, tile_int8, quads, a + (size_t)r0 * lda, lda, aScale + r0, panel,
+                              bScale + p * S2S_PANEL, colsum + p * S2S_PANEL, c + (size_t)r0 * ldc + p * S2S_PANEL,
+                              ldc, accumulate, m0, m1)
+        }
+    }
+}
+#else
+void s2s_gemm_int8(int m, int n, int depth, const uint8_t *a, size_t lda, const float *aScale, const int8_t *packed,
+                   const float *bScale, const int32_t *colsum, float *c, size_t ldc, int accumulate, int p0, int p1) {
+    (void)m; (void)n; (void)depth; (void)a; (void)lda; (void)aScale; (void)packed; (void)bScale; (void)colsum;
+    (void)c; (void)ldc; (void)accumulate; (void)p0; (void)p1;
+}
+#endif

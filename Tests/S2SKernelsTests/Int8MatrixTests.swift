@@ -1,0 +1,57 @@
+import _S2STestSupport
+import S2SCore
+import S2SKernels
+import XCTest
+
+/// The int8 decoding product against the naive float reference, within the
+/// bound its two roundings allow: a = s_a·q_a + e_a with |e_a| ≤ s_a/2 (s_a
+/// = max|row|/127), b likewise per column, so |ab − a'b'| ≤ |a|·s_b/2 +
+/// (|b| + s_b/2)·s_a/2 per term (the int32 sums are exact; the float
+/// scaling adds a few ulps).
+final class Int8MatrixTests: XCTestCase {
+    func testMatchesTheReferenceWithinTheQuantisationBound() throws {
+        try XCTSkipUnless(Int8Matrix.isAvailable, "no AVX512-VNNI: --precision int8 is refused (TranslateCommandTests)")
+        var rng = SplitMix64(seed: 61)
+        for (m, n, k1, k2) in [(1, 1, 1, 0), (5, 31, 7, 6), (9, 33, 3, 4), (17, 100, 20, 9), (3, 70, 64, 64)] {
+            let depth = k1 + k2
+            let w1 = rng.uniform(k1 * n).map(Float.init), w2 = rng.uniform(k2 * n).map(Float.init)
+            let a = rng.uniform(m * depth).map { Float($0) * 3 }, c0 = rng.uniform(m * n).map(Float.init)
+            let matrix = w1.withUnsafeBufferPointer { p1 in
+                w2.withUnsafeBufferPointer { p2 in
+                    Int8Matrix(stacking: k2 == 0 ? [(p1.baseAddress!, k1)] : [(p1.baseAddress!, k1), (p2.baseAddress!, k2)],
+                               columns: n)
+                }
+            }
+            func w(_ l: Int, _ j: Int) -> Double { Double(l < k1 ? w1[l * n + j] : w2[(l - k1) * n + j]) }
+            for accumulate in [false, true] {
+                var c = c0
+                matrix.multiply(into: &c, a, rows: m, accumulate: accumulate)
+                for i in 0..<m {
+                    let sa = Double((0..<depth).map { abs(a[i * depth + $0]) }.max()!) / 127
+                    for j in 0..<n {
+                        let sb = (0..<depth).map { abs(w($0, j)) }.max()! / 127
+                        var want = accumulate ? Double(c0[i * n + j]) : 0, bound = 1e-5 * (1 + abs(want))
+                        for l in 0..<depth {
+                            let x = Double(a[i * depth + l])
+                            want += x * w(l, j)
+                            bound += abs(x) * sb / 2 + (abs(w(l, j)) + sb / 2) * sa / 2
+                        }
+                        XCTAssertEqual(Double(c[i * n + j]), want, accuracy: bound * 1.001 + 1e-6,
+                                       "m=\(m) n=\(n) depth=\(depth) acc=\(accumulate) [\(i), \(j)]")
+                    }
+                }
+            }
+        }
+    }
+
+    /// A column of zeros and a row of zeros give zeros (no division by a zero scale).
+    func testZeroRowsAndColumns() throws {
+        try XCTSkipUnless(Int8Matrix.isAvailable, "no AVX512-VNNI")
+        let w: [Float] = [0, 1, 0, -2, 0, 3]  // (3, 2): column 0 all zero
+        let matrix = w.withUnsafeBufferPointer { Int8Matrix(stacking: [($0.baseAddress!, 3)], columns: 2) }
+        var c = [Float](repeating: 9, count: 4)
+        matrix.multiply(into: &c, [Float](repeating: 0, count: 3) + [1, 1, 1], rows: 2, accumulate: false)
+        XCTAssertEqual(c[0], 0); XCTAssertEqual(c[1], 0); XCTAssertEqual(c[2], 0)
+        XCTAssertEqual(c[3], 2, accuracy: 0.05)
+    }
+}
