@@ -92,7 +92,7 @@ def main():
         f"Measured {date} by `tools/compare/ablation.sh {a.command}`: every variant "
         f"is the base preset (2×512 LSTM, 512-dim embeddings, input feeding where there is attention, dropout 0.2, "
         f"Adam 1e-3, clipping 5, 64 sentences a batch) trained for **{a.budget}** with seed "
-        f"{a.seed} and {a.threads} threads — shorter than the comparison's budget so that all variants fit in one "
+        f"{a.seed} and {a.threads} thread{'' if a.threads == '1' else 's'} — shorter than the comparison's budget so that all variants fit in one "
         "sitting; the differences, not the absolute scores, are the point. Test books (666 verses), "
         "BLEU / chrF from s2s-score (equal to sacreBLEU 2.6.0), batch 32. Read it with its budget in mind: "
         "a short budget shows what helps early in training; effects that need a trained model (source "
