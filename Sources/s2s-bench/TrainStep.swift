@@ -109,7 +109,7 @@ struct TrainStep: ParsableCommand {
                               "gflops": shape.flops / t / 1e9])
         }
 
-        // The sgemm ceiling at the step's largest shapes.
+        // The GEMM ceiling (sgemm, or the bfloat16 products) at the step's largest shapes.
         let (B, S, T, E, H, V) = (batch, srcLen, tgtLen, emb, hidden, vocab)
         let mainShapes = [Matmul.Shape(m: B * T, n: V, k: H, transA: false, transB: false),
                           Matmul.Shape(m: B * S, n: 4 * H, k: E, transA: false, transB: false)]
@@ -143,8 +143,8 @@ struct TrainStep: ParsableCommand {
         let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print(String(decoding: json, as: UTF8.self))
         FileHandle.standardError.write(Data(String(
-            format: "s2s train-step: %.1f ms/step, %.0f tokens/s, %.1f GFLOP/s (%.0f%% of the %.1f GFLOP/s sgemm ceiling); GEMM floor %.1f ms, step/floor %.2f; in products %.1f ms; peak RSS %.0f MB\n",
-            median * 1000, tokens / median, flops / median / 1e9, 100 * flops / median / 1e9 / ceiling, ceiling,
+            format: "s2s train-step (%@): %.1f ms/step, %.0f tokens/s, %.1f GFLOP/s (%.0f%% of the %.1f GFLOP/s GEMM ceiling); GEMM floor %.1f ms, step/floor %.2f; in products %.1f ms; peak RSS %.0f MB\n",
+            precision, median * 1000, tokens / median, flops / median / 1e9, 100 * flops / median / 1e9 / ceiling, ceiling,
             floor * 1000, median / floor, medianInProducts * 1000, Self.peakRSSMegabytes()).utf8))
     }
 

@@ -46,7 +46,8 @@ if ac:
 print(f"s2s ({s['precision']}) / PyTorch float32 tokens/s: {s['tokens_per_s'] / t['tokens_per_s']:.2f}x")
 if ac:
     print(f"s2s ({s['precision']}) / PyTorch bfloat16 autocast tokens/s: {s['tokens_per_s'] / ac['tokens_per_s']:.2f}x")
-print(f"sgemm ceiling {s['sgemm_ceiling_gflops']:.1f} GFLOP/s; s2s at {100 * s['fraction_of_ceiling']:.0f}% of it, "
+ceiling = "bfloat16 GEMM" if s.get("precision") == "bfloat16" else "sgemm"
+print(f"{ceiling} ceiling {s['sgemm_ceiling_gflops']:.1f} GFLOP/s; s2s at {100 * s['fraction_of_ceiling']:.0f}% of it, "
       f"PyTorch at {100 * t['gflops'] / s['sgemm_ceiling_gflops']:.0f}%")
 print(f"s2s step / GEMM floor: {s['ms_per_step']:.1f} / {s['gemm_floor_ms']:.1f} ms = {s['step_over_floor']:.2f}")
 print(f"s2s time inside products: {s['in_products_ms']:.1f} ms of the step (floor {s['gemm_floor_ms']:.1f} ms); "

@@ -32,20 +32,10 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-for tool in s2s-prep s2s-train s2s-translate s2s-score; do
-  [ -x "$bin/$tool" ] || { echo "no $bin/$tool: build first (swift build -c release)" >&2; exit 2; }
-done
 grep -qw avx512_bf16 /proc/cpuinfo || { echo "this CPU has no AVX512_BF16: s2s trains in float32 only here" >&2; exit 2; }
-mkdir -p "$work" "$docs"
-work=$(cd "$work" && pwd)
-docs=$(cd "$docs" && pwd)
-corpus=$root/corpora/bible-en-es
-rm -rf "$work/data" "$work/vocab" "$work/models" "$work/out"
-mkdir -p "$work/models" "$work/out"
-say() { printf '\n== %s (%s)\n' "$*" "$(date +%H:%M:%S)" >&2; }
-
-say "s2s-prep"
-"$bin/s2s-prep" --corpus "$corpus" --name p --vocab-dir "$work/vocab" --data-dir "$work/data" --bpe-merges 8000 -q
+# shellcheck source=tools/compare/lib.sh
+source tools/compare/lib.sh
+compare_setup p
 : > "$work/runs.tsv"
 stop=(--max-time "$budget")
 [ "$steps" -gt 0 ] && { stop=(--max-steps "$steps"); budget="$steps updates"; }
