@@ -11,8 +11,20 @@ import XCTest
 /// thread count changes how work is shared, never a value.
 final class ThreadInvarianceTests: XCTestCase {
     func testTrainingStepDoesNotDependOnTheThreadCount() throws {
-        let saved = KernelThreads.current
-        defer { KernelThreads.set(saved) }
+        try checkThreadInvariance(precision: .float32)
+    }
+
+    /// The same in bfloat16 (s2s-train --precision bfloat16): BFloat16Gemm
+    /// and the bfloat16 packs split by panels, never within a dot product.
+    func testBFloat16TrainingStepDoesNotDependOnTheThreadCount() throws {
+        try XCTSkipUnless(BFloat16Gemm.isAvailable, "no AVX512_BF16: training runs in float32 here")
+        try checkThreadInvariance(precision: .bfloat16)
+    }
+
+    func checkThreadInvariance(precision: PackedMatrix.Precision) throws {
+        let saved = KernelThreads.current, savedPrecision = Matmul.precision
+        Matmul.precision = precision
+        defer { KernelThreads.set(saved); Matmul.precision = savedPrecision }
         var data = SplitMix64(seed: 3)
         let pairs: [(source: [Int32], target: [Int32])] = (0..<128).map { _ in
             ((0..<(3 + data.nextInt(below: 5))).map { _ in Int32(4 + data.nextInt(below: 296)) },
@@ -42,7 +54,7 @@ final class ThreadInvarianceTests: XCTestCase {
             let one = try step(threads: 1)
             for threads in [2, 3] {
                 let many = try step(threads: threads)
-                XCTAssertEqual(many.loss, one.loss, "\(cell) threads=\(threads): loss")
+                XCTAssertEqual(many.loss, one.loss, "\(cell) \(precision) threads=\(threads): loss")
                 XCTAssertEqual(zip(many.gradients, one.gradients).filter { $0 != $1 }.count, 0,
                                "\(cell) threads=\(threads): gradients differing")
                 XCTAssertEqual(zip(many.parameters, one.parameters).filter { $0 != $1 }.count, 0,

@@ -11,7 +11,7 @@
 #
 # Uses the release binaries in .build/release (or --bin DIR). Run nothing
 # else heavy meanwhile: the budget is wall-clock on the training clock.
-# Usage: tools/compare/precision.sh [--budget 20m | --steps N] [--threads 2] [--work DIR] [--docs DIR] [--bin DIR]
+# Usage: tools/compare/precision.sh [--budget 20m | --steps N] [--seed 1] [--threads 2] [--work DIR] [--docs DIR] [--bin DIR]
 #   --steps  instead of a time budget: N updates each (equal updates; the
 #            results then do not depend on what else the machine runs)
 # Whole run: about 2 × budget + 5 minutes.
@@ -19,11 +19,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 all_args="$*"
-budget=20m steps=0 threads=2 work=.build/compare-precision docs=docs bin=$root/.build/release
+budget=20m steps=0 seed=1 threads=2 work=.build/compare-precision docs=docs bin=$root/.build/release
 while [ $# -gt 0 ]; do
   case $1 in
     --budget) budget=$2; shift 2 ;;
     --steps) steps=$2; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --docs) docs=$2; shift 2 ;;
@@ -42,7 +43,7 @@ stop=(--max-time "$budget")
 for precision in float32 bfloat16; do
   say "s2s-train --precision $precision, $budget"
   "$bin/s2s-train" --data "$work/data/p" --vocab "$work/vocab/p" --model "$work/models/$precision" --preset base \
-    --batch-tokens 0 --batch-size 64 --pass-tokens 4096 --learning-rate 0.001 --clip 5 --dropout 0.2 --seed 1 \
+    --batch-tokens 0 --batch-size 64 --pass-tokens 4096 --learning-rate 0.001 --clip 5 --dropout 0.2 --seed "$seed" \
     "${stop[@]}" --threads "$threads" --valid-every 200 --save-every 200 --bleu-sentences 0 \
     --report-every 50 --precision "$precision" > "$work/$precision.train.log" 2>&1 \
     || { tail -20 "$work/$precision.train.log" >&2; echo "s2s-train $precision failed" >&2; exit 1; }
@@ -58,12 +59,13 @@ for precision in float32 bfloat16; do
 done
 
 say "report"
-cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') ($(grep -m1 -o -w -E 'amx_tile|avx512_bf16|avx512f|avx512_vnni' /proc/cpuinfo | sort -u | tr '\n' ' ' | sed 's/ $//'))"
-python3 - "$work" "$docs/RESULTS.md" "$budget" "$threads" "$cpu" "${all_args:-(defaults)}" <<'PY'
+field() { grep -m1 "^$1[[:space:]]*:" /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'; }
+cpu="$(field 'model name') (family $(field 'cpu family') model $(field model); $(grep -m1 -o -w -E 'amx_tile|avx512_bf16|avx512f|avx512_vnni' /proc/cpuinfo | sort -u | tr '\n' ' ' | sed 's/ $//'))"
+python3 - "$work" "$docs/RESULTS.md" "$budget" "$threads" "$cpu" "${all_args:-(defaults)}" "$seed" <<'PY'
 import json, os, subprocess, sys
 sys.path.insert(0, os.path.join(os.getcwd(), "tools", "compare"))
 from ablation import replace_section
-work, results, budget, threads, cpu, command = sys.argv[1:]
+work, results, budget, threads, cpu, command, seed = sys.argv[1:]
 runs = {}
 for line in open(os.path.join(work, "runs.tsv"), encoding="utf-8"):
     p, seconds, score = line.rstrip("\n").split("\t")
@@ -82,7 +84,7 @@ lines = [
     "## Training in bfloat16 (s2s alone)",
     "",
     f"Measured {date} on {cpu} by `tools/compare/precision.sh {command}`: the comparison's model (base preset, "
-    f"Adam 1e-3, clipping 5, dropout 0.2, 64 sentences a batch, seed 1, {threads} threads) trained for {budget} "
+    f"Adam 1e-3, clipping 5, dropout 0.2, 64 sentences a batch, seed {seed}, {threads} threads) trained for {budget} "
     "with `--precision float32` and with `--precision bfloat16`, one after the other. "
     "Validation perplexity at equal updates; test books (666 verses) translated by each model with "
     "s2s-translate's defaults (beam 5) at batch 32, scored by s2s-score.",
