@@ -111,7 +111,8 @@ say "s2s-train: ${budget_s} s"
 cpu_s2s_before=$(cpu_jiffies)
 cmd=("$bin/s2s-train" --data "$data" --vocab "$vocab" --model "$work/models/s2s" --preset base
      --batch-tokens 0 --batch-size 64 --pass-tokens 4096 --learning-rate 0.001 --clip 5 --dropout 0.2 --max-time "${budget_s}s"
-     --threads "$threads" --valid-every 200 --save-every 200 --bleu-sentences 0 --report-every "$report_every")
+     --threads "$threads" --valid-every 200 --save-every 200 --bleu-sentences 0 --report-every "$report_every"
+     --precision float32)  # float32 against OpenNMT-py's float32 (tools/compare/precision.sh compares bfloat16)
 record "${cmd[@]}"
 timed s2s.train "${cmd[@]}" > "$res/s2s.train.log" 2>&1 \
   || { tail -20 "$res/s2s.train.log" >&2; echo "s2s-train failed (log: $res/s2s.train.log)" >&2; exit 1; }
