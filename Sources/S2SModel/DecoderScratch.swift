@@ -4,7 +4,7 @@ import S2SKernels
 /// The work memory of search's decoder steps, made once per search (with
 /// the state `encode` returns, handed on by `select`) and grown when a step
 /// has more rows or a longer memory than any before: a step allocates
-/// nothing but the state it returns. The steps of one search run one at a
+/// nothing but the state and the attention rows it returns. The steps of one search run one at a
 /// time (every search here does), so the states that follow from one
 /// encoding share it.
 final class DecoderScratch<T: Real>: @unchecked Sendable {
