@@ -104,20 +104,27 @@ public final class DecodingMatrix: MatrixProduct, @unchecked Sendable {
         var c = [Float](repeating: 0, count: rows * columns)
         return Path.available.map { path in
             let m = DecodingMatrix(stacking: parts, columns: columns, path: path)
-            var best = Double.infinity, spent = 0.0, runs = 0
-            a.withUnsafeBufferPointer { a in
+            let best = a.withUnsafeBufferPointer { a in
                 c.withUnsafeMutableBufferPointer { c in
-                    m.multiply(into: c.baseAddress!, a.baseAddress!, rows: rows, accumulate: false)  // warm
-                    while runs < 3 || spent < seconds {
-                        var clock = Stopwatch()
-                        m.multiply(into: c.baseAddress!, a.baseAddress!, rows: rows, accumulate: false)
-                        let t = clock.lap()
-                        best = min(best, t); spent += t; runs += 1
-                    }
+                    bestSeconds(over: seconds) { m.multiply(into: c.baseAddress!, a.baseAddress!, rows: rows, accumulate: false) }
                 }
             }
             return (path, best)
         }
+    }
+
+    /// The fastest of at least three runs of `body` (after one to warm up)
+    /// and of as many more as fit in about `seconds`.
+    static func bestSeconds(over seconds: Double, _ body: () -> Void) -> Double {
+        body()
+        var best = Double.infinity, spent = 0.0, runs = 0
+        while runs < 3 || spent < seconds {
+            var clock = Stopwatch()
+            body()
+            let t = clock.lap()
+            best = min(best, t); spent += t; runs += 1
+        }
+        return best
     }
 }
 
@@ -133,15 +140,7 @@ extension DecodingMatrix {
         let b = (0..<(k * n)).map { _ in Float(rng.nextDouble() - 0.5) }
         var c = [Float](repeating: 0, count: rows * n)
         return PackedMatrix.Precision.allCases.filter { $0 == .float32 || BFloat16Gemm.isAvailable }.map { precision in
-            var best = Double.infinity, spent = 0.0, runs = 0
-            Matmul.gemm(&c, a, b, m: rows, n: n, k: k, precision: precision)  // warm
-            while runs < 3 || spent < seconds {
-                var clock = Stopwatch()
-                Matmul.gemm(&c, a, b, m: rows, n: n, k: k, precision: precision)
-                let t = clock.lap()
-                best = min(best, t); spent += t; runs += 1
-            }
-            return (precision, best)
+            (precision, bestSeconds(over: seconds) { Matmul.gemm(&c, a, b, m: rows, n: n, k: k, precision: precision) })
         }
     }
 }

@@ -267,7 +267,7 @@ extension Seq2Seq {
         if scratch.subsetLogits.count < N * C { scratch.subsetLogits = [T](repeating: 0, count: N * C) }
         scratch.subsetLogits.withUnsafeMutableBufferPointer { z in
             let z = z.baseAddress!
-            subset.logits(z, feed, rows: N, hidden: config.hiddenSize)
+            subset.logits(z, feed, rows: N)
             for r in 0..<N { logSoftmaxInPlace(z + r * C, count: C) }
             scratch.logProbs.withUnsafeMutableBufferPointer { out in
                 subset.tokens.withUnsafeBufferPointer { tokens in

@@ -9,21 +9,20 @@ import S2SKernels
 final class OutputSubset<T: Real>: @unchecked Sendable {
     /// The candidates, ascending.
     let tokens: [Int32]
-    /// (H, C) the output weights of the candidates, and (C) their biases.
-    let weights: [T]
+    /// (H, C) the output weights of the candidates (owned here: the product
+    /// below may read them on every step), and (C) their biases.
+    private let weights: UnsafeMutablePointer<T>
     let bias: [T]
-    /// `weights` packed like the decoder's output layer (nil: OpenBLAS).
-    let packed: PackedMatrix?
-    /// The decoder's output layer runs on OpenBLAS in float32 (as measured
-    /// fastest), not in `Matmul.precision`.
-    let float32: Bool
-    /// `weights` quantised, when the decoder's output layer runs in int8.
-    let int8: Int8Matrix?
+    /// `weights` on the path the decoder's output layer runs (nil: a model
+    /// not packed for decoding, or Double: `Matmul`).
+    private let product: DecodingMatrix?
+    private let hidden: Int
 
     init(_ model: Seq2Seq<T>, tokens: [Int32]) {
         let c = model.config, H = c.hiddenSize, V = c.targetVocabularySize, C = tokens.count
         self.tokens = tokens
-        var w = [T](repeating: 0, count: H * C)
+        hidden = H
+        let w = UnsafeMutablePointer<T>.allocate(capacity: max(H * C, 1))
         if c.tieTargetEmbeddings {
             let emb = model.parameter("decoder.embedding")  // (V, H): logits = x·Embᵀ
             for (k, t) in tokens.enumerated() { for j in 0..<H { w[j * C + k] = emb[Int(t) * H + j] } }
@@ -34,36 +33,24 @@ final class OutputSubset<T: Real>: @unchecked Sendable {
         weights = w
         let b = model.parameter("output.b")
         bias = tokens.map { b[Int($0)] }
-        float32 = model.packedDecoder?.output.path == .openblas
-        if T.self == Float.self, model.packedDecoder?.output.path == .int8 {
-            int8 = w.withUnsafeBufferPointer {
-                Int8Matrix(stacking: [(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: Float.self), H)], columns: C)
-            }
+        if T.self == Float.self, let path = model.packedDecoder?.output.path {
+            let part = PackedMatrix.Part(UnsafeRawPointer(w).assumingMemoryBound(to: Float.self), rows: H)
+            product = DecodingMatrix(stacking: [part], columns: C, path: path)
         } else {
-            int8 = nil
-        }
-        if T.self == Float.self, let precision = model.packedDecoder?.output.packed?.precision {
-            packed = w.withUnsafeBufferPointer {
-                PackedMatrix(stacking: [(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: Float.self), H)],
-                             columns: C, precision: precision)
-            }
-        } else {
-            packed = nil
+            product = nil
         }
     }
 
+    deinit { weights.deallocate() }
+
     /// logits (rows, C) = x·W_C + b_C for x (rows, H).
-    func logits(_ out: UnsafeMutablePointer<T>, _ x: UnsafePointer<T>, rows: Int, hidden H: Int) {
+    func logits(_ out: UnsafeMutablePointer<T>, _ x: UnsafePointer<T>, rows: Int) {
         let C = tokens.count
         bias.withUnsafeBufferPointer { b in for r in 0..<rows { (out + r * C).update(from: b.baseAddress!, count: C) } }
-        if let packed {
-            packed.multiply(into: out, x, rows: rows, accumulate: true)
-        } else if let int8 {
-            int8.multiply(into: out, x, rows: rows, accumulate: true)
+        if let product {
+            product.multiply(into: out, x, rows: rows, accumulate: true)
         } else {
-            weights.withUnsafeBufferPointer {
-                Matmul.gemm(out, x, $0.baseAddress!, m: rows, n: C, k: H, beta: 1, precision: float32 ? .float32 : nil)
-            }
+            Matmul.gemm(out, x, weights, m: rows, n: C, k: hidden, beta: 1)
         }
     }
 }
