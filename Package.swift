@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "s2s-translate", targets: ["s2s-translate"]),
         .executable(name: "s2s-score", targets: ["s2s-score"]),
         .executable(name: "s2s-average", targets: ["s2s-average"]),
+        .executable(name: "s2s-serve", targets: ["s2s-serve"]),
         .library(name: "S2SText", targets: ["S2SText"]),
         .library(name: "S2SKernels", targets: ["S2SKernels"]),
         .library(name: "S2SModel", targets: ["S2SModel"]),
@@ -22,6 +23,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // s2s-serve: HTTP (Hummingbird 2 on SwiftNIO) and its /metrics.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // ── C layer ────────────────────────────────────────────────────────
@@ -55,6 +60,15 @@ let package = Package(
         .target(name: "S2SSearch", dependencies: ["S2SModel", "S2SCore"]),
         // A model folder as a translator: text in, text out (s2s-translate's core).
         .target(name: "S2STranslation", dependencies: ["S2SSearch", "S2SModel", "S2SKernels", "S2SText", "S2SCore"]),
+        // The search options s2s-translate and s2s-serve share (one @OptionGroup).
+        .target(name: "S2SOptions",
+                dependencies: ["S2STranslation", "S2SKernels", "S2SText", "S2SCore",
+                               .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // Serving: request decoding, the batching queue, metrics, responses —
+        // everything of s2s-serve but the HTTP binding.
+        .target(name: "S2SServing",
+                dependencies: ["S2STranslation", "S2SText", "S2SCore",
+                               .product(name: "Prometheus", package: "swift-prometheus")]),
         // BLEU and chrF, sacreBLEU-exact (validation and s2s-score).
         .target(name: "S2SMetrics"),
         // Training: batches, schedules, the loop, checkpoints, run log.
@@ -78,9 +92,19 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "s2s-serve",
+            dependencies: [
+                "S2SServing", "S2SOptions", "S2STranslation", "S2SKernels", "S2SCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            resources: [.copy("Page")]
+        ),
+        .executableTarget(
             name: "s2s-translate",
             dependencies: [
-                "S2STranslation", "S2SSearch", "S2SKernels", "S2SText", "S2SCore",
+                "S2SOptions", "S2STranslation", "S2SSearch", "S2SKernels", "S2SText", "S2SCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -108,7 +132,7 @@ let package = Package(
         // Fuzz targets for every reader of a user's file or line: libFuzzer
         // runs them through tools/fuzz/ (run.sh), S2SFuzzTests replays
         // Tests/Fixtures/fuzz/ through them.
-        .target(name: "S2SFuzzTargets", dependencies: ["S2STraining", "S2SModel", "S2SText", "S2SCore"]),
+        .target(name: "S2SFuzzTargets", dependencies: ["S2STraining", "S2SServing", "S2SModel", "S2SText", "S2SCore"]),
 
         // ── Tests ──────────────────────────────────────────────────────────
         .target(name: "_S2STestSupport", dependencies: ["S2SCore"], path: "Sources/_S2STestSupport"),  // test helpers
@@ -118,12 +142,13 @@ let package = Package(
         .testTarget(name: "S2SSearchTests", dependencies: ["S2SSearch", "S2SModel", "S2SCore", "_S2STestSupport"]),
         .testTarget(name: "S2STranslationTests",
                     dependencies: ["S2STranslation", "S2SSearch", "S2SModel", "S2SKernels", "_S2STestSupport"]),
+        .testTarget(name: "S2SServingTests", dependencies: ["S2SServing", "_S2STestSupport"]),
         .testTarget(name: "S2SMetricsTests", dependencies: ["S2SMetrics", "_S2STestSupport"]),
         .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SText", "_S2STestSupport"]),
         .testTarget(name: "S2SFuzzTests", dependencies: ["S2SFuzzTargets", "_S2STestSupport"]),
         .testTarget(
             name: "S2SCommandTests",
-            dependencies: ["_S2STestSupport", "s2s-prep", "s2s-train", "s2s-translate", "s2s-score", "s2s-average", "S2SText", "S2STraining",
+            dependencies: ["_S2STestSupport", "s2s-prep", "s2s-train", "s2s-translate", "s2s-score", "s2s-average", "s2s-serve", "S2SText", "S2STraining",
                            "S2STranslation", "S2SSearch", "S2SKernels"]
         ),
     ]

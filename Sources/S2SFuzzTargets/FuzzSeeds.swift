@@ -86,5 +86,16 @@ public enum FuzzSeeds {
         let pairs: [(source: [Int32], target: [Int32])] = [([4, 5], [4, 6]), ([5, 6], [6, 5]), ([4], [4]), ([6, 6], [5])]
         try text("shortlist", "small.tsv", LexicalShortlist.build(pairs: pairs, source: ShortlistFuzz.source,
                                                                 target: ShortlistFuzz.target).fileText)
+
+        // request: each mode (first byte: JSON, form, query, untyped; +4 the native API).
+        let requests: [(UInt8, String)] = [
+            (0, #"{"q": "Hello world.", "source": "en", "target": "es"}"#),
+            (0, #"{"q": ["One.", "Two\nlines."], "source": "en", "target": "es", "alternatives": 2, "format": "text"}"#),
+            (4, #"{"q": "Hello.", "source": "en", "target": "es", "beam_size": 3, "n_best": 2, "attention": true, "length_penalty": 0.6}"#),
+            (1, "q=Hello+world%21&source=en&target=es&alternatives=1"),
+            (2, "q=Hi&q=there&source=auto&target=es"),
+            (3, #"{"q": "x", "source": "en", "target": "es", "api_key": "k"}"#),
+        ]
+        for (k, (mode, body)) in requests.enumerated() { try write("request", "body-\(k)", [mode] + Array(body.utf8)) }
     }
 }

@@ -30,6 +30,7 @@ public enum FuzzTargets {
         Target(name: "lines", run: LinesFuzz.run),
         Target(name: "tokenize", run: TokenizeFuzz.run),
         Target(name: "shortlist", run: ShortlistFuzz.run),
+        Target(name: "request", run: RequestFuzz.run),
     ]
 
     public static func named(_ name: String) -> Target? { all.first { $0.name == name } }

@@ -48,4 +48,8 @@ public struct PrepManifest: Codable, Equatable, Sendable {
     public var targetVocabulary: VocabularyInfo
     public var dataFolder: String
     public var splits: [String: SplitInfo]
+    /// The languages' ISO 639-1 codes (s2s-prep --source-lang/--target-lang;
+    /// s2s-serve serves the model under them). Absent when not given.
+    public var sourceLanguage: String?
+    public var targetLanguage: String?
 }

@@ -21,6 +21,9 @@ public struct Preparation {
         /// Also write each split's subword text (`SPLIT.bpe.src/.tgt`) into the
         /// data folder, e.g. to train another toolkit on the same input.
         public var writeText: Bool = false
+        /// ISO 639-1 codes recorded in prep.json (nil: not recorded).
+        public var sourceLanguage: String?
+        public var targetLanguage: String?
 
         public init(name: String, splits: [(name: String, source: String, target: String)],
                     vocabFolder: String, dataFolder: String) {
@@ -183,7 +186,8 @@ public struct Preparation {
             maxVocabularySize: o.maxVocabularySize, maxLength: o.maxLength,
             sourceVocabulary: .init(file: "src.vocab", size: srcVocab.count, hash: String(srcVocab.hash, radix: 16)),
             targetVocabulary: .init(file: "tgt.vocab", size: tgtVocab.count, hash: String(tgtVocab.hash, radix: 16)),
-            dataFolder: o.dataFolder, splits: splitInfos)
+            dataFolder: o.dataFolder, splits: splitInfos,
+            sourceLanguage: o.sourceLanguage, targetLanguage: o.targetLanguage)
         try AtomicFile.write(text: codes.fileText, to: o.vocabFolder + "/bpe.codes")
         try AtomicFile.write(text: srcVocab.fileText, to: o.vocabFolder + "/src.vocab")
         try AtomicFile.write(text: tgtVocab.fileText, to: o.vocabFolder + "/tgt.vocab")

@@ -66,6 +66,10 @@ struct Prep: ParsableCommand {
     var maxLen = 250
     @Flag(help: "Also write each split's subword text (SPLIT.bpe.src/.tgt) into the data folder.")
     var writeText = false
+    @Option(help: ArgumentHelp("The source language's ISO 639-1 code (e.g. en), recorded in prep.json: s2s-serve serves the model under it.", valueName: "CODE"))
+    var sourceLang: String?
+    @Option(help: ArgumentHelp("The target language's ISO 639-1 code (e.g. es).", valueName: "CODE"))
+    var targetLang: String?
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
 
@@ -88,6 +92,9 @@ struct Prep: ParsableCommand {
         if minCount < 1 { throw ValidationError("--min-count must be at least 1.") }
         if maxSize != 0 && maxSize < 5 { throw ValidationError("--max-size must be 0 (no limit) or at least 5 (4 specials + 1).") }
         if maxLen < 0 { throw ValidationError("--max-len must be 0 (no limit) or more.") }
+        for (flag, code) in [("--source-lang", sourceLang), ("--target-lang", targetLang)] {
+            if let code, let problem = LanguageCode.problem(code) { throw ValidationError("\(flag): \(problem).") }
+        }
     }
 
     func run() throws {
@@ -126,6 +133,8 @@ struct Prep: ParsableCommand {
         options.sharedVocabulary = shared
         options.maxLength = maxLen
         options.writeText = writeText
+        options.sourceLanguage = sourceLang
+        options.targetLanguage = targetLang
         var preparation = Preparation(options: options)
         if !quiet {
             preparation.log = { message in FileHandle.standardError.write(Data(("s2s-prep: " + message + "\n").utf8)) }

@@ -3,6 +3,7 @@ import Foundation
 import S2SCore
 import S2SKernels
 import S2SModel
+import S2SOptions
 import S2SSearch
 import S2SText
 import S2STranslation
@@ -30,30 +31,13 @@ struct Translate: ParsableCommand {
     @Option(help: ArgumentHelp("Parameters to use instead of MODEL/model.safetensors (e.g. from s2s-average).", valueName: "FILE"))
     var weights: String?
     @Option(help: ArgumentHelp("Read this file instead of standard input.", valueName: "FILE")) var input: String?
-    @Option(parsing: .unconditional, help: "Beam size (1: greedy).") var beamSize = 5
-    @Option(parsing: .unconditional, help: "GNMT length penalty α (0: none).") var lengthPenalty = 0.0
-    @Option(parsing: .unconditional, help: "GNMT coverage penalty β (0: none).") var coveragePenalty = 0.0
-    @Option(parsing: .unconditional, help: "Longest translation: this × source length + 10 subwords.") var maxLenRatio = 2.0
-    @Option(parsing: .unconditional, help: "Shortest translation, in subwords.") var minLen = 0
+    @OptionGroup(title: "Search") var search: SearchOptions
     @Option(parsing: .unconditional, help: "Print this many translations per line (tab-separated after the line number).") var nBest = 1
     @Flag(help: "Print each translation's score (log-probability, length-normalised) before it.") var printScores = false
-    @Option(parsing: .unconditional, help: "Lines translated together at most.") var batchSize = 32
-    @Option(parsing: .unconditional, help: "A line of more source subwords than this is cut at sentence ends (windows of this many subwords, if a sentence alone is longer), the pieces translated one by one and joined into one output line (default: the longest source the model was trained on, prep.json's max_length).")
-    var maxSourceTokens: Int?
     @Flag(help: "Give an empty line and a warning for a line that is not UTF-8, instead of stopping.")
     var skipBadLines = false
-    @Option(parsing: .unconditional, help: "Threads for matrix work (default: all cores).") var threads: Int?
-    @Option(help: ArgumentHelp("Decoding products' precision: float32, bfloat16 (needs AVX512_BF16), int8 (the decoder's weights quantised per column, needs AVX512-VNNI) or auto (each product the fastest of OpenBLAS, packed float32 and packed bfloat16, timed on this CPU at load).",
-                               valueName: "P")) var precision = "auto"
     @Flag(help: "Print how each decoding product runs (with --precision auto, every way's time) to standard error.")
     var showPlan = false
-    @Option(parsing: .unconditional, help: ArgumentHelp("Score only the K target subwords most associated with each source subword (the model folder's shortlist.tsv, from s2s-prep) plus the --shortlist-frequent most frequent ones: faster, nearly the same translations (0: the whole vocabulary).", valueName: "K"))
-    var shortlist = 0
-    @Option(parsing: .unconditional, help: "With --shortlist: the most frequent target subwords always scored.")
-    var shortlistFrequent = 100
-    @Flag(help: "Replace each <unk> by the source word it attends to most (or its --unk-dict entry).") var replaceUnk = false
-    @Option(help: ArgumentHelp("Translations for --replace-unk: 'source<TAB>target' per line.", valueName: "FILE"))
-    var unkDict: String?
     @Flag(help: "Append ' ||| S-T …' to each line: source–target subword alignments (attention argmax), source positions in the original order.")
     var printAlignment = false
     @Option(help: ArgumentHelp("Write an attention heatmap per line as DIR/LINE.svg.", valueName: "DIR"))
@@ -64,54 +48,24 @@ struct Translate: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed for --sample.") var seed: UInt64 = 1
 
     func validate() throws {
-        if let message = NumberOptions.problem(finite: [("--length-penalty", lengthPenalty), ("--coverage-penalty", coveragePenalty)],
-                                               positive: [("--max-len-ratio", maxLenRatio), ("--temperature", temperature)]) {
+        if let message = NumberOptions.problem(finite: [], positive: [("--temperature", temperature)]) {
             throw ValidationError(message)
         }
-        if beamSize < 1 { throw ValidationError("--beam-size must be at least 1.") }
-        if minLen < 0 || topK < 0 { throw ValidationError("--min-len and --top-k must be 0 or more.") }
-        if shortlist < 0 || shortlistFrequent < 0 {
-            throw ValidationError("--shortlist and --shortlist-frequent must be 0 or more.")
-        }
-        if nBest < 1 || nBest > beamSize { throw ValidationError("--n-best must be between 1 and --beam-size (\(beamSize)).") }
-        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1.") }
-        // Beyond 100 × the source a search only runs on to its limit.
-        if maxLenRatio > 100 { throw ValidationError("--max-len-ratio must be at most 100, not \(maxLenRatio).") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
-        if let maxSourceTokens, maxSourceTokens < 1 { throw ValidationError("--max-source-tokens must be at least 1.") }
-        if precision != "auto" && precision != "int8" && PackedMatrix.Precision(rawValue: precision) == nil {
-            throw ValidationError("--precision must be float32, bfloat16, int8 or auto, not '\(precision)'.")
-        }
-        if precision == "int8" && !Int8Matrix.isAvailable {
-            throw ValidationError("--precision int8 needs a CPU with AVX512-VNNI, which this one lacks; use float32, bfloat16 or auto.")
-        }
-        if precision == "bfloat16" && !PackedMatrix.isBFloat16Available {
-            throw ValidationError("--precision bfloat16 needs a CPU with AVX512_BF16, which this one lacks; use float32 or auto.")
+        if topK < 0 { throw ValidationError("--top-k must be 0 or more.") }
+        if nBest < 1 || nBest > search.beamSize {
+            throw ValidationError("--n-best must be between 1 and --beam-size (\(search.beamSize)).")
         }
     }
 
     func run() throws {
-        if let threads { KernelThreads.set(threads) }
-        var options = Translator.Options()
-        options.search.beamSize = beamSize
-        options.search.lengthPenalty = lengthPenalty
-        options.search.coveragePenalty = coveragePenalty
-        options.search.maxLengthRatio = maxLenRatio
-        options.search.minLength = minLen
+        search.applyThreads()
+        var options = try search.translatorOptions()
         options.search.nBest = nBest
-        options.replaceUnknown = replaceUnk
-        options.batchSize = batchSize
-        options.maxSourceTokens = maxSourceTokens
         options.keepsSplitLineAlignment = printAlignment
-        options.shortlist = shortlist
-        options.shortlistFrequent = shortlistFrequent
-        options.precision = PackedMatrix.Precision(rawValue: precision)  // auto and int8: nil (measured; int8's encoder)
-        options.int8 = precision == "int8"
-        if let unkDict { options.unknownDictionary = try Self.dictionary(unkDict) }
         if sample {
             var sampling = Sampling.Options()
             sampling.temperature = temperature; sampling.topK = topK; sampling.seed = seed
-            sampling.maxLengthRatio = maxLenRatio
+            sampling.maxLengthRatio = search.maxLenRatio
             options.sampling = sampling
         }
         let translator = try Translator(modelFolder: model, weights: weights, options: options)
@@ -128,7 +82,7 @@ struct Translate: ParsableCommand {
             guard fd >= 0 else { throw InputError(file: input, problem: "cannot be opened: \(String(cString: strerror(errno)))") }
         }
         let reader = LineStream(fd: fd, name: name)
-        while let batch = try reader.nextBatch(batchSize: batchSize) {
+        while let batch = try reader.nextBatch(batchSize: search.batchSize) {
             var lines: [String] = []
             for (number, bytes) in batch {
                 do {
@@ -167,7 +121,6 @@ struct Translate: ParsableCommand {
         }
     }
 
-    /// 'source<TAB>target' lines.
     /// --show-plan: each product's path, and the timings auto chose by.
     static func printPlan(_ model: Seq2Seq<Float>) {
         var lines = ["decoding plan (CPU: \(CPUName.current)):"]
@@ -180,18 +133,6 @@ struct Translate: ParsableCommand {
         }
         lines.append("  whole-sequence products: \(model.wholeSequencePrecision.rawValue)")
         FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
-    }
-
-    static func dictionary(_ path: String) throws -> [String: String] {
-        var out: [String: String] = [:]
-        for (k, line) in try LineReader.lines(ofFile: path).enumerated() where !line.isEmpty {
-            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard f.count == 2 else {
-                throw InputError(file: path, line: k + 1, problem: "expected 'source<TAB>target'", hint: "One entry a line")
-            }
-            out[String(f[0])] = String(f[1])
-        }
-        return out
     }
 
     static func main() {

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import S2SCore
+import S2SKernels
+import S2SOptions
+import S2SServing
+import S2STranslation
+
+@main
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "s2s-serve",
+        abstract: "Serve trained models over HTTP: LibreTranslate's API, s2s's own, and a page to try them.",
+        discussion: """
+            Loads each --model once and answers on HOST:PORT: POST /translate (LibreTranslate's \
+            API: q, source, target, alternatives), POST /v1/translate (n-best with scores, \
+            alignments and attention; search options per request), GET /languages, GET /health, \
+            GET /metrics (Prometheus) and GET / (a page to translate and see attention). The \
+            lines of concurrent requests are searched together in batches. SIGTERM or Ctrl-C: \
+            stops accepting, answers what is in flight, exits 0.
+
+            Examples:
+              s2s-serve --model models/bible
+              curl -s localhost:8080/translate -H 'Content-Type: application/json' \\
+                -d '{"q": "In the beginning God created the heavens and the earth.", "source": "en", "target": "es"}'
+            """)
+
+    @Option(help: ArgumentHelp("A model folder written by s2s-train (repeat for several language pairs).", valueName: "DIR"))
+    var model: [String]
+    @Option(help: ArgumentHelp("Serve the models as translating from this ISO 639-1 code (default: prep.json's source_language).", valueName: "CODE"))
+    var sourceLang: String?
+    @Option(help: ArgumentHelp("… into this code (default: prep.json's target_language).", valueName: "CODE"))
+    var targetLang: String?
+    @Option(help: "Address to listen on (loopback by default: put a proxy in front to serve others).") var host = "127.0.0.1"
+    @Option(parsing: .unconditional, help: "Port to listen on (0: any free one; the one taken is printed).") var port = 8080
+    @OptionGroup(title: "Search (the server's defaults)") var search: SearchOptions
+    @Option(parsing: .unconditional, help: "Milliseconds the first waiting line waits for others to share its batch.")
+    var batchWaitMs = 5.0
+    @Option(parsing: .unconditional, help: "Lines waiting at most; beyond, requests get 503 with Retry-After.")
+    var maxQueuedSentences = 10_000
+    @Option(parsing: .unconditional, help: "Lines a request may hold at most (413 beyond).") var maxSentences = 1_000
+    @Option(parsing: .unconditional, help: "Characters a line may hold at most (413 beyond).") var maxSentenceCharacters = 5_000
+    @Option(parsing: .unconditional, help: "Bytes a request body may hold at most (413 beyond).") var maxBodyBytes = 1 << 20
+    @Option(parsing: .unconditional, help: "The widest beam a request may ask for.") var maxBeamSize = 10
+
+    func validate() throws {
+        if model.isEmpty { throw ValidationError("Give at least one --model DIR.") }
+        for (flag, code) in [("--source-lang", sourceLang), ("--target-lang", targetLang)] {
+            if let code, let problem = LanguageCode.problem(code) { throw ValidationError("\(flag): \(problem).") }
+        }
+        if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535, not \(port).") }
+        if !(batchWaitMs.isFinite && batchWaitMs >= 0 && batchWaitMs <= 10_000) {
+            throw ValidationError("--batch-wait-ms must be between 0 and 10000, not \(batchWaitMs).")
+        }
+        for (flag, n) in [("--max-queued-sentences", maxQueuedSentences), ("--max-sentences", maxSentences),
+                          ("--max-sentence-characters", maxSentenceCharacters), ("--max-body-bytes", maxBodyBytes),
+                          ("--max-beam-size", maxBeamSize)] where n < 1 {
+            throw ValidationError("\(flag) must be at least 1, not \(n).")
+        }
+        if search.beamSize > maxBeamSize {
+            throw ValidationError("--beam-size (\(search.beamSize)) must be at most --max-beam-size (\(maxBeamSize)).")
+        }
+    }
+
+    func run() async throws {
+        search.applyThreads()
+        let options = try search.translatorOptions()
+        var models: [TranslationService.Model] = []
+        for folder in model {
+            models.append(try .load(folder: folder, options: options, source: sourceLang, target: targetLang))
+            Self.log("loaded \(folder) as \(models.last!.source)→\(models.last!.target)")
+        }
+        // The encoders' whole-sentence products in the precision chosen for
+        // the first model (this process only translates).
+        Matmul.precision = models[0].translator.model.wholeSequencePrecision
+        var limits = ServingLimits()
+        limits.maxBodyBytes = maxBodyBytes
+        limits.maxSentences = maxSentences
+        limits.maxSentenceCharacters = maxSentenceCharacters
+        limits.maxQueuedSentences = maxQueuedSentences
+        limits.maxBeamSize = maxBeamSize
+        var queue = BatchQueue<TranslationService.SearchKey, [Translator.Translation]>.Settings()
+        queue.batchSize = search.batchSize
+        queue.maxWait = batchWaitMs / 1000
+        queue.maxQueued = maxQueuedSentences
+        let service = try TranslationService(models: models, limits: limits, queue: queue)
+        try await Routes.serve(service, host: host, port: port, page: Page.load(), log: Self.log)
+        service.stop()
+        Self.log("stopped")
+    }
+
+    @Sendable static func log(_ message: String) {
+        FileHandle.standardError.write(Data("s2s-serve: \(message)\n".utf8))
+    }
+
+    static func main() async {
+        BLASRuntime.ensureOptimizedKernels()
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand { try await command.run() } else { try command.run() }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

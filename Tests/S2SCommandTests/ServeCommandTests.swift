@@ -1,0 +1,259 @@
+import _S2STestSupport
+import Foundation
+import XCTest
+
+/// `s2s-serve` run as a binary on a free loopback port, over the toy
+/// reverse model TranslateCommandTests trains: both APIs against
+/// s2s-translate's own output, every bad request followed by a good one,
+/// concurrent requests batched, SIGTERM finishing what is in flight.
+final class ServeCommandTests: XCTestCase {
+    var model: String { TranslateCommandTests.folder.appendingPathComponent("models/toy").path }
+    static let lines = ["ba ce di", "fo gu", "ce ce ba di fo"]
+
+    func start(_ extra: [String] = []) throws -> ServerProcess {
+        try ServerProcess("s2s-serve", ["--model", model, "--source-lang", "en", "--target-lang", "es", "--threads", "1"] + extra)
+    }
+
+    /// A metric's value from GET /metrics (-1 when it is not there).
+    func metric(_ name: String, _ port: Int) throws -> Double {
+        let text = try HTTPTestClient.request(port: port, path: "/metrics").body
+        return text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) } ?? -1
+    }
+
+    func json(_ r: HTTPTestClient.Response) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(r.body.utf8))
+    }
+
+    func translateLocally(_ lines: [String], _ extra: [String] = []) throws -> [String] {
+        let r = try Command.run("s2s-translate", ["--model", model, "--threads", "1"] + extra,
+                                stdin: lines.joined(separator: "\n") + "\n")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return r.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+    }
+
+    func testBothAPIsGiveWhatTranslateGives() throws {
+        let server = try start()
+        let port = server.port
+        let expected = try translateLocally(Self.lines)
+
+        let health = try HTTPTestClient.request(port: port, path: "/health")
+        XCTAssertEqual(health.status, 200)
+        XCTAssertEqual(health.body, #"{"models":["en-es"],"status":"ready"}"#)
+        let languages = try HTTPTestClient.request(port: port, path: "/languages")
+        XCTAssertEqual(languages.body, #"[{"code":"en","name":"English","targets":["es"]},{"code":"es","name":"Spanish","targets":[]}]"#)
+
+        let one = try HTTPTestClient.request(port: port, path: "/translate", json: #"{"q": "ba ce di", "source": "en", "target": "es"}"#)
+        XCTAssertEqual(one.status, 200, one.body)
+        XCTAssertEqual(one.headers["content-type"], "application/json")
+        XCTAssertEqual(try json(one) as? [String: String], ["translatedText": expected[0]])
+        XCTAssertEqual(expected[0], "di ce ba", "the toy model reverses")
+
+        // An array, a text of several lines, the form and query encodings.
+        let batch = try HTTPTestClient.request(port: port, path: "/translate",
+                                               json: #"{"q": ["ba ce di", "fo gu\nce ce ba di fo"], "source": "en", "target": "es"}"#)
+        XCTAssertEqual((try json(batch) as? [String: [String]])?["translatedText"], [expected[0], expected[1] + "\n" + expected[2]])
+        let form = try HTTPTestClient.request(port: port, method: "POST", path: "/translate", contentType: "application/x-www-form-urlencoded",
+                                              body: Array("q=fo+gu&source=en&target=es".utf8))
+        XCTAssertEqual((try json(form) as? [String: String])?["translatedText"], expected[1])
+        let query = try HTTPTestClient.request(port: port, method: "POST", path: "/translate?q=fo%20gu&source=auto&target=es")
+        XCTAssertEqual((try json(query) as? [String: String])?["translatedText"], expected[1], query.body)
+
+        // Alternatives: the n-best of s2s-translate.
+        let nBest = try translateLocally(["ba ce di"], ["--n-best", "3"]).map { String($0.split(separator: "\t")[1]) }
+        let alternatives = try HTTPTestClient.request(port: port, path: "/translate",
+                                                      json: #"{"q": "ba ce di", "source": "en", "target": "es", "alternatives": 2}"#)
+        let a = try json(alternatives) as? [String: Any]
+        XCTAssertEqual(a?["translatedText"] as? String, nBest[0])
+        XCTAssertEqual(a?["alternatives"] as? [String], Array(nBest[1...2]))
+
+        // Native: n-best with scores, subwords, alignment and attention.
+        let native = try HTTPTestClient.request(port: port, path: "/v1/translate",
+                                                json: #"{"q": "ba ce di", "source": "en", "target": "es", "n_best": 2, "beam_size": 3, "attention": true}"#)
+        XCTAssertEqual(native.status, 200, native.body)
+        let body = try json(native) as? [String: Any]
+        XCTAssertEqual(body?["source"] as? String, "en")
+        let line = ((body?["translations"] as? [[String: Any]])?.first?["lines"] as? [[String: Any]])?.first
+        XCTAssertEqual(line?["source_tokens"] as? [String], ["ba", "ce", "di"])
+        let hypotheses = line?["nbest"] as? [[String: Any]] ?? []
+        XCTAssertEqual(hypotheses.count, 2)
+        XCTAssertEqual(hypotheses.first?["text"] as? String, expected[0])
+        let scores = hypotheses.compactMap { $0["score"] as? Double }
+        XCTAssertEqual(scores.count, 2)
+        XCTAssertGreaterThanOrEqual(scores[0], scores[1])
+        let attention = hypotheses[0]["attention"] as? [[Double]] ?? []
+        XCTAssertEqual(attention.count, 3, "a row per target subword")
+        XCTAssertTrue(attention.allSatisfy { $0.count == 3 && $0.allSatisfy { (0...1).contains($0) } })
+        // A reversal attends across: "di" (target 0) to source 2, "ba" (target 2) to source 0.
+        XCTAssertEqual(attention[0].firstIndex(of: attention[0].max()!), 2)
+        XCTAssertEqual(attention[2].firstIndex(of: attention[2].max()!), 0)
+        let alignment = hypotheses[0]["alignment"] as? [[Int]] ?? []
+        XCTAssertEqual(alignment.first, [2, 0])
+
+        // Metrics count what was done.
+        let metrics = try HTTPTestClient.request(port: port, path: "/metrics").body
+        XCTAssertTrue(metrics.contains(#"s2s_requests_total{api="libretranslate",status="200"} 5"#), metrics)
+        XCTAssertTrue(metrics.contains(#"s2s_requests_total{api="native",status="200"} 1"#), metrics)
+        XCTAssertTrue(metrics.contains("s2s_sentences_total 8"), metrics)
+        XCTAssertTrue(metrics.contains("s2s_queue_sentences 0.0"), metrics)
+        XCTAssertEqual(server.terminate(), 0, server.stderr)
+    }
+
+    /// Each bad request gets its status and a JSON error naming the field;
+    /// the server then still answers a good request.
+    func testEveryBadRequestThenAGoodOne() throws {
+        let server = try start(["--max-body-bytes", "400", "--max-sentences", "3", "--max-sentence-characters", "40"])
+        let port = server.port
+        let cases: [(String, String?, [UInt8], Int, String?)] = [
+            ("/translate", "application/json", Array(#"{"q": "ba", "source": "#.utf8), 400, "body"),
+            ("/translate", "application/json", Array(#"{"q": ""#.utf8) + [0xC3, 0x28] + Array(#"", "source": "en", "target": "es"}"#.utf8), 400, "body"),
+            ("/translate", "application/json", Array(#"{"source": "en", "target": "es"}"#.utf8), 400, "q"),
+            ("/translate", "application/json", Array(#"{"q": ["ba", 3], "source": "en", "target": "es"}"#.utf8), 400, "q"),
+            ("/translate", "application/json", Array(#"{"q": "ba", "source": "en", "target": "fr"}"#.utf8), 400, "target"),
+            ("/translate", "application/json", Array(#"{"q": "ba", "source": "de", "target": "es"}"#.utf8), 400, "source"),
+            ("/translate", "application/json", Array(#"{"q": "ba", "source": "en", "target": "es", "alternatives": "x"}"#.utf8), 400, "alternatives"),
+            ("/translate", "application/json", Array(#"{"q": "ba", "source": "en", "target": "es", "format": "html"}"#.utf8), 400, "format"),
+            ("/translate", "application/x-www-form-urlencoded", Array("q=%E2%28&source=en&target=es".utf8), 400, "q"),
+            ("/v1/translate", "application/json", Array(#"{"q": "ba", "source": "en", "target": "es", "beam_size": 99}"#.utf8), 400, "beam_size"),
+            ("/translate", "application/json", Array(#"{"q": "\#(String(repeating: "ba ", count: 200))", "source": "en", "target": "es"}"#.utf8), 413, "body"),
+            ("/translate", "application/json", Array(#"{"q": ["ba", "ce", "di", "fo"], "source": "en", "target": "es"}"#.utf8), 413, "q"),
+            ("/translate", "application/json", Array(#"{"q": "\#(String(repeating: "ba ", count: 20))", "source": "en", "target": "es"}"#.utf8), 413, "q"),
+        ]
+        for (path, type, body, status, field) in cases {
+            let r = try HTTPTestClient.request(port: port, method: "POST", path: path, contentType: type, body: body)
+            let text = String(decoding: body, as: UTF8.self)
+            XCTAssertEqual(r.status, status, "\(text) → \(r.body)")
+            let error = try? json(r) as? [String: String]
+            XCTAssertEqual(error?["field"], field, "\(text) → \(r.body)")
+            XCTAssertFalse(error?["error"]?.isEmpty ?? true, r.body)
+        }
+        XCTAssertEqual(try HTTPTestClient.request(port: port, path: "/nowhere").status, 404)
+        // A connection that sends half a request and goes away.
+        let fd = try HTTPTestClient.connect(port: port)
+        HTTPTestClient.send(fd, Array("POST /translate HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"q\":".utf8))
+        close(fd)
+        let good = try HTTPTestClient.request(port: port, path: "/translate", json: #"{"q": "ba ce di", "source": "en", "target": "es"}"#)
+        XCTAssertEqual(good.status, 200, good.body)
+        XCTAssertEqual(try json(good) as? [String: String], ["translatedText": "di ce ba"])
+        let metrics = try HTTPTestClient.request(port: port, path: "/metrics").body
+        XCTAssertTrue(metrics.contains(#"s2s_errors_total{kind="bad_request"} 10"#), metrics)
+        XCTAssertTrue(metrics.contains(#"s2s_errors_total{kind="too_large"} 3"#), metrics)
+        XCTAssertEqual(server.terminate(), 0, server.stderr)
+    }
+
+    /// A client that sends a long request and goes away: its lines not yet
+    /// searched never are, and the server answers the next client.
+    func testAClientThatGoesAwayCostsNoMore() throws {
+        let server = try start(["--batch-size", "1", "--max-sentences", "4000"])
+        let port = server.port
+        let body = Array(JSONValueText.request((0..<4000).map { Self.lines[$0 % 3] }).utf8)
+        let fd = try HTTPTestClient.connect(port: port)
+        HTTPTestClient.send(fd, Array("POST /translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
+        for _ in 0..<500 where try metric("s2s_batch_sentences_count", port) == 0 { usleep(2000) }
+        close(fd)
+        var metrics = ""
+        for _ in 0..<500 {
+            metrics = try HTTPTestClient.request(port: port, path: "/metrics").body
+            if metrics.contains(#"s2s_errors_total{kind="cancelled"} 1"#) { break }
+            usleep(5000)
+        }
+        XCTAssertTrue(metrics.contains(#"s2s_errors_total{kind="cancelled"} 1"#), metrics)
+        let good = try HTTPTestClient.request(port: port, path: "/translate", json: #"{"q": "ba ce di", "source": "en", "target": "es"}"#)
+        XCTAssertEqual(good.status, 200)
+        metrics = try HTTPTestClient.request(port: port, path: "/metrics").body
+        let searched = try metric("s2s_batch_sentences_sum", port)
+        XCTAssertLessThan(searched, 4000, "lines of the request whose client left were searched")
+        XCTAssertEqual(server.terminate(), 0, server.stderr)
+    }
+
+    /// A full queue answers 503 with Retry-After while it is full.
+    func testAFullQueueAnswers503() throws {
+        let server = try start(["--batch-size", "1", "--max-queued-sentences", "400", "--max-sentences", "400"])
+        let port = server.port
+        let many = (0..<400).map { _ in Self.lines[2] }
+        let body = JSONValueText.request(many)
+        let first = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var firstStatus = 0
+        DispatchQueue.global().async {
+            firstStatus = (try? HTTPTestClient.request(port: port, path: "/translate", json: body))?.status ?? -1
+            first.signal()
+        }
+        // Wait until its lines wait, then ask for as many again.
+        var refused: HTTPTestClient.Response?
+        for _ in 0..<500 {
+            if try metric("s2s_queue_sentences", port) == 0 { usleep(2000); continue }
+            refused = try HTTPTestClient.request(port: port, path: "/translate", json: body)
+            break
+        }
+        XCTAssertEqual(refused?.status, 503, refused?.body ?? "the queue never filled")
+        XCTAssertEqual(refused?.headers["retry-after"], "1")
+        first.wait()
+        XCTAssertEqual(firstStatus, 200)
+        XCTAssertEqual(server.terminate(), 0, server.stderr)
+    }
+
+    /// Concurrent one-line requests share batches and each gets its own answer.
+    func testConcurrentRequestsAreBatched() throws {
+        let server = try start(["--batch-wait-ms", "200", "--batch-size", "16"])
+        let port = server.port
+        let sources = (0..<16).map { Self.lines[$0 % 3] }
+        let expected = try translateLocally(sources)
+        nonisolated(unsafe) var answers = [String](repeating: "", count: 16)
+        DispatchQueue.concurrentPerform(iterations: 16) { i in
+            let r = try? HTTPTestClient.request(port: port, path: "/translate", json: JSONValueText.request([sources[i]], batch: false))
+            answers[i] = (r.flatMap { try? JSONSerialization.jsonObject(with: Data($0.body.utf8)) as? [String: String] })?["translatedText"] ?? "failed"
+        }
+        XCTAssertEqual(answers, expected)
+        let batches = try metric("s2s_batch_sentences_count", port)
+        XCTAssertLessThan(batches, 16, "16 concurrent lines in fewer batches")
+        XCTAssertEqual(try metric("s2s_batch_sentences_sum", port), 16)
+        XCTAssertEqual(server.terminate(), 0, server.stderr)
+    }
+
+    /// SIGTERM: what is in flight is answered, then the server exits 0.
+    func testSIGTERMFinishesWhatIsInFlight() throws {
+        let server = try start(["--batch-size", "4"])
+        let port = server.port
+        let many = (0..<120).map { Self.lines[$0 % 3] }
+        nonisolated(unsafe) var answer: HTTPTestClient.Response?
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            answer = try? HTTPTestClient.request(port: port, path: "/translate", json: JSONValueText.request(many))
+            done.signal()
+        }
+        for _ in 0..<500 where try metric("s2s_batch_sentences_count", port) == 0 { usleep(2000) }
+        server.process.terminate()
+        XCTAssertEqual(done.wait(timeout: .now() + 120), .success)
+        XCTAssertEqual(answer?.status, 200)
+        let translated = (answer.flatMap { try? JSONSerialization.jsonObject(with: Data($0.body.utf8)) as? [String: [String]] })?["translatedText"]
+        XCTAssertEqual(translated?.count, 120)
+        XCTAssertEqual(server.wait(seconds: 60), 0, server.stderr)
+        XCTAssertThrowsError(try HTTPTestClient.request(port: port, path: "/health"), "nothing listens after the exit")
+    }
+
+    func testAModelWithoutLanguagesNeedsThem() throws {
+        let r = try Command.run("s2s-serve", ["--model", model, "--port", "0"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("\(model)/prep.json: names no source language. Give s2s-serve --source-lang"), r.stderr)
+        let bad = try Command.run("s2s-serve", ["--model", model, "--source-lang", "english"])
+        XCTAssertTrue(bad.stderr.contains("--source-lang: 'english' is not an ISO 639-1 language code"), bad.stderr)
+    }
+
+    func testServesThePage() throws {
+        let server = try start()
+        let page = try HTTPTestClient.request(port: server.port, path: "/")
+        XCTAssertEqual(page.status, 200)
+        XCTAssertEqual(page.headers["content-type"], "text/html; charset=utf-8")
+        XCTAssertTrue(page.body.contains(#"<table id="heatmap">"#))
+        let script = try HTTPTestClient.request(port: server.port, path: "/page.js")
+        XCTAssertTrue(script.body.contains("/v1/translate"))
+        XCTAssertEqual(server.terminate(), 0, server.stderr)
+    }
+}
+
+/// Request bodies for the tests.
+enum JSONValueText {
+    static func request(_ lines: [String], batch: Bool = true) -> String {
+        let q = batch ? "[" + lines.map { "\"\($0)\"" }.joined(separator: ",") + "]" : "\"\(lines[0])\""
+        return #"{"q": \#(q), "source": "en", "target": "es"}"#
+    }
+}
