@@ -16,7 +16,7 @@ swift build -c release --product s2s-score
 bin=.build/release
 
 echo "== s2s-prep: corpora/bible-en-es -> vocab/bible-en-es, data/bible-en-es"
-"$bin/s2s-prep" --corpus corpora/bible-en-es --bpe-merges 8000 --write-text
+"$bin/s2s-prep" --corpus corpora/bible-en-es --bpe-merges 8000 --write-text --source-lang en --target-lang es
 
 echo
 echo "== what was written"

@@ -2,9 +2,23 @@
 # Installs the system packages s2s builds against: ICU (tokeniser), OpenBLAS
 # (matrix work) and pkg-config (finds OpenBLAS). Idempotent and quiet when
 # everything is already there. Run as root (or with sudo available).
+# Usage: tools/setup.sh           what building and running s2s needs
+#        tools/setup.sh --test    also what the tests use: chromium (the
+#                                 server page's browser test), python3-venv
+#        tools/setup.sh --bench   also wrk (tools/bench/serve.sh's load)
 set -euo pipefail
 
 packages=(libicu-dev libopenblas-dev pkg-config)
+for option in "$@"; do
+  case "$option" in
+    --test)
+      packages+=(chromium)
+      # A Python with its own venv module (pyenv's) needs no package.
+      python3 -c "import venv, ensurepip" 2>/dev/null || packages+=(python3-venv) ;;
+    --bench) packages+=(wrk) ;;
+    *) echo "setup: unknown option $option (use --test or --bench)" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

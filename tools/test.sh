@@ -6,7 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash tools/setup.sh
+bash tools/setup.sh --test
+# The LibreTranslate clients ServeClientTests runs against s2s-serve (from
+# PyPI, once, into .build-venv/); without them that test reports skipped.
+if (source tools/python-venv.sh libretranslate-clients libretranslatepy==2.1.4 deep-translator==1.11.4) >&2; then
+  export S2S_CLIENTS_PYTHON="$PWD/.build-venv/libretranslate-clients/bin/python"
+fi
 # Release: the numeric tests (gradient checks, a model learning a toy task)
 # run ~10x faster optimised, and the same build serves tools/demo.sh.
 swift build -c release --build-tests

@@ -57,6 +57,9 @@ struct Serve: AsyncParsableCommand {
                           ("--max-beam-size", maxBeamSize)] where n < 1 {
             throw ValidationError("\(flag) must be at least 1, not \(n).")
         }
+        if maxSentences > maxQueuedSentences {
+            throw ValidationError("--max-sentences (\(maxSentences)) must be at most --max-queued-sentences (\(maxQueuedSentences)): a request the queue cannot hold would be refused forever.")
+        }
         if search.beamSize > maxBeamSize {
             throw ValidationError("--beam-size (\(search.beamSize)) must be at most --max-beam-size (\(maxBeamSize)).")
         }

@@ -24,6 +24,7 @@ final class FuzzReplayTests: XCTestCase {
     func testLines() throws { try replay("lines") }
     func testTokenize() throws { try replay("tokenize") }
     func testShortlist() throws { try replay("shortlist") }
+    func testRequest() throws { try replay("request") }
 
     func replay(_ target: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let folder = Self.root.appendingPathComponent(target)

@@ -14,7 +14,8 @@
 # bpe-codes (codes files, then BPE applied), config (config.json), prep
 # (prep.json), lines (the line reader), tokenize (normalise, tokenise and
 # BPE one line; properties detokenize(tokenize(x)) == normalize(x) and
-# BPE joins back), shortlist (shortlist.tsv over two small vocabularies).
+# BPE joins back), shortlist (shortlist.tsv over two small vocabularies),
+# request (s2s-serve's request decoding: JSON, form or query fields, both APIs).
 #
 # Builds tools/fuzz/ (a package over the root's S2SFuzzTargets) into
 # .build-fuzz/ with -sanitize=fuzzer,address, optimised (about 3x the runs

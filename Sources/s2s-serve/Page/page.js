@@ -66,6 +66,10 @@ function render() {
   renderDetails();
 }
 
+// A subword as shown: without the tokeniser's joiner mark ￭ (where two
+// tokens touched), which fonts often lack; BPE's @@ stays.
+const shown = (token) => token.replace(/\uFFED/g, "") || token;
+
 function renderDetails() {
   const line = result.lines[chosen];
   if (!line || line.nbest.length === 0 || line.source_tokens.length === 0) { $("details").hidden = true; return; }
@@ -88,22 +92,23 @@ function renderDetails() {
   head.append(document.createElement("th"));
   for (const s of line.source_tokens) {
     const th = document.createElement("th");
-    th.textContent = s;
+    th.textContent = shown(s);
     head.append(th);
   }
   const body = table.createTBody();
   (best.attention || []).forEach((weights, t) => {
     const row = body.insertRow();
     const th = document.createElement("th");
-    th.textContent = best.target_tokens[t] ?? "<EOS>";
+    th.textContent = shown(best.target_tokens[t] ?? "<EOS>");
     row.append(th);
     weights.forEach((w, s) => {
       const td = row.insertCell();
       td.className = "cell";
       td.dataset.weight = w.toFixed(4);
       td.title = `${th.textContent} ← ${line.source_tokens[s]}: ${w.toFixed(3)}`;
-      const shade = Math.round(255 * (1 - Math.min(1, w)));
-      td.style.background = `rgb(${shade}, ${shade}, 255)`;
+      // White (0) to the page's accent blue (1).
+      const mix = (to) => Math.round(255 + (to - 255) * Math.min(1, Math.max(0, w)));
+      td.style.background = `rgb(${mix(43)}, ${mix(89)}, ${mix(195)})`;
     });
   });
 }
