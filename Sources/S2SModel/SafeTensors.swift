@@ -57,8 +57,8 @@ public enum SafeTensors {
     static func header(tensors: [NamedTensor], metadata: [String: String]) -> [UInt8] {
         var header = "{"
         if !metadata.isEmpty {
-            header += "\(jsonString(metadataKey)):{"
-            header += metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }
+            header += "\(jsonStringLiteral(metadataKey)):{"
+            header += metadata.keys.sorted().map { "\(jsonStringLiteral($0)):\(jsonStringLiteral(metadata[$0]!))" }
                 .joined(separator: ",")
             header += "}"
         }
@@ -70,7 +70,7 @@ public enum SafeTensors {
             precondition(t.shape.allSatisfy { $0 >= 0 }, "tensor \(t.name) has a negative dimension: \(t.shape)")
             let bytes = 4 * t.count
             if header.count > 1 { header += "," }
-            header += "\(jsonString(t.name)):{\"dtype\":\"F32\",\"shape\":["
+            header += "\(jsonStringLiteral(t.name)):{\"dtype\":\"F32\",\"shape\":["
                 + t.shape.map(String.init).joined(separator: ",")
                 + "],\"data_offsets\":[\(dataSize),\(dataSize + bytes)]}"
             dataSize += bytes
@@ -115,24 +115,6 @@ public enum SafeTensors {
         }
     }
 
-    /// A JSON string literal: quotes, backslashes and control characters escaped.
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count)
-                    + String(u.value, radix: 16)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
-    }
 }
 
 /// A safetensors file opened for reading: memory-mapped, its header parsed

@@ -5,9 +5,12 @@ import Foundation
 /// time: each uses every core for its matrix work, and the model's weights
 /// and decoding packs exist once).
 ///
-/// A batch starts when `batchSize` lines of one kind (`Key`: model and
-/// search options; only lines of one kind share a search) wait, or when the
-/// oldest waiting line has waited `maxWait` seconds. Lines enter a batch
+/// A batch starts when as many lines of one kind wait as the last batch had
+/// (`Key`: model and search options; only lines of one kind share a search),
+/// up to `batchSize`, or when the oldest waiting line has waited `maxWait`
+/// seconds: clients just answered tend to come back, so a batch of eight
+/// waits a moment for the next eight, while a lone client on a quiet server
+/// is never kept waiting for company that is not coming. Lines enter a batch
 /// round-robin over the waiting requests of that kind, oldest request
 /// first, one line each per turn: a request of a thousand lines takes its
 /// share of every batch, and a later request's lines go into the next
@@ -18,7 +21,8 @@ public final class BatchQueue<Key: Hashable & Sendable, Output: Sendable>: @unch
     public struct Settings: Sendable {
         /// Lines searched together at most.
         public var batchSize = 32
-        /// Seconds the oldest waiting line waits for company at most.
+        /// Seconds the oldest waiting line waits for company at most (company
+        /// is expected when the last batch had more lines than wait now).
         public var maxWait = 0.005
         /// Lines waiting at most; a request beyond is refused (503).
         public var maxQueued = 10_000
@@ -59,6 +63,8 @@ public final class BatchQueue<Key: Hashable & Sendable, Output: Sendable>: @unch
     private var queuedLines = 0
     private var nextID = 0
     private var stopping = false
+    /// Lines of the last batch: the company the next one waits for.
+    private var lastBatchLines = 1
     private var worker: Thread?
     private let finished = DispatchSemaphore(value: 0)
 
@@ -162,7 +168,7 @@ public final class BatchQueue<Key: Hashable & Sendable, Output: Sendable>: @unch
             let ready = waiting.lazy.filter { $0.key == head.key }.reduce(0) { $0 + $1.lines.count - $1.next }
             let deadline = head.arrival + UInt64(settings.maxWait * 1e9)
             let now = DispatchTime.now().uptimeNanoseconds
-            if ready >= settings.batchSize || now >= deadline || stopping { break }
+            if ready >= min(settings.batchSize, lastBatchLines) || now >= deadline || stopping { break }
             _ = condition.wait(until: Date(timeIntervalSinceNow: Double(deadline - now) / 1e9))
         }
         let key = waiting[0].key
@@ -177,6 +183,7 @@ public final class BatchQueue<Key: Hashable & Sendable, Output: Sendable>: @unch
         }
         waiting.removeAll { $0.next == $0.lines.count }
         queuedLines -= batch.count
+        lastBatchLines = batch.count
         return (key, batch)
     }
 

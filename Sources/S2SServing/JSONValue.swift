@@ -1,4 +1,5 @@
 import Foundation
+import S2SCore
 
 /// A JSON value: what request bodies are read into (Foundation's
 /// JSONDecoder, which validates the syntax and the UTF-8, keeps booleans
@@ -77,20 +78,7 @@ public indirect enum JSONValue: Codable, Equatable, Sendable {
     }
 
     static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        out += "\""
+        out += jsonStringLiteral(s)
     }
 
     /// A float rounded to 4 decimals (attention weights, scores): what a

@@ -83,20 +83,27 @@ final class BatchQueueTests: XCTestCase {
         XCTAssertEqual(batches[otherBatch].lines, ["o1"])
     }
 
-    func testABatchWaitsForCompanyAtMostMaxWait() throws {
+    /// A lone line on a quiet queue starts at once; after a batch of two, a
+    /// lone line waits (at most maxWait) for the company the last batch had.
+    func testABatchWaitsForTheLastBatchsCompanyAtMostMaxWait() throws {
         let recorder = Recorder()
-        let queue = makeQueue(recorder, batchSize: 64, maxWait: 0.05)
-        let started = Date()
-        let a = try submit(queue, ["only"]).1
-        XCTAssertEqual(try a.wait()?.get(), ["ONLY"])
+        let queue = makeQueue(recorder, batchSize: 64, maxWait: 0.2)
+        var started = Date()
+        XCTAssertEqual(try submit(queue, ["alone"]).1.wait()?.get(), ["ALONE"])
+        XCTAssertLessThan(Date().timeIntervalSince(started), 0.15, "nothing to wait for")
+        XCTAssertEqual(try submit(queue, ["a", "b"]).1.wait()?.get(), ["A", "B"])
+        started = Date()
+        XCTAssertEqual(try submit(queue, ["c"]).1.wait()?.get(), ["C"])
         let waited = Date().timeIntervalSince(started)
-        XCTAssertGreaterThanOrEqual(waited, 0.045, "a lone line waits for company")
+        XCTAssertGreaterThanOrEqual(waited, 0.19, "a line waits for the last batch's company")
         XCTAssertLessThan(waited, 5)
-        // A full batch does not wait.
-        let queue2 = makeQueue(Recorder(), batchSize: 2, maxWait: 30)
-        let full = try submit(queue2, ["a", "b"]).1
-        XCTAssertEqual(try full.wait()?.get(), ["A", "B"])
-        queue.stop(); queue2.stop()
+        XCTAssertEqual(recorder.recorded.map(\.lines), [["alone"], ["a", "b"], ["c"]])
+        // As many lines as the last batch had start it at once.
+        started = Date()
+        let d = try submit(queue, ["d"]).1
+        XCTAssertEqual(d.wait().flatMap { try? $0.get() }, ["D"])
+        XCTAssertLessThan(Date().timeIntervalSince(started), 0.15, "the last batch had one line")
+        queue.stop()
     }
 
     func testAFullQueueRefusesWithRetryAfter() throws {
