@@ -71,6 +71,20 @@ final class PrepCommandTests: XCTestCase {
         XCTAssertEqual(text.split(separator: "\n").count, 100)
     }
 
+    /// --source-lang/--target-lang are recorded in prep.json (s2s-serve's
+    /// language pair); a code that is not ISO 639-1 is refused.
+    func testLanguageCodesGoIntoPrepJSON() throws {
+        let dir = try toyCorpus()
+        let result = try Command.run("s2s-prep", ["--corpus", "toy", "--source-lang", "en", "--target-lang", "es", "-q"], in: dir)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let prep = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("vocab/toy/prep.json"))) as? [String: Any]
+        XCTAssertEqual(prep?["source_language"] as? String, "en")
+        XCTAssertEqual(prep?["target_language"] as? String, "es")
+        let bad = try Command.run("s2s-prep", ["--corpus", "toy", "--target-lang", "ES"], in: dir)
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--target-lang: 'ES' is not an ISO 639-1 language code"), bad.stderr)
+    }
+
     func testMismatchedLineCountsAreAnError() throws {
         let dir = TestPaths.temporaryFolder("s2s-prep")
         try AtomicFile.write(text: "a b\nc d\n", to: dir.appendingPathComponent("x.src").path)

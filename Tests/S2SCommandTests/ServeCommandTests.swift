@@ -243,6 +243,38 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertThrowsError(try HTTPTestClient.request(port: port, path: "/health"), "nothing listens after the exit")
     }
 
+    /// Two model folders side by side, each under the pair its prep.json
+    /// names; a long line is cut and joined as s2s-translate does it.
+    func testModelsSideBySideAndLongLines() throws {
+        let root = TestPaths.temporaryFolder("s2s-serve-pairs")
+        var folders: [String] = []
+        for (name, source, target) in [("en-es", "en", "es"), ("es-en", "es", "en")] {
+            let folder = root.appendingPathComponent(name)
+            try FileManager.default.copyItem(atPath: model, toPath: folder.path)
+            let file = folder.appendingPathComponent("prep.json")
+            var prep = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+            prep["source_language"] = source
+            prep["target_language"] = target
+            try JSONSerialization.data(withJSONObject: prep).write(to: file)
+            folders.append(folder.path)
+        }
+        let server = try ServerProcess("s2s-serve", ["--model", folders[0], "--model", folders[1], "--threads", "1",
+                                                     "--max-source-tokens", "3"])
+        let port = server.port
+        let languages = try HTTPTestClient.request(port: port, path: "/languages")
+        XCTAssertEqual(languages.body, #"[{"code":"en","name":"English","targets":["es"]},{"code":"es","name":"Spanish","targets":["en"]}]"#)
+        let long = "ba ce di. fo gu ba ce"
+        let expected = try translateLocally([long], ["--max-source-tokens", "3"])
+        for (source, target) in [("en", "es"), ("es", "en")] {
+            let r = try HTTPTestClient.request(port: port, path: "/translate",
+                                               json: #"{"q": "\#(long)", "source": "\#(source)", "target": "\#(target)"}"#)
+            XCTAssertEqual(try json(r) as? [String: String], ["translatedText": expected[0]], r.body)
+        }
+        let auto = try HTTPTestClient.request(port: port, path: "/translate", json: #"{"q": "ba", "source": "auto", "target": "es"}"#)
+        XCTAssertEqual(auto.status, 200, "one model translates into es: auto is en")
+        XCTAssertEqual(server.terminate(), 0, server.stderr)
+    }
+
     func testAModelWithoutLanguagesNeedsThem() throws {
         let r = try Command.run("s2s-serve", ["--model", model, "--port", "0"])
         XCTAssertEqual(r.status, 1)
