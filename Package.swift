@@ -3,6 +3,7 @@
 // Layering (imports point down only; nothing imports a command):
 //   s2s-prep ─► S2SText ─► CICU (plain-C wrapper over the system ICU)
 //   S2SKernels ─► CBLAS (OpenBLAS)
+//   S2STraining ─► S2SDistributed ─► CMPI (Open MPI, dlopen'ed under mpirun)
 import PackageDescription
 
 let package = Package(
@@ -40,6 +41,9 @@ let package = Package(
         // Decoding's small products against weights packed once (AVX-512,
         // chosen at run time).
         .target(name: "CKernels"),
+        // Open MPI's libmpi, loaded with dlopen when mpirun started the
+        // process: no MPI headers or library at build time.
+        .target(name: "CMPI"),
         .systemLibrary(
             name: "CBLAS",
             pkgConfig: "openblas",
@@ -71,9 +75,11 @@ let package = Package(
                                .product(name: "Prometheus", package: "swift-prometheus")]),
         // BLEU and chrF, sacreBLEU-exact (validation and s2s-score).
         .target(name: "S2SMetrics"),
+        // The ranks of a data-parallel job: one process, or Open MPI's.
+        .target(name: "S2SDistributed", dependencies: ["CMPI"]),
         // Training: batches, schedules, the loop, checkpoints, run log.
         .target(name: "S2STraining",
-                dependencies: ["S2SSearch", "S2SModel", "S2SKernels", "S2SText", "S2SMetrics", "S2SCore"]),
+                dependencies: ["S2SSearch", "S2SModel", "S2SKernels", "S2SText", "S2SMetrics", "S2SDistributed", "S2SCore"]),
 
         // ── Commands (thin mains) ──────────────────────────────────────────
         .executableTarget(
@@ -87,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "s2s-train",
             dependencies: [
-                "S2STraining", "S2SModel", "S2SKernels", "S2SText", "S2SCore",
+                "S2STraining", "S2SDistributed", "S2SModel", "S2SKernels", "S2SText", "S2SCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -123,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "s2s-bench",
             dependencies: [
-                "S2SModel", "S2SKernels", "S2SCore",
+                "S2SModel", "S2SKernels", "S2SDistributed", "S2SCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash tools/setup.sh --test
+bash tools/setup.sh --test --mpi
 # The LibreTranslate clients ServeClientTests runs against s2s-serve (from
 # PyPI, once, into .build-venv/); without them that test reports skipped.
 if (source tools/python-venv.sh libretranslate-clients libretranslatepy==2.1.4 deep-translator==1.11.4) >&2; then

@@ -48,6 +48,14 @@ public final class TokenShard: @unchecked Sendable {
 
     public var count: Int { header.pairCount }
 
+    /// FNV-1a of the whole file: equal on two hosts when they hold the same
+    /// shard (data-parallel ranks check this at the start).
+    public var contentHash: UInt64 {
+        var hash = FNV1a64()
+        hash.combine(file.bytes)
+        return hash.value
+    }
+
     public func source(_ i: Int) -> UnsafeBufferPointer<UInt32> {
         let start = Int(sourceOffsets[i]), end = Int(sourceOffsets[i + 1])
         return UnsafeBufferPointer(start: sourceIds + start, count: end - start)

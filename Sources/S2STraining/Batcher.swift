@@ -78,6 +78,38 @@ public struct Batcher: Sendable {
         return (0..<k).map { i in Array(batch[(batch.count * i / k)..<(batch.count * (i + 1) / k)]) }
     }
 
+    /// A batch's sentences in `count` contiguous shares of about equal
+    /// source+target tokens (<EOS> and <s> included): what each process of
+    /// a data-parallel run computes. A batch is sorted by length, so each
+    /// share pads little. Shares are empty only when the batch has fewer
+    /// sentences than `count`.
+    public func shares(_ batch: [Int], count: Int) -> [[Int]] {
+        precondition(count >= 1)
+        if count == 1 { return [batch] }
+        let tokens = batch.map { shard.source($0).count + shard.target($0).count + 2 }
+        let total = tokens.reduce(0, +)
+        var result: [[Int]] = []
+        var start = 0, seen = 0
+        for k in 1..<count {
+            guard start < batch.count else { result.append([]); continue }
+            // Share k takes at least one sentence, then each next one whose
+            // middle stays within k/count of the total, and leaves one for
+            // every share after it.
+            let goal = total * k / count
+            let latest = batch.count - (count - k)
+            var end = start + 1
+            seen += tokens[start]
+            while end < latest && 2 * seen + tokens[end] <= 2 * goal {
+                seen += tokens[end]
+                end += 1
+            }
+            result.append(Array(batch[start..<end]))
+            start = end
+        }
+        result.append(start < batch.count ? Array(batch[start...]) : [])
+        return result
+    }
+
     /// The model's batch for these pair indices.
     public func batch(_ indices: [Int]) -> Batch {
         let pairs = indices.map { i in

@@ -1,5 +1,6 @@
 import Foundation
 import S2SCore
+import S2SDistributed
 import S2SKernels
 import S2SMetrics
 import S2SModel
@@ -13,6 +14,12 @@ import S2SText
 /// moments, the step, the data cursor (epoch, batch), the generator's state —
 /// so a run resumed from a checkpoint continues bit for bit as the
 /// uninterrupted run would have (same thread count).
+///
+/// Data-parallel under mpirun: every rank runs this loop on the same batches
+/// and computes its shares of each (UpdateWork); the ranks sum their
+/// gradients and then clip and update identically. Rank 0 alone validates,
+/// logs and writes; it sends its parameters, Adam's moments and the run's
+/// state to the others at the start and after each validation.
 public final class Trainer {
     public let folder: ModelFolder
     public let config: ModelFolder.RunConfig
@@ -23,9 +30,14 @@ public final class Trainer {
     let targetVocabulary: Vocabulary?
     let adamM: Arena<Float>
     let adamV: Arena<Float>
+    /// The job's ranks (one, unless mpirun started the run).
+    let communicator: Communicator
+    /// Where a rank keeps the shares it has summed while it computes the
+    /// next from zero (only when it computes more than one).
+    lazy var shareSum = Arena<Float>(capacity: model.layout.count)
 
     // The run's state (saved in every checkpoint).
-    public private(set) var step = 0
+    public internal(set) var step = 0
     var epoch = 0
     var batchIndex = 0
     var rng: SplitMix64
@@ -51,7 +63,8 @@ public final class Trainer {
     var runLog: RunLog?
 
     public init(folder: ModelFolder, config: ModelFolder.RunConfig, train: TokenShard, valid: TokenShard?,
-                targetVocabulary: Vocabulary? = nil) throws {
+                targetVocabulary: Vocabulary? = nil, communicator: Communicator = SingleProcess()) throws {
+        self.communicator = communicator
         if config.training.precision == .bfloat16 && !BFloat16Gemm.isAvailable {
             throw InputError(file: folder.configPath,
                              problem: "this run trains in bfloat16 (training.precision), which needs a CPU with AVX512_BF16; this one lacks it",
@@ -77,8 +90,15 @@ public final class Trainer {
         let o = config.training
         let batcher = Batcher(shard: train, maxTokens: o.batchTokens, sentences: o.batchSize, seed: o.seed,
                               reverseSource: config.model.reverseSource)
-        let shapes = batcher.shapes(batcher.epoch(0).flatMap { batcher.passes($0, maxTokens: o.passTokens ?? 0) })
+        let shapes = batcher.shapes(workShapes(batcher, batcher.epoch(0), o))
         return MemoryEstimate.trainingBytes(config: config.model, shapes: shapes)
+    }
+
+    /// The passes a run computes for these batches: each batch's shares,
+    /// each share in its passes (empty shares left out).
+    static func workShapes(_ batcher: Batcher, _ batches: [[Int]], _ o: TrainingOptions) -> [[Int]] {
+        batches.flatMap { batcher.shares($0, count: o.shares ?? 1) }.filter { !$0.isEmpty }
+            .flatMap { batcher.passes($0, maxTokens: o.passTokens ?? 0) }
     }
 
     // MARK: Checkpoints
@@ -166,16 +186,19 @@ public final class Trainer {
         let precisionBefore = Matmul.precision
         Matmul.precision = o.precision == .bfloat16 ? .bfloat16 : .float32
         defer { Matmul.precision = precisionBefore }
-        runLog = try RunLog(path: folder.logPath, keepThroughStep: resumed ?? 0)
+        let root = communicator.isRoot
+        if root { runLog = try RunLog(path: folder.logPath, keepThroughStep: resumed ?? 0) }
+        if !root { progress = ProgressBar(enabled: false) }
+        try synchronizeStart()
         let n = model.layout.count
         var clock = Stopwatch()
         var elapsed = 0.0
         var windowTokens = 0, windowLoss = 0.0, windowTargets = 0, windowSeconds = 0.0
         var lastLoss = Double.nan
         var batches = batcher.epoch(epoch)
-        // One workspace for the largest shapes of this epoch's batches (later
+        // One workspace for the largest shapes of this epoch's passes (later
         // epochs mix differently and may still grow it, rarely).
-        model.reserve(shapes: batcher.shapes(batches.flatMap { batcher.passes($0, maxTokens: o.passTokens ?? 0) }))
+        model.reserve(shapes: batcher.shapes(Self.workShapes(batcher, batches, o)))
         var interrupted = false
         model.zeroGradients()
 
@@ -189,26 +212,26 @@ public final class Trainer {
                 continue
             }
             if o.maxSteps > 0 && step >= o.maxSteps { break }
-            if o.maxSeconds > 0 && elapsed >= o.maxSeconds { break }
-            if Interrupt.requested { interrupted = true; break }
+            let stop = try agreeToStop(timeUp: o.maxSeconds > 0 && elapsed >= o.maxSeconds)
+            if stop.timeUp { break }
+            if stop.interrupted { interrupted = true; break }
 
-            // One pass, or several whose gradients add up (TrainingOptions.passTokens).
-            let passes = batcher.passes(batches[batchIndex], maxTokens: o.passTokens ?? 0).map(batcher.batch)
-            batchIndex += 1
+            // The update's batches (--accumulate; the epoch's last update may
+            // have fewer), cut into shares; this rank computes its own.
+            let end = min(batchIndex + (o.accumulate ?? 1), batches.count)
+            let work = UpdateWork(batches: Array(batches[batchIndex..<end]), shares: o.shares ?? 1, batcher: batcher,
+                                  seed: rng.next())
+            batchIndex = end
             step += 1
             let ratio = o.teacherForcing.ratio(atStep: step)
             let chooser = MixedFeeding(goldProbability: ratio, sample: o.sampleOwnToken)
-            let batchTargets = passes.count == 1 ? nil : passes.reduce(0) { $0 + $1.targetTokens }
             // Gradients are zero here: zeroed once before the loop, then by
             // the optimizer's pass (Adam) or explicitly (SGD, skipped steps).
-            var r = SoftmaxCrossEntropy.Result()
-            for (i, pass) in passes.enumerated() {
-                if i > 0 { model.backward() }  // the previous pass's, now that its loss is known finite
-                let p = model.forward(pass, training: true, chooser: chooser, rng: &rng, gradientTokens: batchTargets)
-                r.loss += p.loss; r.tokens += p.tokens
-                if !p.loss.isFinite { break }
-            }
-            let loss = r.loss / Double(max(r.tokens, 1))
+            let mine = computeGradients(work, chooser: chooser)
+            // Σ loss, target tokens, source tokens over the ranks.
+            var totals = [mine.result.loss, Double(mine.result.tokens), Double(mine.sourceTokens)]
+            try communicator.sum(&totals)
+            let loss = totals[0] / max(totals[1], 1)
             if !loss.isFinite {
                 nonFiniteInARow += 1
                 log("warning: step \(step): loss is \(loss); update skipped (\(nonFiniteInARow) in a row)")
@@ -219,7 +242,7 @@ public final class Trainer {
                 continue
             }
             nonFiniteInARow = 0
-            model.backward()
+            try communicator.sum(model.gradients.base, count: n)
             let norm = GradClip.clip(model.gradients.base, count: n, maxNorm: o.clip, threads: KernelThreads.current)
             switch o.optimizer {
             case .adam:
@@ -234,14 +257,14 @@ public final class Trainer {
             let seconds = clock.lap()
             elapsed += seconds
             windowSeconds += seconds
-            windowTokens += passes.reduce(0) { $0 + $1.sourceLengths.reduce(0) { $0 + Int($1) } } + r.tokens
-            windowLoss += r.loss
-            windowTargets += r.tokens
+            windowTokens += Int(totals[2] + totals[1])
+            windowLoss += totals[0]
+            windowTargets += Int(totals[1])
             progress.update(.init(step: step, epoch: epoch + 1, loss: loss,
                                   tokensPerSecond: Double(windowTokens) / max(windowSeconds, 1e-9),
                                   teacherForcing: ratio, elapsed: elapsed, maxSteps: o.maxSteps, maxSeconds: o.maxSeconds))
 
-            if o.reportEvery > 0 && step % o.reportEvery == 0 {
+            if root && o.reportEvery > 0 && step % o.reportEvery == 0 {
                 let mean = windowLoss / Double(max(windowTargets, 1))
                 let record: [String: Any] = [
                     "kind": "train", "step": step, "epoch": epoch + 1, "loss": mean, "ppl": Foundation.exp(mean),
@@ -256,20 +279,68 @@ public final class Trainer {
                 }
                 windowTokens = 0; windowLoss = 0; windowTargets = 0; windowSeconds = 0
             }
-            if o.validEvery > 0 && step % o.validEvery == 0 { try validateAndKeepBest() }
+            if o.validEvery > 0 && step % o.validEvery == 0 {
+                if root { try validateAndKeepBest() }
+                try broadcastState()  // the others take rank 0's learning-rate decay and early stop
+            }
             if stopEarly {
                 log("early stopping: \(validationsWithoutImprovement) validations without improvement")
                 break
             }
-            if o.saveEvery > 0 && step % o.saveEvery == 0 { try saveCheckpoint() }
+            if o.saveEvery > 0 && step % o.saveEvery == 0 {
+                try checkParametersAgree()
+                if root { try saveCheckpoint() }
+            }
             _ = clock.lap()  // validation and saving are not training time
-            if Interrupt.requested { interrupted = true; break training }
         }
         progress.finishLine()
+        guard root else { return Summary(steps: step, interrupted: interrupted, lastLoss: lastLoss, bestScore: bestScore) }
         try saveCheckpoint()
         if valid != nil && (o.validEvery == 0 || step % o.validEvery != 0) { try validateAndKeepBest() }
         if !FileManager.default.fileExists(atPath: folder.bestPath) { try save(to: folder.bestPath, optimizer: false) }
         return Summary(steps: step, interrupted: interrupted, lastLoss: lastLoss, bestScore: bestScore)
+    }
+
+    /// This rank's part of an update's gradient, into model.gradients (zero
+    /// on entry): for each of its shares, from zero, the sum over the
+    /// update's batches of that share's passes; the shares' sums added in
+    /// share order (see UpdateWork). Stops at the first non-finite loss: the
+    /// update will be skipped.
+    func computeGradients(_ work: UpdateWork, chooser: MixedFeeding)
+        -> (result: SoftmaxCrossEntropy.Result, sourceTokens: Int) {
+        let n = model.layout.count
+        let passTokens = config.training.passTokens ?? 0
+        var result = SoftmaxCrossEntropy.Result()
+        var sourceTokens = 0
+        for (position, s) in work.shares(ofRank: communicator.rank, size: communicator.size).enumerated() {
+            if position > 0 {
+                // The shares so far wait aside while this one starts from zero.
+                shareSum.base.update(from: model.gradients.base, count: n)
+                model.zeroGradients()
+            }
+            // The share's loss apart too, so that the ranks' sums group
+            // like one process's: (share 0) + (share 1), not a running sum.
+            var share = SoftmaxCrossEntropy.Result()
+            var finite = true
+            batches: for k in work.items.indices where !work.items[k][s].isEmpty {
+                var generator = work.generator(batch: k, share: s)
+                for pass in batcher.passes(work.items[k][s], maxTokens: passTokens).map(batcher.batch) {
+                    let p = model.forward(pass, training: true, chooser: chooser, rng: &generator,
+                                          gradientTokens: work.targetTokens)
+                    share += p
+                    sourceTokens += pass.sourceLengths.reduce(0) { $0 + Int($1) }
+                    if !p.loss.isFinite { finite = false; break batches }
+                    model.backward()
+                }
+            }
+            result += share
+            if !finite { return (result, sourceTokens) }
+            if position > 0 {
+                let g = model.gradients.base, earlier = shareSum.base
+                for i in 0..<n { g[i] = earlier[i] + g[i] }
+            }
+        }
+        return (result, sourceTokens)
     }
 
     /// Per-token loss, perplexity and accuracy on the validation shard (no
@@ -362,6 +433,8 @@ public enum TrainingError: Error, CustomStringConvertible {
     case diskFull(file: String, needed: Double, free: Double?, step: Int)
     /// `--resume` found nothing to resume from.
     case nothingToResume(folder: String, found: [String])
+    /// Data-parallel ranks whose parameters are no longer rank 0's.
+    case ranksDiverged(step: Int, ranks: [Int])
 
     public var description: String {
         switch self {
@@ -378,6 +451,10 @@ public enum TrainingError: Error, CustomStringConvertible {
             let what = found.isEmpty ? "no checkpoint files" : found.joined(separator: "; ")
             return "\(folder): nothing to resume from (\(what)). Nothing in the model folder was changed. "
                 + "Restore a checkpoint there, or train a new model in another --model folder"
+        case .ranksDiverged(let step, let ranks):
+            return "step \(step): the parameters of rank\(ranks.count == 1 ? "" : "s") \(ranks.map(String.init).joined(separator: ", ")) "
+                + "differ from rank 0's, which every update should keep identical; no checkpoint of this step was written. "
+                + "Check that every host runs the same s2s-train build on the same kind of CPU, then continue with --resume"
         }
     }
 }

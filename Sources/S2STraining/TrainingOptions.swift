@@ -15,6 +15,15 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// source+target tokens, adding up their gradients: the same update in
     /// bounded activation memory (nil or 0: one pass per batch).
     public var passTokens: Int?
+    /// Cut each batch into this many shares of about equal tokens whose
+    /// gradients add up: what the processes of `mpirun -np N` compute, one
+    /// share each, when it equals N. Fixed at a run's start (nil: 1), so a
+    /// run resumed on another number of processes follows the same
+    /// trajectory (see UpdateWork).
+    public var shares: Int?
+    /// Add up the gradients of this many consecutive batches before an
+    /// update (and its one allreduce); nil: 1.
+    public var accumulate: Int?
     public enum Optimizer: String, Codable, Sendable { case adam, sgd }
     public var optimizer: Optimizer = .adam
     public var learningRate: Double = 1e-3

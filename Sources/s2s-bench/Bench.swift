@@ -7,7 +7,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "s2s-bench",
         abstract: "Benchmarks of s2s's kernels and model (see tools/bench/).",
-        subcommands: [TrainStep.self, GemmShape.self])
+        subcommands: [TrainStep.self, GemmShape.self, AllreduceBench.self])
 
     static func main() {
         BLASRuntime.ensureOptimizedKernels()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import S2SCore
+import S2SDistributed
 import S2SKernels
 import S2SModel
 import S2SText
@@ -21,6 +22,12 @@ struct Train: ParsableCommand {
             Examples:
               s2s-train --data data/bible-en-es --vocab vocab/bible-en-es --model models/bible --preset small --max-time 8h
               s2s-train --data data/bible-en-es --vocab vocab/bible-en-es --model models/bible --resume
+
+            Started by mpirun, it trains data-parallel (Open MPI 4, loaded at run time): each process \
+            computes a share of every batch, and rank 0 alone writes MODEL/. The same seed gives the \
+            same run on any number of processes (--shares):
+              mpirun --allow-run-as-root --mca odls_base_sigkill_timeout 30 -np 2 \\
+                s2s-train --data data/bible-en-es --vocab vocab/bible-en-es --model models/bible
             """)
 
     enum Preset: String, ExpressibleByArgument, CaseIterable {
@@ -64,6 +71,10 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Sentences per batch when --batch-tokens is 0 (default: 64).") var batchSize: Int?
     @Option(parsing: .unconditional, help: "Run a batch of more padded source+target tokens than this in several passes that add up their gradients: the same update in less memory (default 0: one pass).")
     var passTokens: Int?
+    @Option(parsing: .unconditional, help: "Cut each batch into this many shares whose gradients add up (default: the number of processes mpirun started, else 1). Fixed at the run's start, so a run resumed on another number of processes follows the same trajectory.")
+    var shares: Int?
+    @Option(parsing: .unconditional, help: "Add up the gradients of this many batches before each update, and send them between processes once (default: 1).")
+    var accumulate: Int?
     @Option(help: "Optimizer: adam (default) or sgd.") var optimizer: String?
     @Option(parsing: .unconditional, help: "Learning rate (default: 0.001).") var learningRate: Double?
     @Option(parsing: .unconditional, help: "Warm the learning rate up linearly over this many updates (default 0: off).") var warmupSteps: Int?
@@ -102,7 +113,8 @@ struct Train: ParsableCommand {
             ("--attention", attention != nil), ("--input-feeding/--no-input-feeding", inputFeeding != nil),
             ("--dropout", dropout != nil), ("--label-smoothing", labelSmoothing != nil), ("--reverse-source", reverseSource), ("--residual", residual), ("--pyramid", pyramid),
             ("--tie-target-embeddings", tieTargetEmbeddings), ("--seed", seed != nil), ("--batch-tokens", batchTokens != nil),
-            ("--batch-size", batchSize != nil), ("--optimizer", optimizer != nil), ("--learning-rate", learningRate != nil),
+            ("--batch-size", batchSize != nil), ("--shares", shares != nil), ("--accumulate", accumulate != nil),
+            ("--optimizer", optimizer != nil), ("--learning-rate", learningRate != nil),
             ("--warmup-steps", warmupSteps != nil), ("--decay-patience", decayPatience != nil),
             ("--decay-factor", decayFactor != nil), ("--best-metric", bestMetric != nil), ("--clip", clip != nil),
             ("--teacher-forcing", teacherForcing != nil), ("--sample-own-token", sampleOwnToken),
@@ -158,7 +170,8 @@ struct Train: ParsableCommand {
             throw ValidationError("--attention must be none, dot, general or concat, not '\(attention)'.")
         }
         for (name, value, least) in [("--max-steps", maxSteps, 0), ("--max-epochs", maxEpochs, 0), ("--batch-tokens", batchTokens, 0),
-                                     ("--batch-size", batchSize, 1), ("--pass-tokens", passTokens, 0), ("--warmup-steps", warmupSteps, 0),
+                                     ("--batch-size", batchSize, 1), ("--pass-tokens", passTokens, 0),
+                                     ("--shares", shares, 1), ("--accumulate", accumulate, 1), ("--warmup-steps", warmupSteps, 0),
                                      ("--decay-patience", decayPatience, 0), ("--early-stop", earlyStop, 0),
                                      ("--report-every", reportEvery, 0), ("--valid-every", validEvery, 0),
                                      ("--save-every", saveEvery, 0), ("--keep", keep, 1), ("--bleu-sentences", bleuSentences, 0),
@@ -178,22 +191,82 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        if let threads { KernelThreads.set(threads) }
+        let world = try Self.joinJob(threads: threads)
         Interrupt.install()
         let folder = ModelFolder(path: model)
-        let say: (String) -> Void = { FileHandle.standardError.write(Data(("s2s-train: " + $0 + "\n").utf8)) }
+        let prefix = world.size > 1 ? "s2s-train (rank \(world.rank) of \(world.size)): " : "s2s-train: "
+        let say: (String) -> Void = { FileHandle.standardError.write(Data((prefix + $0 + "\n").utf8)) }
 
         let srcVocab = try Self.vocabulary(vocab + "/src.vocab")
         let tgtVocab = try Self.vocabulary(vocab + "/tgt.vocab")
-        if resume && !FileManager.default.fileExists(atPath: folder.configPath) {
-            throw InputError(file: folder.configPath, problem: "missing: \(model) holds no run to resume",
-                             hint: "Check --model, or train a new model without --resume")
-        }
-        // The folder is this run's alone from here on (a second run stops at once).
-        let lock = try FolderLock(folder: model)
+        // Rank 0 alone reads and writes the model folder; the others take
+        // the run's configuration from it.
+        var rootRun: ModelFolder.RunConfig?
+        var lock: FolderLock?
         var wroteToFolder = false
-        defer { lock.release(removingIfCreated: !wroteToFolder) }
+        defer { lock?.release(removingIfCreated: !wroteToFolder) }
+        if world.isRoot {
+            if resume && !FileManager.default.fileExists(atPath: folder.configPath) {
+                throw InputError(file: folder.configPath, problem: "missing: \(model) holds no run to resume",
+                                 hint: "Check --model, or train a new model without --resume")
+            }
+            // The folder is this run's alone from here on (a second run stops at once).
+            lock = try FolderLock(folder: model)
+            rootRun = try rootConfig(folder: folder, srcVocab: srcVocab, tgtVocab: tgtVocab, processes: world.size)
+        }
+        let configJSON = try world.broadcast(rootRun.map { try StableJSON.encode($0) }.map(Array.init) ?? [])
+        let run = try rootRun ?? StableJSON.decoder().decode(ModelFolder.RunConfig.self, from: Data(configJSON))
 
+        let train = try TokenShard(path: data + "/train.s2sb", sourceVocabulary: srcVocab, targetVocabulary: tgtVocab)
+        let validPath = data + "/valid.s2sb"
+        let valid = FileManager.default.fileExists(atPath: validPath)
+            ? try TokenShard(path: validPath, sourceVocabulary: srcVocab, targetVocabulary: tgtVocab) : nil
+        if world.size > 1 {
+            try JobInputs(arguments: CommandLine.arguments, train: train, valid: valid, vocabularyFolder: vocab)
+                .checkSame(across: world, data: data, vocab: vocab)
+        }
+        let memory = try checkMemory(run, train: train)
+
+        let trainer = try Trainer(folder: folder, config: run, train: train, valid: valid, targetVocabulary: tgtVocab,
+                                  communicator: world)
+        trainer.log = world.isRoot ? say : { _ in }
+        var resumedFrom: Int?
+        if world.isRoot {
+            // Resuming reads the checkpoint before anything is written: with none
+            // usable, the run stops and the folder stays as it was.
+            resumedFrom = resume ? try trainer.resume() : nil
+            wroteToFolder = true
+            if !resume { try folder.copyVocabulary(from: vocab) }
+            try folder.writeConfig(run)
+            let shares = run.training.shares ?? 1
+            say("\(trainer.model.parameterCount) parameters; \(train.count) training pairs; "
+                + "products in \((run.training.precision ?? .float32).rawValue), BLAS kernels \(BLASRuntime.coreName), "
+                + "\(KernelThreads.current) threads"
+                + (world.size > 1 || shares > 1 ? " per process, \(world.size) process\(world.size == 1 ? "" : "es"), \(shares) shares a batch" : "")
+                + "; about \(SystemMemory.format(bytes: memory)) of memory")
+            if world.size > shares {
+                say("warning: \(world.size - shares) of the \(world.size) processes have no share to compute (the run has --shares \(shares), fixed at its start)")
+            }
+            if let launch = OpenMPI.Launch(environment: ProcessInfo.processInfo.environment), launch.sigkillTimeout < 10 {
+                say("note: on Ctrl-C mpirun kills the processes \(launch.sigkillTimeout) s after passing it on, which may be before rank 0 "
+                    + "has written a checkpoint (--resume then continues from the last one). Give mpirun --mca odls_base_sigkill_timeout 30, "
+                    + "or stop the run with kill -USR1 on mpirun's process")
+            }
+        }
+        let summary = try trainer.run(resumedFrom: resumedFrom)
+        if let mpi = world as? OpenMPI { try mpi.finalize() }
+        guard world.isRoot else { return }
+        if summary.interrupted {
+            say("stopped at step \(summary.steps); checkpoint written. Resume with: s2s-train --data \(data) --vocab \(vocab) --model \(model) --resume")
+        } else {
+            say(String(format: "done: %d steps, last loss %.4f; best model in %@", summary.steps, summary.lastLoss, folder.bestPath))
+        }
+    }
+
+    /// The run rank 0 trains: the stored one (--resume), a config file's
+    /// (--config) or the options', with the run control given now.
+    func rootConfig(folder: ModelFolder, srcVocab: Vocabulary, tgtVocab: Vocabulary, processes: Int) throws
+        -> ModelFolder.RunConfig {
         var run: ModelFolder.RunConfig
         if resume {
             run = try folder.readConfig()
@@ -209,36 +282,27 @@ struct Train: ParsableCommand {
             }
             run.data = data
             run.vocab = vocab
+            if run.training.shares == nil && processes > 1 { run.training.shares = processes }
         }
         applyRunControl(to: &run.training)
         if run.training.bestMetric != .loss && run.training.bleuSentences == 0 {
             throw ValidationError("--best-metric \(run.training.bestMetric.rawValue) needs greedy translations of the validation set: set --bleu-sentences above 0.")
         }
+        return run
+    }
 
-        let train = try TokenShard(path: data + "/train.s2sb", sourceVocabulary: srcVocab, targetVocabulary: tgtVocab)
-        let validPath = data + "/valid.s2sb"
-        let valid = FileManager.default.fileExists(atPath: validPath)
-            ? try TokenShard(path: validPath, sourceVocabulary: srcVocab, targetVocabulary: tgtVocab) : nil
-        let memory = try checkMemory(run, train: train)
-
-        let trainer = try Trainer(folder: folder, config: run, train: train, valid: valid, targetVocabulary: tgtVocab)
-        trainer.log = say
-        // Resuming reads the checkpoint before anything is written: with none
-        // usable, the run stops and the folder stays as it was.
-        let resumedFrom = resume ? try trainer.resume() : nil
-        wroteToFolder = true
-        if !resume { try folder.copyVocabulary(from: vocab) }
-        try folder.writeConfig(run)
-        say("\(trainer.model.parameterCount) parameters; \(train.count) training pairs; "
-            + "products in \((run.training.precision ?? .float32).rawValue), BLAS kernels \(BLASRuntime.coreName), "
-            + "\(KernelThreads.current) threads; "
-            + "about \(SystemMemory.format(bytes: memory)) of memory")
-        let summary = try trainer.run(resumedFrom: resumedFrom)
-        if summary.interrupted {
-            say("stopped at step \(summary.steps); checkpoint written. Resume with: s2s-train --data \(data) --vocab \(vocab) --model \(model) --resume")
-        } else {
-            say(String(format: "done: %d steps, last loss %.4f; best model in %@", summary.steps, summary.lastLoss, folder.bestPath))
+    /// One process (SingleProcess), or a rank of the mpirun job that
+    /// started this one; the default thread count then shares this host's
+    /// cores among its ranks.
+    static func joinJob(threads: Int?) throws -> Communicator {
+        let launch = OpenMPI.Launch(environment: ProcessInfo.processInfo.environment)
+        if let threads {
+            KernelThreads.set(threads)
+        } else if let launch, launch.localSize > 1 {
+            KernelThreads.set(max(1, ProcessInfo.processInfo.activeProcessorCount / launch.localSize))
         }
+        guard let launch else { return SingleProcess() }
+        return try OpenMPI(library: launch.library)
     }
 
     /// Stopping, validation and reporting options given now take effect,
@@ -304,6 +368,8 @@ struct Train: ParsableCommand {
         if let seed { t.seed = seed }
         if let batchTokens { t.batchTokens = batchTokens }
         if let batchSize { t.batchSize = batchSize }
+        if let shares { t.shares = shares }
+        if let accumulate { t.accumulate = accumulate }
         if let learningRate { t.learningRate = learningRate }
         if let clip { t.clip = clip }
         if let teacherForcing { t.teacherForcing = TeacherForcingSchedule(argument: teacherForcing)! }

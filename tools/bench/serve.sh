@@ -17,7 +17,7 @@
 # Usage: tools/bench/serve.sh --model DIR [--seconds 20] [--threads 2] [--requests 10000]
 #                             [--onmt-work .build/compare-onmt] [--seed 1]
 #   --model      an s2s model folder (e.g. the base preset's, trained a while)
-#   --onmt-work  onmt.sh's --work folder: its onmt/model_step_*.pt is served by
+#   --onmt-work  onmt.sh's --work folder: its models/onmt/model_step_*.pt is served by
 #                onmt_server from .build-venv/onmt (skipped when absent)
 # Uses the release binaries in .build/release. Run nothing else meanwhile.
 set -euo pipefail
@@ -181,14 +181,13 @@ awk -v c64="$s2s_c64" -v b32="$batch32" -v p50="$s2s_c1_p50" -v b1="$batch1_ms" 
   printf "  targets: concurrency 64 / batch 32 = %.2f (≥ 0.80); concurrency 1 p50 / batch 1 = %.2f (≤ 1.20); RSS drift %+.1f%% (within ±10%%)\n",
     c64 / b32, p50 / b1, (b / a - 1) * 100 }'
 
-onmt_model=$(ls -t "$onmt_work"/onmt/model_step_*.pt 2>/dev/null | head -1 || true)
+onmt_model=$(ls -t "$onmt_work"/models/onmt/model_step_*.pt 2>/dev/null | head -1 || true)
 if [ -z "$onmt_model" ] || [ ! -x .build-venv/onmt/bin/onmt_server ]; then
-  echo "== OpenNMT-py's server: skipped (no $onmt_work/onmt/model_step_*.pt or .build-venv/onmt: run tools/compare/onmt.sh first)"
+  echo "== OpenNMT-py's server: skipped (no $onmt_work/models/onmt/model_step_*.pt or .build-venv/onmt: run tools/compare/onmt.sh first)"
   exit 0
 fi
 echo "== OpenNMT-py's onmt_server ($onmt_model, beam 5, batch 32)"
-bpe=$onmt_work/data/bible-en-es/test.bpe.src
-[ -f "$bpe" ] || bpe=$(ls "$onmt_work"/data/*/test.bpe.src | head -1)
+bpe=$onmt_work/data/cmp/test.bpe.src   # onmt.sh's s2s-prep --write-text output
 python3 - "$bpe" "$work/onmt.bodies" <<'EOF'
 import json, sys
 with open(sys.argv[1], encoding="utf-8") as f, open(sys.argv[2], "w", encoding="utf-8") as out:
