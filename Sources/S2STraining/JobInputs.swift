@@ -33,7 +33,7 @@ public struct JobInputs: Equatable, Sendable {
 
     /// Arguments after the command's name, with the values of the per-host
     /// options dropped (`--data DIR` and `--data=DIR` alike).
-    static func comparableOptions(_ arguments: [String]) -> [String] {
+    public static func comparableOptions(_ arguments: [String]) -> [String] {
         let perHost: Set<String> = ["--data", "--vocab", "--model", "--threads"]
         var kept: [String] = []
         var skipNext = false

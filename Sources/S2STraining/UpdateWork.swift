@@ -15,31 +15,31 @@ import S2SCore
 /// computing both shares also gets (a + b = b + a in floating point): the
 /// same bits. With more shares the sums group differently (Allreduce picks
 /// its own order), and the result agrees to float rounding.
-struct UpdateWork {
+public struct UpdateWork: Sendable {
     /// [batch k][share s] → pair indices (a share may be empty when a batch
     /// has fewer sentences than shares).
-    let items: [[[Int]]]
+    public let items: [[[Int]]]
     /// Target tokens of the whole update: what every gradient is divided by.
-    let targetTokens: Int
+    public let targetTokens: Int
     /// Drawn from the run's generator once per update.
-    let seed: UInt64
+    public let seed: UInt64
 
-    init(batches: [[Int]], shares: Int, batcher: Batcher, seed: UInt64) {
+    public init(batches: [[Int]], shares: Int, batcher: Batcher, seed: UInt64) {
         items = batches.map { batcher.shares($0, count: shares) }
         targetTokens = batches.joined().reduce(0) { $0 + batcher.shard.target($1).count + 1 }
         self.seed = seed
     }
 
-    var shareCount: Int { items.first?.count ?? 0 }
+    public var shareCount: Int { items.first?.count ?? 0 }
 
     /// The shares rank `rank` of `size` computes, in order.
-    func shares(ofRank rank: Int, size: Int) -> [Int] { Array(stride(from: rank, to: shareCount, by: size)) }
+    public func shares(ofRank rank: Int, size: Int) -> [Int] { Array(stride(from: rank, to: shareCount, by: size)) }
 
     /// The generator of (batch k, share s): dropout and sampling in that
     /// share draw from it, so they do not depend on which rank computes it
     /// nor on what that rank computed before. States far apart in
     /// SplitMix64's one cycle, from hashing the update's seed with the item.
-    func generator(batch k: Int, share s: Int) -> SplitMix64 {
+    public func generator(batch k: Int, share s: Int) -> SplitMix64 {
         var mixer = SplitMix64(seed: seed ^ (UInt64(k * shareCount + s) &* 0xD1B5_4A32_D192_ED03))
         return SplitMix64(seed: mixer.next())
     }

@@ -1,7 +1,7 @@
 import _S2STestSupport
 import Foundation
 import S2SCore
-@testable import S2STraining
+import S2STraining
 import S2SText
 import XCTest
 
