@@ -106,3 +106,17 @@ extension Command {
         return (exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), usage.ru_maxrss * 1024)
     }
 }
+
+extension Command {
+    /// A fresh folder (named after `label`) holding a fixture corpus
+    /// prepared by s2s-prep as data/NAME and vocab/NAME: the start of the
+    /// end-to-end training tests.
+    public static func prepared(_ label: String, fixture: String = "toy-reverse", name: String = "toy") throws -> URL {
+        let dir = TestPaths.temporaryFolder(label)
+        let prep = try run("s2s-prep", ["--corpus", TestPaths.fixture(fixture).path, "--name", name, "-q"], in: dir)
+        guard prep.status == 0 else {
+            throw NSError(domain: "s2s-prep", code: Int(prep.status), userInfo: [NSLocalizedDescriptionKey: prep.stderr])
+        }
+        return dir
+    }
+}

@@ -12,14 +12,7 @@ final class DistributedTrainTests: XCTestCase {
         guard MPIJob.mpirun != nil else { throw XCTSkip("Open MPI is not installed (tools/setup.sh --mpi)") }
     }
 
-    /// The toy task, prepared; a second copy of the data with other pairs.
-    func prepared() throws -> URL {
-        let dir = TestPaths.temporaryFolder("s2s-mpi")
-        let prep = try Command.run("s2s-prep", ["--corpus", TestPaths.fixture("toy-reverse").path, "--name", "toy", "-q"],
-                                   in: dir)
-        XCTAssertEqual(prep.status, 0, prep.stderr)
-        return dir
-    }
+    func prepared() throws -> URL { try Command.prepared("s2s-mpi") }
 
     /// Dropout on, so that each share's own random stream matters; one
     /// thread, so that two processes fit the machine's two cores.

@@ -7,12 +7,7 @@ import XCTest
 /// disk) does to the commands: each case gets a clear error and loses
 /// nothing that was written before.
 final class HostileInputTests: XCTestCase {
-    func prepared() throws -> URL {
-        let dir = TestPaths.temporaryFolder("s2s-hostile")
-        let prep = try Command.run("s2s-prep", ["--corpus", TestPaths.fixture("toy-reverse").path, "--name", "toy", "-q"], in: dir)
-        XCTAssertEqual(prep.status, 0, prep.stderr)
-        return dir
-    }
+    func prepared() throws -> URL { try Command.prepared("s2s-hostile") }
 
     let base = ["--data", "data/toy", "--vocab", "vocab/toy", "--model", "models/toy", "--threads", "1"]
     var common: [String] { base + ["--preset", "tiny", "--batch-tokens", "0", "--batch-size", "32", "--learning-rate", "0.005"] }

@@ -19,9 +19,14 @@ final class ServeClientTests: XCTestCase {
         let r = try Command.runTool(python, [script, String(server.port)])
         XCTAssertEqual(r.status, 0, r.stderr)
         let got = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
-        XCTAssertEqual(got?["libretranslatepy"] as? String, "di ce ba", r.stdout)
-        XCTAssertEqual(got?["deep_translator"] as? String, "gu fo", r.stdout)
-        XCTAssertEqual(got?["deep_translator_batch"] as? [String], ["di ce ba", "gu fo"], r.stdout)
+        // What s2s-translate makes of the clients' two lines, with the same defaults.
+        let reference = try Command.run("s2s-translate", ["--model", model, "--threads", "1"], stdin: "ba ce di\nfo gu\n")
+        XCTAssertEqual(reference.status, 0, reference.stderr)
+        let expected = reference.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(expected.count, 2)
+        XCTAssertEqual(got?["libretranslatepy"] as? String, expected.first, r.stdout)
+        XCTAssertEqual(got?["deep_translator"] as? String, expected.last, r.stdout)
+        XCTAssertEqual(got?["deep_translator_batch"] as? [String], expected, r.stdout)
         let languages = got?["libretranslatepy_languages"] as? [[String: Any]]
         XCTAssertEqual(languages?.compactMap { $0["code"] as? String }, ["en", "es"])
         XCTAssertEqual(server.terminate(), 0, server.stderr)

@@ -6,14 +6,7 @@ import XCTest
 
 /// `s2s-train` run as a binary on the toy reverse task.
 final class TrainCommandTests: XCTestCase {
-    /// A folder with the toy task prepared by s2s-prep.
-    func prepared() throws -> URL {
-        let dir = TestPaths.temporaryFolder("s2s-train")
-        let prep = try Command.run("s2s-prep", ["--corpus", TestPaths.fixture("toy-reverse").path, "--name", "toy", "-q"],
-                                   in: dir)
-        XCTAssertEqual(prep.status, 0, prep.stderr)
-        return dir
-    }
+    func prepared() throws -> URL { try Command.prepared("s2s-train") }
 
     let common = ["--data", "data/toy", "--vocab", "vocab/toy", "--model", "models/toy", "--preset", "tiny",
                   "--batch-tokens", "0", "--batch-size", "32", "--learning-rate", "0.005", "--threads", "1"]

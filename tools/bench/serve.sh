@@ -15,16 +15,18 @@
 # within 10% of RSS after 1,000.
 #
 # Usage: tools/bench/serve.sh --model DIR [--seconds 20] [--threads 2] [--requests 10000]
-#                             [--onmt-work .build/compare-onmt] [--seed 1]
+#                             [--onmt-work .build/compare-onmt] [--onmt-requests N] [--seed 1]
 #   --model      an s2s model folder (e.g. the base preset's, trained a while)
 #   --onmt-work  onmt.sh's --work folder: its models/onmt/model_step_*.pt is served by
 #                onmt_server from .build-venv/onmt (skipped when absent)
+#   --onmt-requests  the requests of onmt_server's RSS leg (default: --requests;
+#                fewer keep a run short, as that server answers one at a time)
 # Uses the release binaries in .build/release. Run nothing else meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 
-model="" seconds=20 threads=2 requests=10000 onmt_work=.build/compare-onmt seed=1
+model="" seconds=20 threads=2 requests=10000 onmt_work=.build/compare-onmt onmt_requests="" seed=1
 while [ $# -gt 0 ]; do
   case $1 in
     --model) model=$2; shift 2 ;;
@@ -32,6 +34,7 @@ while [ $# -gt 0 ]; do
     --threads) threads=$2; shift 2 ;;
     --requests) requests=$2; shift 2 ;;
     --onmt-work) onmt_work=$2; shift 2 ;;
+    --onmt-requests) onmt_requests=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -42,7 +45,9 @@ done
 for n in "$seconds" "$threads" "$requests" "$seed"; do
   [[ $n =~ ^[0-9]+$ ]] && [ "$n" -gt 0 ] || { echo "--seconds, --threads, --requests and --seed take positive integers" >&2; exit 2; }
 done
-[ "$requests" -ge 1000 ] || { echo "--requests must be at least 1000" >&2; exit 2; }
+onmt_requests=${onmt_requests:-$requests}
+[ "$requests" -ge 1000 ] && [[ $onmt_requests =~ ^[0-9]+$ ]] && [ "$onmt_requests" -ge 1000 ] \
+  || { echo "--requests and --onmt-requests must be at least 1000" >&2; exit 2; }
 bin=$root/.build/release
 for tool in s2s-serve s2s-translate; do
   [ -x "$bin/$tool" ] || { echo "no $bin/$tool: build first (swift build -c release)" >&2; exit 2; }
@@ -100,13 +105,16 @@ if limit > 0 then
 end
 EOF
 
-# Waits for a port to answer (at most 300 s).
+# Waits for server PID to answer on a port (at most 300 s); stops, with the
+# server's log, if it exits.
 wait_for() {
+  local port=$1 pid=$2 log=$3
   for _ in $(seq 1 3000); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    kill -0 "$pid" 2>/dev/null || { echo "the server exited:" >&2; cat "$log" >&2; exit 1; }
     sleep 0.1
   done
-  echo "nothing listens on port $1" >&2; return 1
+  echo "nothing listens on port $port" >&2; exit 1
 }
 # A free loopback port.
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -130,7 +138,7 @@ counted() {
 # One server's table: concurrency 1, 8, 64, then the RSS over --requests.
 # Prints "c sentences/s p50 p90 p99 non2xx" lines into $2 and the RSS figures.
 load() {
-  local name=$1 url=$2 bodies=$3 path=$4 pid=$5 out=$6
+  local name=$1 url=$2 bodies=$3 path=$4 pid=$5 out=$6 requests=$7
   : > "$out"
   for c in 1 8 64; do
     S2S_BENCH_BODIES=$bodies S2S_BENCH_SEED=$seed S2S_BENCH_PATH=$path \
@@ -168,11 +176,12 @@ echo "  batch 32: $batch32 sentences/s; batch 1: $batch1_ms ms a sentence"
 
 echo "== s2s-serve (beam 5, batch 32, --batch-wait-ms 5)"
 port=$(free_port)
-"$bin/s2s-serve" --model "$model" --host 127.0.0.1 --port "$port" --threads "$threads" --beam-size 5 --batch-size 32 \
-  --max-queued-sentences 100000 2> "$work/serve.err" &
+# The verses are English to Spanish, whatever the model's prep.json says.
+"$bin/s2s-serve" --model "$model" --source-lang en --target-lang es --host 127.0.0.1 --port "$port" \
+  --threads "$threads" --beam-size 5 --batch-size 32 --max-queued-sentences 100000 2> "$work/serve.err" &
 server_pid=$!
-wait_for "$port"
-load s2s-serve "http://127.0.0.1:$port" "$work/s2s.bodies" /translate "$server_pid" "$work/s2s.table"
+wait_for "$port" "$server_pid" "$work/serve.err"
+load s2s-serve "http://127.0.0.1:$port" "$work/s2s.bodies" /translate "$server_pid" "$work/s2s.table" "$requests"
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
 read -r _ s2s_c64 _ < <(awk '$1 == 64' "$work/s2s.table")
 read -r _ _ s2s_c1_p50 _ < <(awk '$1 == 1' "$work/s2s.table")
@@ -198,14 +207,15 @@ mkdir -p "$work/onmt"
 cat > "$work/onmt/conf.json" <<EOF
 {"models_root": "$(dirname "$(realpath "$onmt_model")")",
  "models": [{"id": 100, "model": "$(basename "$onmt_model")", "timeout": -1, "on_timeout": "unload", "load": true,
-             "opt": {"beam_size": 5, "batch_size": 32, "max_length": 250, "gpu": -1}}]}
+             "opt": {"beam_size": 5, "batch_size": 32, "max_length": 250, "max_length_ratio": 2, "length_penalty": "none",
+                     "gpu": -1}}]}
 EOF
 port=$(free_port)
 OMP_NUM_THREADS=$threads .build-venv/onmt/bin/onmt_server --ip 127.0.0.1 --port "$port" --url_root /translator \
-  --config "$work/onmt/conf.json" > "$work/onmt.log" 2>&1 &
+  --model_config "$work/onmt/conf.json" > "$work/onmt.log" 2>&1 &
 server_pid=$!
-wait_for "$port"
-load onmt_server "http://127.0.0.1:$port" "$work/onmt.bodies" /translator/translate "$server_pid" "$work/onmt.table"
+wait_for "$port" "$server_pid" "$work/onmt.log"
+load onmt_server "http://127.0.0.1:$port" "$work/onmt.bodies" /translator/translate "$server_pid" "$work/onmt.table" "$onmt_requests"
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
 echo "== s2s-serve / onmt_server"
 paste "$work/s2s.table" "$work/onmt.table" | awk '$1 != "rss" {
