@@ -29,7 +29,7 @@ bin=$root/.build/release
 for tool in s2s-bench s2s-prep s2s-train; do
   [ -x "$bin/$tool" ] || { echo "no $bin/$tool: build first (swift build -c release)" >&2; exit 2; }
 done
-echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores"
+echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') (family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | tr -d ' ') model $(grep -m1 '^model[[:space:]]*:' /proc/cpuinfo | cut -d: -f2 | tr -d ' ')), $(nproc) cores; $(date -u '+%Y-%m-%d %H:%M UTC')"
 mpi=(mpirun --allow-run-as-root --oversubscribe)
 
 echo "== one allreduce of the reference gradient, 2 processes"
@@ -45,20 +45,28 @@ trap 'rm -rf "$work"' EXIT
 "$bin/s2s-prep" --corpus corpora/bible-en-es --name bible --data-dir "$work/data" --vocab-dir "$work/vocab" -q
 common=(--data "$work/data/bible" --vocab "$work/vocab/bible" --preset base --shares 2 --max-steps "$steps"
         --report-every 10 --valid-every 0 --save-every 0 --bleu-sentences 0)
-# Tokens/s over the reports after the first (warm-up: first batches, page faults).
-rate() { python3 - "$1" <<'PY'
+# Tokens/s over the reports after the first (warm-up: first batches, page
+# faults); with a second argument, also the seconds and tokens an update
+# there (the scaling model's t_batch and B: docs/SCALING.md).
+rate() { python3 - "$@" <<'PY'
 import json, sys
 records = [json.loads(l) for l in open(sys.argv[1]) if '"train"' in l]
 later = records[1:]
-print(sum(r["tokens_per_s"] for r in later) / len(later))
+rate = sum(r["tokens_per_s"] for r in later) / len(later)
+if len(sys.argv) > 2:
+    seconds = (later[-1]["elapsed_s"] - records[0]["elapsed_s"]) / (later[-1]["step"] - records[0]["step"])
+    print(f"{rate} {seconds} {rate * seconds}")
+else:
+    print(rate)
 PY
 }
 echo "== s2s-train --preset base, $steps updates (tokens/s after the first 10)"
 "$bin/s2s-train" "${common[@]}" --model "$work/models/one" --threads 2 2> "$work/one.log"
-one=$(rate "$work/models/one/train.jsonl")
+read -r one update_s update_tokens < <(rate "$work/models/one/train.jsonl" --per-update)
 "${mpi[@]}" -np 2 "$bin/s2s-train" "${common[@]}" --model "$work/models/two" --threads 1 2> "$work/two.log"
 two=$(rate "$work/models/two/train.jsonl")
 cmp -s "$work/models/one/model.safetensors" "$work/models/two/model.safetensors" \
   && same="the same model, bit for bit" || same="MODELS DIFFER"
 awk -v a="$one" -v b="$two" -v same="$same" 'BEGIN {
   printf "1 process × 2 threads:   %8.0f tokens/s\n2 processes × 1 thread:  %8.0f tokens/s  (%.2f×; %s)\n", a, b, b / a, same }'
+echo "one update, 1 process: $update_s s, $update_tokens source+target tokens"

@@ -14,7 +14,9 @@ command -v mpirun >/dev/null || { echo "two-hosts: no mpirun (tools/setup.sh --m
 trap 'bash "$here/netns-hosts.sh" down' EXIT
 bash "$here/netns-hosts.sh" up
 quoted=$(printf '%q ' "$@")
+exported="-x PATH"
+[ -n "${LD_LIBRARY_PATH:-}" ] && exported+=" -x LD_LIBRARY_PATH"
 ip netns exec s2s-h0 unshare --uts sh -c "hostname s2s-h0; exec mpirun --allow-run-as-root \
   --host 10.213.0.1,10.213.0.2 -np 2 --mca plm_rsh_agent $here/netns-agent.sh \
   --mca btl tcp,self --mca btl_tcp_if_include 10.213.0.0/24 --mca oob_tcp_if_include 10.213.0.0/24 \
-  -x PATH -x LD_LIBRARY_PATH --wdir $(printf '%q' "$PWD") $quoted"
+  $exported --wdir $(printf '%q' "$PWD") $quoted"
