@@ -24,9 +24,7 @@ public enum CPUName {
             }
             return "?"
         }
-        var flags = FNV1a64()
-        flags.combine(field("flags").utf8)
         return "\(current) family \(field("cpu family")) model \(field("model")) stepping \(field("stepping")) "
-            + "flags \(String(flags.value, radix: 16))"
+            + "flags \(String(FNV1a64.hash(field("flags").utf8), radix: 16))"
     }()
 }

@@ -12,4 +12,11 @@ public struct FNV1a64 {
             value = value &* 0x0000_0100_0000_01b3
         }
     }
+
+    /// The hash of these bytes alone.
+    public static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        var h = FNV1a64()
+        h.combine(bytes)
+        return h.value
+    }
 }

@@ -17,6 +17,13 @@ public protocol Communicator: AnyObject {
 extension Communicator {
     public var isRoot: Bool { rank == 0 }
 
+    /// The ranks whose `value` (a hash of what they should share) is not
+    /// rank 0's; the same list on every rank.
+    public func ranksDiffering(fromRoot value: UInt64) throws -> [Int] {
+        let all = try gather(value)
+        return all.indices.filter { all[$0] != all[0] }
+    }
+
     public func sum(_ values: inout [Double]) throws {
         try values.withUnsafeMutableBufferPointer { try sum($0.baseAddress!, count: $0.count) }
     }

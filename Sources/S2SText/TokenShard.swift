@@ -50,11 +50,7 @@ public final class TokenShard: @unchecked Sendable {
 
     /// FNV-1a of the whole file: equal on two hosts when they hold the same
     /// shard (data-parallel ranks check this at the start).
-    public var contentHash: UInt64 {
-        var hash = FNV1a64()
-        hash.combine(file.bytes)
-        return hash.value
-    }
+    public var contentHash: UInt64 { FNV1a64.hash(file.bytes) }
 
     public func source(_ i: Int) -> UnsafeBufferPointer<UInt32> {
         let start = Int(sourceOffsets[i]), end = Int(sourceOffsets[i + 1])

@@ -1,4 +1,3 @@
-import Foundation
 import S2SCore
 import S2SDistributed
 import S2SText
@@ -16,19 +15,13 @@ public struct JobInputs: Equatable, Sendable {
     public var valid: UInt64
     public var vocabulary: UInt64
 
-    public init(arguments: [String], train: TokenShard, valid: TokenShard?, vocabularyFolder: String) throws {
-        options = Self.hash(Self.comparableOptions(arguments).joined(separator: "\u{0}").utf8)
+    public init(arguments: [String], train: TokenShard, valid: TokenShard?, sourceVocabulary: Vocabulary,
+                targetVocabulary: Vocabulary) {
+        options = FNV1a64.hash(Self.comparableOptions(arguments).joined(separator: "\u{0}").utf8)
         self.train = train.contentHash
         self.valid = valid?.contentHash ?? 0
-        var vocabularyHash = FNV1a64()
-        for name in ["src.vocab", "tgt.vocab"] {
-            let path = vocabularyFolder + "/" + name
-            guard let bytes = FileManager.default.contents(atPath: path) else {
-                throw InputError(file: path, problem: "cannot be read")
-            }
-            vocabularyHash.combine(bytes)
-        }
-        vocabulary = vocabularyHash.value
+        // The tokens in id order, as the shards record them (Vocabulary.hash).
+        vocabulary = (sourceVocabulary.hash &* 0x9E37_79B9_7F4A_7C15) ^ targetVocabulary.hash
     }
 
     /// Arguments after the command's name, with the values of the per-host
@@ -49,12 +42,6 @@ public struct JobInputs: Equatable, Sendable {
         return kept
     }
 
-    static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
-        var h = FNV1a64()
-        h.combine(bytes)
-        return h.value
-    }
-
     /// Gathers every rank's hashes and throws, on every rank alike, when a
     /// rank's differ from rank 0's.
     public func checkSame(across world: Communicator, data: String, vocab: String) throws {
@@ -64,8 +51,7 @@ public struct JobInputs: Equatable, Sendable {
         ]
         var problems: [String] = []
         for (value, name) in what {
-            let all = try world.gather(value)
-            let differing = all.indices.filter { all[$0] != all[0] }
+            let differing = try world.ranksDiffering(fromRoot: value)
             if !differing.isEmpty {
                 problems.append("the \(name) of rank\(differing.count == 1 ? "" : "s") \(differing.map(String.init).joined(separator: ", ")) differ from rank 0's")
             }

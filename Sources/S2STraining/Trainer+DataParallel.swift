@@ -49,12 +49,10 @@ extension Trainer {
     /// stops before it writes a checkpoint mixing them.
     func checkParametersAgree() throws {
         guard communicator.size > 1 else { return }
-        var hash = FNV1a64()
-        withExtendedLifetime(model.parameters) {
-            hash.combine(UnsafeRawBufferPointer(start: model.parameters.base, count: model.layout.count * MemoryLayout<Float>.stride))
+        let hash = withExtendedLifetime(model.parameters) {
+            FNV1a64.hash(UnsafeRawBufferPointer(start: model.parameters.base, count: model.layout.count * MemoryLayout<Float>.stride))
         }
-        let hashes = try communicator.gather(hash.value)
-        let differing = hashes.indices.filter { hashes[$0] != hashes[0] }
+        let differing = try communicator.ranksDiffering(fromRoot: hash)
         if !differing.isEmpty { throw TrainingError.ranksDiverged(step: step, ranks: differing) }
     }
 }

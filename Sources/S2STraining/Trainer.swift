@@ -202,7 +202,7 @@ public final class Trainer {
         var interrupted = false
         model.zeroGradients()
 
-        training: while true {
+        while true {
             if o.maxEpochs > 0 && epoch >= o.maxEpochs { break }
             if batchIndex >= batches.count {
                 epoch += 1

@@ -191,7 +191,7 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        let world = try Self.joinJob(threads: threads)
+        let (world, launch) = try Self.joinJob(threads: threads)
         Interrupt.install()
         let folder = ModelFolder(path: model)
         let prefix = world.size > 1 ? "s2s-train (rank \(world.rank) of \(world.size)): " : "s2s-train: "
@@ -222,7 +222,8 @@ struct Train: ParsableCommand {
         let valid = FileManager.default.fileExists(atPath: validPath)
             ? try TokenShard(path: validPath, sourceVocabulary: srcVocab, targetVocabulary: tgtVocab) : nil
         if world.size > 1 {
-            try JobInputs(arguments: CommandLine.arguments, train: train, valid: valid, vocabularyFolder: vocab)
+            try JobInputs(arguments: CommandLine.arguments, train: train, valid: valid, sourceVocabulary: srcVocab,
+                          targetVocabulary: tgtVocab)
                 .checkSame(across: world, data: data, vocab: vocab)
         }
         let memory = try checkMemory(run, train: train)
@@ -247,7 +248,7 @@ struct Train: ParsableCommand {
             if world.size > shares {
                 say("warning: \(world.size - shares) of the \(world.size) processes have no share to compute (the run has --shares \(shares), fixed at its start)")
             }
-            if let launch = OpenMPI.Launch(environment: ProcessInfo.processInfo.environment), launch.sigkillTimeout < 10 {
+            if let launch, launch.sigkillTimeout < 10 {
                 say("note: on Ctrl-C mpirun kills the processes \(launch.sigkillTimeout) s after passing it on, which may be before rank 0 "
                     + "has written a checkpoint (--resume then continues from the last one). Give mpirun --mca odls_base_sigkill_timeout 30, "
                     + "or stop the run with kill -USR1 on mpirun's process")
@@ -292,17 +293,17 @@ struct Train: ParsableCommand {
     }
 
     /// One process (SingleProcess), or a rank of the mpirun job that
-    /// started this one; the default thread count then shares this host's
-    /// cores among its ranks.
-    static func joinJob(threads: Int?) throws -> Communicator {
+    /// started this one (and what mpirun's environment says of it); the
+    /// default thread count then shares this host's cores among its ranks.
+    static func joinJob(threads: Int?) throws -> (Communicator, OpenMPI.Launch?) {
         let launch = OpenMPI.Launch(environment: ProcessInfo.processInfo.environment)
         if let threads {
             KernelThreads.set(threads)
         } else if let launch, launch.localSize > 1 {
             KernelThreads.set(max(1, ProcessInfo.processInfo.activeProcessorCount / launch.localSize))
         }
-        guard let launch else { return SingleProcess() }
-        return try OpenMPI(library: launch.library)
+        guard let launch else { return (SingleProcess(), nil) }
+        return (try OpenMPI(library: launch.library), launch)
     }
 
     /// Stopping, validation and reporting options given now take effect,
