@@ -70,7 +70,8 @@ void s2s_int8_column_sums(const int8_t *packed, int n, int depth, int32_t *sums)
     }
 }
 
-void s2s_int8_quantize_rows(int m, int depth, const float *a, size_t lda, uint8_t *out, size_t ldo, float *scales) {
+void s2s_int8_quantize_rows_reference(int m, int depth, const float *a, size_t lda, uint8_t *out, size_t ldo,
+                                      float *scales) {
     for (int r = 0; r < m; r++) {
         const float *src = a + (size_t)r * lda;
         float largest = 0;
@@ -81,6 +82,46 @@ void s2s_int8_quantize_rows(int m, int depth, const float *a, size_t lda, uint8_
         for (int k = 0; k < depth; k++) dst[k] = (uint8_t)(nearbyintf(src[k] / s) + 128);
         for (int k = depth; k < (depth + 3) / 4 * 4; k++) dst[k] = 128;  // zero
     }
+}
+
+#if S2S_HAVE_X86
+// The reference's arithmetic 16 lanes at a time: the same division (not a
+// reciprocal, so every lane rounds as the scalar code does) and
+// vcvtps2dq's round-to-nearest-even, which is nearbyintf's in the default
+// rounding mode; |A/s| ≤ 127, so q + 128 fits a byte. Bit for bit the
+// reference (tested).
+__attribute__((target("avx512f,avx512bw"))) static void
+quantize_rows_avx512(int m, int depth, const float *a, size_t lda, uint8_t *out, size_t ldo, float *scales) {
+    const __m512i offset = _mm512_set1_epi32(128);
+    for (int r = 0; r < m; r++) {
+        const float *src = a + (size_t)r * lda;
+        __m512 largest = _mm512_setzero_ps();
+        for (int k = 0; k < depth; k += 16) {
+            __mmask16 mask = depth - k >= 16 ? 0xFFFF : (__mmask16)((1u << (depth - k)) - 1);
+            largest = _mm512_max_ps(largest, _mm512_abs_ps(_mm512_maskz_loadu_ps(mask, src + k)));
+        }
+        float l = _mm512_reduce_max_ps(largest);
+        float s = l > 0 ? l / 127 : 1;
+        scales[r] = s;
+        __m512 sv = _mm512_set1_ps(s);
+        uint8_t *dst = out + (size_t)r * ldo;
+        for (int k = 0; k < depth; k += 16) {
+            __mmask16 mask = depth - k >= 16 ? 0xFFFF : (__mmask16)((1u << (depth - k)) - 1);
+            __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(_mm512_div_ps(_mm512_maskz_loadu_ps(mask, src + k), sv)),
+                                         offset);
+            _mm512_mask_cvtepi32_storeu_epi8(dst + k, mask, q);
+        }
+        for (int k = depth; k < (depth + 3) / 4 * 4; k++) dst[k] = 128;  // zero
+    }
+}
+#endif
+
+void s2s_int8_quantize_rows(int m, int depth, const float *a, size_t lda, uint8_t *out, size_t ldo, float *scales) {
+#if S2S_HAVE_X86
+    __builtin_cpu_init();  // idempotent; the flags are then a load
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")) { quantize_rows_avx512(m, depth, a, lda, out, ldo, scales); return; }
+#endif
+    s2s_int8_quantize_rows_reference(m, depth, a, lda, out, ldo, scales);
 }
 
 #if S2S_HAVE_X86

@@ -1,4 +1,5 @@
 import _S2STestSupport
+import CKernels
 import S2SCore
 import S2SKernels
 import XCTest
@@ -53,5 +54,28 @@ final class Int8MatrixTests: XCTestCase {
         matrix.multiply(into: &c, [Float](repeating: 0, count: 3) + [1, 1, 1], rows: 2, accumulate: false)
         XCTAssertEqual(c[0], 0); XCTAssertEqual(c[1], 0); XCTAssertEqual(c[2], 0)
         XCTAssertEqual(c[3], 2, accuracy: 0.05)
+    }
+}
+
+/// The vectorised row quantiser equals the scalar reference bit for bit
+/// (scales and bytes), at depths around the 16-lane tail and the 4-byte pad,
+/// with a zero row and values on rounding ties.
+final class Int8QuantizeTests: XCTestCase {
+    func testVectorQuantiserEqualsTheReference() {
+        var rng = SplitMix64(seed: 62)
+        for depth in [1, 3, 4, 15, 16, 17, 33, 1536] {
+            let m = 5, lda = depth + 3, ldo = (depth + 3) / 4 * 4 + 4
+            var a = rng.uniform(m * lda).map { Float($0) * 7 }
+            for k in 0..<depth { a[2 * lda + k] = 0 }  // a zero row: scale 1, every byte 128
+            if depth >= 2 { a[3 * lda] = 127; a[3 * lda + 1] = 2.5 }  // q = 2.5 exactly: a tie to even
+            var q1 = [UInt8](repeating: 7, count: m * ldo), q2 = q1
+            var s1 = [Float](repeating: 0, count: m), s2 = s1
+            s2s_int8_quantize_rows(Int32(m), Int32(depth), a, lda, &q1, ldo, &s1)
+            s2s_int8_quantize_rows_reference(Int32(m), Int32(depth), a, lda, &q2, ldo, &s2)
+            XCTAssertEqual(s1, s2, "depth \(depth)")
+            XCTAssertEqual(q1, q2, "depth \(depth)")
+            XCTAssertTrue(q1[(2 * ldo)..<(2 * ldo + depth)].allSatisfy { $0 == 128 })
+            if depth >= 2 { XCTAssertEqual(q1[3 * ldo + 1], 130, "2.5 rounds to 2, plus 128") }
+        }
     }
 }

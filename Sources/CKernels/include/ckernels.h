@@ -104,7 +104,10 @@ void s2s_int8_column_sums(const int8_t *packed, int n, int depth, int32_t *sums)
 
 /// Quantises A (m, depth) into rows of ldo ≥ 4·ceil(depth / 4) bytes, the
 /// pad 128 (zero); scales[r] = max_k |A[r][k]| / 127 (1 for a zero row).
+/// AVX-512 where the CPU has it, bit for bit the scalar reference below.
 void s2s_int8_quantize_rows(int m, int depth, const float *a, size_t lda, uint8_t *out, size_t ldo, float *scales);
+void s2s_int8_quantize_rows_reference(int m, int depth, const float *a, size_t lda, uint8_t *out, size_t ldo,
+                                      float *scales);
 
 /// C[0..<m, columns of panels p0..<p1] = (accumulate ? C : 0) + A·B from the
 /// quantised operands. Requires s2s_vnni_available().
