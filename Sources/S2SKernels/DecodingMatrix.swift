@@ -10,12 +10,18 @@ import S2SCore
 public final class DecodingMatrix: MatrixProduct, @unchecked Sendable {
     public enum Path: String, Sendable, CaseIterable {
         /// int8: weights quantised per column, rows per call (`Int8Matrix`;
-        /// AVX512-VNNI); chosen only when asked for, never by timing alone.
+        /// AVX512-VNNI).
         case openblas, float32, bfloat16, int8
-        /// The paths this CPU runs that timing chooses among, in the order ties are broken.
+        /// The paths this CPU runs that timing chooses among, in the order
+        /// ties are broken (the more precise first).
         public static var available: [Path] {
-            [.float32, .bfloat16, .openblas].filter {
-                $0 == .openblas || PackedMatrix.isAvailable && ($0 == .float32 || PackedMatrix.isBFloat16Available)
+            [.float32, .bfloat16, .int8, .openblas].filter {
+                switch $0 {
+                case .openblas: return true
+                case .float32: return PackedMatrix.isAvailable
+                case .bfloat16: return PackedMatrix.isAvailable && PackedMatrix.isBFloat16Available
+                case .int8: return PackedMatrix.isAvailable && Int8Matrix.isAvailable
+                }
             }
         }
     }
@@ -93,16 +99,17 @@ public final class DecodingMatrix: MatrixProduct, @unchecked Sendable {
         return best.path
     }
 
-    /// Times every available path on this product at `rows` rows (the
-    /// packing untimed: it happens once) for about `seconds` each, best of
-    /// the runs, and returns the timings in `Path.available`'s order.
+    /// Times each of `paths` on this product at `rows` rows (the packing
+    /// untimed: it happens once) for about `seconds` each, best of the runs,
+    /// and returns the timings in that order.
     public static func timings(stacking parts: [PackedMatrix.Part], columns: Int, rows: Int,
-                               seconds: Double = 0.002) -> [(path: Path, seconds: Double)] {
+                               seconds: Double = 0.002, among paths: [Path] = Path.available)
+        -> [(path: Path, seconds: Double)] {
         let depth = parts.reduce(0) { $0 + $1.rows }
         var rng = SplitMix64(seed: 1)
         let a = (0..<(rows * depth)).map { _ in Float(rng.nextDouble() - 0.5) }
         var c = [Float](repeating: 0, count: rows * columns)
-        return Path.available.map { path in
+        return paths.map { path in
             let m = DecodingMatrix(stacking: parts, columns: columns, path: path)
             let best = a.withUnsafeBufferPointer { a in
                 c.withUnsafeMutableBufferPointer { c in

@@ -63,7 +63,8 @@ extension Seq2Seq where T == Float {
     /// `.bfloat16` rounds the packed weights and the products' inputs to
     /// bfloat16 (faster, slightly different scores); it needs
     /// `PackedMatrix.isBFloat16Available`. nil times OpenBLAS, packed
-    /// float32 and packed bfloat16 on each product at `rows` rows (the
+    /// float32, packed bfloat16 and int8 (those the CPU runs:
+    /// `DecodingMatrix.Path.available`) on each product at `rows` rows (the
     /// hypotheses a step scores: beam size × batch) for a few milliseconds
     /// and keeps the fastest for each (`decodingPlan`, `decodingTimings`).
     ///
@@ -115,20 +116,26 @@ extension Seq2Seq where T == Float {
             fresh[key] = best.rawValue
             return best
         }
-        func shape(_ parts: [PackedMatrix.Part], _ columns: Int, rows: Int) -> String {
+        // The candidates are part of the key: a plan cached before a path
+        // joined them is measured anew.
+        func shape(_ parts: [PackedMatrix.Part], _ columns: Int, rows: Int, among paths: [DecodingMatrix.Path]) -> String {
             "decoding product " + parts.map { "\($0.rows)\($0.transposedStride == nil ? "" : "t")" }.joined(separator: "+")
-                + "x\(columns) at \(rows) rows, \(KernelThreads.current) threads"
+                + "x\(columns) at \(rows) rows, \(KernelThreads.current) threads, among "
+                + paths.map(\.rawValue).joined(separator: "/")
         }
+        let all = DecodingMatrix.Path.available
         packedDecoder = PackedDecoder(self) { parts, columns, name in
-            choose(shape(parts, columns, rows: rows), name) {
+            choose(shape(parts, columns, rows: rows, among: all), name) {
                 DecodingMatrix.timings(stacking: parts, columns: columns, rows: rows)
             }
         }
-        // The encoder's U at the rows it steps at once (encodeChunk sentences).
+        // The encoder's U at the rows it steps at once (encodeChunk sentences);
+        // its packs (`RecurrentPack`) have no int8.
         let c = config, Hd = c.encoderDirectionSize, rowsU = Self.encodeChunk
         let u = [PackedMatrix.Part(UnsafePointer(parameter("encoder.l0.fwd.U")), rows: Hd)]
-        let encoder = choose(shape(u, c.gateCount * Hd, rows: rowsU), "encoder U") {
-            DecodingMatrix.timings(stacking: u, columns: c.gateCount * Hd, rows: rowsU)
+        let packable = all.filter { $0 != .int8 }
+        let encoder = choose(shape(u, c.gateCount * Hd, rows: rowsU, among: packable), "encoder U") {
+            DecodingMatrix.timings(stacking: u, columns: c.gateCount * Hd, rows: rowsU, among: packable)
         }
         if encoder != .openblas {
             recurrentPacks = Self.makeRecurrentPacks(config: config, layout: layout, parameters: parameters.base,

@@ -13,7 +13,7 @@ final class DecodingMatrixTests: XCTestCase {
         let w1 = rng.uniform(k1 * n).map(Float.init)
         let mt = rng.uniform(n * k2).map(Float.init)  // the second part stored transposed: (n, k2)
         let full = rng.uniform(rows * (k1 + k2)).map(Float.init), c0 = rng.uniform(rows * n).map(Float.init)
-        for path in DecodingMatrix.Path.available + (Int8Matrix.isAvailable ? [.int8] : []) {
+        for path in DecodingMatrix.Path.available {
             for accumulate in [false, true] {
                 // bfloat16 packs a transposed part only alone.
                 let transposed = path != .bfloat16, depth = transposed ? k1 + k2 : k1
@@ -62,5 +62,12 @@ final class DecodingMatrixTests: XCTestCase {
         XCTAssertTrue(t.allSatisfy { $0.seconds > 0 && $0.seconds.isFinite })
         XCTAssertEqual(DecodingMatrix.Path.available.contains(.float32), PackedMatrix.isAvailable)
         XCTAssertEqual(DecodingMatrix.Path.available.contains(.bfloat16), PackedMatrix.isBFloat16Available)
+        XCTAssertEqual(DecodingMatrix.Path.available.contains(.int8), PackedMatrix.isAvailable && Int8Matrix.isAvailable)
+        // Only the paths asked for are timed.
+        let two = w.withUnsafeBufferPointer {
+            DecodingMatrix.timings(stacking: [PackedMatrix.Part($0.baseAddress!, rows: 16)], columns: 40, rows: 3, seconds: 0,
+                                   among: [.openblas])
+        }
+        XCTAssertEqual(two.map(\.path), [.openblas])
     }
 }
