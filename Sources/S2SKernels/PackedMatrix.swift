@@ -178,6 +178,8 @@ public final class PackedMatrix: @unchecked Sendable {
 
     /// x rounded to bfloat16 (to nearest, ties to even), as a Float.
     public static func bfloat16Rounded(_ x: Float) -> Float { s2s_bf16_to_float(s2s_float_to_bf16(x)) }
+    /// x rounded to bfloat16 (nearest even), as its 16 bits.
+    public static func bfloat16Bits(_ x: Float) -> UInt16 { s2s_float_to_bf16(x) }
 
 }
 

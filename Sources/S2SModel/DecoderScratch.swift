@@ -101,6 +101,8 @@ struct SearchStepMemory<T: Real>: DecoderStepMemory {
     let memoryLengths: UnsafePointer<Int32>
     let keys: UnsafePointer<T>
     let memory: UnsafePointer<T>
+    /// y_{t−1} per row (layer 0's table rows, when the packed decoder has one).
+    let tokens: UnsafePointer<Int32>
 
     var rows: Int { previous.rows }
     private var config: ModelConfig { model.config }
@@ -115,19 +117,27 @@ struct SearchStepMemory<T: Real>: DecoderStepMemory {
         let feeds = k == 0 && config.inputFeeding
         let apart = config.cell.kind.keepsRecurrentApart
         let gates = scratch.gates!, hPrev = UnsafePointer(previous.h(k))
-        for r in 0..<N { (gates + r * g).update(from: weights.b, count: g) }
         if let packed = model.packedDecoder {
-            // One pass over the packed weights: [x; h̃ (input feeding); h (unless kept apart)].
-            let total = width + (feeds ? H : 0) + (apart ? 0 : H)
             let a = scratch.stacked!
+            let table = k == 0 ? packed.layers[0].embedding : nil
+            if let table {
+                // emb(y_{t−1})·W_x + b from the table; the packed product takes the rest of the input.
+                table.gather(tokens, count: N, into: UnsafeMutableRawPointer(gates).assumingMemoryBound(to: Float.self))
+            } else {
+                for r in 0..<N { (gates + r * g).update(from: weights.b, count: g) }
+            }
+            // One pass over the packed weights: [x (unless from the table); h̃ (input feeding); h (unless kept apart)].
+            let own = table == nil ? width : 0
+            let total = own + (feeds ? H : 0) + (apart ? 0 : H)
             for r in 0..<N {
                 var row = a + r * total
-                row.update(from: x + r * width, count: width); row += width
+                if own > 0 { row.update(from: x + r * width, count: width); row += width }
                 if feeds { row.update(from: previous.feed + r * H, count: H); row += H }
                 if !apart { row.update(from: hPrev + r * H, count: H) }
             }
             packed.layers[k].gates.multiply(into: gates, a, rows: N, accumulate: true)
         } else {
+            for r in 0..<N { (gates + r * g).update(from: weights.b, count: g) }
             Matmul.gemm(gates, x, weights.W, m: N, n: g, k: width, beta: 1)
             if feeds { Matmul.gemm(gates, previous.feed, weights.W + E * g, m: N, n: g, k: H, beta: 1) }
             if !apart { Matmul.gemm(gates, hPrev, weights.U, m: N, n: g, k: H, beta: 1) }

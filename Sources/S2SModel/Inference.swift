@@ -218,8 +218,12 @@ extension Seq2Seq {
         let scratch = state.scratch
         scratch.reserve(rows: N, memory: S)
         let next = DecoderState(rows: N, hidden: state.hidden, layers: state.layers, scratch: scratch)
-        Embedding.forward(out: scratch.inputs[0], ids: previous, table: parameter("decoder.embedding"), count: N, dim: E)
+        // Layer 0's input: emb(y_{t−1}), unless its gates come from the packed decoder's table.
+        if packedDecoder?.layers[0].embedding == nil {
+            Embedding.forward(out: scratch.inputs[0], ids: previous, table: parameter("decoder.embedding"), count: N, dim: E)
+        }
         var rng = SplitMix64(seed: 0)  // no dropout in search: never drawn from
+        previous.withUnsafeBufferPointer { tokens in
         source.rowSentence.withUnsafeBufferPointer { rows in
             source.memoryLengths.withUnsafeBufferPointer { lengths in
                 source.memory.withUnsafeBufferPointer { memory in
@@ -229,10 +233,12 @@ extension Seq2Seq {
                                                      source: source, rowSentence: rows.baseAddress!,
                                                      memoryLengths: lengths.baseAddress!,
                                                      keys: keys.isEmpty ? memory.baseAddress! : keys.baseAddress!,
-                                                     memory: memory.baseAddress!), rng: &rng)
+                                                     memory: memory.baseAddress!, tokens: tokens.baseAddress!),
+                                     rng: &rng)
                     }
                 }
             }
+        }
         }
         // The output layer on h̃_t, into the scratch's log-probabilities.
         if let subset = scratch.output {

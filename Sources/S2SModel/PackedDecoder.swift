@@ -12,10 +12,15 @@ import S2SKernels
 /// docs/PERFORMANCE.md.
 final class PackedDecoder: @unchecked Sendable {
     struct Layer {
-        /// [W; U] (in + H, G·H); W (in, G·H) for cells that keep h·U apart (GRU).
+        /// [W; U] (in + H, G·H); W (in, G·H) for cells that keep h·U apart
+        /// (GRU). Layer 0 with `embedding`: the rows of W and U after the
+        /// embedding's, [W_f; U] (input feeding), W_f or U.
         let gates: DecodingMatrix
         /// U (H, G·H) for cells that keep h·U apart; nil when stacked into `gates`.
         let recurrent: DecodingMatrix?
+        /// Layer 0: emb(y)·W_x + b per target token (nil: above layer 0, a
+        /// table too large, or nothing left for `gates` — a GRU without input feeding).
+        var embedding: EmbeddingGates? = nil
     }
     let layers: [Layer]
     let wc: DecodingMatrix?
@@ -24,20 +29,26 @@ final class PackedDecoder: @unchecked Sendable {
     /// `output`): fixed, or the fastest measured at load.
     let plan: [(name: String, path: DecodingMatrix.Path)]
 
-    /// `choose` gives each product's path from its parts, columns and name.
-    init(_ model: Seq2Seq<Float>, choose: ([PackedMatrix.Part], Int, String) -> DecodingMatrix.Path) {
+    /// `choose` gives each product's path from its parts, columns, name and
+    /// the rows it runs at (nil: a step's rows).
+    init(_ model: Seq2Seq<Float>, choose: ([PackedMatrix.Part], Int, String, Int?) -> DecodingMatrix.Path) {
         let c = model.config, H = c.hiddenSize, g = c.gateCount * H, E = c.embeddingSize
         var plan: [(String, DecodingMatrix.Path)] = []
         func matrix(_ parts: [PackedMatrix.Part], columns: Int, _ name: String) -> DecodingMatrix {
-            let path = choose(parts, columns, name)
+            let path = choose(parts, columns, name, nil)
             plan.append((name, path))
             return DecodingMatrix(stacking: parts, columns: columns, path: path)
         }
         func part(_ name: String, rows: Int) -> PackedMatrix.Part { PackedMatrix.Part(UnsafePointer(model.parameter(name)), rows: rows) }
+        let apart = c.cell.kind.keepsRecurrentApart
         layers = (0..<c.layers).map { k in
             let p = "decoder.l\(k)"
             let input = k == 0 ? E + (c.inputFeeding ? H : 0) : H
-            if c.cell.kind.keepsRecurrentApart {
+            if k == 0, c.inputFeeding || !apart,
+               let layer = PackedDecoder.embeddingLayer(model, choose: choose, record: { plan.append($0) }) {
+                return layer
+            }
+            if apart {
                 return Layer(gates: matrix([part("\(p).W", rows: input)], columns: g, "\(p).W"),
                              recurrent: matrix([part("\(p).U", rows: H)], columns: g, "\(p).U"))
             }
@@ -51,6 +62,38 @@ final class PackedDecoder: @unchecked Sendable {
                             ? PackedMatrix.Part(transposeOf: UnsafePointer(model.parameter("decoder.embedding")), rows: H, stride: H)
                             : part("output.W", rows: H)], columns: V, "output")
         self.plan = plan
+    }
+
+    /// Layer 0 as an `EmbeddingGates` table (W_x, timed at the table's
+    /// block of rows) and the product of the rest of its input; nil when
+    /// the table would be too large.
+    private static func embeddingLayer(_ model: Seq2Seq<Float>,
+                                       choose: ([PackedMatrix.Part], Int, String, Int?) -> DecodingMatrix.Path,
+                                       record: ((String, DecodingMatrix.Path)) -> Void) -> Layer? {
+        let c = model.config, H = c.hiddenSize, g = c.gateCount * H, E = c.embeddingSize
+        let apart = c.cell.kind.keepsRecurrentApart
+        let w = UnsafePointer(model.parameter("decoder.l0.W")), u = UnsafePointer(model.parameter("decoder.l0.U"))
+        let wx = [PackedMatrix.Part(w, rows: E)]
+        let tablePath = choose(wx, g, "decoder.l0.W_x (per token)", EmbeddingGates.block)
+        guard let table = EmbeddingGates(embedding: UnsafePointer(model.parameter("decoder.embedding")),
+                                         vocabulary: c.targetVocabularySize, embeddingSize: E, wx: w,
+                                         bias: UnsafePointer(model.parameter("decoder.l0.b")), width: g,
+                                         path: tablePath) else { return nil }
+        record(("decoder.l0.W_x (per token)", tablePath))
+        var rest: [(String, PackedMatrix.Part)] = []
+        if c.inputFeeding { rest.append(("W_f", PackedMatrix.Part(w + E * g, rows: H))) }
+        if !apart { rest.append(("U", PackedMatrix.Part(u, rows: H))) }
+        let name = "decoder.l0." + (rest.count == 1 ? rest[0].0 : "[" + rest.map(\.0).joined(separator: ";") + "]")
+        let parts = rest.map(\.1), restPath = choose(parts, g, name, nil)
+        record((name, restPath))
+        var recurrent: DecodingMatrix? = nil
+        if apart {
+            let uPart = [PackedMatrix.Part(u, rows: H)], uPath = choose(uPart, g, "decoder.l0.U", nil)
+            record(("decoder.l0.U", uPath))
+            recurrent = DecodingMatrix(stacking: uPart, columns: g, path: uPath)
+        }
+        return Layer(gates: DecodingMatrix(stacking: parts, columns: g, path: restPath), recurrent: recurrent,
+                     embedding: table)
     }
 }
 
@@ -82,7 +125,7 @@ extension Seq2Seq where T == Float {
             precondition(Int8Matrix.isAvailable, "int8 decoding needs AVX512-VNNI; check Int8Matrix.isAvailable")
             let rest = precision ?? (PackedMatrix.isBFloat16Available ? .bfloat16 : .float32)
             wholeSequencePrecision = rest
-            packedDecoder = PackedDecoder(self) { _, _, _ in .int8 }
+            packedDecoder = PackedDecoder(self) { _, _, _, _ in .int8 }
             recurrentPacks = Self.makeRecurrentPacks(config: config, layout: layout, parameters: parameters.base,
                                                      precision: rest)
             return
@@ -93,7 +136,7 @@ extension Seq2Seq where T == Float {
         }
         wholeSequencePrecision = precision
         let path: DecodingMatrix.Path = precision == .float32 ? .float32 : .bfloat16
-        packedDecoder = PackedDecoder(self) { _, _, _ in path }
+        packedDecoder = PackedDecoder(self) { _, _, _, _ in path }
         recurrentPacks = Self.makeRecurrentPacks(config: config, layout: layout, parameters: parameters.base,
                                                  precision: precision)
     }
@@ -124,9 +167,10 @@ extension Seq2Seq where T == Float {
                 + paths.map(\.rawValue).joined(separator: "/")
         }
         let all = DecodingMatrix.Path.available
-        packedDecoder = PackedDecoder(self) { parts, columns, name in
-            choose(shape(parts, columns, rows: rows, among: all), name) {
-                DecodingMatrix.timings(stacking: parts, columns: columns, rows: rows)
+        packedDecoder = PackedDecoder(self) { parts, columns, name, at in
+            let r = at ?? rows
+            return choose(shape(parts, columns, rows: r, among: all), name) {
+                DecodingMatrix.timings(stacking: parts, columns: columns, rows: r)
             }
         }
         // The encoder's U at the rows it steps at once (encodeChunk sentences);

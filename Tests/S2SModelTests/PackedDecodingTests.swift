@@ -82,6 +82,40 @@ final class PackedDecodingTests: XCTestCase {
         }
         XCTAssertLessThan(largest, 0.05, "log-probabilities within bfloat16's precision")
     }
+
+    /// Decoder layer 0's gates from the embedding come from a per-token
+    /// table (emb(y)·W_x + b) where the layer has more input than the
+    /// embedding, on every packed path; its rows, filled in blocks on first
+    /// use, do not depend on which tokens came first: a step gives the same
+    /// log-probabilities, bit for bit, on a model whose table an earlier
+    /// search filled in another order. (testPackedStepsMatchTheBLASPath
+    /// checks the values against OpenBLAS in every configuration.)
+    func testLayerZeroTableIsUsedAndIndependentOfTheOrderOfUse() throws {
+        guard PackedMatrix.isAvailable else { return }  // (PackedDecodingTests asserts when it must be)
+        var c = ModelConfig(sourceVocabularySize: 12, targetVocabularySize: 300)  // 19 blocks of 16 tokens
+        c.embeddingSize = 24; c.hiddenSize = 16; c.layers = 1; c.attention = .general; c.inputFeeding = true
+        var packings: [(String, (Seq2Seq<Float>) -> Void)] = [("float32", { $0.packForDecoding() })]
+        if PackedMatrix.isBFloat16Available { packings.append(("bfloat16", { $0.packForDecoding(precision: .bfloat16) })) }
+        if Int8Matrix.isAvailable { packings.append(("int8", { $0.packForDecoding(precision: .float32, int8: true) })) }
+        let sources: [[Int32]] = [[4, 5, 6], [7, 8]]
+        for (name, pack) in packings {
+            let fresh = try Seq2Seq<Float>(config: c), used = try Seq2Seq<Float>(config: c)
+            for m in [fresh, used] { m.initialize(seed: 8, scale: 0.5); pack(m) }
+            XCTAssertEqual(Array(fresh.decodingPlan.map(\.name).prefix(2)), ["decoder.l0.W_x (per token)", "decoder.l0.[W_f;U]"], name)
+            let (s0, u0) = used.encode(sources)
+            let u1 = used.step([250, 131], state: u0, source: s0)
+            _ = used.step([9, 290], state: u1.state, source: s0)
+            let (sa, a0) = fresh.encode(sources), (sb, b0) = used.encode(sources)
+            let previous: [Int32] = [290, 17]
+            XCTAssertEqual(fresh.step(previous, state: a0, source: sa).logProbs, used.step(previous, state: b0, source: sb).logProbs,
+                           name)
+        }
+        // A GRU without input feeding has nothing but the embedding in layer 0's W: no table.
+        c.cell = .gru; c.inputFeeding = false
+        let gru = try Seq2Seq<Float>(config: c)
+        gru.packForDecoding()
+        XCTAssertEqual(gru.decodingPlan.first?.name, "decoder.l0.W")
+    }
 }
 
 /// Whether /proc/cpuinfo lists AVX-512F (what the packed kernel needs),
@@ -108,7 +142,8 @@ final class MeasuredDecodingTests: XCTestCase {
         measured.initialize(seed: 5, scale: 0.5)
         measured.packForDecoding(precision: nil, rows: 10)
         let names = measured.decodingPlan.map(\.name)
-        XCTAssertEqual(names, ["decoder.l0.W", "decoder.l0.U", "decoder.l1.W", "decoder.l1.U", "attention.W_c", "output"])
+        XCTAssertEqual(names, ["decoder.l0.W_x (per token)", "decoder.l0.W_f", "decoder.l0.U", "decoder.l1.W", "decoder.l1.U",
+                               "attention.W_c", "output"])
         XCTAssertEqual(measured.decodingTimings.count, names.count + 2, "every product, the encoder's U and the whole-sequence one timed")
         for (name, timings) in measured.decodingTimings where names.contains(name) {
             let chosen = measured.decodingPlan.first { $0.name == name }!.path

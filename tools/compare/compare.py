@@ -246,10 +246,10 @@ NOTES = [
     "64 sentences, in less activation memory (OpenNMT-py's nearest equivalent would be smaller batches with "
     "`accum_count`). On the longest 1,280 training verses it cut s2s-train's peak RSS from 1,165 to 708 MB "
     "and its tokens/s by about 3%.",
-    "s2s-translate `--precision auto` (its default): bfloat16 decoder weights and products (AVX512_BF16, "
-    "accumulated in float) where the CPU has them, as this one does; OpenNMT-py decodes in float32. On a "
-    "25-minute model of this comparison, float32 and bfloat16 gave BLEU 16.45 / 16.46 and chrF 34.69 / 34.67 "
-    "(beam 5), so the speed is not bought with quality.",
+    "s2s-translate `--precision auto` (its default): each decoder product the fastest, timed at load, of "
+    "OpenBLAS, packed float32, packed bfloat16 (AVX512_BF16) and int8 (AVX512-VNNI, weights per column, rows per "
+    "call, exact int32 sums) — `--show-plan` prints the choice; OpenNMT-py decodes in float32. Whether the "
+    "reduced precision costs quality is measured: tools/compare/precision.sh and docs/PERFORMANCE.md.",
     "`onmt_translate -length_penalty none -max_length_ratio 2`: OpenNMT-py 3.5.1 defaults to the `avg` "
     "length penalty and to at most min(250, 1.25 × the batch's longest source + 5) tokens; s2s-translate "
     "defaults to no length penalty and 2 × each source + 10 subwords.",
@@ -277,15 +277,35 @@ def interpolate_minutes(valid, train):
 DECODES = (("beam5_b32", 5, 32), ("greedy_b32", 1, 32), ("beam5_b1", 5, 1))
 
 
+def load_decodes(res, name, test_lines):
+    """The decoding runs NAME.KEY that onmt.sh scored, by KEY."""
+    import os
+    out = {}
+    for key, _, _ in DECODES:
+        base = os.path.join(res, f"{name}.{key}")
+        if not os.path.exists(base + ".score.json"):
+            continue
+        tv = parse_timev(base + ".timev")
+        score = json.load(open(base + ".score.json"))
+        sb = json.load(open(base + ".sacrebleu.json"))
+        out[key] = {"bleu": score["bleu"], "chrf": score["chrf"], "sacrebleu_bleu": sb["bleu"],
+                    "sacrebleu_chrf": sb["chrf"], "wall_s": tv["wall_s"], "rss_mb": tv["peak_rss_mb"],
+                    "sent_per_s": test_lines / tv["wall_s"] if tv["wall_s"] else None}
+    return out
+
+
 def load_results(work):
-    """Everything onmt.sh left under WORK/results (and the two train.jsonl)."""
+    """Everything onmt.sh left under WORK/results (and the train.jsonl files)."""
     import os
     res = os.path.join(work, "results")
     R = json.load(open(os.path.join(res, "meta.json"), encoding="utf-8"))
     R["commands"] = open(os.path.join(res, "commands.sh"), encoding="utf-8").read().rstrip("\n").split("\n")
     R["onmt_yaml"] = open(os.path.join(work, "onmt", "train.yaml"), encoding="utf-8").read()
-    for name, jsonl in (("s2s", os.path.join(work, "models", "s2s", "train.jsonl")),
-                        ("onmt", os.path.join(work, "models", "onmt", "train.jsonl"))):
+    trainers = [("s2s", os.path.join(work, "models", "s2s", "train.jsonl")),
+                ("onmt", os.path.join(work, "models", "onmt", "train.jsonl"))]
+    if R["cpu_jiffies"].get("s2s_bf16"):
+        trainers.append(("s2s_bf16", os.path.join(work, "models", "s2s_bf16", "train.jsonl")))
+    for name, jsonl in trainers:
         t = {"train_jsonl": jsonl}
         tv = parse_timev(os.path.join(res, f"{name}.train.timev"))
         t["train_wall_s"], t["train_rss_mb"] = tv["wall_s"], tv["peak_rss_mb"]
@@ -296,25 +316,61 @@ def load_results(work):
         records = read_jsonl(jsonl)
         steps = [r["step"] for r in records if "step" in r]
         t["steps"] = max(steps) if steps else None
-        t["decode"] = {}
-        for key, _, _ in DECODES:
-            base = os.path.join(res, f"{name}.{key}")
-            if not os.path.exists(base + ".score.json"):
-                continue
-            tv = parse_timev(base + ".timev")
-            score = json.load(open(base + ".score.json"))
-            sb = json.load(open(base + ".sacrebleu.json"))
-            t["decode"][key] = {"bleu": score["bleu"], "chrf": score["chrf"], "sacrebleu_bleu": sb["bleu"],
-                                "sacrebleu_chrf": sb["chrf"], "wall_s": tv["wall_s"], "rss_mb": tv["peak_rss_mb"],
-                                "sent_per_s": R["test_lines"] / tv["wall_s"] if tv["wall_s"] else None}
+        t["decode"] = load_decodes(res, name, R["test_lines"])
         R[name] = t
+    R["s2s_sl10"] = {"decode": load_decodes(res, "s2s_sl10", R["test_lines"])}
     return R
+
+
+def valid_by_step(records):
+    return {r["step"]: r["ppl"] for r in records if r.get("kind") == "valid"}
+
+
+def shortlist_section(a, sl, onmt, dec):
+    """Decoding the float32 model with --shortlist 10, against itself without and against OpenNMT-py."""
+    if not sl["decode"]:
+        return []
+    lines = ["", "### Decoding with the lexical shortlist (`--shortlist 10`, the same s2s model)", "",
+             "| run | sentences/s | / without | / OpenNMT-py | BLEU | chrF | BLEU without | chrF without |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for key, label in (("beam5_b32", "beam 5, batch 32"), ("greedy_b32", "greedy, batch 32"),
+                       ("beam5_b1", "beam 5, batch 1")):
+        x = dec(sl, key, "sent_per_s")
+        lines.append(f"| {label} | {fmt(x, 1)} | {ratio(x, dec(a, key, 'sent_per_s'))} | "
+                     f"{ratio(x, dec(onmt, key, 'sent_per_s'))} | {fmt(dec(sl, key, 'bleu'), 2)} | "
+                     f"{fmt(dec(sl, key, 'chrf'), 2)} | {fmt(dec(a, key, 'bleu'), 2)} | {fmt(dec(a, key, 'chrf'), 2)} |")
+    return lines + [""]
+
+
+def bfloat16_section(tk, dec):
+    """s2s trained in bfloat16 for the same budget, against s2s in float32."""
+    if "s2s_bf16" not in tk:
+        return []
+    a, h = tk["s2s"], tk["s2s_bf16"]
+    pa, ph = valid_by_step(read_jsonl(a["train_jsonl"])), valid_by_step(read_jsonl(h["train_jsonl"]))
+    lines = ["", "### s2s trained in bfloat16 (`s2s-train --precision bfloat16`, the same budget)", "",
+             "| measure | s2s float32 | s2s bfloat16 | bfloat16 / float32 |", "|---|---:|---:|---:|"]
+
+    def row(label, x, y, digits=1):
+        lines.append(f"| {label} | {fmt(x, digits)} | {fmt(y, digits)} | {ratio(y, x, 3)} |")
+    row("training tokens/s (median of report windows)", a["median_tokens_per_s"], h["median_tokens_per_s"], 0)
+    row("updates (steps) done", a["steps"], h["steps"])
+    row("validation perplexity at the last step", a["valid_ppl"], h["valid_ppl"], 2)
+    for key, label in (("beam5_b32", "beam 5"), ("greedy_b32", "greedy")):
+        row(f"test BLEU, {label}", dec(a, key, "bleu"), dec(h, key, "bleu"), 2)
+        row(f"test chrF, {label}", dec(a, key, "chrf"), dec(h, key, "chrf"), 2)
+    row("peak RSS, training (MB)", a["train_rss_mb"], h["train_rss_mb"], 0)
+    shared = sorted(set(pa) & set(ph))
+    lines += ["", "Validation perplexity at equal updates (the goal: bfloat16 within 2% of float32):", "",
+              "| update | float32 | bfloat16 | bfloat16 / float32 |", "|---:|---:|---:|---:|"]
+    lines += [f"| {s:,} | {pa[s]:.2f} | {ph[s]:.2f} | {ph[s] / pa[s]:.3f} |" for s in shared]
+    return lines + [""]
 
 
 def cmd_report(work, md_path, svg_path):
     R = load_results(work)
     tk = {}
-    for name in ("s2s", "onmt"):
+    for name in [n for n in ("s2s", "onmt", "s2s_bf16") if n in R]:
         t = R[name]
         s = training_summary(read_jsonl(t["train_jsonl"]))
         s.update(t)
@@ -361,15 +417,20 @@ def cmd_report(work, md_path, svg_path):
     metric_rows = ["| output | BLEU (s2s-score) | BLEU (sacreBLEU) | chrF (s2s-score) | chrF (sacreBLEU) | agree |",
                    "|---|---:|---:|---:|---:|---|"]
     all_agree = True
-    for name, label in (("s2s", "s2s"), ("onmt", "OpenNMT-py")):
+    outputs = {"s2s": ("s2s", tk["s2s"]), "s2s_sl10": ("s2s --shortlist 10", R["s2s_sl10"]),
+               "s2s_bf16": ("s2s trained in bfloat16", tk.get("s2s_bf16", {"decode": {}})),
+               "onmt": ("OpenNMT-py", tk["onmt"])}
+    for name, (label, t) in outputs.items():
         for key in ("beam5_b32", "greedy_b32", "beam5_b1"):
-            d = tk[name]["decode"].get(key)
+            d = t["decode"].get(key)
             if not d:
                 continue
             ok = (abs(d["bleu"] - d["sacrebleu_bleu"]) < 0.005 and abs(d["chrf"] - d["sacrebleu_chrf"]) < 0.005)
             all_agree &= ok
             metric_rows.append(f"| {label} {key.replace('_', ' ')} | {d['bleu']:.2f} | {d['sacrebleu_bleu']:.2f} | "
                                f"{d['chrf']:.2f} | {d['sacrebleu_chrf']:.2f} | {'yes' if ok else 'NO'} |")
+
+    extra = shortlist_section(tk["s2s"], R["s2s_sl10"], b, dec) + bfloat16_section(tk, dec)
 
     budget_min = R["budget_s"] / 60
     short = R["budget_s"] < 25 * 60
@@ -424,6 +485,7 @@ def cmd_report(work, md_path, svg_path):
                                                           " **they do not all agree**, see below."),
         "",
         *metric_rows,
+        *extra,
         "",
         "![training loss](loss-curves.svg)",
         "",
@@ -459,8 +521,11 @@ def cmd_report(work, md_path, svg_path):
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(md_path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
-    plot_svg([("s2s", "#1f77b4", a["curve"], a["valid_curve"]),
-              ("OpenNMT-py 3.5.1", "#d62728", b["curve"], b["valid_curve"])],
+    curves = [("s2s", "#1f77b4", a["curve"], a["valid_curve"])]
+    if "s2s_bf16" in tk:
+        curves.append(("s2s bfloat16", "#2ca02c", tk["s2s_bf16"]["curve"], tk["s2s_bf16"]["valid_curve"]))
+    curves.append(("OpenNMT-py 3.5.1", "#d62728", b["curve"], b["valid_curve"]))
+    plot_svg(curves,
              svg_path, f"Training loss, Bible en→es, 2×512 LSTM, {budget_min:g} min each, {R['threads']} threads")
     print("\n".join(table))
     print()

@@ -7,6 +7,9 @@
 # other, never together; then each model translates the test books with beam 5
 # and greedy at batch 32 and beam 5 at batch 1, every run timed whole with
 # /usr/bin/time -v, every output scored with s2s-score and with sacreBLEU.
+# Where the CPU has AVX512_BF16, s2s also trains the same model in bfloat16
+# for the same budget (validation perplexity at equal updates, BLEU at the
+# same time), and the float32 model also decodes with --shortlist 10.
 # Prints the table and writes docs/RESULTS.md and docs/loss-curves.svg.
 #
 # Uses the release binaries in .build/release (swift build -c release first).
@@ -14,14 +17,15 @@
 # CUDA libraries), numpy<2 and sacreBLEU 2.6.0 into .build-venv/onmt the
 # first time. Run nothing else heavy meanwhile: the machine is shared.
 #
-# Usage: tools/compare/onmt.sh [--budget 25m] [--threads 2] [--work DIR] [--docs DIR]
+# Usage: tools/compare/onmt.sh [--budget 25m] [--threads 2] [--work DIR] [--docs DIR] [--no-bfloat16]
 #   --budget   training time for each toolkit: 90s, 25m, 1h (default 25m), on
 #              s2s-train's training clock (validation and checkpoints excluded)
 #   --threads  threads for both toolkits (default 2)
 #   --work     scratch folder: data, models, outputs, logs (default .build/compare-onmt);
 #              its data/, vocab/, models/, onmt/, out/, results/ are made afresh
 #   --docs     where RESULTS.md and loss-curves.svg go (default docs)
-# Whole run: about 2 × budget + 10 minutes (validations, decoding) on 2 cores.
+#   --no-bfloat16  skip s2s's bfloat16 training
+# Whole run: about 3 × budget + 10 minutes (2 × without the bfloat16 row) on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -32,6 +36,7 @@ s2s_version="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 s2s_version+=" (checkout at the start); binaries .build/release/s2s-train built $(date -u -r .build/release/s2s-train '+%Y-%m-%d %H:%M UTC' 2>/dev/null || echo '?')"
 
 budget=25m threads=2 work=.build/compare-onmt docs=docs
+bf16=1; grep -qw avx512_bf16 /proc/cpuinfo || bf16=0
 args=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -39,6 +44,7 @@ while [ $# -gt 0 ]; do
     --threads) threads=$2; args+=("$1" "$2"); shift 2 ;;
     --work) work=$2; args+=("$1" "$2"); shift 2 ;;
     --docs) docs=$2; args+=("$1" "$2"); shift 2 ;;
+    --no-bfloat16) bf16=0; args+=("$1"); shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -107,17 +113,26 @@ train_lines=$(wc -l < "$data/train.bpe.src")
 valid_lines=$(wc -l < "$data/valid.bpe.src")
 test_lines=$(wc -l < "$corpus/test.src")
 
-say "s2s-train: ${budget_s} s"
-cpu_s2s_before=$(cpu_jiffies)
-cmd=("$bin/s2s-train" --data "$data" --vocab "$vocab" --model "$work/models/s2s" --preset base
-     --batch-tokens 0 --batch-size 64 --pass-tokens 4096 --learning-rate 0.001 --clip 5 --dropout 0.2 --max-time "${budget_s}s"
-     --threads "$threads" --valid-every 200 --save-every 200 --bleu-sentences 0 --report-every "$report_every"
-     --precision float32)  # float32 against OpenNMT-py's float32 (tools/compare/precision.sh compares bfloat16)
-record "${cmd[@]}"
-timed s2s.train "${cmd[@]}" > "$res/s2s.train.log" 2>&1 \
-  || { tail -20 "$res/s2s.train.log" >&2; echo "s2s-train failed (log: $res/s2s.train.log)" >&2; exit 1; }
-tail -3 "$res/s2s.train.log" >&2
-cpu_s2s_after=$(cpu_jiffies)
+# s2s_train NAME PRECISION: s2s-train into $work/models/NAME; its CPU jiffies before and after in cpu_NAME.
+s2s_train() {
+  local name=$1 precision=$2
+  say "s2s-train ($precision): ${budget_s} s"
+  local before
+  before=$(cpu_jiffies)
+  cmd=("$bin/s2s-train" --data "$data" --vocab "$vocab" --model "$work/models/$name" --preset base
+       --batch-tokens 0 --batch-size 64 --pass-tokens 4096 --learning-rate 0.001 --clip 5 --dropout 0.2 --max-time "${budget_s}s"
+       --threads "$threads" --valid-every 200 --save-every 200 --bleu-sentences 0 --report-every "$report_every"
+       --precision "$precision")
+  record "${cmd[@]}"
+  timed "$name.train" "${cmd[@]}" > "$res/$name.train.log" 2>&1 \
+    || { tail -20 "$res/$name.train.log" >&2; echo "s2s-train failed (log: $res/$name.train.log)" >&2; exit 1; }
+  tail -3 "$res/$name.train.log" >&2
+  printf -v "cpu_$name" '[%s], [%s]' "$before" "$(cpu_jiffies)"
+}
+# float32 against OpenNMT-py's float32; the bfloat16 row beside it.
+s2s_train s2s float32
+cpu_s2s_bf16=
+[ "$bf16" = 1 ] && s2s_train s2s_bf16 bfloat16
 
 say "OpenNMT-py: onmt_build_vocab"
 cat > "$onmt/vocab.yaml" <<EOF
@@ -214,15 +229,32 @@ PY
 [ -n "$onmt_model" ] || { echo "OpenNMT-py wrote no usable checkpoint (log: $res/onmt.train.log)" >&2; exit 1; }
 echo "OpenNMT-py model: $onmt_model" >&2
 
+# score NAME KEY: s2s-score and sacreBLEU on $out/NAME.KEY.txt, and a line of the run.
+score() {
+  local name=$1 key=$2 lines
+  lines=$(wc -l < "$out/$name.$key.txt")
+  [ "$lines" -eq "$test_lines" ] || { echo "$out/$name.$key.txt: $lines lines, expected $test_lines" >&2; exit 1; }
+  "$bin/s2s-score" --ref "$corpus/test.tgt" --json < "$out/$name.$key.txt" > "$res/$name.$key.score.json"
+  python "$helper" sacrebleu "$out/$name.$key.txt" "$corpus/test.tgt" > "$res/$name.$key.sacrebleu.json"
+  printf '%-8s %-11s %s  %s\n' "$name" "$key" "$(python "$helper" timev "$res/$name.$key.timev")" \
+    "$(cat "$res/$name.$key.score.json")" >&2
+}
+# s2s_decode NAME MODEL KEY BEAM BATCH [OPTION...]: s2s-translate with MODEL into $out/NAME.KEY.txt, scored.
+s2s_decode() {
+  local name=$1 model=$2 key=$3 beam=$4 batch=$5
+  shift 5
+  say "decoding $key: s2s-translate ($name)"
+  cmd=("$bin/s2s-translate" --model "$work/models/$model" --beam-size "$beam" --batch-size "$batch"
+       --threads "$threads" --precision auto "$@")
+  record "${cmd[@]}" "<" "$corpus/test.src" ">" "$out/$name.$key.txt"
+  timed "$name.$key" "${cmd[@]}" < "$corpus/test.src" > "$out/$name.$key.txt" 2> "$res/$name.$key.log" \
+    || { cat "$res/$name.$key.log" >&2; exit 1; }
+  score "$name" "$key"
+}
 # decode KEY BEAM BATCH: both toolkits, one after the other; score both outputs.
 decode() {
   local key=$1 beam=$2 batch=$3
-  say "decoding $key: s2s-translate"
-  cmd=("$bin/s2s-translate" --model "$work/models/s2s" --beam-size "$beam" --batch-size "$batch"
-       --threads "$threads" --precision auto)
-  record "${cmd[@]}" "<" "$corpus/test.src" ">" "$out/s2s.$key.txt"
-  timed "s2s.$key" "${cmd[@]}" < "$corpus/test.src" > "$out/s2s.$key.txt" 2> "$res/s2s.$key.log" \
-    || { cat "$res/s2s.$key.log" >&2; exit 1; }
+  s2s_decode s2s s2s "$key" "$beam" "$batch"
   say "decoding $key: onmt_translate"
   cmd=(onmt_translate -model "$onmt_model" -src "$data/test.bpe.src" -output "$out/onmt.$key.bpe"
        -beam_size "$beam" -batch_size "$batch" -batch_type sents -gpu -1
@@ -231,21 +263,20 @@ decode() {
   timed "onmt.$key" "${cmd[@]}" > "$res/onmt.$key.log" 2>&1 || { tail -20 "$res/onmt.$key.log" >&2; exit 1; }
   record python tools/compare/compare.py detok "$out/onmt.$key.bpe" "$out/onmt.$key.txt"
   python "$helper" detok "$out/onmt.$key.bpe" "$out/onmt.$key.txt"
-  local name
-  for name in s2s onmt; do
-    local lines
-    lines=$(wc -l < "$out/$name.$key.txt")
-    [ "$lines" -eq "$test_lines" ] || { echo "$out/$name.$key.txt: $lines lines, expected $test_lines" >&2; exit 1; }
-    "$bin/s2s-score" --ref "$corpus/test.tgt" --json < "$out/$name.$key.txt" > "$res/$name.$key.score.json"
-    python "$helper" sacrebleu "$out/$name.$key.txt" "$corpus/test.tgt" > "$res/$name.$key.sacrebleu.json"
-    printf '%-5s %-11s %s  %s\n' "$name" "$key" "$(python "$helper" timev "$res/$name.$key.timev")" \
-      "$(cat "$res/$name.$key.score.json")" >&2
-  done
+  score onmt "$key"
 }
 record "$bin/s2s-score" --ref "$corpus/test.tgt" --json "<" "$out/NAME.KEY.txt"
 decode beam5_b32 5 32
 decode greedy_b32 1 32
 decode beam5_b1 5 1
+# The same model with the lexical shortlist (s2s-prep's shortlist.tsv): 10 targets a source subword.
+s2s_decode s2s_sl10 s2s beam5_b32 5 32 --shortlist 10
+s2s_decode s2s_sl10 s2s greedy_b32 1 32 --shortlist 10
+s2s_decode s2s_sl10 s2s beam5_b1 5 1 --shortlist 10
+if [ "$bf16" = 1 ]; then
+  s2s_decode s2s_bf16 s2s_bf16 beam5_b32 5 32
+  s2s_decode s2s_bf16 s2s_bf16 greedy_b32 1 32
+fi
 for name in s2s onmt; do
   for key in beam5_b32 greedy_b32 beam5_b1; do
     echo "== $name.$key.txt (first 2 lines)"; head -2 "$out/$name.$key.txt"
@@ -276,7 +307,8 @@ meta = {
                  "sacrebleu": sacrebleu.__version__, "python": platform.python_version()},
     "onmt_model": "$onmt_model",
     "clk_tck": $(getconf CLK_TCK),
-    "cpu_jiffies": {"s2s": [[$cpu_s2s_before], [$cpu_s2s_after]], "onmt": [[$cpu_onmt_before], [$cpu_onmt_after]]},
+    "cpu_jiffies": {"s2s": [$cpu_s2s], "onmt": [[$cpu_onmt_before], [$cpu_onmt_after]],
+                    **({"s2s_bf16": [$cpu_s2s_bf16]} if "$cpu_s2s_bf16" else {})},
 }
 json.dump(meta, open(sys.argv[1], "w"), indent=2)
 EOF
