@@ -275,6 +275,8 @@ def interpolate_minutes(valid, train):
 
 
 DECODES = (("beam5_b32", 5, 32), ("greedy_b32", 1, 32), ("beam5_b1", 5, 1))
+# Other decodings of s2s's float32 model: output name, what differs from `--precision auto`.
+VARIANTS = (("s2s_sl10", "`--shortlist 10`"), ("s2s_f32", "`--precision float32`"))
 
 
 def load_decodes(res, name, test_lines):
@@ -318,7 +320,8 @@ def load_results(work):
         t["steps"] = max(steps) if steps else None
         t["decode"] = load_decodes(res, name, R["test_lines"])
         R[name] = t
-    R["s2s_sl10"] = {"decode": load_decodes(res, "s2s_sl10", R["test_lines"])}
+    for name, _ in VARIANTS:
+        R[name] = {"decode": load_decodes(res, name, R["test_lines"])}
     return R
 
 
@@ -326,20 +329,22 @@ def valid_by_step(records):
     return {r["step"]: r["ppl"] for r in records if r.get("kind") == "valid"}
 
 
-def shortlist_section(a, sl, onmt, dec):
-    """Decoding the float32 model with --shortlist 10, against itself without and against OpenNMT-py."""
-    if not sl["decode"]:
-        return []
-    lines = ["", "### Decoding with the lexical shortlist (`--shortlist 10`, the same s2s model)", "",
-             "| run | sentences/s | / without | / OpenNMT-py | BLEU | chrF | BLEU without | chrF without |",
+def variants_section(R, a, onmt, dec):
+    """The float32 model decoded otherwise (shortlist, float32 products), against auto and OpenNMT-py."""
+    lines = ["", "### The same s2s model decoded otherwise", "",
+             "| run | sentences/s | / auto | / OpenNMT-py | BLEU | chrF | BLEU, auto | chrF, auto |",
              "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for key, label in (("beam5_b32", "beam 5, batch 32"), ("greedy_b32", "greedy, batch 32"),
-                       ("beam5_b1", "beam 5, batch 1")):
-        x = dec(sl, key, "sent_per_s")
-        lines.append(f"| {label} | {fmt(x, 1)} | {ratio(x, dec(a, key, 'sent_per_s'))} | "
-                     f"{ratio(x, dec(onmt, key, 'sent_per_s'))} | {fmt(dec(sl, key, 'bleu'), 2)} | "
-                     f"{fmt(dec(sl, key, 'chrf'), 2)} | {fmt(dec(a, key, 'bleu'), 2)} | {fmt(dec(a, key, 'chrf'), 2)} |")
-    return lines + [""]
+    for name, how in VARIANTS:
+        v = R[name]
+        for key, label in (("beam5_b32", "beam 5, batch 32"), ("greedy_b32", "greedy, batch 32"),
+                           ("beam5_b1", "beam 5, batch 1")):
+            if key not in v["decode"]:
+                continue
+            x = dec(v, key, "sent_per_s")
+            lines.append(f"| {how}, {label} | {fmt(x, 1)} | {ratio(x, dec(a, key, 'sent_per_s'))} | "
+                         f"{ratio(x, dec(onmt, key, 'sent_per_s'))} | {fmt(dec(v, key, 'bleu'), 2)} | "
+                         f"{fmt(dec(v, key, 'chrf'), 2)} | {fmt(dec(a, key, 'bleu'), 2)} | {fmt(dec(a, key, 'chrf'), 2)} |")
+    return lines + [""] if len(lines) > 5 else []
 
 
 def bfloat16_section(tk, dec):
@@ -418,6 +423,7 @@ def cmd_report(work, md_path, svg_path):
                    "|---|---:|---:|---:|---:|---|"]
     all_agree = True
     outputs = {"s2s": ("s2s", tk["s2s"]), "s2s_sl10": ("s2s --shortlist 10", R["s2s_sl10"]),
+               "s2s_f32": ("s2s --precision float32", R["s2s_f32"]),
                "s2s_bf16": ("s2s trained in bfloat16", tk.get("s2s_bf16", {"decode": {}})),
                "onmt": ("OpenNMT-py", tk["onmt"])}
     for name, (label, t) in outputs.items():
@@ -430,7 +436,7 @@ def cmd_report(work, md_path, svg_path):
             metric_rows.append(f"| {label} {key.replace('_', ' ')} | {d['bleu']:.2f} | {d['sacrebleu_bleu']:.2f} | "
                                f"{d['chrf']:.2f} | {d['sacrebleu_chrf']:.2f} | {'yes' if ok else 'NO'} |")
 
-    extra = shortlist_section(tk["s2s"], R["s2s_sl10"], b, dec) + bfloat16_section(tk, dec)
+    extra = variants_section(R, tk["s2s"], b, dec) + bfloat16_section(tk, dec)
 
     budget_min = R["budget_s"] / 60
     short = R["budget_s"] < 25 * 60

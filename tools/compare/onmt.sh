@@ -9,7 +9,8 @@
 # /usr/bin/time -v, every output scored with s2s-score and with sacreBLEU.
 # Where the CPU has AVX512_BF16, s2s also trains the same model in bfloat16
 # for the same budget (validation perplexity at equal updates, BLEU at the
-# same time), and the float32 model also decodes with --shortlist 10.
+# same time), and the float32 model also decodes with --shortlist 10 and
+# with --precision float32.
 # Prints the table and writes docs/RESULTS.md and docs/loss-curves.svg.
 #
 # Uses the release binaries in .build/release (swift build -c release first).
@@ -239,13 +240,13 @@ score() {
   printf '%-8s %-11s %s  %s\n' "$name" "$key" "$(python "$helper" timev "$res/$name.$key.timev")" \
     "$(cat "$res/$name.$key.score.json")" >&2
 }
-# s2s_decode NAME MODEL KEY BEAM BATCH [OPTION...]: s2s-translate with MODEL into $out/NAME.KEY.txt, scored.
+# s2s_decode NAME MODEL KEY BEAM BATCH PRECISION [OPTION...]: s2s-translate with MODEL into $out/NAME.KEY.txt, scored.
 s2s_decode() {
-  local name=$1 model=$2 key=$3 beam=$4 batch=$5
-  shift 5
+  local name=$1 model=$2 key=$3 beam=$4 batch=$5 precision=$6
+  shift 6
   say "decoding $key: s2s-translate ($name)"
   cmd=("$bin/s2s-translate" --model "$work/models/$model" --beam-size "$beam" --batch-size "$batch"
-       --threads "$threads" --precision auto "$@")
+       --threads "$threads" --precision "$precision" "$@")
   record "${cmd[@]}" "<" "$corpus/test.src" ">" "$out/$name.$key.txt"
   timed "$name.$key" "${cmd[@]}" < "$corpus/test.src" > "$out/$name.$key.txt" 2> "$res/$name.$key.log" \
     || { cat "$res/$name.$key.log" >&2; exit 1; }
@@ -254,7 +255,7 @@ s2s_decode() {
 # decode KEY BEAM BATCH: both toolkits, one after the other; score both outputs.
 decode() {
   local key=$1 beam=$2 batch=$3
-  s2s_decode s2s s2s "$key" "$beam" "$batch"
+  s2s_decode s2s s2s "$key" "$beam" "$batch" auto
   say "decoding $key: onmt_translate"
   cmd=(onmt_translate -model "$onmt_model" -src "$data/test.bpe.src" -output "$out/onmt.$key.bpe"
        -beam_size "$beam" -batch_size "$batch" -batch_type sents -gpu -1
@@ -270,12 +271,15 @@ decode beam5_b32 5 32
 decode greedy_b32 1 32
 decode beam5_b1 5 1
 # The same model with the lexical shortlist (s2s-prep's shortlist.tsv): 10 targets a source subword.
-s2s_decode s2s_sl10 s2s beam5_b32 5 32 --shortlist 10
-s2s_decode s2s_sl10 s2s greedy_b32 1 32 --shortlist 10
-s2s_decode s2s_sl10 s2s beam5_b1 5 1 --shortlist 10
+s2s_decode s2s_sl10 s2s beam5_b32 5 32 auto --shortlist 10
+s2s_decode s2s_sl10 s2s greedy_b32 1 32 auto --shortlist 10
+s2s_decode s2s_sl10 s2s beam5_b1 5 1 auto --shortlist 10
+# And in float32 products: what auto's choice (int8 or bfloat16 where faster) does to the scores.
+s2s_decode s2s_f32 s2s beam5_b32 5 32 float32
+s2s_decode s2s_f32 s2s greedy_b32 1 32 float32
 if [ "$bf16" = 1 ]; then
-  s2s_decode s2s_bf16 s2s_bf16 beam5_b32 5 32
-  s2s_decode s2s_bf16 s2s_bf16 greedy_b32 1 32
+  s2s_decode s2s_bf16 s2s_bf16 beam5_b32 5 32 auto
+  s2s_decode s2s_bf16 s2s_bf16 greedy_b32 1 32 auto
 fi
 for name in s2s onmt; do
   for key in beam5_b32 greedy_b32 beam5_b1; do
