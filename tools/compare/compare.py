@@ -422,8 +422,7 @@ def cmd_report(work, md_path, svg_path):
     metric_rows = ["| output | BLEU (s2s-score) | BLEU (sacreBLEU) | chrF (s2s-score) | chrF (sacreBLEU) | agree |",
                    "|---|---:|---:|---:|---:|---|"]
     all_agree = True
-    outputs = {"s2s": ("s2s", tk["s2s"]), "s2s_sl10": ("s2s --shortlist 10", R["s2s_sl10"]),
-               "s2s_f32": ("s2s --precision float32", R["s2s_f32"]),
+    outputs = {"s2s": ("s2s", tk["s2s"]), **{name: ("s2s " + how.strip("`"), R[name]) for name, how in VARIANTS},
                "s2s_bf16": ("s2s trained in bfloat16", tk.get("s2s_bf16", {"decode": {}})),
                "onmt": ("OpenNMT-py", tk["onmt"])}
     for name, (label, t) in outputs.items():
