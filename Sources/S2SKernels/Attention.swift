@@ -199,6 +199,12 @@ public enum Attention {
     @inlinable
     static func weightedSum<T: Real>(_ out: UnsafeMutablePointer<T>, weights w: UnsafePointer<T>,
                                      rows: UnsafePointer<T>, count n: Int, dim D: Int) {
+        if T.self == Float.self {
+            func f(_ p: UnsafePointer<T>) -> UnsafePointer<Float> { UnsafeRawPointer(p).assumingMemoryBound(to: Float.self) }
+            VectorFloat.weightedSum(UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self), weights: f(w),
+                                    rows: f(rows), count: n, dim: D)
+            return
+        }
         out.update(repeating: 0, count: D)
         for j in 0..<n {
             let r = rows + j * D, wj = w[j]

@@ -1,6 +1,8 @@
+import CKernels
+
 // Elementwise exp, σ and tanh over buffers. Float uses a SIMD polynomial
-// (16 lanes; portable SIMD types, lowered to whatever vector width the
-// target has); Double, used only by the gradient checks, uses libm.
+// (16 lanes: AVX-512 where the CPU has it, else portable SIMD types; the
+// same bits either way); Double, used only by the gradient checks, uses libm.
 //
 // exp: x = n·ln2 + r with |r| ≤ ln2/2, e^r by its degree-6 Taylor polynomial
 // (relative error < 2e-7, about 2 ulp), 2^n built in the exponent bits.
@@ -48,141 +50,75 @@ extension Real {
     }
 }
 
-/// The Float implementations.
+/// The Float kernels: AVX-512 (vector_math.c) where the CPU has it, the
+/// portable SIMD versions (`Portable`) elsewhere; the two give the same bits.
 public enum VectorFloat {
     public typealias V = SIMD16<Float>
 
-    /// Written with masks and bit casts only: Swift's generic SIMD
-    /// `clamped`, `rounded` and integer conversions run element by element
-    /// (measured ~40 ns per value against ~1 ns for this form).
-    @inlinable @inline(__always)
-    static func exp(_ v: V) -> V {
-        var x = v
-        x.replace(with: V(repeating: -87.3), where: x .< V(repeating: -87.3))
-        x.replace(with: V(repeating: 88.7), where: x .> V(repeating: 88.7))
-        // Adding 1.5·2^23 rounds to an integer n, which then sits in the low
-        // mantissa bits of t.
-        let magic = V(repeating: 12_582_912.0)
-        let t = x * 1.442_695_04 + magic
-        let n = t - magic
-        let r = x - n * 0.693_145_75 - n * 1.428_606_8e-6
-        var p = V(repeating: 1.0 / 720)
-        p = p * r + 1.0 / 120
-        p = p * r + 1.0 / 24
-        p = p * r + 1.0 / 6
-        p = p * r + 0.5
-        p = p * r + 1
-        p = p * r + 1
-        let ni = unsafeBitCast(t, to: SIMD16<Int32>.self) &- unsafeBitCast(magic, to: SIMD16<Int32>.self)
-        return p * unsafeBitCast((ni &+ 127) &<< 23, to: V.self)
-    }
+    /// Whether this CPU runs vector_math.c (AVX512F), read once.
+    public static let usesAVX512 = s2s_vector_available() != 0
 
-    @inlinable
     public static func exp(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        var k = 0
-        while k + 16 <= count {
-            let v = UnsafeRawPointer(x + k).loadUnaligned(as: V.self)
-            UnsafeMutableRawPointer(x + k).storeBytes(of: exp(v), as: V.self)
-            k += 16
-        }
-        if k < count { tail(x + k, count: count - k) { exp($0) } }
+        usesAVX512 ? s2s_vec_exp(x, count) : Portable.exp(x, count: count)
     }
 
-    @inlinable
     public static func sigmoid(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        var k = 0
-        while k + 16 <= count {
-            let v = UnsafeRawPointer(x + k).loadUnaligned(as: V.self)
-            UnsafeMutableRawPointer(x + k).storeBytes(of: 1 / (1 + exp(-v)), as: V.self)
-            k += 16
-        }
-        if k < count { tail(x + k, count: count - k) { 1 / (1 + exp(-$0)) } }
+        usesAVX512 ? s2s_vec_sigmoid(x, count) : Portable.sigmoid(x, count: count)
     }
 
-    @inlinable
     public static func tanh(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        var k = 0
-        while k + 16 <= count {
-            let v = UnsafeRawPointer(x + k).loadUnaligned(as: V.self)
-            UnsafeMutableRawPointer(x + k).storeBytes(of: 1 - 2 / (1 + exp(v + v)), as: V.self)
-            k += 16
-        }
-        if k < count { tail(x + k, count: count - k) { 1 - 2 / (1 + exp($0 + $0)) } }
+        usesAVX512 ? s2s_vec_tanh(x, count) : Portable.tanh(x, count: count)
     }
 
-    @inlinable
     public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
-        var acc = V()
-        var k = 0
-        while k + 16 <= count {
-            acc += UnsafeRawPointer(a + k).loadUnaligned(as: V.self) * UnsafeRawPointer(b + k).loadUnaligned(as: V.self)
-            k += 16
-        }
-        var s = acc.sum()
-        while k < count { s += a[k] * b[k]; k += 1 }
-        return s
+        usesAVX512 ? s2s_vec_dot(a, b, count) : Portable.dot(a, b, count: count)
     }
 
-    /// max and argmax of x[0..<count] (count > 0); the first index wins ties.
-    @inlinable
+    /// max and argmax of x[0..<count] (count > 0); the first index wins ties;
+    /// a row of NaNs gives index 0.
     public static func maxAndArgmax(_ x: UnsafePointer<Float>, count: Int) -> (Float, Int) {
-        var k = 0
-        var best = x[0]
-        if count >= 16 {
-            var m = UnsafeRawPointer(x).loadUnaligned(as: V.self)
-            k = 16
-            while k + 16 <= count {
-                let v = UnsafeRawPointer(x + k).loadUnaligned(as: V.self)
-                m.replace(with: v, where: v .> m)  // (generic pointwiseMax runs lane by lane)
-                k += 16
-            }
-            for lane in 0..<16 { best = Swift.max(best, m[lane]) }
-        }
-        while k < count { best = Swift.max(best, x[k]); k += 1 }
-        // NaN never compares equal: a row of NaNs (a diverged model) gives
-        // index 0 rather than a search past the end.
-        var i = 0
-        while i < count && x[i] != best { i += 1 }
-        return (best, i < count ? i : 0)
+        guard usesAVX512 else { return Portable.maxAndArgmax(x, count: count) }
+        var best: Float = 0
+        let i = s2s_vec_max_argmax(x, count, &best)
+        return (best, i)
     }
 
     /// Σ x[0..<count] (16 running Float sums, then added in Double).
-    @inlinable
     public static func sum(_ x: UnsafePointer<Float>, count: Int) -> Double {
-        var acc = V()
-        var k = 0
-        while k + 16 <= count {
-            acc += UnsafeRawPointer(x + k).loadUnaligned(as: V.self)
-            k += 16
-        }
-        var s = 0.0
-        for lane in 0..<16 { s += Double(acc[lane]) }
-        while k < count { s += Double(x[k]); k += 1 }
-        return s
+        usesAVX512 ? s2s_vec_sum(x, count) : Portable.sum(x, count: count)
     }
 
     /// Σ e^(x_k − shift) over x[0..<count], without storing the exponentials
     /// (log-softmax and the loss of a row when no gradient is wanted). With
     /// shift = max x every term is ≤ 1; 16 running Float sums, added in Double.
-    @inlinable
     public static func sumExp(_ x: UnsafePointer<Float>, shift: Float, count: Int) -> Double {
-        var acc = V()
-        let s = V(repeating: shift)
-        var k = 0
-        while k + 16 <= count {
-            acc += exp(UnsafeRawPointer(x + k).loadUnaligned(as: V.self) - s)
-            k += 16
+        usesAVX512 ? s2s_vec_sum_exp(x, shift, count) : Portable.sumExp(x, shift: shift, count: count)
+    }
+
+    /// Σ x² of one block (≤ `sumOfSquaresBlockSize` values), in Double.
+    public static func sumOfSquaresBlock(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        usesAVX512 ? s2s_vec_sum_of_squares(x, count) : Portable.sumOfSquaresBlock(x, count: count)
+    }
+
+    /// out (D) = Σ_j w_j rows_j over j < count (rows (count, D) row-major).
+    public static func weightedSum(_ out: UnsafeMutablePointer<Float>, weights w: UnsafePointer<Float>,
+                                   rows: UnsafePointer<Float>, count n: Int, dim D: Int) {
+        if usesAVX512 {
+            s2s_vec_weighted_sum(out, w, rows, n, D)
+        } else {
+            Portable.weightedSum(out, weights: w, rows: rows, count: n, dim: D)
         }
-        var total = 0.0
-        for lane in 0..<16 { total += Double(acc[lane]) }
-        if k < count {
-            // The tail padded with −∞ − shift lanes, which exp sends to 0.
-            var v = V(repeating: -.infinity)
-            for lane in 0..<(count - k) { v[lane] = x[k + lane] - shift }
-            let e = exp(v)
-            for lane in 0..<(count - k) { total += Double(e[lane]) }
+    }
+
+    /// The k largest of x[0..<count] best first (ties: the lower index
+    /// first) into `tokens`/`values` (room for k each), never an index in
+    /// `skip`; returns how many (≤ k).
+    public static func topK(_ x: UnsafePointer<Float>, count: Int, k: Int, skip: [Int32],
+                            tokens: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Float>) -> Int {
+        guard usesAVX512 else { return Portable.topK(x, count: count, k: k, skip: skip, tokens: tokens, values: values) }
+        return skip.withUnsafeBufferPointer {
+            Int(s2s_vec_top_k(x, count, Int32(k), $0.baseAddress, Int32($0.count), tokens, values))
         }
-        return total
     }
 
     /// Σ x² in blocks of 4,096 values, each block's Float partial sums added
@@ -206,22 +142,6 @@ public enum VectorFloat {
 
     /// `sumOfSquares` adds up blocks of this many values.
     public static let sumOfSquaresBlockSize = 4096
-
-    /// Σ x² of one block (≤ `sumOfSquaresBlockSize` values), in Double.
-    @inlinable
-    public static func sumOfSquaresBlock(_ x: UnsafePointer<Float>, count: Int) -> Double {
-        var acc = V()
-        var k = 0
-        while k + 16 <= count {
-            let v = UnsafeRawPointer(x + k).loadUnaligned(as: V.self)
-            acc += v * v
-            k += 16
-        }
-        var total = 0.0
-        for lane in 0..<16 { total += Double(acc[lane]) }
-        while k < count { total += Double(x[k]) * Double(x[k]); k += 1 }
-        return total
-    }
 
     /// One Adam step over the whole 16-value blocks of the flat buffers (see
     /// `Adam.update`, which does the remaining tail with the same formula);
@@ -248,14 +168,5 @@ public enum VectorFloat {
             k += 16
         }
         return k
-    }
-
-    /// The last < 16 values through the same vector code, padded.
-    @inlinable @inline(__always)
-    static func tail(_ x: UnsafeMutablePointer<Float>, count: Int, _ f: (V) -> V) {
-        var v = V()
-        for k in 0..<count { v[k] = x[k] }
-        let r = f(v)
-        for k in 0..<count { x[k] = r[k] }
     }
 }

@@ -48,4 +48,12 @@ public enum LogProbabilities {
     public static func argmax(_ row: UnsafeBufferPointer<Float>) -> Int32 {
         Int32(VectorFloat.maxAndArgmax(row.baseAddress!, count: row.count).1)
     }
+
+    /// The k largest of a row, best first (ties: the lower token first),
+    /// never a token in `skip`; returns how many (≤ k) it wrote.
+    @inlinable
+    public static func topK(_ row: UnsafePointer<Float>, count: Int, k: Int, skip: [Int32],
+                            tokens: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Float>) -> Int {
+        VectorFloat.topK(row, count: count, k: k, skip: skip, tokens: tokens, values: values)
+    }
 }

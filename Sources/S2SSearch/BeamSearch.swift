@@ -197,26 +197,29 @@ struct PrefixTree {
 }
 
 /// The k largest log-probabilities of a row, best first. `<pad>` (0) and
-/// `<s>` (2) are never produced; `<EOS>` (3) only when allowed. One pass; a
-/// value is compared with the current k-th best before anything else.
+/// `<s>` (2) are never produced; `<EOS>` (3) only when allowed.
+/// (`LogProbabilities.topK`: one pass, a value compared with the current
+/// k-th best before anything else.)
 struct TopK {
     let k: Int
-    private(set) var items: [(token: Int32, logP: Float)] = []
+    private var tokens: [Int32]
+    private var values: [Float]
+    private var held = 0
 
-    init(_ k: Int) { self.k = k; items.reserveCapacity(k + 1) }
+    init(_ k: Int) { self.k = k; tokens = [Int32](repeating: 0, count: k); values = [Float](repeating: 0, count: k) }
+
+    var items: [(token: Int32, logP: Float)] { (0..<held).map { (tokens[$0], values[$0]) } }
+
+    private static let never = [SpecialTokens.pad, SpecialTokens.bos]
+    private static let neverNorEOS = never + [SpecialTokens.eos]
 
     mutating func scan(_ row: UnsafePointer<Float>, count: Int, allowEOS: Bool) {
-        items.removeAll(keepingCapacity: true)
-        var threshold = -Float.infinity
-        for v in 0..<count {
-            let lp = row[v]
-            if items.count == k && !(lp > threshold) { continue }
-            if v == Int(SpecialTokens.pad) || v == Int(SpecialTokens.bos) || (v == Int(SpecialTokens.eos) && !allowEOS) { continue }
-            var i = items.count
-            while i > 0 && items[i - 1].logP < lp { i -= 1 }
-            items.insert((Int32(v), lp), at: i)
-            if items.count > k { items.removeLast() }
-            if items.count == k { threshold = items[k - 1].logP }
+        let k = self.k
+        held = tokens.withUnsafeMutableBufferPointer { t in
+            values.withUnsafeMutableBufferPointer { v in
+                LogProbabilities.topK(row, count: count, k: k, skip: allowEOS ? Self.never : Self.neverNorEOS,
+                                      tokens: t.baseAddress!, values: v.baseAddress!)
+            }
         }
     }
 }

@@ -67,6 +67,150 @@ final class VectorMathTests: XCTestCase {
     }
 }
 
+/// vector_math.c's AVX-512 kernels against the portable Swift versions they
+/// replace: the same bits on the same inputs (specials, tails of every
+/// length below 16, long rows).
+final class VectorKernelTests: XCTestCase {
+    func inputs(_ n: Int, seed: UInt64) -> [Float] {
+        var rng = SplitMix64(seed: seed)
+        let specials: [Float] = [.nan, .infinity, -.infinity, 0, -0.0, 1e-40, -1e-40, 100, -100, 88.7, -87.3, 89, -88]
+        return (0..<n).map { k in k % 37 == 5 ? specials[(k / 37) % specials.count] : Float(rng.nextDouble() * 40 - 20) }
+    }
+    static let lengths = [0, 1, 2, 15, 16, 17, 31, 33, 100, 513, 5_196]
+
+    func requireAVX512() throws {
+        try XCTSkipUnless(VectorFloat.usesAVX512, "this CPU has no AVX512F: only the portable kernels run")
+    }
+
+    func assertSameBits(_ a: [Float], _ b: [Float], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.count, b.count, what, file: file, line: line)
+        for k in a.indices where !(a[k].isNaN && b[k].isNaN) && a[k].bitPattern != b[k].bitPattern {
+            XCTFail("\(what)[\(k)]: \(a[k]) against \(b[k])", file: file, line: line)
+            return
+        }
+    }
+
+    func testElementwiseMatchPortable() throws {
+        try requireAVX512()
+        for n in Self.lengths {
+            let x = inputs(n, seed: UInt64(n))
+            for (name, fast, portable) in [
+                ("exp", VectorFloat.exp, VectorFloat.Portable.exp),
+                ("sigmoid", VectorFloat.sigmoid, VectorFloat.Portable.sigmoid),
+                ("tanh", VectorFloat.tanh, VectorFloat.Portable.tanh),
+            ] as [(String, (UnsafeMutablePointer<Float>, Int) -> Void, (UnsafeMutablePointer<Float>, Int) -> Void)] {
+                var a = x, b = x
+                a.withUnsafeMutableBufferPointer { fast($0.baseAddress!, n) }
+                b.withUnsafeMutableBufferPointer { portable($0.baseAddress!, n) }
+                assertSameBits(a, b, "\(name) n=\(n)")
+                // The values past the end are never written.
+                var guarded = x + [42], out = x + [42]
+                guarded.withUnsafeMutableBufferPointer { fast($0.baseAddress!, n) }
+                out.withUnsafeMutableBufferPointer { portable($0.baseAddress!, n) }
+                XCTAssertEqual(guarded.last, 42, "\(name) n=\(n) wrote past the end")
+            }
+        }
+    }
+
+    func testReductionsMatchPortable() throws {
+        try requireAVX512()
+        for n in Self.lengths {
+            // Finite values: a NaN would make every sum NaN and hide a difference.
+            let x = inputs(n, seed: UInt64(100 + n)).map { $0.isFinite ? $0 : 0.5 }
+            let y = inputs(n, seed: UInt64(200 + n)).map { $0.isFinite ? $0 : -0.25 }
+            x.withUnsafeBufferPointer { xp in
+                y.withUnsafeBufferPointer { yp in
+                    let a = xp.baseAddress!, b = yp.baseAddress!
+                    XCTAssertEqual(VectorFloat.dot(a, b, count: n).bitPattern,
+                                   VectorFloat.Portable.dot(a, b, count: n).bitPattern, "dot n=\(n)")
+                    XCTAssertEqual(VectorFloat.sum(a, count: n).bitPattern,
+                                   VectorFloat.Portable.sum(a, count: n).bitPattern, "sum n=\(n)")
+                    XCTAssertEqual(VectorFloat.sumOfSquaresBlock(a, count: n).bitPattern,
+                                   VectorFloat.Portable.sumOfSquaresBlock(a, count: n).bitPattern, "Σx² n=\(n)")
+                    guard n > 0 else { return }
+                    let shift = x.max()!
+                    XCTAssertEqual(VectorFloat.sumExp(a, shift: shift, count: n).bitPattern,
+                                   VectorFloat.Portable.sumExp(a, shift: shift, count: n).bitPattern, "Σexp n=\(n)")
+                    let (m, i) = VectorFloat.maxAndArgmax(a, count: n), (pm, pi) = VectorFloat.Portable.maxAndArgmax(a, count: n)
+                    XCTAssertEqual(m.bitPattern, pm.bitPattern, "max n=\(n)")
+                    XCTAssertEqual(i, pi, "argmax n=\(n)")
+                }
+            }
+        }
+    }
+
+    func testMaxAndArgmaxOfTiesInfinitiesAndNaN() throws {
+        try requireAVX512()
+        let ties = [Float](repeating: 1, count: 40)                                            // ties: the first
+        let lateTies: [Float] = (0..<40).map { (k: Int) -> Float in k == 33 || k == 38 ? 9 : Float(k % 7) }
+        let infinities = [Float](repeating: -.infinity, count: 18)
+        let nans = [Float](repeating: .nan, count: 40)
+        let nanInside: [Float] = (0..<40).map { (k: Int) -> Float in k == 3 ? .nan : Float(k) }
+        let nanFirst: [Float] = (0..<20).map { (k: Int) -> Float in k == 0 ? .nan : Float(k) }
+        for row in [ties, lateTies, infinities, nans, nanInside, nanFirst] {
+            let (m, i) = VectorFloat.maxAndArgmax(row, count: row.count)
+            let (pm, pi) = VectorFloat.Portable.maxAndArgmax(row, count: row.count)
+            XCTAssertTrue(m.bitPattern == pm.bitPattern || (m.isNaN && pm.isNaN), "\(row)")
+            XCTAssertEqual(i, pi, "\(row)")
+        }
+    }
+
+    func testWeightedSumMatchesPortable() throws {
+        try requireAVX512()
+        var rng = SplitMix64(seed: 12)
+        for (n, d) in [(0, 16), (1, 1), (3, 15), (7, 128), (9, 130), (31, 512), (5, 1000)] {
+            let w = rng.uniform(n).map(Float.init), rows = rng.uniform(n * d, scale: 3).map(Float.init)
+            var a = [Float](repeating: 7, count: d + 1), b = a
+            a.withUnsafeMutableBufferPointer { VectorFloat.weightedSum($0.baseAddress!, weights: w, rows: rows, count: n, dim: d) }
+            b.withUnsafeMutableBufferPointer { VectorFloat.Portable.weightedSum($0.baseAddress!, weights: w, rows: rows, count: n, dim: d) }
+            assertSameBits(a, b, "n=\(n) d=\(d)")
+            XCTAssertEqual(a[d], 7, "wrote past the end")
+        }
+    }
+
+    /// The k best of rows with ties, −∞ (a shortlist's row), NaN and
+    /// skipped tokens, the same as the portable scan (tokens and values).
+    func testTopKMatchesPortable() throws {
+        try requireAVX512()
+        var rng = SplitMix64(seed: 13)
+        var rows: [[Float]] = []
+        rows.append((0..<5_196).map { _ in Float(rng.nextDouble() * 10 - 20) })
+        rows.append((0..<5_196).map { (k: Int) -> Float in k % 97 == 0 ? Float(rng.nextDouble()) : -.infinity })
+        rows.append((0..<300).map { (k: Int) -> Float in Float(k % 5) })                     // many ties
+        rows.append((0..<70).map { (k: Int) -> Float in k % 11 == 0 ? .nan : Float(k % 13) })
+        rows.append([Float](repeating: -.infinity, count: 40))
+        rows.append([3, 1, 2])                                                               // fewer than k
+        rows.append((0..<33).map { (k: Int) -> Float in Float(-k) })                         // descending
+        rows.append((0..<33).map { (k: Int) -> Float in Float(k) })                          // ascending
+        for row in rows {
+            for (k, skip) in [(1, [Int32]()), (5, [0, 2]), (5, [0, 2, 3]), (10, [1]), (64, [0, 2, 3])] {
+                var t = [Int32](repeating: -1, count: k), v = [Float](repeating: 0, count: k)
+                var pt = t, pv = v
+                let n = VectorFloat.topK(row, count: row.count, k: k, skip: skip, tokens: &t, values: &v)
+                let pn = VectorFloat.Portable.topK(row, count: row.count, k: k, skip: skip, tokens: &pt, values: &pv)
+                XCTAssertEqual(n, pn, "k=\(k) skip=\(skip) count=\(row.count)")
+                XCTAssertEqual(Array(t.prefix(n)), Array(pt.prefix(pn)), "k=\(k) skip=\(skip) count=\(row.count)")
+                assertSameBits(Array(v.prefix(n)), Array(pv.prefix(pn)), "k=\(k) skip=\(skip)")
+                XCTAssertFalse(t.prefix(n).contains { skip.contains($0) }, "a skipped token chosen")
+            }
+        }
+    }
+
+    /// The portable scan itself against sorting: the k best finite values, best first, lower index on ties.
+    func testPortableTopKIsTheSortedPrefix() {
+        var rng = SplitMix64(seed: 14)
+        let row = (0..<1_000).map { _ in Float(Int(rng.nextDouble() * 50)) }
+        let skip: [Int32] = [0, 2, 3]
+        var t = [Int32](repeating: 0, count: 7), v = [Float](repeating: 0, count: 7)
+        let n = VectorFloat.Portable.topK(row, count: row.count, k: 7, skip: skip, tokens: &t, values: &v)
+        let want = row.indices.filter { !skip.contains(Int32($0)) }
+            .sorted { row[$0] != row[$1] ? row[$0] > row[$1] : $0 < $1 }.prefix(7)
+        XCTAssertEqual(n, 7)
+        XCTAssertEqual(t.map(Int.init), Array(want))
+        XCTAssertEqual(v, want.map { row[$0] })
+    }
+}
+
 final class BLASRuntimeTests: XCTestCase {
     func testPicksAnOptimizedKernelOnlyForAGenericFallback() {
         let avx512: Set<String> = ["avx2", "fma", "avx512f", "avx512bw", "avx512vl"]

@@ -135,6 +135,35 @@ long s2s_pool_waited_ns(void);
 /// last parts (the imbalance between the parts), since the start.
 long s2s_pool_caller_waited_ns(void);
 
+// Vector math (vector_math.c): VectorFloat's kernels in AVX-512, bit for bit
+// what its portable Swift versions compute. Each requires s2s_vector_available().
+
+/// 1 when this CPU has AVX512F, else 0.
+int s2s_vector_available(void);
+
+/// x ← e^x, σ(x), tanh(x) elementwise over n values.
+void s2s_vec_exp(float *x, long n);
+void s2s_vec_sigmoid(float *x, long n);
+void s2s_vec_tanh(float *x, long n);
+
+/// Σ a_k·b_k (16 running Float sums, then added in order).
+float s2s_vec_dot(const float *a, const float *b, long n);
+
+/// Σ x_k, Σ e^(x_k − shift) and Σ x_k², in Double (16 running Float sums).
+double s2s_vec_sum(const float *x, long n);
+double s2s_vec_sum_exp(const float *x, float shift, long n);
+double s2s_vec_sum_of_squares(const float *x, long n);
+
+/// max x over n > 0 values into *max; returns the first index holding it (0 for NaN).
+long s2s_vec_max_argmax(const float *x, long n, float *max);
+
+/// out (d) = Σ_j w_j · rows[j] over j < n, rows (n, d) row-major.
+void s2s_vec_weighted_sum(float *out, const float *w, const float *rows, long n, long d);
+
+/// The k largest of x[0..<n] best first into tokens/values (ties: the lower
+/// index first), never an index listed in skip; returns how many (≤ k).
+int s2s_vec_top_k(const float *x, long n, int k, const int32_t *skip, int skips, int32_t *tokens, float *values);
+
 #ifdef __cplusplus
 }
 #endif
