@@ -86,7 +86,7 @@ s2s_gemm_bf16_apanels(int m, int n, int depth, const uint16_t *apanels, const ui
         for (int r0 = 0; r0 < m; r0 += 8) {
             const uint16_t *a = apanels + (size_t)(r0 / S2S_PANEL) * pairs * 2 * S2S_PANEL + 2 * (r0 % S2S_PANEL);
             S2S_FOR_TILE_ROWS(m - r0, s2s_tile_bf16, pairs, a, 2, 2 * S2S_PANEL, panel,
-                              c + (size_t)r0 * ldc + p * S2S_PANEL, ldc, accumulate, m0, m1)
+                              c + (size_t)r0 * ldc + p * S2S_PANEL, ldc, accumulate, NULL, m0, m1)
         }
     }
 }

@@ -127,8 +127,8 @@ void s2s_int8_quantize_rows(int m, int depth, const float *a, size_t lda, uint8_
 #if S2S_HAVE_X86
 __attribute__((target("avx512f,avx512bw,avx512vnni"), always_inline)) static inline void
 tile_int8(const int MR, int quads, const uint8_t *a, size_t lda, const float *aScale, const int8_t *panel,
-          const float *bScale, const int32_t *colsum, float *c, size_t ldc, int accumulate, __mmask16 m0,
-          __mmask16 m1) {
+          const float *bScale, const int32_t *colsum, float *c, size_t ldc, int accumulate, const float *bias,
+          __mmask16 m0, __mmask16 m1) {
     __m512i acc0[8], acc1[8];
     for (int r = 0; r < MR; r++) { acc0[r] = _mm512_setzero_si512(); acc1[r] = _mm512_setzero_si512(); }
     for (int q = 0; q < quads; q++) {
@@ -152,12 +152,13 @@ tile_int8(const int MR, int quads, const uint8_t *a, size_t lda, const float *aS
         f0[r] = _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(acc0[r], s0)), b0), ar);
         f1[r] = _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(acc1[r], s1)), b1), ar);
     }
-    s2s_store_tile(MR, f0, f1, c, ldc, accumulate, m0, m1);
+    s2s_store_tile(MR, f0, f1, c, ldc, accumulate, bias, m0, m1);
 }
 
 __attribute__((target("avx512f,avx512bw,avx512vnni"))) void
 s2s_gemm_int8(int m, int n, int depth, const uint8_t *a, size_t lda, const float *aScale, const int8_t *packed,
-              const float *bScale, const int32_t *colsum, float *c, size_t ldc, int accumulate, int p0, int p1) {
+              const float *bScale, const int32_t *colsum, float *c, size_t ldc, int accumulate, const float *bias,
+              int p0, int p1) {
     int quads = (depth + 3) / 4;
     for (int p = p0; p < p1; p++) {
         __mmask16 m0, m1;
@@ -166,14 +167,15 @@ s2s_gemm_int8(int m, int n, int depth, const uint8_t *a, size_t lda, const float
         for (int r0 = 0; r0 < m; r0 += 8) {
             S2S_FOR_TILE_ROWS(m - r0, tile_int8, quads, a + (size_t)r0 * lda, lda, aScale + r0, panel,
                               bScale + p * S2S_PANEL, colsum + p * S2S_PANEL, c + (size_t)r0 * ldc + p * S2S_PANEL,
-                              ldc, accumulate, m0, m1)
+                              ldc, accumulate, bias ? bias + p * S2S_PANEL : NULL, m0, m1)
         }
     }
 }
 #else
 void s2s_gemm_int8(int m, int n, int depth, const uint8_t *a, size_t lda, const float *aScale, const int8_t *packed,
-                   const float *bScale, const int32_t *colsum, float *c, size_t ldc, int accumulate, int p0, int p1) {
+                   const float *bScale, const int32_t *colsum, float *c, size_t ldc, int accumulate, const float *bias,
+                   int p0, int p1) {
     (void)m; (void)n; (void)depth; (void)a; (void)lda; (void)aScale; (void)packed; (void)bScale; (void)colsum;
-    (void)c; (void)ldc; (void)accumulate; (void)p0; (void)p1;
+    (void)c; (void)ldc; (void)accumulate; (void)bias; (void)p0; (void)p1;
 }
 #endif

@@ -65,7 +65,7 @@ void s2s_pack_panels_transposed(const float *m, size_t ldm, int k, int n, float 
 // stay in registers).
 __attribute__((target("avx512f"), always_inline)) static inline void
 tile(const int MR, int depth, const float *a, size_t lda, const float *panel, float *c, size_t ldc,
-     int accumulate, __mmask16 m0, __mmask16 m1) {
+     int accumulate, const float *bias, __mmask16 m0, __mmask16 m1) {
     __m512 acc0[8], acc1[8];
     for (int r = 0; r < MR; r++) { acc0[r] = _mm512_setzero_ps(); acc1[r] = _mm512_setzero_ps(); }
     for (int k = 0; k < depth; k++) {
@@ -77,26 +77,27 @@ tile(const int MR, int depth, const float *a, size_t lda, const float *panel, fl
             acc1[r] = _mm512_fmadd_ps(x, w1, acc1[r]);
         }
     }
-    s2s_store_tile(MR, acc0, acc1, c, ldc, accumulate, m0, m1);
+    s2s_store_tile(MR, acc0, acc1, c, ldc, accumulate, bias, m0, m1);
 }
 
 __attribute__((target("avx512f"))) void
 s2s_gemm_packed(int m, int n, int depth, const float *a, size_t lda, const float *packed,
-                float *c, size_t ldc, int accumulate, int p0, int p1) {
+                float *c, size_t ldc, int accumulate, const float *bias, int p0, int p1) {
     for (int p = p0; p < p1; p++) {
         __mmask16 m0, m1;
         s2s_panel_masks(n, p, &m0, &m1);
         const float *panel = packed + (size_t)p * depth * S2S_PANEL;
         for (int r0 = 0; r0 < m; r0 += 8) {
             S2S_FOR_TILE_ROWS(m - r0, tile, depth, a + (size_t)r0 * lda, lda, panel,
-                              c + (size_t)r0 * ldc + p * S2S_PANEL, ldc, accumulate, m0, m1)
+                              c + (size_t)r0 * ldc + p * S2S_PANEL, ldc, accumulate,
+                              bias ? bias + p * S2S_PANEL : NULL, m0, m1)
         }
     }
 }
 #else
 void s2s_gemm_packed(int m, int n, int depth, const float *a, size_t lda, const float *packed,
-                     float *c, size_t ldc, int accumulate, int p0, int p1) {
+                     float *c, size_t ldc, int accumulate, const float *bias, int p0, int p1) {
     (void)m; (void)n; (void)depth; (void)a; (void)lda; (void)packed; (void)c; (void)ldc;
-    (void)accumulate; (void)p0; (void)p1;
+    (void)accumulate; (void)bias; (void)p0; (void)p1;
 }
 #endif

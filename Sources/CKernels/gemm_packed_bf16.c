@@ -81,7 +81,7 @@ s2s_to_bf16(int m, int depth, const float *a, size_t lda, uint16_t *out, size_t 
 
 __attribute__((target("avx512f,avx512bf16"))) void
 s2s_gemm_packed_bf16(int m, int n, int depth, const uint16_t *a, size_t lda, const uint16_t *packed,
-                     float *c, size_t ldc, int accumulate, int p0, int p1) {
+                     float *c, size_t ldc, int accumulate, const float *bias, int p0, int p1) {
     int pairs = (depth + 1) / 2;
     for (int p = p0; p < p1; p++) {
         __mmask16 m0, m1;
@@ -89,7 +89,8 @@ s2s_gemm_packed_bf16(int m, int n, int depth, const uint16_t *a, size_t lda, con
         const uint16_t *panel = packed + (size_t)p * pairs * 2 * S2S_PANEL;
         for (int r0 = 0; r0 < m; r0 += 8) {
             S2S_FOR_TILE_ROWS(m - r0, s2s_tile_bf16, pairs, a + (size_t)r0 * lda, lda, 2, panel,
-                              c + (size_t)r0 * ldc + p * S2S_PANEL, ldc, accumulate, m0, m1)
+                              c + (size_t)r0 * ldc + p * S2S_PANEL, ldc, accumulate,
+                              bias ? bias + p * S2S_PANEL : NULL, m0, m1)
         }
     }
 }
@@ -98,8 +99,8 @@ void s2s_to_bf16(int m, int depth, const float *a, size_t lda, uint16_t *out, si
     (void)m; (void)depth; (void)a; (void)lda; (void)out; (void)ldo;
 }
 void s2s_gemm_packed_bf16(int m, int n, int depth, const uint16_t *a, size_t lda, const uint16_t *packed,
-                          float *c, size_t ldc, int accumulate, int p0, int p1) {
+                          float *c, size_t ldc, int accumulate, const float *bias, int p0, int p1) {
     (void)m; (void)n; (void)depth; (void)a; (void)lda; (void)packed; (void)c; (void)ldc;
-    (void)accumulate; (void)p0; (void)p1;
+    (void)accumulate; (void)bias; (void)p0; (void)p1;
 }
 #endif

@@ -18,15 +18,23 @@ s2s_panel_masks(int n, int p, __mmask16 *m0, __mmask16 *m1) {
     *m1 = width >= 32 ? 0xFFFF : width <= 16 ? 0 : (__mmask16)((1u << (width - 16)) - 1);
 }
 
-/// C rows [0, MR) of the tile = (accumulate ? C : 0) + the accumulators.
+/// C rows [0, MR) of the tile = (accumulate ? C : bias ? bias : 0) + the
+/// accumulators; `bias` (NULL: none) is the tile's 32 columns of a row
+/// vector added to every row (the output layer's b, which would otherwise
+/// be copied into every row of C first).
 __attribute__((target("avx512f"), always_inline)) static inline void
 s2s_store_tile(const int MR, __m512 *acc0, __m512 *acc1, float *c, size_t ldc, int accumulate,
-               __mmask16 m0, __mmask16 m1) {
+               const float *bias, __mmask16 m0, __mmask16 m1) {
+    __m512 b0 = _mm512_setzero_ps(), b1 = _mm512_setzero_ps();
+    if (!accumulate && bias) { b0 = _mm512_maskz_loadu_ps(m0, bias); b1 = _mm512_maskz_loadu_ps(m1, bias + 16); }
     for (int r = 0; r < MR; r++) {
         float *row = c + (size_t)r * ldc;
         if (accumulate) {
             acc0[r] = _mm512_add_ps(acc0[r], _mm512_maskz_loadu_ps(m0, row));
             acc1[r] = _mm512_add_ps(acc1[r], _mm512_maskz_loadu_ps(m1, row + 16));
+        } else if (bias) {
+            acc0[r] = _mm512_add_ps(acc0[r], b0);
+            acc1[r] = _mm512_add_ps(acc1[r], b1);
         }
         _mm512_mask_storeu_ps(row, m0, acc0[r]);
         _mm512_mask_storeu_ps(row + 16, m1, acc1[r]);
@@ -39,7 +47,7 @@ s2s_store_tile(const int MR, __m512 *acc0, __m512 *acc1, float *c, size_t ldc, i
 /// like B: aRow = 2, aPair = 2·S2S_PANEL). Each loop step takes one pair.
 __attribute__((target("avx512f,avx512bf16"), always_inline)) static inline void
 s2s_tile_bf16(const int MR, int pairs, const uint16_t *a, size_t aRow, size_t aPair, const uint16_t *panel,
-              float *c, size_t ldc, int accumulate, __mmask16 m0, __mmask16 m1) {
+              float *c, size_t ldc, int accumulate, const float *bias, __mmask16 m0, __mmask16 m1) {
     __m512 acc0[8], acc1[8];
     for (int r = 0; r < MR; r++) { acc0[r] = _mm512_setzero_ps(); acc1[r] = _mm512_setzero_ps(); }
     for (int q = 0; q < pairs; q++) {
@@ -53,7 +61,7 @@ s2s_tile_bf16(const int MR, int pairs, const uint16_t *a, size_t aRow, size_t aP
             acc1[r] = _mm512_dpbf16_ps(acc1[r], x, w1);
         }
     }
-    s2s_store_tile(MR, acc0, acc1, c, ldc, accumulate, m0, m1);
+    s2s_store_tile(MR, acc0, acc1, c, ldc, accumulate, bias, m0, m1);
 }
 
 /// TILE(MR, ...) for the rows left from r0 (at most 8), MR a constant.

@@ -66,7 +66,7 @@ public enum BFloat16Gemm {
                                           Int32(r.lowerBound), Int32(r.upperBound))
                 } else {
                     s2s_gemm_packed_bf16(Int32(rows), Int32(n), Int32(k), ap.pointer + r0 * depth, depth, bp.pointer,
-                                         cs.pointer + r0 * ldc, ldc, accumulate ? 1 : 0,
+                                         cs.pointer + r0 * ldc, ldc, accumulate ? 1 : 0, nil,
                                          Int32(r.lowerBound), Int32(r.upperBound))
                 }
             }

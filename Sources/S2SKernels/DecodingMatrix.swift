@@ -65,22 +65,30 @@ public final class DecodingMatrix: MatrixProduct, @unchecked Sendable {
         }
     }
 
-    /// c (rows, columns) = (accumulate ? c : 0) + a·B, a (rows, depth).
-    public func multiply<T: Real>(into c: UnsafeMutablePointer<T>, _ a: UnsafePointer<T>, rows: Int, accumulate: Bool) {
+    /// c (rows, columns) = (accumulate ? c : bias ?? 0) + a·B, a (rows,
+    /// depth), bias a row vector of `columns`.
+    public func multiply<T: Real>(into c: UnsafeMutablePointer<T>, _ a: UnsafePointer<T>, rows: Int, accumulate: Bool,
+                                  bias: UnsafePointer<T>?) {
         if let packed {
-            packed.multiply(into: c, a, rows: rows, accumulate: accumulate)
+            packed.multiply(into: c, a, rows: rows, accumulate: accumulate, bias: bias)
             return
         }
         if let int8 {
-            int8.multiply(into: c, a, rows: rows, accumulate: accumulate)
+            int8.multiply(into: c, a, rows: rows, accumulate: accumulate, bias: bias)
             return
         }
         precondition(T.self == Float.self, "decoding weights are Float")
         let cf = UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self)
         let af = UnsafeRawPointer(a).assumingMemoryBound(to: Float.self)
+        // OpenBLAS has no bias: the rows start as copies of it.
+        let biased = !accumulate && bias != nil
+        if biased, let bias {
+            let b = UnsafeRawPointer(bias).assumingMemoryBound(to: Float.self)
+            for r in 0..<rows { (cf + r * columns).update(from: b, count: columns) }
+        }
         var offset = 0
         for (k, part) in parts.enumerated() {
-            let beta: Float = k == 0 && !accumulate ? 0 : 1
+            let beta: Float = k == 0 && !accumulate && !biased ? 0 : 1
             if let stride = part.transposedStride {
                 Matmul.gemm(cf, af + offset, part.matrix, m: rows, n: columns, k: part.rows, transB: true, beta: beta,
                             lda: depth, ldb: stride, precision: .float32)
@@ -155,7 +163,18 @@ extension DecodingMatrix {
 /// A weight product that a decoder step runs per step: a packed matrix, or
 /// a `DecodingMatrix` on whichever path was chosen.
 public protocol MatrixProduct {
-    func multiply<T: Real>(into c: UnsafeMutablePointer<T>, _ a: UnsafePointer<T>, rows: Int, accumulate: Bool)
+    /// c (rows, columns) = (accumulate ? c : bias ?? 0) + a·B, a (rows,
+    /// depth), bias (nil: none) a row vector added to every row.
+    func multiply<T: Real>(into c: UnsafeMutablePointer<T>, _ a: UnsafePointer<T>, rows: Int, accumulate: Bool,
+                           bias: UnsafePointer<T>?)
+}
+
+extension MatrixProduct {
+    /// c = (accumulate ? c : 0) + a·B.
+    @inlinable
+    public func multiply<T: Real>(into c: UnsafeMutablePointer<T>, _ a: UnsafePointer<T>, rows: Int, accumulate: Bool) {
+        multiply(into: c, a, rows: rows, accumulate: accumulate, bias: nil)
+    }
 }
 
 extension PackedMatrix: MatrixProduct {}

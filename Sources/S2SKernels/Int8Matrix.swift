@@ -43,13 +43,16 @@ public final class Int8Matrix: MatrixProduct, @unchecked Sendable {
 
     deinit { packed.deallocate() }
 
-    /// c (rows, columns) = (accumulate ? c : 0) + a·B, a (rows, depth), split
-    /// over the threads by panels for products of over ~1 M multiply-adds.
-    public func multiply<T: Real>(into c: UnsafeMutablePointer<T>, _ a: UnsafePointer<T>, rows: Int, accumulate: Bool) {
+    /// c (rows, columns) = (accumulate ? c : bias ?? 0) + a·B, a (rows, depth),
+    /// bias a row vector of `columns`; split over the threads by panels for
+    /// products of over ~1 M multiply-adds.
+    public func multiply<T: Real>(into c: UnsafeMutablePointer<T>, _ a: UnsafePointer<T>, rows: Int, accumulate: Bool,
+                                  bias: UnsafePointer<T>?) {
         precondition(T.self == Float.self, "int8 decoding weights multiply Float rows")
         if rows == 0 { return }
         let cf = UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self)
         let af = UnsafeRawPointer(a).assumingMemoryBound(to: Float.self)
+        let bf = bias.map { UnsafeSendable(UnsafeRawPointer($0).assumingMemoryBound(to: Float.self)) }
         let ldq = (depth + 3) / 4 * 4
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: rows * ldq) { q in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: rows) { s in
@@ -62,7 +65,7 @@ public final class Int8Matrix: MatrixProduct, @unchecked Sendable {
                         Parallel.ranges(panels, parts: parts) { r in
                             s2s_gemm_int8(Int32(rows), Int32(self.columns), Int32(self.depth), qs.pointer, ldq, ss.pointer,
                                           self.packed, bsp.pointer, sp.pointer, cs.pointer, self.columns,
-                                          accumulate ? 1 : 0, Int32(r.lowerBound), Int32(r.upperBound))
+                                          accumulate ? 1 : 0, bf?.pointer, Int32(r.lowerBound), Int32(r.upperBound))
                         }
                     }
                 }

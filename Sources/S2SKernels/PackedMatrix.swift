@@ -130,10 +130,13 @@ public final class PackedMatrix: @unchecked Sendable {
 
     deinit { ZeroedMemory.deallocate(storage.assumingMemoryBound(to: UInt8.self), count: bytes) }
 
-    /// c (rows, columns) = (accumulate ? c : 0) + a·B, with a (rows, depth).
-    /// Products of over ~1 M multiply-adds split their panels over `threads`.
+    /// c (rows, columns) = (accumulate ? c : bias ?? 0) + a·B, with a (rows,
+    /// depth) and bias a row vector of `columns` added to every row (in the
+    /// kernel's store, instead of copied into c first). Products of over ~1 M
+    /// multiply-adds split their panels over `threads`.
     public func multiply(into c: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, rows: Int,
-                         lda: Int? = nil, ldc: Int? = nil, accumulate: Bool, threads: Int = KernelThreads.current) {
+                         lda: Int? = nil, ldc: Int? = nil, accumulate: Bool, bias: UnsafePointer<Float>? = nil,
+                         threads: Int = KernelThreads.current) {
         if rows == 0 { return }
         if let trace = Matmul.trace { trace(Matmul.Shape(m: rows, n: columns, k: depth, transA: false, transB: false, packed: true)) }
         var clock = Matmul.secondsInProducts == nil ? nil : Stopwatch()
@@ -145,7 +148,7 @@ public final class PackedMatrix: @unchecked Sendable {
             let b = UnsafePointer(storage.assumingMemoryBound(to: Float.self))
             forEachPart(parts) { p0, p1 in
                 s2s_gemm_packed(Int32(rows), Int32(self.columns), Int32(self.depth), a, lda, b, c, ldc,
-                                accumulate ? 1 : 0, Int32(p0), Int32(p1))
+                                accumulate ? 1 : 0, bias, Int32(p0), Int32(p1))
             }
         case .bfloat16:
             // a rounded once per product, in rows of the padded depth.
@@ -155,7 +158,7 @@ public final class PackedMatrix: @unchecked Sendable {
                 let ah = UnsafePointer(h.baseAddress!), b = UnsafePointer(storage.assumingMemoryBound(to: UInt16.self))
                 forEachPart(parts) { p0, p1 in
                     s2s_gemm_packed_bf16(Int32(rows), Int32(self.columns), Int32(self.depth), ah, ldh, b, c, ldc,
-                                         accumulate ? 1 : 0, Int32(p0), Int32(p1))
+                                         accumulate ? 1 : 0, bias, Int32(p0), Int32(p1))
                 }
             }
         }
@@ -170,10 +173,12 @@ public final class PackedMatrix: @unchecked Sendable {
     /// The same over a model's generic buffers, which must be Float (a model
     /// holds packed weights only when it is a Seq2Seq<Float>).
     @inlinable
-    public func multiply<T: Real>(into c: UnsafeMutablePointer<T>, _ a: UnsafePointer<T>, rows: Int, accumulate: Bool) {
+    public func multiply<T: Real>(into c: UnsafeMutablePointer<T>, _ a: UnsafePointer<T>, rows: Int, accumulate: Bool,
+                                  bias: UnsafePointer<T>?) {
         precondition(T.self == Float.self, "packed weights are Float")
         multiply(into: UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self),
-                 UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), rows: rows, accumulate: accumulate)
+                 UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), rows: rows, accumulate: accumulate,
+                 bias: bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) })
     }
 
     /// x rounded to bfloat16 (to nearest, ties to even), as a Float.

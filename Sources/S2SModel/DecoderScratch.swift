@@ -123,8 +123,6 @@ struct SearchStepMemory<T: Real>: DecoderStepMemory {
             if let table {
                 // emb(y_{t−1})·W_x + b from the table; the packed product takes the rest of the input.
                 table.gather(tokens, count: N, into: UnsafeMutableRawPointer(gates).assumingMemoryBound(to: Float.self))
-            } else {
-                for r in 0..<N { (gates + r * g).update(from: weights.b, count: g) }
             }
             // One pass over the packed weights: [x (unless from the table); h̃ (input feeding); h (unless kept apart)].
             let own = table == nil ? width : 0
@@ -135,7 +133,9 @@ struct SearchStepMemory<T: Real>: DecoderStepMemory {
                 if feeds { row.update(from: previous.feed + r * H, count: H); row += H }
                 if !apart { row.update(from: hPrev + r * H, count: H) }
             }
-            packed.layers[k].gates.multiply(into: gates, a, rows: N, accumulate: true)
+            // With the table the gates hold its rows; without, b comes in the product's store.
+            packed.layers[k].gates.multiply(into: gates, a, rows: N, accumulate: table != nil,
+                                            bias: table == nil ? UnsafePointer(weights.b) : nil)
         } else {
             for r in 0..<N { (gates + r * g).update(from: weights.b, count: g) }
             Matmul.gemm(gates, x, weights.W, m: N, n: g, k: width, beta: 1)
@@ -145,10 +145,10 @@ struct SearchStepMemory<T: Real>: DecoderStepMemory {
         if apart {
             // h·U + b_h, kept apart from the gates (GRU).
             let rec = scratch.recurrent!
-            for r in 0..<N { (rec + r * g).update(from: weights.bh!, count: g) }
             if let recurrent = model.packedDecoder?.layers[k].recurrent {
-                recurrent.multiply(into: rec, hPrev, rows: N, accumulate: true)
+                recurrent.multiply(into: rec, hPrev, rows: N, accumulate: false, bias: UnsafePointer(weights.bh!))
             } else {
+                for r in 0..<N { (rec + r * g).update(from: weights.bh!, count: g) }
                 Matmul.gemm(rec, hPrev, weights.U, m: N, n: g, k: H, beta: 1)
             }
         }

@@ -156,22 +156,26 @@ extension Seq2Seq {
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public func encode(_ sources: [[Int32]]) -> (EncodedSource<T>, DecoderState<T>) {
-        encodeLock.lock()
-        defer { encodeLock.unlock() }
         // Translating during training (validation BLEU): the parameters may
-        // have changed since the training packs were last packed.
+        // have changed since the training packs were last packed, and the
+        // encodings share the packs, so they run one at a time in the
+        // training workspace. Otherwise each works in a pooled workspace.
+        encodeLock.lock()
+        let alone = trainingPacks != nil
         trainingPacks?.refresh()
+        if !alone { encodeLock.unlock() }
+        defer { if alone { encodeLock.unlock() } }
         // A large batch is encoded a few sentences at a time: the encoder's
         // forward keeps every layer's gates for a backward that inference
         // never runs, so its workspace grows with the sentences encoded at once.
         let encoded: (EncodedSource<T>, DecoderState<T>)
         if sources.count > Self.encodeChunk {
             let parts = stride(from: 0, to: sources.count, by: Self.encodeChunk).map {
-                encodeAll(Array(sources[$0..<min($0 + Self.encodeChunk, sources.count)]))
+                encodeAll(Array(sources[$0..<min($0 + Self.encodeChunk, sources.count)]), pooled: !alone)
             }
             encoded = (EncodedSource.concatenate(parts.map(\.0)), DecoderState.concatenate(parts.map(\.1)))
         } else {
-            encoded = encodeAll(sources)
+            encoded = encodeAll(sources, pooled: !alone)
         }
         // A shortlist: this search's output layer over its batch's candidates only.
         if let pick = outputCandidates { encoded.1.scratch.output = OutputSubset(self, tokens: pick(sources)) }
@@ -181,9 +185,17 @@ extension Seq2Seq {
     /// Sentences encoded in one pass by `encode`.
     static var encodeChunk: Int { 8 }
 
-    func encodeAll(_ sources: [[Int32]]) -> (EncodedSource<T>, DecoderState<T>) {
+    /// Encodes `sources` in one pass, in a workspace of `encodeWorkspaces`
+    /// (`pooled`) or in `workspace`.
+    func encodeAll(_ sources: [[Int32]], pooled: Bool) -> (EncodedSource<T>, DecoderState<T>) {
         let batch = Batch(sources: sources, reverseSource: config.reverseSource)
-        let w = workspace(for: batch)
+        let w = pooled
+            ? encodeWorkspaces.take(fitting: WorkspaceCapacity(B: batch.batchSize, S: batch.sourceLength, T: batch.targetLength)) {
+                Workspace<T>(config: config, layout: layout, capacity: $0, params: parameters.base, grads: gradients.base,
+                             packs: recurrentPacks)
+            }
+            : workspace(for: batch)
+        defer { if pooled { encodeWorkspaces.give(w) } }
         let B = batch.batchSize, H = config.hiddenSize
         var rng = SplitMix64(seed: 0)  // no dropout at inference: never drawn from
         encodeForward(w, batch, training: false, rng: &rng)
@@ -248,8 +260,7 @@ extension Seq2Seq {
             scratch.logProbs.withUnsafeMutableBufferPointer { out in
             let logits = out.baseAddress!
             if let output = packedDecoder?.output {
-                for r in 0..<N { (logits + r * V).update(from: scratch.outputBias, count: V) }
-                output.multiply(into: logits, next.feed, rows: N, accumulate: true)
+                output.multiply(into: logits, next.feed, rows: N, accumulate: false, bias: scratch.outputBias)
             } else {
                 projectOutput(logits, next.feed, rows: N)
             }

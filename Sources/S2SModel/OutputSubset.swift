@@ -46,11 +46,13 @@ final class OutputSubset<T: Real>: @unchecked Sendable {
     /// logits (rows, C) = x·W_C + b_C for x (rows, H).
     func logits(_ out: UnsafeMutablePointer<T>, _ x: UnsafePointer<T>, rows: Int) {
         let C = tokens.count
-        bias.withUnsafeBufferPointer { b in for r in 0..<rows { (out + r * C).update(from: b.baseAddress!, count: C) } }
-        if let product {
-            product.multiply(into: out, x, rows: rows, accumulate: true)
-        } else {
-            Matmul.gemm(out, x, weights, m: rows, n: C, k: hidden, beta: 1)
+        bias.withUnsafeBufferPointer { b in
+            if let product {
+                product.multiply(into: out, x, rows: rows, accumulate: false, bias: b.baseAddress!)
+            } else {
+                for r in 0..<rows { (out + r * C).update(from: b.baseAddress!, count: C) }
+                Matmul.gemm(out, x, weights, m: rows, n: C, k: hidden, beta: 1)
+            }
         }
     }
 }

@@ -22,16 +22,22 @@ public final class Seq2Seq<T: Real> {
     public let parameters: Arena<T>
     public let gradients: Arena<T>
     var workspace: Workspace<T>?
-    /// `encode` runs one caller at a time (it works in `workspace`); `step`
-    /// only reads the model, so searches on several threads share one model.
+    /// `encode` works in a workspace of `encodeWorkspaces`, so searches on
+    /// several threads encode side by side; with training packs (translating
+    /// during training) it repacks them and works in `workspace`, one caller
+    /// at a time under `encodeLock`. `step` only reads the model, so
+    /// searches on several threads share one model.
     let encodeLock = NSLock()
+    let encodeWorkspaces = WorkspacePool<T>()
     /// The decoder's weights packed for small decoding steps (Float models,
     /// after `packForDecoding()`); nil: every product goes through OpenBLAS.
     var packedDecoder: PackedDecoder?
     /// The encoder layers' U packed by `packForDecoding`, or every layer's
     /// training packs (`trainingPacks.layers`); workspaces made while they
     /// exist hand them to their layers.
-    var recurrentPacks: [String: RecurrentPack] = [:]
+    var recurrentPacks: [String: RecurrentPack] = [:] {
+        didSet { encodeWorkspaces.removeAll() }  // their layers hold the old packs
+    }
     /// The per-step weights packed for training (see `TrainingPacks`), made
     /// by the first forward of a Float model on an AVX-512 CPU.
     var trainingPacks: TrainingPacks?

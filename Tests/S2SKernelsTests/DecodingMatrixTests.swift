@@ -46,6 +46,28 @@ final class DecodingMatrixTests: XCTestCase {
         }
     }
 
+    /// A bias added in the kernel's store gives, bit for bit, what copying it
+    /// into every row and accumulating gives (the same float additions), on
+    /// every path, at a row count past one tile and a column count with a
+    /// partial panel.
+    func testABiasInTheStoreEqualsABiasCopiedFirst() throws {
+        var rng = SplitMix64(seed: 52)
+        let (rows, k, n) = (11, 21, 45)
+        let w = rng.uniform(k * n).map(Float.init), a = rng.uniform(rows * k).map(Float.init)
+        let bias = rng.uniform(n).map(Float.init)
+        for path in DecodingMatrix.Path.available {
+            var copied = (0..<rows).flatMap { _ in bias }, stored = [Float](repeating: .nan, count: rows * n)
+            w.withUnsafeBufferPointer { p in
+                let m = DecodingMatrix(stacking: [PackedMatrix.Part(p.baseAddress!, rows: k)], columns: n, path: path)
+                m.multiply(into: &copied, a, rows: rows, accumulate: true)
+                bias.withUnsafeBufferPointer { b in m.multiply(into: &stored, a, rows: rows, accumulate: false, bias: b.baseAddress!) }
+            }
+            XCTAssertEqual(stored.map(\.bitPattern), copied.map(\.bitPattern), "\(path)")
+            // and it is a product plus the bias, not the bias alone
+            XCTAssertNotEqual(stored[0], bias[0], "\(path)")
+        }
+    }
+
     func testTheFastestIsChosenAndTiesGoToTheFirst() {
         XCTAssertEqual(DecodingMatrix.fastest([(.float32, 2e-3), (.bfloat16, 1e-3), (.openblas, 3e-3)]), .bfloat16)
         XCTAssertEqual(DecodingMatrix.fastest([(.float32, 2e-3), (.bfloat16, 2e-3), (.openblas, 1.5e-3)]), .openblas)

@@ -33,12 +33,13 @@ void s2s_pack_panels(const float *b, size_t ldb, int k, int n, float *out, int d
 void s2s_pack_panels_transposed(const float *m, size_t ldm, int k, int n, float *out, int depth, int rowOffset,
                                 int p0, int p1);
 
-/// C[0..<m, columns of panels p0..<p1] = (accumulate ? C : 0) + A · B, where
-/// A is (m, depth) row-major with row stride lda and B is packed as above
-/// (total depth `depth`, n columns). Only columns < n are written.
+/// C[0..<m, columns of panels p0..<p1] = (accumulate ? C : bias ? bias : 0)
+/// + A · B, where A is (m, depth) row-major with row stride lda, B is packed
+/// as above (total depth `depth`, n columns) and bias (NULL: none) is a row
+/// vector of n added to every row. Only columns < n are written.
 /// Requires s2s_packed_available().
 void s2s_gemm_packed(int m, int n, int depth, const float *a, size_t lda, const float *packed,
-                     float *c, size_t ldc, int accumulate, int p0, int p1);
+                     float *c, size_t ldc, int accumulate, const float *bias, int p0, int p1);
 
 
 // bfloat16 variant (gemm_packed_bf16.c): the same panels of 32 columns, each
@@ -64,7 +65,7 @@ void s2s_to_bf16(int m, int depth, const float *a, size_t lda, uint16_t *out, si
 /// As s2s_gemm_packed with A and B in bfloat16 (A from s2s_to_bf16, lda in
 /// values). Requires s2s_bf16_available().
 void s2s_gemm_packed_bf16(int m, int n, int depth, const uint16_t *a, size_t lda, const uint16_t *packed,
-                          float *c, size_t ldc, int accumulate, int p0, int p1);
+                          float *c, size_t ldc, int accumulate, const float *bias, int p0, int p1);
 
 
 // General bfloat16 products for training (gemm_bf16_general.c): both
@@ -109,10 +110,11 @@ void s2s_int8_quantize_rows(int m, int depth, const float *a, size_t lda, uint8_
 void s2s_int8_quantize_rows_reference(int m, int depth, const float *a, size_t lda, uint8_t *out, size_t ldo,
                                       float *scales);
 
-/// C[0..<m, columns of panels p0..<p1] = (accumulate ? C : 0) + A·B from the
-/// quantised operands. Requires s2s_vnni_available().
+/// C[0..<m, columns of panels p0..<p1] = (accumulate ? C : bias ? bias : 0)
+/// + A·B from the quantised operands. Requires s2s_vnni_available().
 void s2s_gemm_int8(int m, int n, int depth, const uint8_t *a, size_t lda, const float *aScale, const int8_t *packed,
-                   const float *bScale, const int32_t *colsum, float *c, size_t ldc, int accumulate, int p0, int p1);
+                   const float *bScale, const int32_t *colsum, float *c, size_t ldc, int accumulate, const float *bias,
+                   int p0, int p1);
 
 
 // Thread pool (pool.c): workers that spin between jobs, for the work split
