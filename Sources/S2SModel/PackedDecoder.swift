@@ -111,23 +111,24 @@ extension Seq2Seq where T == Float {
     /// hypotheses a step scores: beam size × batch) for a few milliseconds
     /// and keeps the fastest for each (`decodingPlan`, `decodingTimings`).
     ///
-    /// `int8` (AVX512-VNNI, `Int8Matrix.isAvailable`) quantises the
-    /// decoder's products to int8 instead, and packs the encoder's U in
-    /// `precision` (nil: bfloat16 where the CPU has it).
+    /// `int8` (AVX512-VNNI, `Int8Matrix.isAvailable`) quantises every
+    /// product that has an int8 path to int8 instead — the decoder's, and the
+    /// encoder's U and input projections — and runs the other whole-sequence
+    /// products in `precision` (nil: bfloat16 where the CPU has it).
     public func packForDecoding(precision: PackedMatrix.Precision? = .float32, rows: Int = 160, int8: Bool = false) {
         packedDecoder = nil
         recurrentPacks = [:]
         trainingPacks = nil
         workspace = nil  // the next one hands the encoder's packed U to its layers
         wholeSequencePrecision = .float32
+        encoderPlan = []
         guard PackedMatrix.isAvailable else { return }
         if int8 {
             precondition(Int8Matrix.isAvailable, "int8 decoding needs AVX512-VNNI; check Int8Matrix.isAvailable")
             let rest = precision ?? (PackedMatrix.isBFloat16Available ? .bfloat16 : .float32)
             wholeSequencePrecision = rest
             packedDecoder = PackedDecoder(self) { _, _, _, _ in .int8 }
-            recurrentPacks = Self.makeRecurrentPacks(config: config, layout: layout, parameters: parameters.base,
-                                                     precision: rest)
+            packEncoder(recurrent: .int8, inputs: .int8)
             return
         }
         guard let precision else {
@@ -137,8 +138,20 @@ extension Seq2Seq where T == Float {
         wholeSequencePrecision = precision
         let path: DecodingMatrix.Path = precision == .float32 ? .float32 : .bfloat16
         packedDecoder = PackedDecoder(self) { _, _, _, _ in path }
+        packEncoder(recurrent: path, inputs: nil)
+    }
+
+    /// Packs the encoder's U on `recurrent` and its W on `inputs` (nil: W
+    /// through `Matmul` in the whole-sequence precision), as
+    /// `packForDecoding` chooses them, e.g. to compare the paths. Needs
+    /// each path available (`DecodingMatrix.Path.available`).
+    public func packEncoder(recurrent: DecodingMatrix.Path, inputs: DecodingMatrix.Path?) {
+        precondition(([recurrent] + (inputs.map { [$0] } ?? [])).allSatisfy(DecodingMatrix.Path.available.contains),
+                     "a path this CPU does not run; check DecodingMatrix.Path.available")
+        workspace = nil  // the next one hands the packs to its layers
         recurrentPacks = Self.makeRecurrentPacks(config: config, layout: layout, parameters: parameters.base,
-                                                 precision: precision)
+                                                 recurrentPath: recurrent, inputPath: inputs)
+        encoderPlan = [("encoder U", recurrent)] + (inputs.map { [("encoder W", $0)] } ?? [])
     }
 
     /// `packForDecoding(precision: nil)`: each product's fastest path, from
@@ -173,25 +186,31 @@ extension Seq2Seq where T == Float {
                 DecodingMatrix.timings(stacking: parts, columns: columns, rows: r)
             }
         }
-        // The encoder's U at the rows it steps at once (encodeChunk sentences);
-        // its packs (`RecurrentPack`) have no int8.
-        let c = config, Hd = c.encoderDirectionSize, rowsU = Self.encodeChunk
+        // The encoder's U at the rows it steps at once (encodeChunk sentences).
+        let c = config, Hd = c.encoderDirectionSize, g = c.gateCount * Hd, rowsU = Self.encodeChunk
         let u = [PackedMatrix.Part(UnsafePointer(parameter("encoder.l0.fwd.U")), rows: Hd)]
-        let packable = all.filter { $0 != .int8 }
-        let encoder = choose(shape(u, c.gateCount * Hd, rows: rowsU, among: packable), "encoder U") {
-            DecodingMatrix.timings(stacking: u, columns: c.gateCount * Hd, rows: rowsU, among: packable)
+        let encoderU = choose(shape(u, g, rows: rowsU, among: all), "encoder U") {
+            DecodingMatrix.timings(stacking: u, columns: g, rows: rowsU)
         }
-        if encoder != .openblas {
-            recurrentPacks = Self.makeRecurrentPacks(config: config, layout: layout, parameters: parameters.base,
-                                                     precision: encoder == .float32 ? .float32 : .bfloat16)
-        }
-        // The encoder's input projections: a chunk's positions at once; bfloat16
-        // stands for BFloat16Gemm, anything else for OpenBLAS in float32.
-        let (m, k, n) = (Self.encodeChunk * 30, c.embeddingSize, c.gateCount * Hd)
-        let whole = choose("whole-sequence product \(m)x\(k)x\(n), \(KernelThreads.current) threads", "whole-sequence products") {
-            DecodingMatrix.wholeSequenceTimings(rows: m, k: k, n: n).map { ($0.precision == .bfloat16 ? .bfloat16 : .openblas, $0.seconds) }
+        // The whole-sequence products (the encoder's input projections, the
+        // attention's keys): a chunk's positions at once; bfloat16 stands for
+        // BFloat16Gemm, anything else for OpenBLAS in float32.
+        let (m, k) = (Self.encodeChunk * 30, c.embeddingSize)
+        let wholeTimings = { DecodingMatrix.wholeSequenceTimings(rows: m, k: k, n: g) }
+        let whole = choose("whole-sequence product \(m)x\(k)x\(g), \(KernelThreads.current) threads", "whole-sequence products") {
+            wholeTimings().map { ($0.precision == .bfloat16 ? .bfloat16 : .openblas, $0.seconds) }
         }
         wholeSequencePrecision = whole == .bfloat16 ? .bfloat16 : .float32
+        // The encoder's input projections on W packed once, or (openblas)
+        // through Matmul as the other whole-sequence products, timed at the
+        // best of those.
+        let w = [PackedMatrix.Part(UnsafePointer(parameter("encoder.l0.fwd.W")), rows: k)]
+        let packable = all.filter { $0 != .openblas }
+        let encoderW = choose(shape(w, g, rows: m, among: all), "encoder W") {
+            DecodingMatrix.timings(stacking: w, columns: g, rows: m, among: packable)
+                + [(.openblas, wholeTimings().map(\.seconds).min()!)]
+        }
+        packEncoder(recurrent: encoderU, inputs: encoderW == .openblas ? nil : encoderW)
         decodingTimings = times
         DecodingPlanCache.store(fresh)
     }

@@ -38,8 +38,9 @@ struct RecurrentLayer<T: Real> {
     let dRecurrent: UnsafeMutablePointer<T>?  // (steps, B, G·Hd) ∂(h·U + b_h) when kept apart
     let dh, dc: UnsafeMutablePointer<T>  // (B, Hd) running ∂h, ∂c through time
     let dhIn: UnsafeMutablePointer<T>    // (B, Hd) scratch: ∂h_t from above + through time
-    /// Weights packed for the per-step products (translation: U; training:
-    /// U, Uᵀ and the per-step rows of W; nil: Matmul).
+    /// Weights packed for the per-step products (translation: U, and W for
+    /// the input projections; training: U, Uᵀ and the per-step rows of W;
+    /// nil: Matmul).
     let pack: RecurrentPack?
 
     /// Sizes of the activation blocks for up to `stepsTimesBatch` = steps·B
@@ -99,8 +100,12 @@ struct RecurrentLayer<T: Real> {
         let g = G * hidden
         let rows = count * B
         let out = proj + from * B * g
-        if !accumulate { broadcastRows(out, b, rows: rows, width: g) }
         let k = weightRows ?? input
+        if !accumulate, ldx == nil, weightOffset == 0, k == input, let w = pack?.inputs {
+            w.multiply(into: out, x, rows: rows, accumulate: false, bias: b)  // translating: W packed once
+            return
+        }
+        if !accumulate { broadcastRows(out, b, rows: rows, width: g) }
         if count == 1, ldx == nil, let w = pack?.stepWeights(offset: weightOffset, rows: k, transposed: false) {
             w.multiply(into: out, x, rows: rows, accumulate: true)  // one decoder step's input (training)
         } else {

@@ -4,7 +4,10 @@ import S2SKernels
 /// at a time — one per time step — where a general GEMM would repack the
 /// weights on every call (see `PackedMatrix`).
 ///
-/// Translating (`packForDecoding`), an encoder layer packs U for h_{t−1}·U.
+/// Translating (`packForDecoding`), an encoder layer holds U for h_{t−1}·U
+/// and, where one was chosen, W for the input projections x·W + b over a
+/// chunk's positions at once, each on its own `DecodingMatrix` path (packed
+/// float32 or bfloat16, int8 or OpenBLAS).
 /// Training (`TrainingPacks`) packs, per layer, U and Uᵀ (∂gates·Uᵀ) and the
 /// rows of W that multiply a per-step input with their transpose: decoder
 /// layer 0's h̃ rows (input feeding), all of W for decoder layers ≥ 1.
@@ -12,17 +15,23 @@ import S2SKernels
 /// kernel is faster than OpenBLAS (`s2s-bench gemm` compares the two; figures
 /// in docs/PERFORMANCE.md).
 final class RecurrentPack: @unchecked Sendable {
-    let u: PackedMatrix   // (Hd, G·Hd)
+    let u: any MatrixProduct   // (Hd, G·Hd)
     let uT: PackedMatrix?  // (G·Hd, Hd)
     /// Rows [stepOffset, stepOffset + stepW.depth) of W, and their transpose.
     let stepW, stepWT: PackedMatrix?
     let stepOffset: Int
+    /// Translating: all of W (input, G·Hd) for the input projections (nil:
+    /// `Matmul` in the whole-sequence precision).
+    let inputs: DecodingMatrix?
     /// What `refresh` packs into each matrix, read from the parameters.
     private let sources: [(PackedMatrix, [PackedMatrix.Part])]
 
-    /// U only, for translating.
-    init(U: UnsafePointer<Float>, hidden: Int, gates: Int, precision: PackedMatrix.Precision) {
-        u = PackedMatrix(stacking: [(U, hidden)], columns: gates, precision: precision)
+    /// For translating: U on `recurrentPath`, and W (input rows) on
+    /// `inputPath` (nil: no pack of W).
+    init(W: UnsafePointer<Float>, input: Int, U: UnsafePointer<Float>, hidden: Int, gates: Int,
+         recurrentPath: DecodingMatrix.Path, inputPath: DecodingMatrix.Path?) {
+        u = DecodingMatrix(stacking: [PackedMatrix.Part(U, rows: hidden)], columns: gates, path: recurrentPath)
+        inputs = inputPath.map { DecodingMatrix(stacking: [PackedMatrix.Part(W, rows: input)], columns: gates, path: $0) }
         uT = nil; stepW = nil; stepWT = nil; stepOffset = 0; sources = []
     }
 
@@ -30,8 +39,10 @@ final class RecurrentPack: @unchecked Sendable {
     /// of W and their transpose, for training; zero until `refresh()`.
     init(W: UnsafePointer<Float>, U: UnsafePointer<Float>, hidden: Int, gates: Int, stepOffset: Int, stepRows: Int,
          precision: PackedMatrix.Precision) {
-        u = PackedMatrix(depth: hidden, columns: gates, precision: precision)
+        let u = PackedMatrix(depth: hidden, columns: gates, precision: precision)
+        self.u = u
         uT = PackedMatrix(depth: gates, columns: hidden, precision: precision)
+        inputs = nil
         var sources = [(u, [PackedMatrix.Part(U, rows: hidden)]),
                        (uT!, [PackedMatrix.Part(transposeOf: U, rows: gates, stride: gates)])]
         if stepRows > 0 {
@@ -63,19 +74,22 @@ final class RecurrentPack: @unchecked Sendable {
 
 extension Seq2Seq {
     /// One pack per encoder layer and direction, by parameter prefix
-    /// (e.g. `encoder.l0.fwd`); empty for Double models or CPUs without the
-    /// packed kernel.
+    /// (e.g. `encoder.l0.fwd`), for translating: U on `recurrentPath`, W on
+    /// `inputPath` (nil: not packed); empty for Double models or CPUs
+    /// without the packed kernel.
     static func makeRecurrentPacks(config c: ModelConfig, layout: ParameterLayout,
-                                   parameters: UnsafeMutablePointer<T>,
-                                   precision: PackedMatrix.Precision) -> [String: RecurrentPack] {
+                                   parameters: UnsafeMutablePointer<T>, recurrentPath: DecodingMatrix.Path,
+                                   inputPath: DecodingMatrix.Path? = nil) -> [String: RecurrentPack] {
         guard T.self == Float.self, PackedMatrix.isAvailable else { return [:] }
         let p = UnsafeRawPointer(parameters).assumingMemoryBound(to: Float.self)
         var packs: [String: RecurrentPack] = [:]
         for k in 0..<c.layers {
             for d in c.bidirectional ? ["fwd", "bwd"] : ["fwd"] {
                 let prefix = "encoder.l\(k).\(d)", Hd = c.encoderDirectionSize
-                packs[prefix] = RecurrentPack(U: p + layout.offset("\(prefix).U"), hidden: Hd, gates: c.gateCount * Hd,
-                                               precision: precision)
+                packs[prefix] = RecurrentPack(W: p + layout.offset("\(prefix).W"), input: c.encoderInputWidth(layer: k),
+                                               U: p + layout.offset("\(prefix).U"), hidden: Hd,
+                                               gates: c.gateCount * Hd, recurrentPath: recurrentPath,
+                                               inputPath: inputPath)
             }
         }
         return packs

@@ -47,8 +47,12 @@ public final class Seq2Seq<T: Real> {
     /// What `packForDecoding(precision: nil)` measured: per product, each
     /// path's seconds at its rows.
     public internal(set) var decodingTimings: [(name: String, timings: [(path: DecodingMatrix.Path, seconds: Double)])] = []
+    /// How the encoder's products run when translating, by name (`encoder
+    /// U`, `encoder W`: its per-step and input products), as
+    /// `packForDecoding` chose them; empty when not packed.
+    public internal(set) var encoderPlan: [(name: String, path: DecodingMatrix.Path)] = []
     /// The precision of whole-sequence products when translating (the
-    /// encoder's input projections), as `packForDecoding` chose it: the
+    /// encoder's input projections unless packed, the attention's keys), as `packForDecoding` chose it: the
     /// caller sets `Matmul.precision` to it (a process-wide setting).
     public internal(set) var wholeSequencePrecision: PackedMatrix.Precision = .float32
     /// Whether forward and backward use `TrainingPacks` where the CPU has

@@ -125,7 +125,7 @@ struct Translate: ParsableCommand {
     static func printPlan(_ model: Seq2Seq<Float>) {
         var lines = ["decoding plan (CPU: \(CPUName.current)):"]
         let timings = Dictionary(model.decodingTimings.map { ($0.name, $0.timings) }, uniquingKeysWith: { a, _ in a })
-        for (name, path) in model.decodingPlan {
+        for (name, path) in model.encoderPlan + model.decodingPlan {
             let measured = timings[name].map { t in
                 " (" + t.map { String(format: "%@ %.3f ms", $0.path.rawValue, $0.seconds * 1000) }.joined(separator: ", ") + ")"
             } ?? ""

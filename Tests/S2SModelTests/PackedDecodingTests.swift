@@ -47,6 +47,42 @@ final class PackedDecodingTests: XCTestCase {
         }
     }
 
+    /// The encoder's U and W packed on each path this CPU runs give the
+    /// unpacked encoder's steps: to Float rounding in float32 and OpenBLAS,
+    /// within the rounding of bfloat16 (8 significant bits) or int8 (per
+    /// row and column scales over 255 levels: ≤ 0.5/127 of the largest
+    /// magnitude per operand) otherwise; uni- and bidirectional, LSTM and GRU.
+    func testEncoderOnEveryPathMatchesTheUnpackedOne() throws {
+        guard PackedMatrix.isAvailable else { return }  // (testPackedStepsMatchTheBLASPath asserts when it must be)
+        let sources: [[Int32]] = [[4, 5, 6, 7, 8], [6, 4], [9, 10, 4]]
+        for (cell, bidirectional) in [(ModelConfig.Cell.lstm, false), (.gru, true)] {
+            var c = ModelConfig(sourceVocabularySize: 12, targetVocabularySize: 45)
+            c.embeddingSize = 24; c.hiddenSize = 20; c.layers = 2; c.cell = cell; c.bidirectional = bidirectional
+            c.attention = .general; c.inputFeeding = true
+            let plain = try Seq2Seq<Float>(config: c)
+            plain.initialize(seed: 6, scale: 0.5)
+            plain.packForDecoding()
+            let (sa, stA) = plain.encode(sources)
+            let a = plain.step([2, 2, 2], state: stA, source: sa)
+            for path in DecodingMatrix.Path.available {
+                let packed = try Seq2Seq<Float>(config: c)
+                packed.initialize(seed: 6, scale: 0.5)
+                packed.packForDecoding()
+                packed.packEncoder(recurrent: path, inputs: path)
+                XCTAssertEqual(packed.encoderPlan.map(\.path), [path, path])
+                let (sb, stB) = packed.encode(sources)
+                let b = packed.step([2, 2, 2], state: stB, source: sb)
+                let exact = path == .float32 || path == .openblas
+                let what = "\(cell) bidirectional=\(bidirectional) \(path.rawValue)"
+                assertClose(b.logProbs.map(Double.init), a.logProbs.map(Double.init), relative: exact ? 1e-4 : 0.05,
+                            absolute: exact ? 1e-5 : 0.05, what)
+                assertClose(b.attention.map(Double.init), a.attention.map(Double.init), relative: exact ? 1e-4 : 0.05,
+                            absolute: exact ? 1e-5 : 0.05, what)
+                if !exact { XCTAssertNotEqual(b.logProbs, a.logProbs, "\(what): rounds, so some value must differ") }
+            }
+        }
+    }
+
     /// bfloat16 weights: the same steps as Float to the precision of
     /// bfloat16 (8 significant bits per operand), and the same argmax where
     /// Float's best token leads clearly.
@@ -144,7 +180,9 @@ final class MeasuredDecodingTests: XCTestCase {
         let names = measured.decodingPlan.map(\.name)
         XCTAssertEqual(names, ["decoder.l0.W_x (per token)", "decoder.l0.W_f", "decoder.l0.U", "decoder.l1.W", "decoder.l1.U",
                                "attention.W_c", "output"])
-        XCTAssertEqual(measured.decodingTimings.count, names.count + 2, "every product, the encoder's U and the whole-sequence one timed")
+        XCTAssertEqual(measured.decodingTimings.count, names.count + 3,
+                       "every product, the encoder's U and W and the whole-sequence one timed")
+        XCTAssertEqual(measured.encoderPlan.first?.name, "encoder U")
         for (name, timings) in measured.decodingTimings where names.contains(name) {
             let chosen = measured.decodingPlan.first { $0.name == name }!.path
             XCTAssertEqual(chosen, DecodingMatrix.fastest(timings), name)
@@ -161,7 +199,7 @@ final class MeasuredDecodingTests: XCTestCase {
         // A corrupt cache is measured anew and rewritten.
         try Data("not json".utf8).write(to: URL(fileURLWithPath: file))
         again.packForDecoding(precision: nil, rows: 10)
-        XCTAssertEqual(again.decodingTimings.count, names.count + 2)
+        XCTAssertEqual(again.decodingTimings.count, names.count + 3)
         XCTAssertNotNil(try? JSONSerialization.jsonObject(with: try XCTUnwrap(FileManager.default.contents(atPath: file))))
         // The steps.
         let sources: [[Int32]] = [[4, 5, 6, 7], [6, 4]]
