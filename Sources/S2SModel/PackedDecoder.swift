@@ -203,10 +203,10 @@ extension Seq2Seq where T == Float {
         wholeSequencePrecision = whole == .bfloat16 ? .bfloat16 : .float32
         // The encoder's input projections on W packed once, or (openblas)
         // through Matmul as the other whole-sequence products, timed at the
-        // best of those.
+        // best of those (so its own key: openblas means that here).
         let w = [PackedMatrix.Part(UnsafePointer(parameter("encoder.l0.fwd.W")), rows: k)]
         let packable = all.filter { $0 != .openblas }
-        let encoderW = choose(shape(w, g, rows: m, among: all), "encoder W") {
+        let encoderW = choose("encoder input " + shape(w, g, rows: m, among: all), "encoder W") {
             DecodingMatrix.timings(stacking: w, columns: g, rows: m, among: packable)
                 + [(.openblas, wholeTimings().map(\.seconds).min()!)]
         }
