@@ -16,7 +16,12 @@ fi
 # run ~10x faster optimised, and the same build serves tools/demo.sh.
 swift build -c release --build-tests
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# Every test's scratch folder (TestPaths.temporaryFolder, Foundation's
+# temporary directory) in one fresh TMPDIR, removed at the end: a run leaves
+# nothing behind in /tmp.
+test_tmp=$(mktemp -d "${TMPDIR:-/tmp}/s2s-tests.XXXXXX")
+trap 'rm -f "$log"; rm -rf "$test_tmp"' EXIT
+export TMPDIR=$test_tmp
 status=0
 swift test -c release --skip-build "$@" 2>&1 | tee "$log" || status=$?
 # Every fuzz target for a short while (tools/fuzz/run.sh; its own build in
