@@ -82,10 +82,7 @@ public final class DecodingMatrix: MatrixProduct, @unchecked Sendable {
         let af = UnsafeRawPointer(a).assumingMemoryBound(to: Float.self)
         // OpenBLAS has no bias: the rows start as copies of it.
         let biased = !accumulate && bias != nil
-        if biased, let bias {
-            let b = UnsafeRawPointer(bias).assumingMemoryBound(to: Float.self)
-            for r in 0..<rows { (cf + r * columns).update(from: b, count: columns) }
-        }
+        if biased, let bias { broadcastRows(c, bias, rows: rows, width: columns) }
         var offset = 0
         for (k, part) in parts.enumerated() {
             let beta: Float = k == 0 && !accumulate && !biased ? 0 : 1

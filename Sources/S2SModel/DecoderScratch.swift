@@ -137,7 +137,7 @@ struct SearchStepMemory<T: Real>: DecoderStepMemory {
             packed.layers[k].gates.multiply(into: gates, a, rows: N, accumulate: table != nil,
                                             bias: table == nil ? UnsafePointer(weights.b) : nil)
         } else {
-            for r in 0..<N { (gates + r * g).update(from: weights.b, count: g) }
+            broadcastRows(gates, weights.b, rows: N, width: g)
             Matmul.gemm(gates, x, weights.W, m: N, n: g, k: width, beta: 1)
             if feeds { Matmul.gemm(gates, previous.feed, weights.W + E * g, m: N, n: g, k: H, beta: 1) }
             if !apart { Matmul.gemm(gates, hPrev, weights.U, m: N, n: g, k: H, beta: 1) }
@@ -148,7 +148,7 @@ struct SearchStepMemory<T: Real>: DecoderStepMemory {
             if let recurrent = model.packedDecoder?.layers[k].recurrent {
                 recurrent.multiply(into: rec, hPrev, rows: N, accumulate: false, bias: UnsafePointer(weights.bh!))
             } else {
-                for r in 0..<N { (rec + r * g).update(from: weights.bh!, count: g) }
+                broadcastRows(rec, weights.bh!, rows: N, width: g)
                 Matmul.gemm(rec, hPrev, weights.U, m: N, n: g, k: H, beta: 1)
             }
         }

@@ -50,7 +50,7 @@ final class OutputSubset<T: Real>: @unchecked Sendable {
             if let product {
                 product.multiply(into: out, x, rows: rows, accumulate: false, bias: b.baseAddress!)
             } else {
-                for r in 0..<rows { (out + r * C).update(from: b.baseAddress!, count: C) }
+                broadcastRows(out, b.baseAddress!, rows: rows, width: C)
                 Matmul.gemm(out, x, weights, m: rows, n: C, k: hidden, beta: 1)
             }
         }

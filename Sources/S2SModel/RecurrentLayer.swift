@@ -237,14 +237,6 @@ func columnSums<T: Real>(into out: UnsafeMutablePointer<T>, _ m: UnsafePointer<T
     }
 }
 
-/// out[r] = bias for every row r of out (rows, width): the bias that a
-/// product with beta = 1 then adds to. Rows split over the threads.
-func broadcastRows<T: Real>(_ out: UnsafeMutablePointer<T>, _ bias: UnsafePointer<T>, rows: Int, width: Int) {
-    Parallel.ranges(rows, parts: KernelThreads.current, minimum: Parallel.minimumRows(width: width)) { rows in
-        for r in rows { (out + r * width).update(from: bias, count: width) }
-    }
-}
-
 /// x += y (count values): a residual connection's sum, or its gradient's.
 func addInPlace<T: Real>(_ x: UnsafeMutablePointer<T>, _ y: UnsafePointer<T>, count: Int) {
     for k in 0..<count { x[k] += y[k] }
