@@ -2,13 +2,15 @@ import CKernels
 import Foundation
 
 /// C (m, n) = (accumulate ? C : 0) + op(A)·op(B) with both operands rounded
-/// to bfloat16 on this call and the products summed in float
-/// (`vdpbf16ps`, gemm_bf16_general.c): training's products when it runs in
-/// bfloat16 (`Matmul.precision`). B is packed into panels of 32 columns
-/// (from B or, transposed, from Bᵀ as stored); op(A) = A is rounded row by
-/// row, op(A) = Aᵀ packed into panels like B. The panels are split over the
-/// threads, so each value of C is one dot product over all of k in one
-/// order: the same bits for every thread count.
+/// to bfloat16 on this call and the products summed in float: training's
+/// products when it runs in bfloat16 (`Matmul.precision`). B is packed into
+/// panels of 32 columns (from B or, transposed, from Bᵀ as stored). On AMX
+/// tiles where the CPU has them (gemm_amx_bf16.c: op(A) as bfloat16 rows,
+/// Aᵀ transposed into rows first), else AVX512_BF16's `vdpbf16ps`
+/// (gemm_bf16_general.c: op(A) = A rounded row by row, op(A) = Aᵀ packed
+/// into panels like B). The panels are split over the threads, so each
+/// value of C is one dot product over all of k in one order: the same bits
+/// for every thread count (on one kernel).
 ///
 /// Error: each operand keeps 8 significant bits (7 stored), a relative
 /// rounding error of at most u = 2⁻⁸, so |a'b' − ab| ≤ (2u + u²)|ab|; the
@@ -18,6 +20,10 @@ import Foundation
 public enum BFloat16Gemm {
     /// Whether this CPU runs it (AVX512_BF16).
     public static var isAvailable: Bool { PackedMatrix.isBFloat16Available }
+
+    /// Whether the products run on AMX tiles: where the CPU has them, unless
+    /// a test turns them off to compare the kernels.
+    nonisolated(unsafe) public static var usesTiles = PackedMatrix.isAMXAvailable
 
     /// Rows of A (C) per block: a block's rounded rows (≤ 256 × k bfloat16)
     /// stay in the core's L2 while every panel of B passes over them.
@@ -34,7 +40,11 @@ public enum BFloat16Gemm {
         }
         let depth = (k + 1) / 2 * 2, P = 32
         let bPanels = (n + P - 1) / P, aPanels = (m + P - 1) / P
-        let bCount = bPanels * depth * P, aCount = transA ? aPanels * depth * P : m * depth
+        let tiles = usesTiles
+        precondition(!tiles || PackedMatrix.isAMXAvailable, "AMX tiles are not available")
+        // op(A) as panels (the vector kernel's Aᵀ) or as rows of the padded depth.
+        let aInPanels = transA && !tiles
+        let bCount = bPanels * depth * P, aCount = aInPanels ? aPanels * depth * P : m * depth
         let buffer = scratch.take(bCount + aCount)
         defer { scratch.give(buffer) }
         let bp = UnsafeSendable(buffer.pointer), ap = UnsafeSendable(buffer.pointer + bCount)
@@ -47,10 +57,14 @@ public enum BFloat16Gemm {
                 s2s_bf16_pack_rows(b, ldb, Int32(k), Int32(n), bp.pointer, Int32(r.lowerBound), Int32(r.upperBound))
             }
         }
-        if transA {
+        if aInPanels {
             // A is stored (k, m): its columns are op(A)'s rows.
             Parallel.ranges(aPanels, parts: parts) { r in
                 s2s_bf16_pack_rows(a, lda, Int32(k), Int32(m), ap.pointer, Int32(r.lowerBound), Int32(r.upperBound))
+            }
+        } else if transA {
+            Parallel.ranges(m, parts: parts, minimum: 64) { r in
+                s2s_bf16_transpose_rows(a, lda, Int32(k), ap.pointer, depth, Int32(r.lowerBound), Int32(r.upperBound))
             }
         } else {
             Parallel.ranges(m, parts: parts, minimum: 64) { r in
@@ -60,7 +74,11 @@ public enum BFloat16Gemm {
         Parallel.ranges(bPanels, parts: parts) { r in
             for r0 in stride(from: 0, to: m, by: rowBlock) {
                 let rows = min(rowBlock, m - r0)
-                if transA {
+                if tiles {
+                    s2s_gemm_amx_bf16(Int32(rows), Int32(n), Int32(k), ap.pointer + r0 * depth, depth, bp.pointer,
+                                      cs.pointer + r0 * ldc, ldc, accumulate ? 1 : 0, nil,
+                                      Int32(r.lowerBound), Int32(r.upperBound))
+                } else if transA {
                     s2s_gemm_bf16_apanels(Int32(rows), Int32(n), Int32(k), ap.pointer + r0 / P * depth * P, bp.pointer,
                                           cs.pointer + r0 * ldc, ldc, accumulate ? 1 : 0,
                                           Int32(r.lowerBound), Int32(r.upperBound))

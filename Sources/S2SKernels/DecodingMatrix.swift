@@ -5,21 +5,23 @@ import S2SCore
 /// depth ([W; U]), run the way `path` says: OpenBLAS on the weights as they
 /// are stored, or the packed kernel on a copy packed once in float32 or
 /// bfloat16. Which is fastest depends on the CPU and the shape (on an AMD
-/// EPYC with AVX512_BF16 the packed bfloat16 kernel, on an Intel Xeon
-/// OpenBLAS for the large output layer), so `measuredFastest` times them.
+/// EPYC with AVX512_BF16 the packed bfloat16 kernel, on an Intel Xeon with
+/// AMX the same panels on tiles), so `timings` measures them.
 public final class DecodingMatrix: MatrixProduct, @unchecked Sendable {
     public enum Path: String, Sendable, CaseIterable {
-        /// int8: weights quantised per column, rows per call (`Int8Matrix`;
-        /// AVX512-VNNI).
-        case openblas, float32, bfloat16, int8
+        /// bfloat16: AVX512_BF16's vector kernel; amx: the same bfloat16
+        /// panels on AMX tiles. int8: weights quantised per column, rows per
+        /// call (`Int8Matrix`; AVX512-VNNI).
+        case openblas, float32, bfloat16, amx, int8
         /// The paths this CPU runs that timing chooses among, in the order
         /// ties are broken (the more precise first).
         public static var available: [Path] {
-            [.float32, .bfloat16, .int8, .openblas].filter {
+            [.float32, .bfloat16, .amx, .int8, .openblas].filter {
                 switch $0 {
                 case .openblas: return true
                 case .float32: return PackedMatrix.isAvailable
                 case .bfloat16: return PackedMatrix.isAvailable && PackedMatrix.isBFloat16Available
+                case .amx: return PackedMatrix.isAvailable && PackedMatrix.isAMXAvailable
                 case .int8: return PackedMatrix.isAvailable && Int8Matrix.isAvailable
                 }
             }
@@ -56,9 +58,10 @@ public final class DecodingMatrix: MatrixProduct, @unchecked Sendable {
                 return (UnsafePointer(t), part.rows)
             }
             int8 = Int8Matrix(stacking: plain, columns: columns)
-        case .float32, .bfloat16:
+        case .float32, .bfloat16, .amx:
             int8 = nil
-            let p = PackedMatrix(depth: depth, columns: columns, precision: path == .float32 ? .float32 : .bfloat16)
+            let p = PackedMatrix(depth: depth, columns: columns, precision: path == .float32 ? .float32 : .bfloat16,
+                                 tiles: path == .amx)
             // bfloat16 packs a transposed part only alone (training's one-matrix packs).
             p.pack(parts, threads: 1)
             packed = p

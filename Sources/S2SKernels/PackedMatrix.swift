@@ -13,7 +13,9 @@ import Foundation
 ///
 /// In `.bfloat16` the weights are stored, and each product's left operand
 /// rounded, to bfloat16 (gemm_packed_bf16.c): twice the multiply-adds per
-/// instruction and half the bytes, at 8 significant bits per operand.
+/// instruction and half the bytes, at 8 significant bits per operand. On a
+/// CPU with AMX the same panels can be multiplied on the tile registers
+/// (`tiles`, gemm_amx_bf16.c): the same operands, another kernel.
 public final class PackedMatrix: @unchecked Sendable {
     /// How the packed weights are stored and multiplied.
     public enum Precision: String, Sendable, CaseIterable {
@@ -30,6 +32,8 @@ public final class PackedMatrix: @unchecked Sendable {
     /// Output columns.
     public let columns: Int
     public let precision: Precision
+    /// Whether the bfloat16 products run on AMX tiles (else AVX512_BF16).
+    public let tiles: Bool
     let panels: Int
     /// Values in each panel: depth · 32 (bfloat16: depth rounded up to even).
     let panelValues: Int
@@ -40,6 +44,9 @@ public final class PackedMatrix: @unchecked Sendable {
     public static let isAvailable = s2s_packed_available() != 0
     /// Whether this CPU runs the bfloat16 kernel.
     public static let isBFloat16Available = s2s_bf16_available() != 0
+    /// Whether this CPU runs the bfloat16 kernel on AMX tiles (and Linux lets
+    /// this process use them; S2S_NO_AMX=1 turns them off).
+    public static let isAMXAvailable = s2s_amx_available() != 0
 
     /// One matrix of a stack: `rows` rows of B, `columns` wide.
     public struct Part {
@@ -65,18 +72,23 @@ public final class PackedMatrix: @unchecked Sendable {
     /// Stacks `parts` (row-major, `columns` wide, each with its row count)
     /// along the depth and packs them.
     public convenience init(stacking parts: [(matrix: UnsafePointer<Float>, rows: Int)], columns: Int,
-                            precision: Precision = .float32) {
-        self.init(depth: parts.reduce(0) { $0 + $1.rows }, columns: columns, precision: precision)
+                            precision: Precision = .float32, tiles: Bool? = nil) {
+        self.init(depth: parts.reduce(0) { $0 + $1.rows }, columns: columns, precision: precision, tiles: tiles)
         pack(parts.map { Part($0.matrix, rows: $0.rows) }, threads: 1)
     }
 
     /// Room for a stack of `depth` rows, packed by `pack` (zeros until then).
-    public init(depth: Int, columns: Int, precision: Precision = .float32) {
+    /// `tiles` (bfloat16 only): multiply on AMX tiles; nil: where the CPU
+    /// has them.
+    public init(depth: Int, columns: Int, precision: Precision = .float32, tiles: Bool? = nil) {
         precondition(PackedMatrix.isAvailable, "PackedMatrix needs AVX-512; use Matmul")
         precondition(precision == .float32 || PackedMatrix.isBFloat16Available,
                      "bfloat16 packing needs AVX512_BF16; check PackedMatrix.isBFloat16Available")
+        let tiles = precision == .bfloat16 && (tiles ?? PackedMatrix.isAMXAvailable)
+        precondition(!tiles || PackedMatrix.isAMXAvailable, "AMX tiles are not available; check PackedMatrix.isAMXAvailable")
         self.columns = columns
         self.precision = precision
+        self.tiles = tiles
         self.depth = depth
         panels = (columns + Int(S2S_PANEL) - 1) / Int(S2S_PANEL)
         panelValues = (precision == .float32 ? depth : (depth + 1) / 2 * 2) * Int(S2S_PANEL)
@@ -156,9 +168,10 @@ public final class PackedMatrix: @unchecked Sendable {
             withUnsafeTemporaryAllocation(of: UInt16.self, capacity: rows * ldh) { h in
                 s2s_to_bf16(Int32(rows), Int32(depth), a, lda, h.baseAddress!, ldh)
                 let ah = UnsafePointer(h.baseAddress!), b = UnsafePointer(storage.assumingMemoryBound(to: UInt16.self))
+                let kernel = tiles ? s2s_gemm_amx_bf16 : s2s_gemm_packed_bf16
                 forEachPart(parts) { p0, p1 in
-                    s2s_gemm_packed_bf16(Int32(rows), Int32(self.columns), Int32(self.depth), ah, ldh, b, c, ldc,
-                                         accumulate ? 1 : 0, bias, Int32(p0), Int32(p1))
+                    kernel(Int32(rows), Int32(self.columns), Int32(self.depth), ah, ldh, b, c, ldc,
+                           accumulate ? 1 : 0, bias, Int32(p0), Int32(p1))
                 }
             }
         }

@@ -105,8 +105,9 @@ extension Seq2Seq where T == Float {
     /// where the CPU lacks the packed kernel (then OpenBLAS does the work).
     /// `.bfloat16` rounds the packed weights and the products' inputs to
     /// bfloat16 (faster, slightly different scores); it needs
-    /// `PackedMatrix.isBFloat16Available`. nil times OpenBLAS, packed
-    /// float32, packed bfloat16 and int8 (those the CPU runs:
+    /// `PackedMatrix.isBFloat16Available` (on AMX tiles where the CPU has
+    /// them). nil times OpenBLAS, packed float32, packed bfloat16 (vector
+    /// and AMX) and int8 (those the CPU runs:
     /// `DecodingMatrix.Path.available`) on each product at `rows` rows (the
     /// hypotheses a step scores: beam size × batch) for a few milliseconds
     /// and keeps the fastest for each (`decodingPlan`, `decodingTimings`).
@@ -136,7 +137,8 @@ extension Seq2Seq where T == Float {
             return
         }
         wholeSequencePrecision = precision
-        let path: DecodingMatrix.Path = precision == .float32 ? .float32 : .bfloat16
+        // bfloat16 on AMX tiles where the CPU has them (the same operands).
+        let path: DecodingMatrix.Path = precision == .float32 ? .float32 : PackedMatrix.isAMXAvailable ? .amx : .bfloat16
         packedDecoder = PackedDecoder(self) { _, _, _, _ in path }
         packEncoder(recurrent: path, inputs: nil)
     }
@@ -161,12 +163,18 @@ extension Seq2Seq where T == Float {
         let cached = DecodingPlanCache.read()
         var fresh: [String: String] = [:]
         var times: [(name: String, timings: [(path: DecodingMatrix.Path, seconds: Double)])] = []
+        // Products of one shape share one measurement (and so one path), as
+        // they share one entry in the cache: timed apart, noise could give
+        // them different paths that the next load, reading the cache, would
+        // not reproduce.
+        var measuredNow: [String: [(path: DecodingMatrix.Path, seconds: Double)]] = [:]
         func choose(_ shape: String, _ name: String, _ measure: () -> [(path: DecodingMatrix.Path, seconds: Double)])
             -> DecodingMatrix.Path {
             let key = DecodingPlanCache.key(shape)
             if let known = cached[key].flatMap(DecodingMatrix.Path.init(rawValue:)),
                DecodingMatrix.Path.available.contains(known) { return known }
-            let t = measure()
+            let t = measuredNow[key] ?? measure()
+            measuredNow[key] = t
             times.append((name, t))
             let best = DecodingMatrix.fastest(t)
             fresh[key] = best.rawValue

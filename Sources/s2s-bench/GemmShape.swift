@@ -3,9 +3,10 @@ import Foundation
 import S2SCore
 import S2SKernels
 
-/// One product C (m, n) += A (m, k) · B (k, n) timed three ways at one shape:
-/// OpenBLAS sgemm, and the packed float32 and bfloat16 kernels with B packed
-/// once (the packing timed apart). The training step's per-step products
+/// One product C (m, n) += A (m, k) · B (k, n) timed at one shape: OpenBLAS
+/// sgemm, and the packed float32 and bfloat16 kernels (AVX512_BF16, and AMX
+/// tiles where the CPU has them) with B packed once (the packing timed
+/// apart); training's general bfloat16 products on each kernel. The training step's per-step products
 /// (m = batch, e.g. 64 × 512 × 2048) are where the packed kernel can beat a
 /// general GEMM that repacks B on every call. Prints one JSON line.
 struct GemmShape: ParsableCommand {
@@ -40,12 +41,15 @@ struct GemmShape: ParsableCommand {
         let blas = best { Matmul.gemm(&c, a, b, m: m, n: n, k: k, beta: 1) }
         result["openblas_gflops"] = flops / blas / 1e9
         if PackedMatrix.isAvailable {
-            for precision in PackedMatrix.Precision.allCases
-            where precision == .float32 || PackedMatrix.isBFloat16Available {
+            let kernels: [(name: String, precision: PackedMatrix.Precision, tiles: Bool)] =
+                [("float32", .float32, false)]
+                + (PackedMatrix.isBFloat16Available ? [("bfloat16", .bfloat16, false)] : [])
+                + (PackedMatrix.isAMXAvailable ? [("amx", .bfloat16, true)] : [])
+            for (name, precision, tiles) in kernels {
                 var packed: PackedMatrix?
                 let pack = best {
                     packed = b.withUnsafeBufferPointer {
-                        PackedMatrix(stacking: [($0.baseAddress!, k)], columns: n, precision: precision)
+                        PackedMatrix(stacking: [($0.baseAddress!, k)], columns: n, precision: precision, tiles: tiles)
                     }
                 }
                 let p = packed!
@@ -57,19 +61,25 @@ struct GemmShape: ParsableCommand {
                         }
                     }
                 }
-                result["packed_\(precision.rawValue)_gflops"] = flops / run / 1e9
-                result["packed_\(precision.rawValue)_pack_ms"] = pack * 1000
+                result["packed_\(name)_gflops"] = flops / run / 1e9
+                result["packed_\(name)_pack_ms"] = pack * 1000
             }
         }
         if BFloat16Gemm.isAvailable {
             // Training's bfloat16 products: both operands rounded on every
-            // call (the packing is part of the time), each transpose.
-            for (transA, transB) in [(false, false), (false, true), (true, false)] {
-                let run = best {
-                    BFloat16Gemm.gemm(&c, a, b, m: m, n: n, k: k, transA: transA, transB: transB, accumulate: true,
-                                      lda: transA ? m : k, ldb: transB ? k : n, ldc: n, threads: threads)
+            // call (the packing is part of the time), each transpose, on each kernel.
+            let tileChoices = PackedMatrix.isAMXAvailable ? [false, true] : [false]
+            defer { BFloat16Gemm.usesTiles = PackedMatrix.isAMXAvailable }
+            for tiles in tileChoices {
+                BFloat16Gemm.usesTiles = tiles
+                for (transA, transB) in [(false, false), (false, true), (true, false)] {
+                    let run = best {
+                        BFloat16Gemm.gemm(&c, a, b, m: m, n: n, k: k, transA: transA, transB: transB, accumulate: true,
+                                          lda: transA ? m : k, ldb: transB ? k : n, ldc: n, threads: threads)
+                    }
+                    let name = "\(tiles ? "amx" : "bfloat16")_general_\(transA ? "t" : "n")\(transB ? "t" : "n")_gflops"
+                    result[name] = flops / run / 1e9
                 }
-                result["bfloat16_general_\(transA ? "t" : "n")\(transB ? "t" : "n")_gflops"] = flops / run / 1e9
             }
         }
         let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])

@@ -92,7 +92,7 @@ struct Train: ParsableCommand {
     var teacherForcing: String?
     @Flag(help: "Feed a sample of the model's softmax rather than its argmax when not feeding gold.")
     var sampleOwnToken = false
-    @Option(help: ArgumentHelp("The products' precision: float32, bfloat16 (inputs rounded to bfloat16, sums, weights, gradients and Adam in float32; needs AVX512_BF16) or auto (bfloat16 where the CPU has it; the default). config.json records the choice.", valueName: "P"))
+    @Option(help: ArgumentHelp("The products' precision: float32, bfloat16 (inputs rounded to bfloat16, sums, weights, gradients and Adam in float32; needs AVX512_BF16; on AMX tiles where the CPU has them, unless S2S_NO_AMX=1) or auto (bfloat16 where the CPU has it; the default). config.json records the choice.", valueName: "P"))
     var precision: String?
     @Option(parsing: .unconditional, help: "Updates between progress records (default: 50).") var reportEvery: Int?
     @Option(parsing: .unconditional, help: "Updates between validations (0: only at the end; default: 500).") var validEvery: Int?

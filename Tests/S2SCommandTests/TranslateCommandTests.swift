@@ -136,6 +136,15 @@ final class TranslateCommandTests: XCTestCase {
         XCTAssertEqual(auto.stdout, exact.stdout)
         XCTAssertTrue(auto.stderr.contains("decoding plan (CPU: "), auto.stderr)
         XCTAssertTrue(auto.stderr.contains("output: "), auto.stderr)
+        // AMX among the timed paths where the CPU has it; S2S_NO_AMX=1 leaves it out (the fallback a CPU
+        // without AMX takes), translating the same.
+        XCTAssertEqual(auto.stderr.contains("amx "), PackedMatrix.isAMXAvailable, auto.stderr)
+        let noAMX = try Command.run("s2s-translate", ["--model", model, "--show-plan"], stdin: input,
+                                    environment: ["S2S_CACHE_DIR": TestPaths.temporaryFolder().path, "S2S_NO_AMX": "1"])
+        XCTAssertEqual(noAMX.status, 0, noAMX.stderr)
+        XCTAssertEqual(noAMX.stdout, exact.stdout)
+        XCTAssertTrue(noAMX.stderr.contains("output: "), noAMX.stderr)
+        XCTAssertFalse(noAMX.stderr.contains("amx"), noAMX.stderr)
         let bad = try Command.run("s2s-translate", ["--model", model, "--precision", "half"], stdin: input)
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("--precision must be float32, bfloat16, int8 or auto, not 'half'"), bad.stderr)

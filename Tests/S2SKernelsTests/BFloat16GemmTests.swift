@@ -9,11 +9,27 @@ import XCTest
 /// to the order of the float sums) over the operands rounded to bfloat16,
 /// and within the bound BFloat16Gemm states over the operands as given.
 final class BFloat16GemmTests: XCTestCase {
-    /// Odd shapes, every transpose, padded strides, both beta values, 1 and 2 threads.
+    /// Odd shapes, every transpose, padded strides, both beta values, 1 and
+    /// 2 threads, on AVX512_BF16's vector kernel.
     func testMatchesTheNaiveReference() throws {
         try XCTSkipUnless(BFloat16Gemm.isAvailable, "no AVX512_BF16: training runs in float32 (TrainCommandTests)")
-        var rng = SplitMix64(seed: 41)
-        let shapes = [(1, 1, 1), (3, 5, 7), (8, 32, 2), (9, 33, 31), (33, 70, 64), (40, 17, 65), (300, 40, 33), (5, 100, 300)]
+        BFloat16Gemm.usesTiles = false
+        defer { BFloat16Gemm.usesTiles = PackedMatrix.isAMXAvailable }
+        assertMatchesTheNaiveReference(seed: 41)
+    }
+
+    /// The same on AMX tiles (what training uses where the CPU has them).
+    func testOnAMXTilesMatchesTheNaiveReference() throws {
+        try XCTSkipUnless(PackedMatrix.isAMXAvailable, "no AMX on this CPU (or S2S_NO_AMX set): training's bfloat16 products run on AVX512_BF16")
+        BFloat16Gemm.usesTiles = true
+        defer { BFloat16Gemm.usesTiles = PackedMatrix.isAMXAvailable }
+        assertMatchesTheNaiveReference(seed: 44)
+    }
+
+    private func assertMatchesTheNaiveReference(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let shapes = [(1, 1, 1), (3, 5, 7), (8, 32, 2), (9, 33, 31), (33, 70, 64), (40, 17, 65), (300, 40, 33), (5, 100, 300),
+                      (64, 64, 96)]
         for (m, n, k) in shapes {
             for (transA, transB) in [(false, false), (false, true), (true, false), (true, true)] {
                 for accumulate in [false, true] {

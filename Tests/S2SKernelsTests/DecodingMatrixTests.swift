@@ -16,7 +16,7 @@ final class DecodingMatrixTests: XCTestCase {
         for path in DecodingMatrix.Path.available {
             for accumulate in [false, true] {
                 // bfloat16 packs a transposed part only alone.
-                let transposed = path != .bfloat16, depth = transposed ? k1 + k2 : k1
+                let transposed = path != .bfloat16 && path != .amx, depth = transposed ? k1 + k2 : k1
                 let a = Array(full.prefix(rows * depth))  // (rows, depth)
                 var c = c0
                 w1.withUnsafeBufferPointer { p1 in
@@ -29,7 +29,7 @@ final class DecodingMatrixTests: XCTestCase {
                         m.multiply(into: &c, a, rows: rows, accumulate: accumulate)
                     }
                 }
-                let round: (Float) -> Double = path == .bfloat16 ? { Double(PackedMatrix.bfloat16Rounded($0)) } : { Double($0) }
+                let round: (Float) -> Double = path == .bfloat16 || path == .amx ? { Double(PackedMatrix.bfloat16Rounded($0)) } : { Double($0) }
                 // int8 within its quantisation (Int8MatrixTests has the bound); the others to float rounding.
                 let tolerance = path == .int8 ? 0.05 * Double(depth) : 1e-5
                 for i in 0..<rows {
@@ -84,6 +84,7 @@ final class DecodingMatrixTests: XCTestCase {
         XCTAssertTrue(t.allSatisfy { $0.seconds > 0 && $0.seconds.isFinite })
         XCTAssertEqual(DecodingMatrix.Path.available.contains(.float32), PackedMatrix.isAvailable)
         XCTAssertEqual(DecodingMatrix.Path.available.contains(.bfloat16), PackedMatrix.isBFloat16Available)
+        XCTAssertEqual(DecodingMatrix.Path.available.contains(.amx), PackedMatrix.isAvailable && PackedMatrix.isAMXAvailable)
         XCTAssertEqual(DecodingMatrix.Path.available.contains(.int8), PackedMatrix.isAvailable && Int8Matrix.isAvailable)
         // Only the paths asked for are timed.
         let two = w.withUnsafeBufferPointer {

@@ -107,9 +107,22 @@ final class PackedBFloat16Tests: XCTestCase {
 
     func testBFloat16ProductMatchesTheNaiveReference() throws {
         try XCTSkipUnless(PackedMatrix.isBFloat16Available, "no AVX512_BF16: --precision bfloat16 is refused (TranslateCommandTests)")
+        try assertBFloat16ProductMatchesTheNaiveReference(tiles: false)
+    }
+
+    /// The same on AMX tiles; the shapes add row counts around the tiles'
+    /// 16 and 32 rows and depths around their 32 values.
+    func testAMXProductMatchesTheNaiveReference() throws {
+        try XCTSkipUnless(PackedMatrix.isAMXAvailable, "no AMX on this CPU (or S2S_NO_AMX set): the AVX512_BF16 kernel runs instead")
+        try assertBFloat16ProductMatchesTheNaiveReference(tiles: true)
+    }
+
+    private func assertBFloat16ProductMatchesTheNaiveReference(tiles: Bool) throws {
         var rng = SplitMix64(seed: 23)
         // Odd depths and an odd first part: pairs straddle the stacked matrices.
-        for (m, n, k1, k2) in [(1, 1, 1, 0), (5, 31, 7, 13), (8, 32, 8, 8), (9, 33, 3, 4), (17, 100, 20, 1), (3, 2_048, 64, 64)] {
+        var shapes = [(1, 1, 1, 0), (5, 31, 7, 13), (8, 32, 8, 8), (9, 33, 3, 4), (17, 100, 20, 1), (3, 2_048, 64, 64)]
+        if tiles { shapes += [(16, 16, 16, 16), (31, 64, 33, 31), (33, 40, 64, 1), (50, 70, 100, 29)] }
+        for (m, n, k1, k2) in shapes {
             for accumulate in [false, true] {
                 let depth = k1 + k2, lda = depth + 3, ldc = n + 5
                 let w1 = rng.uniform(k1 * n).map(Float.init), w2 = rng.uniform(k2 * n).map(Float.init)
@@ -120,17 +133,21 @@ final class PackedBFloat16Tests: XCTestCase {
                     w2.withUnsafeBufferPointer { p2 in
                         PackedMatrix(stacking: parts.count == 1 ? [(p1.baseAddress!, k1)]
                                          : [(p1.baseAddress!, k1), (p2.baseAddress!, k2)],
-                                     columns: n, precision: .bfloat16)
+                                     columns: n, precision: .bfloat16, tiles: tiles)
                     }
                 }
                 XCTAssertEqual(packed.depth, depth)
+                XCTAssertEqual(packed.tiles, tiles)
+                var results: [[Float]] = []
                 for threads in [1, 2] {
                     var c = c0
                     packed.multiply(into: &c, a, rows: m, lda: lda, ldc: ldc, accumulate: accumulate, threads: threads)
                     assertMatchesReference(c, c0: c0, a: a, w1: w1, w2: w2, k1: k1, depth: depth, m: m, n: n,
                                            lda: lda, ldc: ldc, accumulate: accumulate, round: PackedMatrix.bfloat16Rounded,
-                                           "m=\(m) n=\(n) depth=\(depth) acc=\(accumulate) threads=\(threads)")
+                                           "tiles=\(tiles) m=\(m) n=\(n) depth=\(depth) acc=\(accumulate) threads=\(threads)")
+                    results.append(c)
                 }
+                XCTAssertEqual(results[0].map(\.bitPattern), results[1].map(\.bitPattern), "threads change the bits")
             }
         }
     }

@@ -86,6 +86,26 @@ void s2s_gemm_bf16_apanels(int m, int n, int depth, const uint16_t *apanels, con
                            size_t ldc, int accumulate, int p0, int p1);
 
 
+// AMX variant (gemm_amx_bf16.c): the bfloat16 products above on the tile
+// registers, with B in the same panels and A in the same rows.
+
+/// 1 when this CPU has AMX-TILE and AMX-BF16 (with AVX512F/BW/BF16), Linux
+/// granted the process the tile registers, and S2S_NO_AMX is unset (or 0);
+/// else 0. The first call asks Linux for the tiles.
+int s2s_amx_available(void);
+
+/// As s2s_gemm_packed_bf16, on AMX tiles. Requires s2s_amx_available().
+void s2s_gemm_amx_bf16(int m, int n, int depth, const uint16_t *a, size_t lda, const uint16_t *packed, float *c,
+                       size_t ldc, int accumulate, const float *bias, int p0, int p1);
+
+/// Rows r0 ..< r1 of Aᵀ in bfloat16, for A stored (k, m) row-major (row
+/// stride lda): out[r][q] = bf16(A[q][r]) for q < k, and the pad value of an
+/// odd k zero; rows of stride ldo ≥ 2·ceil(k / 2). Requires
+/// s2s_amx_available() (training's weight gradients on tiles, which read A
+/// as rows).
+void s2s_bf16_transpose_rows(const float *a, size_t lda, int k, uint16_t *out, size_t ldo, int r0, int r1);
+
+
 // int8 variant (gemm_int8.c): panels of 32 columns holding depth quads
 // (B[4q..4q+3][j] as int8, depth padded to a multiple of 4: ceil(n / 32) ·
 // 4·ceil(depth / 4) · 32 bytes), quantised per column with `scale`; A rows
