@@ -171,6 +171,11 @@ s2s_gemm_amx_bf16(int m, int n, int depth, const uint16_t *a, size_t lda, const 
             _tile_zero(0); _tile_zero(1); _tile_zero(2); _tile_zero(3);
             for (int kb = 0; kb < blocks; kb++) {
                 const uint16_t *b = kb < whole ? panel + (size_t)kb * 16 * 2 * S2S_PANEL : lastBlock;
+                // B streams from L2 (A stays in L1): fetch the block after next
+                // ahead, 2 KB (a tile load waits for its data, and the tiles
+                // it would overlap with are busy).
+                const char *ahead = (const char *)(b + 2 * 16 * 2 * S2S_PANEL);
+                for (int line = 0; line < 32; line++) _mm_prefetch(ahead + 64 * line, _MM_HINT_T0);
                 _tile_loadd(6, b, 2 * S2S_PANEL * sizeof(uint16_t));
                 _tile_loadd(7, b + S2S_PANEL, 2 * S2S_PANEL * sizeof(uint16_t));
                 _tile_loadd(4, a0 + (size_t)kb * 32, aStride);
