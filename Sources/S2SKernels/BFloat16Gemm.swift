@@ -5,7 +5,7 @@ import Foundation
 /// to bfloat16 on this call and the products summed in float: training's
 /// products when it runs in bfloat16 (`Matmul.precision`). B is packed into
 /// panels of 32 columns (from B or, transposed, from Bᵀ as stored). On AMX
-/// tiles where the CPU has them (gemm_amx_bf16.c: op(A) as bfloat16 rows,
+/// tiles where the CPU has them (gemm_amx.c: op(A) as bfloat16 rows,
 /// Aᵀ transposed into rows first), else AVX512_BF16's `vdpbf16ps`
 /// (gemm_bf16_general.c: op(A) = A rounded row by row, op(A) = Aᵀ packed
 /// into panels like B). The panels are split over the threads, so each

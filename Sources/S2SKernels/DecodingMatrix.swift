@@ -11,21 +11,30 @@ public final class DecodingMatrix: MatrixProduct, @unchecked Sendable {
     public enum Path: String, Sendable, CaseIterable {
         /// bfloat16: AVX512_BF16's vector kernel; amx: the same bfloat16
         /// panels on AMX tiles. int8: weights quantised per column, rows per
-        /// call (`Int8Matrix`; AVX512-VNNI).
+        /// call (`Int8Matrix`; AVX512-VNNI); amx-int8: the same on AMX tiles
+        /// (the same bits).
         case openblas, float32, bfloat16, amx, int8
+        case amxInt8 = "amx-int8"
         /// The paths this CPU runs that timing chooses among, in the order
         /// ties are broken (the more precise first).
         public static var available: [Path] {
-            [.float32, .bfloat16, .amx, .int8, .openblas].filter {
+            [.float32, .bfloat16, .amx, .int8, .amxInt8, .openblas].filter {
                 switch $0 {
                 case .openblas: return true
                 case .float32: return PackedMatrix.isAvailable
                 case .bfloat16: return PackedMatrix.isAvailable && PackedMatrix.isBFloat16Available
                 case .amx: return PackedMatrix.isAvailable && PackedMatrix.isAMXAvailable
                 case .int8: return PackedMatrix.isAvailable && Int8Matrix.isAvailable
+                case .amxInt8: return PackedMatrix.isAvailable && Int8Matrix.isAvailable && PackedMatrix.isAMXAvailable
                 }
             }
         }
+
+        /// Whether the weights are int8 (`Int8Matrix`).
+        public var isInt8: Bool { self == .int8 || self == .amxInt8 }
+        /// Whether the products round their inputs (bfloat16 or int8)
+        /// rather than multiply them in float32.
+        public var rounds: Bool { !(self == .float32 || self == .openblas) }
     }
 
     public let path: Path
@@ -45,7 +54,7 @@ public final class DecodingMatrix: MatrixProduct, @unchecked Sendable {
         switch path {
         case .openblas:
             packed = nil; int8 = nil
-        case .int8:
+        case .int8, .amxInt8:
             packed = nil
             // A transposed part as a plain copy (the int8 packer reads rows).
             var copies: [UnsafeMutablePointer<Float>] = []
@@ -57,7 +66,7 @@ public final class DecodingMatrix: MatrixProduct, @unchecked Sendable {
                 copies.append(t)
                 return (UnsafePointer(t), part.rows)
             }
-            int8 = Int8Matrix(stacking: plain, columns: columns)
+            int8 = Int8Matrix(stacking: plain, columns: columns, tiles: path == .amxInt8)
         case .float32, .bfloat16, .amx:
             int8 = nil
             let p = PackedMatrix(depth: depth, columns: columns, precision: path == .float32 ? .float32 : .bfloat16,

@@ -3,22 +3,29 @@ import CKernels
 /// Decoding weights quantised once to int8, one scale per output column,
 /// stacked from parts along the depth like `PackedMatrix`, multiplied by
 /// rows quantised per call (gemm_int8.c: AVX512-VNNI, exact int32 sums,
-/// then both scales). Plain parts only (tied output weights are transposed
-/// into a plain copy first).
+/// then both scales; or the same on AMX tiles, gemm_amx.c, the same bits).
+/// Plain parts only (tied output weights are transposed into a plain copy
+/// first).
 public final class Int8Matrix: MatrixProduct, @unchecked Sendable {
     /// Whether this CPU runs it (AVX512-VNNI).
     public static let isAvailable = s2s_vnni_available() != 0
 
     public let depth: Int
     public let columns: Int
+    /// Whether the products run on AMX tiles (tdpbusd) instead of vpdpbusd.
+    public let tiles: Bool
     let panels: Int
     let packed: UnsafeMutablePointer<Int8>
     let scale: [Float]
     let columnSums: [Int32]
 
-    /// Stacks row-major (rows, columns) parts and quantises them.
-    public init(stacking parts: [(matrix: UnsafePointer<Float>, rows: Int)], columns: Int) {
+    /// Stacks row-major (rows, columns) parts and quantises them. `tiles`:
+    /// multiply on AMX tiles; nil: where the CPU has them.
+    public init(stacking parts: [(matrix: UnsafePointer<Float>, rows: Int)], columns: Int, tiles: Bool? = nil) {
         precondition(Self.isAvailable, "Int8Matrix needs AVX512-VNNI; check Int8Matrix.isAvailable")
+        let tiles = tiles ?? PackedMatrix.isAMXAvailable
+        precondition(!tiles || PackedMatrix.isAMXAvailable, "AMX tiles are not available; check PackedMatrix.isAMXAvailable")
+        self.tiles = tiles
         self.columns = columns
         depth = parts.reduce(0) { $0 + $1.rows }
         panels = (columns + Int(S2S_PANEL) - 1) / Int(S2S_PANEL)
@@ -62,10 +69,11 @@ public final class Int8Matrix: MatrixProduct, @unchecked Sendable {
                 scale.withUnsafeBufferPointer { bs in
                     columnSums.withUnsafeBufferPointer { sums in
                         let bsp = UnsafeSendable(bs.baseAddress!), sp = UnsafeSendable(sums.baseAddress!)
+                        let kernel = tiles ? s2s_gemm_amx_int8 : s2s_gemm_int8
                         Parallel.ranges(panels, parts: parts) { r in
-                            s2s_gemm_int8(Int32(rows), Int32(self.columns), Int32(self.depth), qs.pointer, ldq, ss.pointer,
-                                          self.packed, bsp.pointer, sp.pointer, cs.pointer, self.columns,
-                                          accumulate ? 1 : 0, bf?.pointer, Int32(r.lowerBound), Int32(r.upperBound))
+                            kernel(Int32(rows), Int32(self.columns), Int32(self.depth), qs.pointer, ldq, ss.pointer,
+                                   self.packed, bsp.pointer, sp.pointer, cs.pointer, self.columns,
+                                   accumulate ? 1 : 0, bf?.pointer, Int32(r.lowerBound), Int32(r.upperBound))
                         }
                     }
                 }

@@ -15,7 +15,7 @@ import Foundation
 /// rounded, to bfloat16 (gemm_packed_bf16.c): twice the multiply-adds per
 /// instruction and half the bytes, at 8 significant bits per operand. On a
 /// CPU with AMX the same panels can be multiplied on the tile registers
-/// (`tiles`, gemm_amx_bf16.c): the same operands, another kernel.
+/// (`tiles`, gemm_amx.c): the same operands, another kernel.
 public final class PackedMatrix: @unchecked Sendable {
     /// How the packed weights are stored and multiplied.
     public enum Precision: String, Sendable, CaseIterable {

@@ -43,7 +43,7 @@ final class EmbeddingGates: @unchecked Sendable {
     /// nil when the table would exceed `maximumBytes`.
     init?(embedding: UnsafePointer<Float>, vocabulary V: Int, embeddingSize E: Int, wx: UnsafePointer<Float>,
           bias: UnsafePointer<Float>, width g: Int, path: DecodingMatrix.Path) {
-        let half = path == .bfloat16 || path == .amx || path == .int8
+        let half = path.rounds
         guard V * g * (half ? 2 : 4) <= Self.maximumBytes else { return nil }
         width = g; vocabulary = V; embeddingSize = E; inBFloat16 = half
         self.embedding = embedding; self.bias = bias

@@ -128,8 +128,9 @@ extension Seq2Seq where T == Float {
             precondition(Int8Matrix.isAvailable, "int8 decoding needs AVX512-VNNI; check Int8Matrix.isAvailable")
             let rest = precision ?? (PackedMatrix.isBFloat16Available ? .bfloat16 : .float32)
             wholeSequencePrecision = rest
-            packedDecoder = PackedDecoder(self) { _, _, _, _ in .int8 }
-            packEncoder(recurrent: .int8, inputs: .int8)
+            let path: DecodingMatrix.Path = PackedMatrix.isAMXAvailable ? .amxInt8 : .int8  // the same bits
+            packedDecoder = PackedDecoder(self) { _, _, _, _ in path }
+            packEncoder(recurrent: path, inputs: path)
             return
         }
         guard let precision else {

@@ -31,7 +31,7 @@ final class DecodingMatrixTests: XCTestCase {
                 }
                 let round: (Float) -> Double = path == .bfloat16 || path == .amx ? { Double(PackedMatrix.bfloat16Rounded($0)) } : { Double($0) }
                 // int8 within its quantisation (Int8MatrixTests has the bound); the others to float rounding.
-                let tolerance = path == .int8 ? 0.05 * Double(depth) : 1e-5
+                let tolerance = path.isInt8 ? 0.05 * Double(depth) : 1e-5
                 for i in 0..<rows {
                     for j in 0..<n {
                         var want = accumulate ? Double(c0[i * n + j]) : 0
@@ -86,6 +86,8 @@ final class DecodingMatrixTests: XCTestCase {
         XCTAssertEqual(DecodingMatrix.Path.available.contains(.bfloat16), PackedMatrix.isBFloat16Available)
         XCTAssertEqual(DecodingMatrix.Path.available.contains(.amx), PackedMatrix.isAvailable && PackedMatrix.isAMXAvailable)
         XCTAssertEqual(DecodingMatrix.Path.available.contains(.int8), PackedMatrix.isAvailable && Int8Matrix.isAvailable)
+        XCTAssertEqual(DecodingMatrix.Path.available.contains(.amxInt8),
+                       PackedMatrix.isAvailable && Int8Matrix.isAvailable && PackedMatrix.isAMXAvailable)
         // Only the paths asked for are timed.
         let two = w.withUnsafeBufferPointer {
             DecodingMatrix.timings(stacking: [PackedMatrix.Part($0.baseAddress!, rows: 16)], columns: 40, rows: 3, seconds: 0,

@@ -13,6 +13,8 @@ final class Int8MatrixTests: XCTestCase {
     func testMatchesTheReferenceWithinTheQuantisationBound() throws {
         try XCTSkipUnless(Int8Matrix.isAvailable, "no AVX512-VNNI: --precision int8 is refused (TranslateCommandTests)")
         var rng = SplitMix64(seed: 61)
+        // On AVX512-VNNI, and on AMX tiles where the CPU has them.
+        for tiles in [false] + (PackedMatrix.isAMXAvailable ? [true] : []) {
         for (m, n, k1, k2) in [(1, 1, 1, 0), (5, 31, 7, 6), (9, 33, 3, 4), (17, 100, 20, 9), (3, 70, 64, 64)] {
             let depth = k1 + k2
             let w1 = rng.uniform(k1 * n).map(Float.init), w2 = rng.uniform(k2 * n).map(Float.init)
@@ -20,7 +22,7 @@ final class Int8MatrixTests: XCTestCase {
             let matrix = w1.withUnsafeBufferPointer { p1 in
                 w2.withUnsafeBufferPointer { p2 in
                     Int8Matrix(stacking: k2 == 0 ? [(p1.baseAddress!, k1)] : [(p1.baseAddress!, k1), (p2.baseAddress!, k2)],
-                               columns: n)
+                               columns: n, tiles: tiles)
                 }
             }
             func w(_ l: Int, _ j: Int) -> Double { Double(l < k1 ? w1[l * n + j] : w2[(l - k1) * n + j]) }
@@ -38,9 +40,44 @@ final class Int8MatrixTests: XCTestCase {
                             bound += abs(x) * sb / 2 + (abs(w(l, j)) + sb / 2) * sa / 2
                         }
                         XCTAssertEqual(Double(c[i * n + j]), want, accuracy: bound * 1.001 + 1e-6,
-                                       "m=\(m) n=\(n) depth=\(depth) acc=\(accumulate) [\(i), \(j)]")
+                                       "tiles=\(tiles) m=\(m) n=\(n) depth=\(depth) acc=\(accumulate) [\(i), \(j)]")
                     }
                 }
+            }
+        }
+        }
+    }
+
+    /// On AMX tiles the int32 sums are exact as on AVX512-VNNI and scaled
+    /// alike: the same bits, at row counts around the tiles' 16 and 32 rows,
+    /// depths around their 64 values, partial panels, bias and accumulation,
+    /// 1 and 2 threads.
+    func testAMXEqualsTheVectorKernelBitForBit() throws {
+        try XCTSkipUnless(PackedMatrix.isAMXAvailable && Int8Matrix.isAvailable,
+                          "no AMX on this CPU (or S2S_NO_AMX set): int8 runs on AVX512-VNNI")
+        var rng = SplitMix64(seed: 62)
+        for (m, n, depth) in [(1, 1, 1), (5, 31, 63), (16, 32, 64), (17, 33, 65), (33, 100, 130), (50, 64, 300), (160, 96, 256)] {
+            let w = rng.uniform(depth * n).map(Float.init), bias = rng.uniform(n).map(Float.init)
+            let a = rng.uniform(m * depth).map { Float($0) * 3 }, c0 = rng.uniform(m * n).map(Float.init)
+            let (vector, amx) = w.withUnsafeBufferPointer { p in
+                (Int8Matrix(stacking: [(p.baseAddress!, depth)], columns: n, tiles: false),
+                 Int8Matrix(stacking: [(p.baseAddress!, depth)], columns: n, tiles: true))
+            }
+            XCTAssertTrue(amx.tiles)
+            for (accumulate, withBias) in [(false, false), (true, false), (false, true)] {
+                var results: [[UInt32]] = []
+                let before = KernelThreads.current
+                defer { KernelThreads.set(before) }
+                for (matrix, threads) in [(vector, 1), (amx, 1), (amx, 2)] {
+                    var c = c0
+                    KernelThreads.set(threads)
+                    bias.withUnsafeBufferPointer { b in
+                        matrix.multiply(into: &c, a, rows: m, accumulate: accumulate, bias: withBias ? b.baseAddress! : nil)
+                    }
+                    results.append(c.map(\.bitPattern))
+                }
+                XCTAssertEqual(results[1], results[0], "m=\(m) n=\(n) depth=\(depth) acc=\(accumulate) bias=\(withBias)")
+                XCTAssertEqual(results[2], results[0], "threads: m=\(m) n=\(n) depth=\(depth)")
             }
         }
     }

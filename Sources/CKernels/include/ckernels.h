@@ -86,10 +86,11 @@ void s2s_gemm_bf16_apanels(int m, int n, int depth, const uint16_t *apanels, con
                            size_t ldc, int accumulate, int p0, int p1);
 
 
-// AMX variant (gemm_amx_bf16.c): the bfloat16 products above on the tile
+// AMX variants (gemm_amx.c): the bfloat16 and int8 products on the tile
 // registers, with B in the same panels and A in the same rows.
 
-/// 1 when this CPU has AMX-TILE and AMX-BF16 (with AVX512F/BW/BF16), Linux
+/// 1 when this CPU has AMX-TILE, AMX-BF16 and AMX-INT8 (with AVX512F/BW,
+/// AVX512_BF16 and AVX512-VNNI), Linux
 /// granted the process the tile registers, and S2S_NO_AMX is unset (or 0);
 /// else 0. The first call asks Linux for the tiles.
 int s2s_amx_available(void);
@@ -135,6 +136,12 @@ void s2s_int8_quantize_rows_reference(int m, int depth, const float *a, size_t l
 void s2s_gemm_int8(int m, int n, int depth, const uint8_t *a, size_t lda, const float *aScale, const int8_t *packed,
                    const float *bScale, const int32_t *colsum, float *c, size_t ldc, int accumulate, const float *bias,
                    int p0, int p1);
+
+/// As s2s_gemm_int8, on AMX tiles (tdpbusd): the same exact sums, scaled
+/// alike, so the same bits. Requires s2s_amx_available().
+void s2s_gemm_amx_int8(int m, int n, int depth, const uint8_t *a, size_t lda, const float *aScale, const int8_t *packed,
+                       const float *bScale, const int32_t *colsum, float *c, size_t ldc, int accumulate,
+                       const float *bias, int p0, int p1);
 
 
 // Thread pool (pool.c): workers that spin between jobs, for the work split
