@@ -35,8 +35,8 @@ int s2s_vnni_available(void) {
 #endif
 }
 
-void s2s_int8_pack(const float *b, size_t ldb, int k, int n, const float *scale, int8_t *out, int depth,
-                   int rowOffset) {
+void s2s_int8_pack_reference(const float *b, size_t ldb, int k, int n, const float *scale, int8_t *out, int depth,
+                             int rowOffset) {
     int panels = (n + S2S_PANEL - 1) / S2S_PANEL;
     int quads = (depth + 3) / 4;
     for (int p = 0; p < panels; p++) {
@@ -49,14 +49,101 @@ void s2s_int8_pack(const float *b, size_t ldb, int k, int n, const float *scale,
             for (int j = 0; j < width; j++) {
                 float s = scale[c0 + j];
                 float q = s > 0 ? nearbyintf(b[(size_t)r * ldb + c0 + j] / s) : 0;
-                dst[4 * j] = (int8_t)(q > 127 ? 127 : q < -127 ? -127 : q);
+                dst[4 * j] = (int8_t)(q != q ? 0 : q > 127 ? 127 : q < -127 ? -127 : q);
             }
             for (int j = width; j < S2S_PANEL; j++) dst[4 * j] = 0;
         }
     }
 }
 
+#if S2S_HAVE_X86
+// 16 columns at a time, a row across every panel before the next (B read
+// in order; the four rows of a quad write the same lines): a row's byte of
+// each column's 4-byte lane is merged into the lanes already there (the
+// rows of a quad may come from two stacked parts).
+__attribute__((target("avx512f,avx512bw"))) void
+s2s_int8_pack(const float *b, size_t ldb, int k, int n, const float *scale, int8_t *out, int depth, int rowOffset) {
+    int panels = (n + S2S_PANEL - 1) / S2S_PANEL;
+    int quads = (depth + 3) / 4;
+    const __m512 top = _mm512_set1_ps(127), bottom = _mm512_set1_ps(-127);
+    const __m512i bytes = _mm512_set1_epi32(0xFF);
+    for (int r = 0; r < k; r++) {
+        int row = rowOffset + r, shift = 8 * (row & 3);
+        for (int p = 0; p < panels; p++) {
+            int c0 = p * S2S_PANEL;
+            int32_t *dst = (int32_t *)(out + (size_t)p * quads * 4 * S2S_PANEL + (size_t)(row / 4) * 4 * S2S_PANEL);
+            for (int half = 0; half < 2; half++) {
+                int j0 = c0 + 16 * half, left = n - j0;
+                __mmask16 m = left >= 16 ? 0xFFFF : left <= 0 ? 0 : (__mmask16)((1u << left) - 1);
+                __m512 s = _mm512_maskz_loadu_ps(m, scale + j0);
+                __m512 x = _mm512_maskz_loadu_ps(m, b + (size_t)r * ldb + j0);
+                __mmask16 live = _mm512_mask_cmp_ps_mask(m, s, _mm512_setzero_ps(), _CMP_GT_OQ);
+                __m512 q = _mm512_roundscale_ps(_mm512_div_ps(x, s), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+                live &= _mm512_cmp_ps_mask(q, q, _CMP_ORD_Q);  // NaN → 0
+                // Clamped before the conversion (a quotient past ±2³¹ would convert to INT_MIN).
+                q = _mm512_max_ps(_mm512_min_ps(q, top), bottom);
+                __m512i v = _mm512_maskz_cvtps_epi32(live, q);
+                __m512i lane = _mm512_loadu_si512(dst + 16 * half);
+                lane = _mm512_andnot_si512(_mm512_slli_epi32(bytes, shift), lane);
+                lane = _mm512_or_si512(lane, _mm512_slli_epi32(_mm512_and_si512(v, bytes), shift));
+                _mm512_storeu_si512(dst + 16 * half, lane);
+            }
+        }
+    }
+}
+
+__attribute__((target("avx512f"))) void s2s_column_abs_max(const float *b, size_t ldb, int k, int n, float *largest) {
+    for (int r = 0; r < k; r++) {
+        for (int j0 = 0; j0 < n; j0 += 16) {
+            __mmask16 m = n - j0 >= 16 ? 0xFFFF : (__mmask16)((1u << (n - j0)) - 1);
+            __m512 best = _mm512_maskz_loadu_ps(m, largest + j0);
+            __m512 x = _mm512_abs_ps(_mm512_maskz_loadu_ps(m, b + (size_t)r * ldb + j0));
+            // |b| ≥ best: taken (a NaN compares false and is never taken).
+            _mm512_mask_storeu_ps(largest + j0, m, _mm512_mask_mov_ps(best, _mm512_cmp_ps_mask(x, best, _CMP_GE_OQ), x));
+        }
+    }
+}
+#else
+void s2s_int8_pack(const float *b, size_t ldb, int k, int n, const float *scale, int8_t *out, int depth,
+                   int rowOffset) {
+    s2s_int8_pack_reference(b, ldb, k, n, scale, out, depth, rowOffset);
+}
+
+void s2s_column_abs_max(const float *b, size_t ldb, int k, int n, float *largest) {
+    for (int r = 0; r < k; r++)
+        for (int j = 0; j < n; j++) {
+            float x = fabsf(b[(size_t)r * ldb + j]);
+            if (x >= largest[j]) largest[j] = x;
+        }
+}
+#endif
+
+#if S2S_HAVE_X86
+// A lane's four bytes summed by vpdpbusd against ones: exact int32 sums.
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) static void
+column_sums_vnni(const int8_t *packed, int n, int depth, int32_t *sums) {
+    int panels = (n + S2S_PANEL - 1) / S2S_PANEL;
+    int quads = (depth + 3) / 4;
+    const __m512i ones = _mm512_set1_epi8(1);
+    for (int p = 0; p < panels; p++) {
+        const int8_t *panel = packed + (size_t)p * quads * 4 * S2S_PANEL;
+        __m512i s0 = _mm512_setzero_si512(), s1 = _mm512_setzero_si512();
+        for (int q = 0; q < quads; q++) {
+            s0 = _mm512_dpbusd_epi32(s0, ones, _mm512_loadu_si512(panel + (size_t)q * 4 * S2S_PANEL));
+            s1 = _mm512_dpbusd_epi32(s1, ones, _mm512_loadu_si512(panel + (size_t)q * 4 * S2S_PANEL + 64));
+        }
+        __mmask16 m0, m1;
+        s2s_panel_masks(n, p, &m0, &m1);
+        _mm512_mask_storeu_epi32(sums + p * S2S_PANEL, m0, s0);
+        _mm512_mask_storeu_epi32(sums + p * S2S_PANEL + 16, m1, s1);
+    }
+}
+#endif
+
 void s2s_int8_column_sums(const int8_t *packed, int n, int depth, int32_t *sums) {
+#if S2S_HAVE_X86
+    if (s2s_vnni_available()) { column_sums_vnni(packed, n, depth, sums); return; }
+#endif
     int panels = (n + S2S_PANEL - 1) / S2S_PANEL;
     int quads = (depth + 3) / 4;
     for (int p = 0; p < panels; p++) {

@@ -19,7 +19,7 @@ public enum Attention {
         lengths: UnsafePointer<Int32>, batch: Int, srcLen S: Int, keyDim K: Int, valueDim D: Int,
         sourceRow: UnsafePointer<Int32>? = nil, threads: Int = 1
     ) {
-        Parallel.ranges(batch, parts: threads, minimum: rowsPerThread) { rows in
+        Parallel.ranges(batch, parts: threads, minimum: rowsPerPart(srcLen: S, width: K + D)) { rows in
             for b in rows {
                 // Search shares one encoded sentence among its beams: row b reads
                 // source row sourceRow[b] (its lengths, keys and values).
@@ -37,6 +37,14 @@ public enum Attention {
 
     /// Rows below which a thread is not worth its hand-off.
     @usableFromInline static let rowsPerThread = 16
+
+    /// Rows of a forward part: a row costs S·(K + D) multiply-adds (scores,
+    /// then the context), and a part of fewer than ~32 K is not worth a
+    /// hand-off (beams of one sentence: 5 rows of 512-wide attention over
+    /// ~30 positions split).
+    @usableFromInline static func rowsPerPart(srcLen S: Int, width: Int) -> Int {
+        max(1, min(rowsPerThread, (32 << 10) / max(S * width, 1)))
+    }
 
     /// Backward of `forwardBilinear` for one step: `backwardBilinearQuery`,
     /// then `keyValueGradients` over this one step.

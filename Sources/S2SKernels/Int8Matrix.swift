@@ -34,9 +34,7 @@ public final class Int8Matrix: MatrixProduct, @unchecked Sendable {
         packed.initialize(repeating: 0, count: max(count, 1))
         // Per column: the largest magnitude over the whole stack, to ±127.
         var largest = [Float](repeating: 0, count: columns)
-        for part in parts {
-            for r in 0..<part.rows { for j in 0..<columns { largest[j] = max(largest[j], abs(part.matrix[r * columns + j])) } }
-        }
+        for part in parts { s2s_column_abs_max(part.matrix, columns, Int32(part.rows), Int32(columns), &largest) }
         scale = largest.map { $0 / 127 }
         var offset: Int32 = 0
         for part in parts {

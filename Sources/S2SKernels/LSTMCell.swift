@@ -1,3 +1,5 @@
+import CKernels
+
 /// The LSTM cell's pointwise part (Hochreiter & Schmidhuber 1997; the seeds'
 /// equations), with the four gates fused into one (B, 4H) block in the order
 /// i, f, g, o:
@@ -24,33 +26,56 @@ public enum LSTMCell {
         mask: UnsafePointer<T>?, batch: Int, hidden: Int, threads: Int = 1
     ) {
         let H = hidden
-        // Rows are independent: split over threads (same values).
-        Parallel.ranges(batch, parts: threads, minimum: Parallel.minimumRows(width: hidden)) { rows in
-            for b in rows {
+        // Units are independent: split over threads by ranges of hidden units
+        // (every row's i, f, g, o of those units), so that even one row is
+        // shared (same values: each is computed alone). A part of fewer than
+        // ~4,096 gate values is not worth a hand-off.
+        Parallel.ranges(H, parts: threads, minimum: max(16, 1024 / max(batch, 1)), alignment: 16) { units in
+            let j0 = units.lowerBound, n = units.count
+            for b in 0..<batch {
                 let g = gates + b * 4 * H
                 let row = b * H
                 if let mask, mask[b] == 0 {
-                    for j in 0..<H {
-                        h[row + j] = hPrev[row + j]
-                        c[row + j] = cPrev[row + j]
-                        tanhC[row + j] = T.tanh(cPrev[row + j])
-                        g[j] = 0; g[H + j] = 0; g[2 * H + j] = 0; g[3 * H + j] = 0
-                    }
+                    // A padded row carries its state; its cache is tanh(c) as a real step's.
+                    (h + row + j0).update(from: hPrev + row + j0, count: n)
+                    (c + row + j0).update(from: cPrev + row + j0, count: n)
+                    (tanhC + row + j0).update(from: cPrev + row + j0, count: n)
+                    T.tanhInPlace(tanhC + row + j0, count: n)
+                    for q in 0..<4 { (g + q * H + j0).update(repeating: 0, count: n) }
+                    continue
+                }
+                if T.self == Float.self && VectorFloat.usesAVX512 {
+                    // The same values in one pass (lstm_cell.c).
+                    fusedForward(g, cPrev: cPrev + row, c: c + row, tanhC: tanhC + row, h: h + row, hidden: H,
+                                 units: units)
                     continue
                 }
                 // Activations in place, vectorised: σ(i), σ(f) | tanh(g) | σ(o).
-                T.sigmoidInPlace(g, count: 2 * H)
-                T.tanhInPlace(g + 2 * H, count: H)
-                T.sigmoidInPlace(g + 3 * H, count: H)
-                for j in 0..<H {
+                T.sigmoidInPlace(g + j0, count: n)
+                T.sigmoidInPlace(g + H + j0, count: n)
+                T.tanhInPlace(g + 2 * H + j0, count: n)
+                T.sigmoidInPlace(g + 3 * H + j0, count: n)
+                for j in units {
                     let cj = g[H + j] * cPrev[row + j] + g[j] * g[2 * H + j]
                     c[row + j] = cj
                     tanhC[row + j] = cj
                 }
-                T.tanhInPlace(tanhC + row, count: H)
-                for j in 0..<H { h[row + j] = g[3 * H + j] * tanhC[row + j] }
+                T.tanhInPlace(tanhC + row + j0, count: n)
+                for j in units { h[row + j] = g[3 * H + j] * tanhC[row + j] }
             }
         }
+    }
+
+    /// One row's units of `forward` in lstm_cell.c (T is Float; AVX512F).
+    @usableFromInline
+    static func fusedForward<T: Real>(_ gates: UnsafeMutablePointer<T>, cPrev: UnsafePointer<T>,
+                                      c: UnsafeMutablePointer<T>, tanhC: UnsafeMutablePointer<T>,
+                                      h: UnsafeMutablePointer<T>, hidden: Int, units: Range<Int>) {
+        func f(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
+            UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
+        }
+        s2s_lstm_forward_units(f(gates), hidden, f(UnsafeMutablePointer(mutating: cPrev)), f(c), f(tanhC), f(h),
+                               units.lowerBound, units.count)
     }
 
     /// Backward through one step's pointwise part.

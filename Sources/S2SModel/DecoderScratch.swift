@@ -159,7 +159,7 @@ struct SearchStepMemory<T: Real>: DecoderStepMemory {
         return CellStep(h: next.h(k), c: next.c(k), hPrev: previous.h(k), cPrev: previous.c(k), gates: scratch.gates,
                         recurrent: kind.keepsRecurrentApart ? UnsafePointer(scratch.recurrent) : nil,
                         cache: kind.cacheWidth(hidden: H) == 0 ? nil : scratch.cache, mask: nil, batch: rows,
-                        hidden: H, threads: 1)
+                        hidden: H, threads: KernelThreads.current)
     }
 
     func dropInput(layer k: Int, rng: inout SplitMix64) {}
@@ -171,7 +171,7 @@ struct SearchStepMemory<T: Real>: DecoderStepMemory {
         AttentionStep(alpha: scratch.alpha, context: scratch.context, query: scratch.context, keys: keys, memory: memory,
                       lengths: memoryLengths, sourceRow: rowSentence, projectedQuery: scratch.projectedQuery,
                       batch: rows, srcLen: source.memoryLength, hidden: H,
-                      attentionSize: config.effectiveAttentionSize, threads: 1)
+                      attentionSize: config.effectiveAttentionSize, threads: KernelThreads.current)
     }
 
     var cat: UnsafeMutablePointer<T> { scratch.cat }

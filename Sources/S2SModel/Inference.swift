@@ -264,7 +264,7 @@ extension Seq2Seq {
             } else {
                 projectOutput(logits, next.feed, rows: N)
             }
-            for r in 0..<N { logSoftmaxInPlace(logits + r * V, count: V) }
+            logSoftmaxRows(logits, rows: N, count: V)
             }
         }
         let alpha = config.attention.attends ? Array(UnsafeBufferPointer(start: scratch.alpha, count: N * S))
@@ -285,7 +285,7 @@ extension Seq2Seq {
         scratch.subsetLogits.withUnsafeMutableBufferPointer { z in
             let z = z.baseAddress!
             subset.logits(z, feed, rows: N)
-            for r in 0..<N { logSoftmaxInPlace(z + r * C, count: C) }
+            logSoftmaxRows(z, rows: N, count: C)
             scratch.logProbs.withUnsafeMutableBufferPointer { out in
                 subset.tokens.withUnsafeBufferPointer { tokens in
                     for r in 0..<N {
@@ -295,6 +295,15 @@ extension Seq2Seq {
                 }
             }
         }
+    }
+}
+
+/// Each of `rows` rows of `count` values: z ← z − log Σ exp z, the rows
+/// split over the threads (a row of a few thousand values is ~µs of work).
+func logSoftmaxRows<T: Real>(_ z: UnsafeMutablePointer<T>, rows: Int, count: Int) {
+    let zs = UnsafeSendable(z)
+    Parallel.ranges(rows, parts: KernelThreads.current, minimum: max(1, 4096 / max(count, 1))) { rows in
+        for r in rows { logSoftmaxInPlace(zs.pointer + r * count, count: count) }
     }
 }
 

@@ -108,10 +108,11 @@ final class CellTests: XCTestCase {
         }
     }
 
-    /// Rows split over threads (enough rows for 2–3 parts, padded rows among
-    /// them): forward and backward of both cells give one thread's values.
+    /// Work split over threads (the LSTM forward by ranges of 16 units, the
+    /// rest by rows: enough for 2–3 parts, padded rows among them): forward
+    /// and backward of both cells give one thread's values.
     func testCellsSplitOverThreadsGiveTheSameValues() {
-        let (B, H) = (400, 16)  // Parallel.minimumRows(width: 16) = 128 rows a part
+        let (B, H) = (400, 48)  // 3 ranges of 16 units; Parallel.minimumRows(width: 48) = 42 rows a part
         var rng = SplitMix64(seed: 12)
         func floats(_ n: Int) -> [Float] { rng.uniform(n, scale: 2).map(Float.init) }
         let mask: [Float] = (0..<B).map { $0 % 7 == 3 ? 0 : 1 }

@@ -48,6 +48,51 @@ final class Int8MatrixTests: XCTestCase {
         }
     }
 
+    /// The AVX-512 packing (16 columns at a time, rows merged into their
+    /// quads' lanes) writes the scalar reference's bytes: stacked parts whose
+    /// rows straddle quads, widths around the 16- and 32-column edges, a
+    /// zero column (scale 0), NaN and infinite weights, values past ±127
+    /// steps; and the column maxima and sums it is built from.
+    func testPackingMatchesTheScalarReference() throws {
+        try XCTSkipUnless(Int8Matrix.isAvailable, "no AVX512-VNNI: --precision int8 is refused (TranslateCommandTests)")
+        var rng = SplitMix64(seed: 63)
+        for (n, k1, k2) in [(1, 1, 0), (15, 3, 6), (16, 5, 5), (33, 7, 2), (70, 64, 9)] {
+            let depth = k1 + k2, quads = (depth + 3) / 4, panels = (n + 31) / 32
+            var w = rng.uniform(depth * n).map { Float($0) * 4 }
+            w[0] = .nan; if w.count > 3 { w[3] = .infinity }
+            if n > 2 { for r in 0..<depth { w[r * n + 2] = 0 } }  // column 2: all zero, scale 0
+            // Column maxima: the Swift definition (a NaN never taken).
+            var largest = [Float](repeating: 0, count: n), want = largest
+            for r in 0..<depth { for j in 0..<n { want[j] = max(want[j], abs(w[r * n + j])) } }
+            w.withUnsafeBufferPointer { s2s_column_abs_max($0.baseAddress!, n, Int32(depth), Int32(n), &largest) }
+            XCTAssertEqual(largest.map(\.bitPattern), want.map(\.bitPattern), "column maxima n=\(n) depth=\(depth)")
+            // A scale that leaves some quotients past ±127 (clamped) besides the zero column.
+            let scale = largest.map { $0 / 200 }
+            var fast = [Int8](repeating: 0, count: panels * quads * 4 * 32), slow = fast
+            w.withUnsafeBufferPointer { p in
+                let second = p.baseAddress! + k1 * n
+                s2s_int8_pack(p.baseAddress!, n, Int32(k1), Int32(n), scale, &fast, Int32(depth), 0)
+                s2s_int8_pack_reference(p.baseAddress!, n, Int32(k1), Int32(n), scale, &slow, Int32(depth), 0)
+                if k2 > 0 {
+                    s2s_int8_pack(second, n, Int32(k2), Int32(n), scale, &fast, Int32(depth), Int32(k1))
+                    s2s_int8_pack_reference(second, n, Int32(k2), Int32(n), scale, &slow, Int32(depth), Int32(k1))
+                }
+            }
+            XCTAssertEqual(fast, slow, "packed bytes n=\(n) parts \(k1)+\(k2)")
+            if depth * n > 50 { XCTAssertTrue(slow.contains(127) && slow.contains(-127), "the clamp is exercised") }
+            // Column sums: Σ over the packed depth of each column's bytes.
+            var sums = [Int32](repeating: 0, count: n)
+            s2s_int8_column_sums(fast, Int32(n), Int32(depth), &sums)
+            for j in 0..<n {
+                let p = j / 32, lane = j % 32
+                let sum = (0..<quads * 4).reduce(Int32(0)) { s, d in
+                    s + Int32(slow[(p * quads + d / 4) * 128 + lane * 4 + d % 4])
+                }
+                XCTAssertEqual(sums[j], sum, "column sum \(j) n=\(n)")
+            }
+        }
+    }
+
     /// On AMX tiles the int32 sums are exact as on AVX512-VNNI and scaled
     /// alike: the same bits, at row counts around the tiles' 16 and 32 rows,
     /// depths around their 64 values, partial panels, bias and accumulation,

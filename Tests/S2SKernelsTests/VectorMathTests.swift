@@ -112,6 +112,48 @@ final class VectorKernelTests: XCTestCase {
         }
     }
 
+    /// The fused LSTM forward (lstm_cell.c) gives the unfused path's bits:
+    /// the portable σ and tanh and the cell's equations in Float, for widths
+    /// that leave tails, 1 and 2 threads (unit ranges), a padded row.
+    func testFusedLSTMForwardMatchesTheUnfusedPath() throws {
+        try requireAVX512()
+        for (B, H) in [(1, 1), (3, 17), (5, 48), (2, 512)] {
+            let gates = inputs(B * 4 * H, seed: UInt64(300 + H)).map { $0.isNaN ? 1.5 : $0 }
+            let hPrev = inputs(B * H, seed: UInt64(400 + H)), cPrev = inputs(B * H, seed: UInt64(500 + H)).map { $0 / 7 }
+            let mask: [Float] = (0..<B).map { $0 == 1 ? 0 : 1 }
+            // The unfused path, written out.
+            var g = gates, h = [Float](repeating: 0, count: B * H), c = h, tc = h
+            for b in 0..<B {
+                let row = b * H, o = b * 4 * H
+                if mask[b] == 0 {
+                    for j in 0..<H { h[row + j] = hPrev[row + j]; c[row + j] = cPrev[row + j]; tc[row + j] = cPrev[row + j] }
+                    tc.withUnsafeMutableBufferPointer { VectorFloat.Portable.tanh($0.baseAddress! + row, count: H) }
+                    for q in 0..<4 * H { g[o + q] = 0 }
+                    continue
+                }
+                g.withUnsafeMutableBufferPointer { p in
+                    VectorFloat.Portable.sigmoid(p.baseAddress! + o, count: 2 * H)
+                    VectorFloat.Portable.tanh(p.baseAddress! + o + 2 * H, count: H)
+                    VectorFloat.Portable.sigmoid(p.baseAddress! + o + 3 * H, count: H)
+                }
+                for j in 0..<H {
+                    c[row + j] = g[o + H + j] * cPrev[row + j] + g[o + j] * g[o + 2 * H + j]
+                    tc[row + j] = c[row + j]
+                }
+                tc.withUnsafeMutableBufferPointer { VectorFloat.Portable.tanh($0.baseAddress! + row, count: H) }
+                for j in 0..<H { h[row + j] = g[o + 3 * H + j] * tc[row + j] }
+            }
+            for threads in [1, 2] {
+                var fg = gates, fh = [Float](repeating: 0, count: B * H), fc = fh, ftc = fh
+                LSTMCell.forward(h: &fh, c: &fc, tanhC: &ftc, gates: &fg, hPrev: hPrev, cPrev: cPrev, mask: mask,
+                                 batch: B, hidden: H, threads: threads)
+                for (name, got, want) in [("h", fh, h), ("c", fc, c), ("tanh c", ftc, tc), ("gates", fg, g)] {
+                    assertSameBits(got, want, "LSTM \(name) B=\(B) H=\(H) threads=\(threads)")
+                }
+            }
+        }
+    }
+
     func testReductionsMatchPortable() throws {
         try requireAVX512()
         for n in Self.lengths {

@@ -117,9 +117,17 @@ int s2s_vnni_available(void);
 
 /// Quantises and packs rows rowOffset ..< rowOffset + k of the stacked B
 /// (total depth `depth`) from a row-major (k, n) matrix: round(B / scale_j)
-/// clamped to ±127.
+/// (to nearest, ties to even) clamped to ±127; 0 where scale_j ≤ 0 or the
+/// quotient is NaN. AVX512F/BW (the int8 kernels' CPUs); the _reference
+/// version is the scalar definition the tests hold it to, bit for bit.
 void s2s_int8_pack(const float *b, size_t ldb, int k, int n, const float *scale, int8_t *out, int depth,
                    int rowOffset);
+void s2s_int8_pack_reference(const float *b, size_t ldb, int k, int n, const float *scale, int8_t *out, int depth,
+                             int rowOffset);
+
+/// largest[j] ← max(largest[j], |B[r][j]|) over the rows of a row-major
+/// (k, n) matrix, a NaN never taken (Swift's max(largest, |b|)); AVX512F.
+void s2s_column_abs_max(const float *b, size_t ldb, int k, int n, float *largest);
 
 /// sums[j] = Σ over the packed depth of column j's int8 values.
 void s2s_int8_column_sums(const int8_t *packed, int n, int depth, int32_t *sums);
@@ -192,6 +200,14 @@ void s2s_vec_weighted_sum(float *out, const float *w, const float *rows, long n,
 /// The k largest of x[0..<n] best first into tokens/values (ties: the lower
 /// index first), never an index listed in skip; returns how many (≤ k).
 int s2s_vec_top_k(const float *x, long n, int k, const int32_t *skip, int skips, int32_t *tokens, float *values);
+
+/// The LSTM cell's forward for one row, hidden units [j0, j0 + n), fused
+/// (lstm_cell.c; AVX512F, as vector_math.c): gates (4·hidden: i, f, g, o
+/// pre-activations) ← σ(i), σ(f), tanh(g), σ(o); c = σ(f)·cPrev + σ(i)·tanh(g);
+/// tanhC = tanh(c); h = σ(o)·tanhC. Every pointer but gates is the row's
+/// start; the same bits as LSTMCell.swift's unfused path.
+void s2s_lstm_forward_units(float *gates, long hidden, const float *cPrev, float *c, float *tanhC, float *h, long j0,
+                            long n);
 
 #ifdef __cplusplus
 }
