@@ -37,23 +37,26 @@ public struct EncodedSource<T: Real>: Sendable {
     static func concatenate(_ parts: [EncodedSource]) -> EncodedSource {
         let M = parts.map(\.memoryLength).max() ?? 0
         let first = parts[0], H = first.hidden, K = first.keyWidth
-        func pad(_ values: [T], sentences: Int, from m: Int, width: Int) -> [T] {
-            if m == M { return values }
-            var out = [T](repeating: 0, count: sentences * M * width)
-            for b in 0..<sentences {
-                out.replaceSubrange((b * M * width)..<((b * M + m) * width),
-                                    with: values[(b * m * width)..<((b + 1) * m * width)])
+        let sentences = parts.reduce(0) { $0 + $1.lengths.count }
+        // Each sentence's m positions of `width` values, then zeros up to M.
+        func stack(_ values: KeyPath<EncodedSource, [T]>, width: Int) -> [T] {
+            [T](unsafeUninitializedCapacity: sentences * M * width) { out, count in
+                var to = out.baseAddress!
+                for p in parts {
+                    let m = p.memoryLength
+                    p[keyPath: values].withUnsafeBufferPointer { from in
+                        for b in 0..<p.lengths.count {
+                            to.initialize(from: from.baseAddress! + b * m * width, count: m * width)
+                            (to + m * width).initialize(repeating: 0, count: (M - m) * width)
+                            to += M * width
+                        }
+                    }
+                }
+                count = sentences * M * width
             }
-            return out
         }
-        var memory: [T] = [], keys: [T] = [], lengths: [Int32] = [], memoryLengths: [Int32] = []
-        for p in parts {
-            let n = p.lengths.count
-            memory += pad(p.memory, sentences: n, from: p.memoryLength, width: H)
-            if K > 0 { keys += pad(p.keys, sentences: n, from: p.memoryLength, width: K) }
-            lengths += p.lengths
-            memoryLengths += p.memoryLengths
-        }
+        let memory = stack(\.memory, width: H), keys = K > 0 ? stack(\.keys, width: K) : []
+        let lengths = parts.flatMap(\.lengths), memoryLengths = parts.flatMap(\.memoryLengths)
         return EncodedSource(sourceLength: parts.map(\.sourceLength).max() ?? 0, lengths: lengths, memoryLength: M,
                              memoryLengths: memoryLengths, coverage: first.coverage, hidden: H, keyWidth: K,
                              memory: memory, keys: keys, rowSentence: (0..<lengths.count).map(Int32.init))
