@@ -17,6 +17,18 @@ struct WorkspaceCapacity: Equatable {
         o.b <= b && o.s <= s && o.t <= t && o.sb <= sb && o.tb <= tb && o.tbs <= tbs
     }
 
+    /// The same batch with the source and target lengths `factor` times as
+    /// long (rounded up).
+    func grown(by factor: Double) -> WorkspaceCapacity {
+        var g = self
+        let s2 = Int((Double(s) * factor).rounded(.up)), t2 = Int((Double(t) * factor).rounded(.up))
+        g.s = s2; g.t = t2
+        g.sb = s == 0 ? 0 : sb / s * s2
+        g.tb = t == 0 ? 0 : tb / t * t2
+        g.tbs = s == 0 || t == 0 ? 0 : tbs / (s * t) * s2 * t2
+        return g
+    }
+
     func union(_ o: WorkspaceCapacity) -> WorkspaceCapacity {
         var u = WorkspaceCapacity()
         u.b = max(b, o.b); u.s = max(s, o.s); u.t = max(t, o.t)

@@ -11,14 +11,17 @@ final class WorkspacePool<T: Real>: @unchecked Sendable {
     private var free: [Workspace<T>] = []
     private let lock = NSLock()
 
-    /// A free workspace that fits `need`, or a new one (with a too-small
-    /// free one's capacity too, which it replaces) made by `make`.
+    /// A free workspace that fits `need`, or a new one made by `make`: with
+    /// a too-small free one's capacity too, which it replaces, its lengths
+    /// half as long again (a translator sends its batches shortest first, so
+    /// each would otherwise outgrow the last by a few positions, and every
+    /// new workspace's pages are faulted in anew).
     func take(fitting need: WorkspaceCapacity, make: (WorkspaceCapacity) -> Workspace<T>) -> Workspace<T> {
         lock.lock()
         let small = free.popLast()
         lock.unlock()
         if let small, small.fits(need) { return small }
-        return make(small.map { $0.capacity.union(need) } ?? need)
+        return make(small.map { $0.capacity.grown(by: 1.5).union(need) } ?? need)
     }
 
     func give(_ workspace: Workspace<T>) {

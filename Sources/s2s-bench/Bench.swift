@@ -11,6 +11,7 @@ struct Bench: ParsableCommand {
 
     static func main() {
         BLASRuntime.ensureOptimizedKernels()
+        HeapTuning.keepFreedBuffers()
         main(nil)  // ArgumentParser's own entry: parse, run, report errors, exit
     }
 }

@@ -98,6 +98,7 @@ struct Serve: AsyncParsableCommand {
 
     static func main() async {
         BLASRuntime.ensureOptimizedKernels()
+        HeapTuning.keepFreedBuffers()
         do {
             var command = try parseAsRoot()
             if var command = command as? any AsyncParsableCommand { try await command.run() } else { try command.run() }

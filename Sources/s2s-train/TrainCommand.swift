@@ -414,6 +414,7 @@ struct Train: ParsableCommand {
 
     static func main() {
         BLASRuntime.ensureOptimizedKernels()
+        HeapTuning.keepFreedBuffers()
         main(nil)  // ArgumentParser's own entry: parse, run, report errors, exit
     }
 }

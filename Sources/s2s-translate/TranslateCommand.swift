@@ -137,6 +137,7 @@ struct Translate: ParsableCommand {
 
     static func main() {
         BLASRuntime.ensureOptimizedKernels()
+        HeapTuning.keepFreedBuffers()
         main(nil)  // ArgumentParser's own entry: parse, run, report errors, exit
     }
 }

@@ -166,6 +166,11 @@ void s2s_pool_run(int parts, s2s_pool_task fn, void *context);
 
 /// Nanoseconds the workers have spent awake without a job, summed over
 /// workers since the start: while the caller works alone (benchmarks).
+/// glibc's allocator: blocks up to 32 MiB from the heap, freed memory kept
+/// (M_MMAP_THRESHOLD, M_TRIM_THRESHOLD), unless MALLOC_MMAP_THRESHOLD_ or
+/// MALLOC_TRIM_THRESHOLD_ is set; 1 when applied (heap.c).
+int s2s_keep_freed_buffers(void);
+
 long s2s_pool_waited_ns(void);
 
 /// Nanoseconds callers have spent waiting for the workers to finish a job's
