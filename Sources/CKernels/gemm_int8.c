@@ -61,8 +61,8 @@ void s2s_int8_pack_reference(const float *b, size_t ldb, int k, int n, const flo
 // in order; the four rows of a quad write the same lines): a row's byte of
 // each column's 4-byte lane is merged into the lanes already there (the
 // rows of a quad may come from two stacked parts).
-__attribute__((target("avx512f,avx512bw"))) void
-s2s_int8_pack(const float *b, size_t ldb, int k, int n, const float *scale, int8_t *out, int depth, int rowOffset) {
+__attribute__((target("avx512f,avx512bw"))) static void
+pack_avx512(const float *b, size_t ldb, int k, int n, const float *scale, int8_t *out, int depth, int rowOffset) {
     int panels = (n + S2S_PANEL - 1) / S2S_PANEL;
     int quads = (depth + 3) / 4;
     const __m512 top = _mm512_set1_ps(127), bottom = _mm512_set1_ps(-127);
@@ -92,7 +92,8 @@ s2s_int8_pack(const float *b, size_t ldb, int k, int n, const float *scale, int8
     }
 }
 
-__attribute__((target("avx512f"))) void s2s_column_abs_max(const float *b, size_t ldb, int k, int n, float *largest) {
+__attribute__((target("avx512f"))) static void
+column_abs_max_avx512(const float *b, size_t ldb, int k, int n, float *largest) {
     for (int r = 0; r < k; r++) {
         for (int j0 = 0; j0 < n; j0 += 16) {
             __mmask16 m = n - j0 >= 16 ? 0xFFFF : (__mmask16)((1u << (n - j0)) - 1);
@@ -103,20 +104,28 @@ __attribute__((target("avx512f"))) void s2s_column_abs_max(const float *b, size_
         }
     }
 }
-#else
+#endif
+
+// The AVX-512 versions where the CPU has them (the int8 products' CPUs all
+// do), else the scalar definitions.
 void s2s_int8_pack(const float *b, size_t ldb, int k, int n, const float *scale, int8_t *out, int depth,
                    int rowOffset) {
+#if S2S_HAVE_X86
+    if (s2s_vnni_available()) { pack_avx512(b, ldb, k, n, scale, out, depth, rowOffset); return; }
+#endif
     s2s_int8_pack_reference(b, ldb, k, n, scale, out, depth, rowOffset);
 }
 
 void s2s_column_abs_max(const float *b, size_t ldb, int k, int n, float *largest) {
+#if S2S_HAVE_X86
+    if (s2s_vnni_available()) { column_abs_max_avx512(b, ldb, k, n, largest); return; }
+#endif
     for (int r = 0; r < k; r++)
         for (int j = 0; j < n; j++) {
             float x = fabsf(b[(size_t)r * ldb + j]);
-            if (x >= largest[j]) largest[j] = x;
+            if (x >= largest[j]) largest[j] = x;  // a NaN is never taken
         }
 }
-#endif
 
 #if S2S_HAVE_X86
 // A lane's four bytes summed by vpdpbusd against ones: exact int32 sums.

@@ -118,15 +118,15 @@ int s2s_vnni_available(void);
 /// Quantises and packs rows rowOffset ..< rowOffset + k of the stacked B
 /// (total depth `depth`) from a row-major (k, n) matrix: round(B / scale_j)
 /// (to nearest, ties to even) clamped to ±127; 0 where scale_j ≤ 0 or the
-/// quotient is NaN. AVX512F/BW (the int8 kernels' CPUs); the _reference
-/// version is the scalar definition the tests hold it to, bit for bit.
+/// quotient is NaN. AVX-512 where the CPU has it; the _reference version is
+/// the scalar definition the tests hold it to, bit for bit.
 void s2s_int8_pack(const float *b, size_t ldb, int k, int n, const float *scale, int8_t *out, int depth,
                    int rowOffset);
 void s2s_int8_pack_reference(const float *b, size_t ldb, int k, int n, const float *scale, int8_t *out, int depth,
                              int rowOffset);
 
 /// largest[j] ← max(largest[j], |B[r][j]|) over the rows of a row-major
-/// (k, n) matrix, a NaN never taken (Swift's max(largest, |b|)); AVX512F.
+/// (k, n) matrix, a NaN never taken (Swift's max(largest, |b|)).
 void s2s_column_abs_max(const float *b, size_t ldb, int k, int n, float *largest);
 
 /// sums[j] = Σ over the packed depth of column j's int8 values.
@@ -166,11 +166,6 @@ void s2s_pool_run(int parts, s2s_pool_task fn, void *context);
 
 /// Nanoseconds the workers have spent awake without a job, summed over
 /// workers since the start: while the caller works alone (benchmarks).
-/// glibc's allocator: blocks up to 32 MiB from the heap, freed memory kept
-/// (M_MMAP_THRESHOLD, M_TRIM_THRESHOLD), unless MALLOC_MMAP_THRESHOLD_ or
-/// MALLOC_TRIM_THRESHOLD_ is set; 1 when applied (heap.c).
-int s2s_keep_freed_buffers(void);
-
 long s2s_pool_waited_ns(void);
 
 /// Nanoseconds callers have spent waiting for the workers to finish a job's
@@ -213,6 +208,11 @@ int s2s_vec_top_k(const float *x, long n, int k, const int32_t *skip, int skips,
 /// start; the same bits as LSTMCell.swift's unfused path.
 void s2s_lstm_forward_units(float *gates, long hidden, const float *cPrev, float *c, float *tanhC, float *h, long j0,
                             long n);
+
+/// glibc's allocator: blocks up to 32 MiB from the heap, freed memory kept
+/// (M_MMAP_THRESHOLD, M_TRIM_THRESHOLD), unless MALLOC_MMAP_THRESHOLD_ or
+/// MALLOC_TRIM_THRESHOLD_ is set; 1 when applied (heap.c).
+int s2s_keep_freed_buffers(void);
 
 #ifdef __cplusplus
 }
