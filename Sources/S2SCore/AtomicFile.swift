@@ -51,7 +51,7 @@ public enum AtomicFile {
         let folder = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         try Folder.create(folder)
-        let temporary = (folder.isEmpty ? "" : folder + "/") + ".\(name).tmp-\(getpid())"
+        let temporary = (folder.isEmpty ? "" : folder + "/") + temporaryName(for: name, pid: getpid())
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw FileError(path: path, action: "write", reason: FileError.lastErrno(), code: errno)

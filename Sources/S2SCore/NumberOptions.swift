@@ -7,11 +7,16 @@ public enum NumberOptions {
     /// given (nil) are skipped.
     public static func problem(finite: [(String, Double?)], positive: [(String, Double?)] = []) -> String? {
         for (name, value) in finite {
-            if let value, !value.isFinite { return "\(name) must be a finite number, not \(value)." }
+            if let value, !value.isFinite { return "\(name) must be a finite number, not \(text(value))." }
         }
         for (name, value) in positive {
-            if let value, !(value.isFinite && value > 0) { return "\(name) must be a positive finite number, not \(value)." }
+            if let value, !(value.isFinite && value > 0) { return "\(name) must be a positive finite number, not \(text(value))." }
         }
         return nil
+    }
+
+    /// A value as a user wrote it: `-1` rather than Swift's `-1.0`.
+    public static func text(_ value: Double) -> String {
+        value.isFinite && value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
     }
 }

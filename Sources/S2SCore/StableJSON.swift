@@ -34,3 +34,57 @@ public enum StableJSON {
         path.map { snakeCase($0.stringValue) }.joined(separator: ".")
     }
 }
+
+extension StableJSON {
+    /// What a value of `type` must look like in a file, for messages:
+    /// "a whole number", "one of adam, sgd".
+    public static func kind(of type: Any.Type) -> String {
+        switch type {
+        case is Int.Type: return "a whole number"
+        case is UInt64.Type: return "a whole number from 0 to \(UInt64.max)"
+        case is Double.Type: return "a finite number"
+        case is Bool.Type: return "true or false"
+        case is String.Type: return "a string"
+        case let choices as any CaseIterable.Type: return "one of " + names(choices).joined(separator: ", ")
+        default: return "a \(StableJSON.snakeCase(String(describing: type)).dropFirst().replacingOccurrences(of: "_", with: " "))"
+        }
+    }
+
+    private static func names<T: CaseIterable>(_ type: T.Type) -> [String] {
+        type.allCases.map { value in (value as? any RawRepresentable).map { "\($0.rawValue)" } ?? "\(value)" }
+    }
+
+    /// A decoding error of `json` in words, naming the key path and what
+    /// belongs there: "training.batch_size must be a whole number, not 64.5",
+    /// "lacks the key model.hidden_size".
+    public static func problem(_ error: Error, json: Data) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            return "lacks the key \(keyPath(context.codingPath + [key]))"
+        case DecodingError.valueNotFound(let type, let context) where !context.codingPath.isEmpty,
+             DecodingError.typeMismatch(let type, let context) where !context.codingPath.isEmpty:
+            let found = value(at: context.codingPath, in: json).map { ", not \($0)" } ?? ""
+            return "\(keyPath(context.codingPath)) must be \(kind(of: type))\(found)"
+        case DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty:
+            return "has a bad value at \(keyPath(context.codingPath)): \(context.debugDescription)"
+        case DecodingError.dataCorrupted, DecodingError.typeMismatch, DecodingError.valueNotFound:
+            return "is not valid JSON (or holds a number no field can take, such as 1e999)"
+        default:
+            return "cannot be read: \(error)"
+        }
+    }
+
+    /// The JSON text of the value at `path`, when the file parses.
+    static func value(at path: [CodingKey], in json: Data) -> String? {
+        var node = try? JSONSerialization.jsonObject(with: json, options: [.fragmentsAllowed])
+        for key in path {
+            if let index = key.intValue { node = (node as? [Any]).flatMap { index < $0.count ? $0[index] : nil } }
+            else { node = (node as? [String: Any])?[snakeCase(key.stringValue)] }
+        }
+        guard let node else { return nil }
+        if node is NSNull { return "null" }
+        if let string = node as? String { return "\"\(string)\"" }
+        guard let data = try? JSONSerialization.data(withJSONObject: node, options: [.fragmentsAllowed, .sortedKeys]) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -8,14 +8,17 @@ public enum MemoryEstimate {
     /// of the per-step weights, and the activations of the largest batch
     /// (`shapes`: sentences, source and target lengths with `<EOS>`),
     /// following `Workspace` and `RecurrentLayer.activationSizes` buffer by
-    /// buffer (the per-step scratch rows of size B·H are left out).
-    public static func trainingBytes(config c: ModelConfig, shapes: [(batch: Int, source: Int, target: Int)]) -> Double {
+    /// buffer (the per-step scratch rows of size B·H are left out). With
+    /// `keepsShareSum`, one more gradient-sized buffer: where a rank that
+    /// computes several shares of a batch adds them up.
+    public static func trainingBytes(config c: ModelConfig, shapes: [(batch: Int, source: Int, target: Int)],
+                                     keepsShareSum: Bool = false) -> Double {
         let E = Double(c.embeddingSize), H = Double(c.hiddenSize), Hd = Double(c.encoderDirectionSize)
         let L = Double(c.layers), G = Double(c.gateCount), A = Double(c.effectiveAttentionSize)
         let Vt = Double(c.targetVocabularySize)
         let dirs = Double(c.directions)
         // Parameters, gradients, Adam's m and v, and the packs (at most one more copy).
-        let persistent = 5 * parameters(c)
+        let persistent = (keepsShareSum ? 6 : 5) * parameters(c)
 
         var B = 0.0, SB = 0.0, TB = 0.0, TBS = 0.0
         for s in shapes {

@@ -1,3 +1,5 @@
+import S2SCore
+
 /// The shape and options of a model: everything needed to lay out its
 /// parameters and run it. Written as `config.json` in a model folder
 /// (snake_case keys) and validated with messages that name the bad key.
@@ -64,26 +66,27 @@ public struct ModelConfig: Codable, Equatable, Sendable {
 
     /// Every key of the first version is required (a missing one is named);
     /// keys added since default to the shape earlier versions had, so their
-    /// config.json files and checkpoints still load.
+    /// config.json files and checkpoints still load. A value of the wrong
+    /// kind is named with its key (`KeyedDecodingContainer.value`).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        sourceVocabularySize = try c.decode(Int.self, forKey: .sourceVocabularySize)
-        targetVocabularySize = try c.decode(Int.self, forKey: .targetVocabularySize)
-        embeddingSize = try c.decode(Int.self, forKey: .embeddingSize)
-        hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
-        layers = try c.decode(Int.self, forKey: .layers)
-        cell = try c.decode(Cell.self, forKey: .cell)
-        bidirectional = try c.decode(Bool.self, forKey: .bidirectional)
-        attention = try c.decode(AttentionKind.self, forKey: .attention)
-        attentionSize = try c.decode(Int.self, forKey: .attentionSize)
-        inputFeeding = try c.decode(Bool.self, forKey: .inputFeeding)
-        bridge = try c.decode(Bridge.self, forKey: .bridge)
-        dropout = try c.decode(Double.self, forKey: .dropout)
-        labelSmoothing = try c.decode(Double.self, forKey: .labelSmoothing)
-        tieTargetEmbeddings = try c.decode(Bool.self, forKey: .tieTargetEmbeddings)
-        reverseSource = try c.decode(Bool.self, forKey: .reverseSource)
-        residual = try c.decodeIfPresent(Bool.self, forKey: .residual) ?? false
-        pyramid = try c.decodeIfPresent(Bool.self, forKey: .pyramid) ?? false
+        sourceVocabularySize = try c.value(Int.self, .sourceVocabularySize)
+        targetVocabularySize = try c.value(Int.self, .targetVocabularySize)
+        embeddingSize = try c.value(Int.self, .embeddingSize)
+        hiddenSize = try c.value(Int.self, .hiddenSize)
+        layers = try c.value(Int.self, .layers)
+        cell = try c.value(Cell.self, .cell)
+        bidirectional = try c.value(Bool.self, .bidirectional)
+        attention = try c.value(AttentionKind.self, .attention)
+        attentionSize = try c.value(Int.self, .attentionSize)
+        inputFeeding = try c.value(Bool.self, .inputFeeding)
+        bridge = try c.value(Bridge.self, .bridge)
+        dropout = try c.value(Double.self, .dropout)
+        labelSmoothing = try c.value(Double.self, .labelSmoothing)
+        tieTargetEmbeddings = try c.value(Bool.self, .tieTargetEmbeddings)
+        reverseSource = try c.value(Bool.self, .reverseSource)
+        residual = try c.valueIfPresent(Bool.self, .residual) ?? false
+        pyramid = try c.valueIfPresent(Bool.self, .pyramid) ?? false
     }
 
     /// Width of encoder layer k's input: the embeddings, the layer below's

@@ -57,6 +57,21 @@ public struct Batcher: Sendable {
         return batches
     }
 
+    /// The fewest sentences a full batch holds: `sentences`, or under a
+    /// token budget the sentences of the longest source and the longest
+    /// target (with `<EOS>` and `<s>`) that fit it (at least one). Only the
+    /// epoch's last batch, made of what is left, may hold fewer.
+    public var fewestSentences: Int {
+        guard maxTokens > 0 else { return sentences }
+        let longest = longestPair
+        return max(1, maxTokens / (longest.source + 1 + longest.target + 1))
+    }
+
+    /// The longest source and the longest target of the shard, in tokens.
+    public var longestPair: (source: Int, target: Int) {
+        (0..<shard.count).reduce((0, 0)) { (max($0.0, shard.source($1).count), max($0.1, shard.target($1).count)) }
+    }
+
     /// (sentences, source length, target length) of each batch, <EOS> and <s>
     /// included as the model sees them.
     public func shapes(_ batches: [[Int]]) -> [(batch: Int, source: Int, target: Int)] {
@@ -73,7 +88,7 @@ public struct Batcher: Sendable {
     public func passes(_ batch: [Int], maxTokens: Int) -> [[Int]] {
         guard maxTokens > 0, let shape = shapes([batch]).first else { return [batch] }
         let padded = shape.batch * (shape.source + shape.target)
-        let k = min(batch.count, (padded + maxTokens - 1) / maxTokens)
+        let k = min(batch.count, (padded - 1) / maxTokens + 1)  // ⌈padded / maxTokens⌉ without overflow
         if k <= 1 { return [batch] }
         return (0..<k).map { i in Array(batch[(batch.count * i / k)..<(batch.count * (i + 1) / k)]) }
     }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import S2SCore
 import S2SModel
@@ -38,6 +41,39 @@ public struct ModelFolder: Sendable {
         var found = [configPath, bestPath, logPath].filter { FileManager.default.fileExists(atPath: $0) }
         found += checkpoints()
         return found
+    }
+
+    /// Whether the folder holds a run that stopped before its first
+    /// checkpoint (a NaN stop, kill -9): a config.json or train.jsonl, but
+    /// no checkpoint and no model.safetensors. There is nothing to resume,
+    /// and nothing a new run would lose by starting afresh.
+    public var holdsARunWithoutCheckpoint: Bool {
+        let found = existingRunFiles()
+        return !found.isEmpty && !found.contains(bestPath) && checkpoints().isEmpty
+    }
+
+    /// Removes what such a run wrote (config.json, train.jsonl, plots/),
+    /// returning the names removed.
+    public func clearRunWithoutCheckpoint() throws -> [String] {
+        var removed: [String] = []
+        for name in ["config.json", "train.jsonl", "plots"] where FileManager.default.fileExists(atPath: path + "/" + name) {
+            do {
+                try FileManager.default.removeItem(atPath: path + "/" + name)
+            } catch {
+                throw FileError(path: path + "/" + name, action: "remove", reason: "\(error)")
+            }
+            removed.append(name)
+        }
+        return removed
+    }
+
+    /// Removes the temporary files of writes that a killed run left in the
+    /// folder and its checkpoints/ and plots/ (`AtomicFile.leftovers`),
+    /// returning them. Call it holding the folder's lock.
+    public func removeLeftovers() -> [AtomicFile.Leftover] {
+        [path, checkpointFolder, path + "/plots"].flatMap(AtomicFile.leftovers(in:)).filter {
+            unlink($0.path) == 0
+        }
     }
 
     /// The vocabulary files a resumed run is given must be the ones it was
@@ -88,7 +124,10 @@ public struct ModelFolder: Sendable {
 
     public func readConfig() throws -> RunConfig { try Self.readConfig(at: configPath) }
 
-    /// Reads a config.json (snake_case); errors name the file and the key.
+    public static let fixHint = "Correct it (s2s-train --help gives each option's range), or start from a config.json written by s2s-train"
+
+    /// Reads and validates a config.json (snake_case); errors name the file
+    /// and the key.
     public static func readConfig(at configPath: String) throws -> RunConfig {
         guard let data = FileManager.default.contents(atPath: configPath) else {
             throw InputError(file: configPath, problem: "missing", hint: "Is this a model folder written by s2s-train?")
@@ -96,23 +135,18 @@ public struct ModelFolder: Sendable {
         let run: RunConfig
         do {
             run = try StableJSON.decoder().decode(RunConfig.self, from: data)
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw InputError(file: configPath,
-                             problem: "lacks the key \(StableJSON.keyPath(context.codingPath + [key]))",
-                             hint: "Start from a config.json written by s2s-train")
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.dataCorrupted(context) {
-            throw InputError(file: configPath,
-                             problem: "has a bad value at \(StableJSON.keyPath(context.codingPath)): \(context.debugDescription)",
-                             hint: "Start from a config.json written by s2s-train")
         } catch {
-            throw InputError(file: configPath, problem: "is not a valid s2s-train configuration: \(error)",
-                             hint: "Restore it from a backup or start a new model folder")
+            throw InputError(file: configPath, problem: StableJSON.problem(error, json: data), hint: fixHint)
         }
         do throws(ModelConfig.Invalid) {
             try run.model.validate()
         } catch {
-            throw InputError(file: configPath, problem: "model.\(error.key): \(error.message)",
-                             hint: "Start from a config.json written by s2s-train")
+            throw InputError(file: configPath, problem: "model.\(error.key): \(error.message)", hint: fixHint)
+        }
+        do throws(TrainingOptions.Invalid) {
+            try run.training.validate()
+        } catch {
+            throw InputError(file: configPath, problem: error.description, hint: fixHint)
         }
         return run
     }

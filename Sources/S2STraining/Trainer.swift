@@ -49,6 +49,10 @@ public final class Trainer {
     var decayMultiplier = 1.0
     var stopEarly = false
 
+    /// The training data as checkpoints record it: a resumed run must read
+    /// the same (or say `--new-data`), or its data cursor points elsewhere.
+    lazy var trainingData = DataIdentity(batcher.shard)
+
     /// The learning rate of update `step`: warm-up, then plateau decay.
     var learningRate: Double {
         let o = config.training
@@ -70,6 +74,7 @@ public final class Trainer {
                              problem: "this run trains in bfloat16 (training.precision), which needs a CPU with AVX512_BF16; this one lacks it",
                              hint: "Continue it on a CPU that has AVX512_BF16, or start a new run with --precision float32")
         }
+        try config.training.validate(for: train, reverseSource: config.model.reverseSource)
         self.targetVocabulary = targetVocabulary
         self.folder = folder
         self.config = config
@@ -84,14 +89,17 @@ public final class Trainer {
         rng = SplitMix64(seed: o.seed &+ 1)
     }
 
-    /// The memory a run of `config` on `train` will need (see
-    /// `MemoryEstimate`), for the first epoch's batches in their passes.
-    public static func estimatedBytes(config: ModelFolder.RunConfig, train: TokenShard) -> Double {
+    /// The memory a run of `config` (validated for `train`) will need on
+    /// each of `processes` ranks (see `MemoryEstimate`), for the first
+    /// epoch's batches in their passes; a rank that computes more than one
+    /// share of a batch keeps their sum aside (`shareSum`).
+    public static func estimatedBytes(config: ModelFolder.RunConfig, train: TokenShard, processes: Int = 1) -> Double {
         let o = config.training
         let batcher = Batcher(shard: train, maxTokens: o.batchTokens, sentences: o.batchSize, seed: o.seed,
                               reverseSource: config.model.reverseSource)
         let shapes = batcher.shapes(workShapes(batcher, batcher.epoch(0), o))
-        return MemoryEstimate.trainingBytes(config: config.model, shapes: shapes)
+        let sharesPerRank = ((o.shares ?? 1) + processes - 1) / processes
+        return MemoryEstimate.trainingBytes(config: config.model, shapes: shapes, keepsShareSum: sharesPerRank > 1)
     }
 
     /// The passes a run computes for these batches: each batch's shares,
@@ -111,7 +119,7 @@ public final class Trainer {
             "s2s.train.step": "\(step)", "s2s.train.epoch": "\(epoch)", "s2s.train.batch": "\(batchIndex)",
             "s2s.train.rng": "\(rng.state)", "s2s.train.best_score": "\(bestScore)",
             "s2s.train.bad_validations": "\(validationsWithoutImprovement)", "s2s.train.lr_multiplier": "\(decayMultiplier)",
-        ]
+        ].merging(trainingData.metadata) { a, _ in a }
         do {
             try withExtendedLifetime((model.parameters, adamM, adamV)) {
                 try Checkpoint.save(
@@ -138,8 +146,10 @@ public final class Trainer {
 
     /// Loads the newest readable checkpoint; a corrupt or truncated one is
     /// reported and the previous one used. Returns the step resumed from.
+    /// A checkpoint of other training data (`DataIdentity`) is an error,
+    /// unless `newData`: then the data cursor restarts at the first batch.
     @discardableResult
-    public func resume() throws -> Int {
+    public func resume(newData: Bool = false) throws -> Int {
         var failures: [String] = []
         for path in folder.checkpoints() {
             do {
@@ -156,12 +166,31 @@ public final class Trainer {
                     try c.loadTensors(prefix: "adam.m.", into: adamM.base, layout: model.layout)
                     try c.loadTensors(prefix: "adam.v.", into: adamV.base, layout: model.layout)
                 }
+                let multiplier = meta["s2s.train.lr_multiplier"].flatMap(Double.init) ?? 1
+                guard multiplier > 0 && multiplier <= 1 else {
+                    throw InputError(file: path, problem: "has s2s.train.lr_multiplier \(multiplier), outside (0, 1]")
+                }
+                let recorded = DataIdentity(metadata: meta)
+                let sameData = recorded.map { $0.sameContent(as: trainingData) } ?? true
+                if !sameData && !newData {
+                    throw TrainingError.otherData(checkpoint: path, recorded: recorded!, given: trainingData)
+                }
                 step = s; epoch = e; batchIndex = b; rng = SplitMix64(seed: r)
                 bestScore = meta["s2s.train.best_score"].flatMap(Double.init) ?? -.infinity
                 validationsWithoutImprovement = meta["s2s.train.bad_validations"].flatMap(Int.init) ?? 0
-                decayMultiplier = meta["s2s.train.lr_multiplier"].flatMap(Double.init) ?? 1
+                decayMultiplier = multiplier
                 log("resuming from \(path) (step \(s), epoch \(e + 1))")
+                if newData && sameData && recorded != nil {
+                    log("--new-data: \(trainingData.path) is the data the checkpoint was trained on; its data cursor is kept")
+                } else if newData {
+                    let was = recorded.map { "\($0.path) (\($0.pairs) pairs)" } ?? "the checkpoint's data"
+                    log("--new-data: training on \(trainingData.path) (\(trainingData.pairs) pairs) instead of \(was); "
+                        + "the data cursor restarts at epoch 1, batch 1 (it was at epoch \(e + 1), batch \(b + 1))")
+                    epoch = 0; batchIndex = 0
+                }
                 return s
+            } catch let error as TrainingError {
+                throw error  // not the file's fault: the previous checkpoint would say the same
             } catch {
                 log("warning: cannot use \(path): \(error); trying the previous checkpoint")
                 failures.append("\((path as NSString).lastPathComponent): \(error)")
@@ -218,7 +247,7 @@ public final class Trainer {
 
             // The update's batches (--accumulate; the epoch's last update may
             // have fewer), cut into shares; this rank computes its own.
-            let end = min(batchIndex + (o.accumulate ?? 1), batches.count)
+            let end = batchIndex + min(o.accumulate ?? 1, batches.count - batchIndex)
             let work = UpdateWork(batches: Array(batches[batchIndex..<end]), shares: o.shares ?? 1, batcher: batcher,
                                   seed: rng.next())
             batchIndex = end
@@ -435,6 +464,8 @@ public enum TrainingError: Error, CustomStringConvertible {
     case nothingToResume(folder: String, found: [String])
     /// Data-parallel ranks whose parameters are no longer rank 0's.
     case ranksDiverged(step: Int, ranks: [Int])
+    /// --resume on training data other than the checkpoint's, without --new-data.
+    case otherData(checkpoint: String, recorded: DataIdentity, given: DataIdentity)
 
     public var description: String {
         switch self {
@@ -451,6 +482,9 @@ public enum TrainingError: Error, CustomStringConvertible {
             let what = found.isEmpty ? "no checkpoint files" : found.joined(separator: "; ")
             return "\(folder): nothing to resume from (\(what)). Nothing in the model folder was changed. "
                 + "Restore a checkpoint there, or train a new model in another --model folder"
+        case .otherData(let checkpoint, let recorded, let given):
+            return "\(checkpoint): was trained on \(recorded), but --data gives \(given). Resume with the data the run "
+                + "was trained on, or add --new-data to continue on this data (its data cursor restarts at the first batch)"
         case .ranksDiverged(let step, let ranks):
             return "step \(step): the parameters of rank\(ranks.count == 1 ? "" : "s") \(ranks.map(String.init).joined(separator: ", ")) "
                 + "differ from rank 0's, which every update should keep identical; no checkpoint of this step was written. "

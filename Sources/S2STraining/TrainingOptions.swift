@@ -1,11 +1,18 @@
 /// How a run trains (the model's shape is `ModelConfig`). Written with the
-/// model configuration to `models/NAME/config.json`.
+/// model configuration to `models/NAME/config.json`. `validate()` is the one
+/// check of its values, wherever they come from (the command line, a
+/// config.json, a resumed run's folder).
 public struct TrainingOptions: Codable, Equatable, Sendable {
     public var seed: UInt64 = 1
     /// Stop after this many updates (0: no limit).
     public var maxSteps: Int = 0
-    /// Stop after this much wall-clock time, in seconds (0: no limit).
+    /// Stop after this much training time, in seconds: the updates alone,
+    /// not validation, checkpoints or start-up (0: no limit).
     public var maxSeconds: Double = 0
+    /// Stop when the process has run this long, in seconds, everything
+    /// included; the run stops early enough to write its checkpoint in time
+    /// (nil or 0: no limit).
+    public var maxWallSeconds: Double?
     /// Stop after this many passes over the training data (0: no limit).
     public var maxEpochs: Int = 0
     /// Padded source+target tokens per batch (0: use batchSize sentences).
@@ -24,7 +31,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// Add up the gradients of this many consecutive batches before an
     /// update (and its one allreduce); nil: 1.
     public var accumulate: Int?
-    public enum Optimizer: String, Codable, Sendable { case adam, sgd }
+    public enum Optimizer: String, Codable, Sendable, CaseIterable { case adam, sgd }
     public var optimizer: Optimizer = .adam
     public var learningRate: Double = 1e-3
     /// Linear warm-up of the learning rate over this many updates (0: none).
@@ -37,7 +44,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var earlyStopPatience: Int = 0
     /// What "improvement" means for the best model, plateau decay and early
     /// stopping: lower validation loss, or higher greedy BLEU or chrF.
-    public enum Metric: String, Codable, Sendable { case loss, bleu, chrf }
+    public enum Metric: String, Codable, Sendable, CaseIterable { case loss, bleu, chrf }
     public var bestMetric: Metric = .loss
     /// Global-norm clipping threshold (0: off).
     public var clip: Double = 5

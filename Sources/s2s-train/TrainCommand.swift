@@ -35,13 +35,15 @@ struct Train: ParsableCommand {
     }
 
     // Options that are nil when not given: --resume and --config must tell
-    // an option the user set from its default (see `refusedWithStoredRun`).
+    // an option the user set from its default (see `changes(to:holder:)`).
     @Option(help: ArgumentHelp("Data folder written by s2s-prep (data/NAME).", valueName: "DIR")) var data: String
     @Option(help: ArgumentHelp("Vocabulary folder written by s2s-prep (vocab/NAME).", valueName: "DIR")) var vocab: String
     @Option(help: ArgumentHelp("Model folder to write (models/NAME).", valueName: "DIR")) var model: String
-    @Flag(help: "Continue the run in --model from its newest readable checkpoint. Stopping, validation, reporting, --pass-tokens and --threads may be given anew; options that would change the model or its training may not.")
+    @Flag(help: "Continue the run in --model from its newest readable checkpoint. Stopping, validation, reporting, --pass-tokens and --threads may be given anew; other options may repeat the run's values but not change them.")
     var resume = false
-    @Option(help: ArgumentHelp("Take the model shape and training options from a config.json written by an earlier run (edit a copy to change them); only stopping, validation, reporting, --pass-tokens and --threads may be given besides.", valueName: "FILE"))
+    @Flag(help: "With --resume: continue on --data although it is not the training data the checkpoint records (another file, more pairs); the data cursor restarts at the first batch.")
+    var newData = false
+    @Option(help: ArgumentHelp("Take the model shape and training options from a config.json written by an earlier run (edit a copy to change them); stopping, validation, reporting, --pass-tokens and --threads may be given besides; other options may repeat the file's values but not change them.", valueName: "FILE"))
     var config: String?
 
     @Option(help: "Model shape: tiny (1×64), small (2×256, the default) or base (2×512, the reference shape).")
@@ -65,7 +67,10 @@ struct Train: ParsableCommand {
 
     @Option(parsing: .unconditional, help: "Seed of every random choice (initialisation, batches, dropout, sampling; default: 1).") var seed: UInt64?
     @Option(parsing: .unconditional, help: "Stop after this many updates (default 0: no limit).") var maxSteps: Int?
-    @Option(parsing: .unconditional, help: "Stop after this wall-clock time, e.g. 90s, 30m, 8h (default 0: no limit).") var maxTime: String?
+    @Option(parsing: .unconditional, help: "Stop after this much training time: the updates alone, not validation, checkpoints or start-up, e.g. 90s, 30m, 8h (default 0: no limit). --max-wall-time counts everything.")
+    var maxTime: String?
+    @Option(parsing: .unconditional, help: "Stop when the process has run this long, everything included (start-up, validation, checkpoints), e.g. 90s, 30m, 8h: what a job scheduler's time limit needs. The run stops early enough to write its checkpoint in time (default 0: no limit).")
+    var maxWallTime: String?
     @Option(parsing: .unconditional, help: "Stop after this many epochs (default 0: no limit).") var maxEpochs: Int?
     @Option(parsing: .unconditional, help: "Padded source+target tokens per batch (0: use --batch-size; default: 4096).") var batchTokens: Int?
     @Option(parsing: .unconditional, help: "Sentences per batch when --batch-tokens is 0 (default: 64).") var batchSize: Int?
@@ -103,51 +108,23 @@ struct Train: ParsableCommand {
     @Flag(help: "At each validation, record the norm of the loss's gradient with respect to the encoder's first-layer state at every source position (a fixed batch: the 32 longest validation sentences) in train.jsonl, and draw plots/gradient_flow.svg.")
     var gradientFlow = false
 
-    /// The options given that set what a stored run (config.json of --resume
-    /// or --config) already fixes: the model's shape, the data order and the
-    /// optimisation. Giving one would silently fork the run, so it is refused.
-    var refusedWithStoredRun: [String] {
-        let given: [(String, Bool)] = [
-            ("--preset", preset != nil), ("--embedding-size", embeddingSize != nil), ("--hidden-size", hiddenSize != nil),
-            ("--layers", layers != nil), ("--cell", cell != nil), ("--bidirectional", bidirectional),
-            ("--attention", attention != nil), ("--input-feeding/--no-input-feeding", inputFeeding != nil),
-            ("--dropout", dropout != nil), ("--label-smoothing", labelSmoothing != nil), ("--reverse-source", reverseSource), ("--residual", residual), ("--pyramid", pyramid),
-            ("--tie-target-embeddings", tieTargetEmbeddings), ("--seed", seed != nil), ("--batch-tokens", batchTokens != nil),
-            ("--batch-size", batchSize != nil), ("--shares", shares != nil), ("--accumulate", accumulate != nil),
-            ("--optimizer", optimizer != nil), ("--learning-rate", learningRate != nil),
-            ("--warmup-steps", warmupSteps != nil), ("--decay-patience", decayPatience != nil),
-            ("--decay-factor", decayFactor != nil), ("--best-metric", bestMetric != nil), ("--clip", clip != nil),
-            ("--teacher-forcing", teacherForcing != nil), ("--sample-own-token", sampleOwnToken),
-            ("--precision", precision != nil),
-        ]
-        return given.filter(\.1).map(\.0)
-    }
-
     func validate() throws {
         if resume && config != nil {
             throw ValidationError("--resume continues the run stored in --model; --config starts a new one. Give one of them.")
         }
-        if resume || config != nil {
-            let refused = refusedWithStoredRun
-            if !refused.isEmpty {
-                let stored = resume ? "--resume continues the run exactly as \(model)/config.json sets it"
-                                    : "--config takes the model and its training from \(config!)"
-                throw ValidationError("""
-                    \(stored); \(refused.joined(separator: ", ")) would change the model or its training. \
-                    Drop \(refused.count == 1 ? "it" : "them")\(resume ? ", or start a new --model folder (--config \(model)/config.json copies the run's settings; edit a copy to change them)" : ", or edit a copy of the config file").
-                    """)
-            }
+        if newData && !resume {
+            throw ValidationError("--new-data continues a run on other training data: give it with --resume.")
         }
-        if let message = NumberOptions.problem(finite: [("--dropout", dropout), ("--label-smoothing", labelSmoothing),
-                                                        ("--clip", clip), ("--decay-factor", decayFactor)],
-                                               positive: [("--learning-rate", learningRate)]) {
+        if let message = NumberOptions.problem(finite: [("--dropout", dropout), ("--label-smoothing", labelSmoothing)]) {
             throw ValidationError(message)
         }
         if let teacherForcing, TeacherForcingSchedule(argument: teacherForcing) == nil {
-            throw ValidationError("--teacher-forcing '\(teacherForcing)' is not a probability in [0, 1], linear:K:SLOPE:MIN, exponential:K (0 < K ≤ 1) or inverse-sigmoid:K (K ≥ 1).")
+            throw ValidationError("--teacher-forcing '\(teacherForcing)' is not \(TeacherForcingSchedule.validForms).")
         }
-        if let maxTime, Self.seconds(maxTime) == nil {
-            throw ValidationError("--max-time '\(maxTime)' is not a duration such as 90s, 30m or 8h.")
+        for (name, text) in [("--max-time", maxTime), ("--max-wall-time", maxWallTime)] {
+            if let text, Self.seconds(text) == nil {
+                throw ValidationError("\(name) '\(text)' is not a duration such as 90s, 30m or 8h.")
+            }
         }
         if let optimizer, TrainingOptions.Optimizer(rawValue: optimizer) == nil {
             throw ValidationError("--optimizer must be adam or sgd, not '\(optimizer)'.")
@@ -155,8 +132,6 @@ struct Train: ParsableCommand {
         if let bestMetric, TrainingOptions.Metric(rawValue: bestMetric) == nil {
             throw ValidationError("--best-metric must be loss, bleu or chrf, not '\(bestMetric)'.")
         }
-        if let decayFactor, decayFactor <= 0 || decayFactor > 1 { throw ValidationError("--decay-factor must be in (0, 1].") }
-        if let clip, clip < 0 { throw ValidationError("--clip must be 0 (off) or positive.") }
         if let precision, precision != "auto" && TrainingOptions.Precision(rawValue: precision) == nil {
             throw ValidationError("--precision must be float32, bfloat16 or auto, not '\(precision)'.")
         }
@@ -169,15 +144,19 @@ struct Train: ParsableCommand {
         if let attention, ModelConfig.AttentionKind(rawValue: attention) == nil {
             throw ValidationError("--attention must be none, dot, general or concat, not '\(attention)'.")
         }
-        for (name, value, least) in [("--max-steps", maxSteps, 0), ("--max-epochs", maxEpochs, 0), ("--batch-tokens", batchTokens, 0),
-                                     ("--batch-size", batchSize, 1), ("--pass-tokens", passTokens, 0),
-                                     ("--shares", shares, 1), ("--accumulate", accumulate, 1), ("--warmup-steps", warmupSteps, 0),
-                                     ("--decay-patience", decayPatience, 0), ("--early-stop", earlyStop, 0),
-                                     ("--report-every", reportEvery, 0), ("--valid-every", validEvery, 0),
-                                     ("--save-every", saveEvery, 0), ("--keep", keep, 1), ("--bleu-sentences", bleuSentences, 0),
-                                     ("--threads", threads, 1), ("--embedding-size", embeddingSize, 1),
-                                     ("--hidden-size", hiddenSize, 1), ("--layers", layers, 1)] {
-            if let value, value < least { throw ValidationError("\(name) must be at least \(least), not \(value).") }
+        for (name, value) in [("--threads", threads), ("--embedding-size", embeddingSize), ("--hidden-size", hiddenSize),
+                              ("--layers", layers)] {
+            if let value, value < 1 { throw ValidationError("\(name) must be at least 1, not \(value).") }
+        }
+        // The training options' ranges: TrainingOptions.validate, as for a
+        // config file. A stored run's are checked with the values given
+        // over them (`rootConfig`).
+        if !resume && config == nil {
+            do throws(TrainingOptions.Invalid) {
+                try newTrainingOptions().validate()
+            } catch {
+                throw Self.optionError(error)
+            }
         }
     }
 
@@ -199,6 +178,10 @@ struct Train: ParsableCommand {
 
         let srcVocab = try Self.vocabulary(vocab + "/src.vocab")
         let tgtVocab = try Self.vocabulary(vocab + "/tgt.vocab")
+        let train = try TokenShard(path: data + "/train.s2sb", sourceVocabulary: srcVocab, targetVocabulary: tgtVocab)
+        let validPath = data + "/valid.s2sb"
+        let valid = FileManager.default.fileExists(atPath: validPath)
+            ? try TokenShard(path: validPath, sourceVocabulary: srcVocab, targetVocabulary: tgtVocab) : nil
         // Rank 0 alone reads and writes the model folder; the others take
         // the run's configuration from it.
         var rootRun: ModelFolder.RunConfig?
@@ -212,21 +195,21 @@ struct Train: ParsableCommand {
             }
             // The folder is this run's alone from here on (a second run stops at once).
             lock = try FolderLock(folder: model)
-            rootRun = try rootConfig(folder: folder, srcVocab: srcVocab, tgtVocab: tgtVocab, processes: world.size)
+            for leftover in folder.removeLeftovers() {
+                say("removed \(leftover.path) (\(SystemMemory.format(bytes: Double(leftover.bytes)))): an unfinished write of a run "
+                    + "(PID \(leftover.pid)) that was stopped while writing it")
+            }
+            rootRun = try rootConfig(folder: folder, srcVocab: srcVocab, tgtVocab: tgtVocab, train: train, processes: world.size)
         }
         let configJSON = try world.broadcast(rootRun.map { try StableJSON.encode($0) }.map(Array.init) ?? [])
         let run = try rootRun ?? StableJSON.decoder().decode(ModelFolder.RunConfig.self, from: Data(configJSON))
 
-        let train = try TokenShard(path: data + "/train.s2sb", sourceVocabulary: srcVocab, targetVocabulary: tgtVocab)
-        let validPath = data + "/valid.s2sb"
-        let valid = FileManager.default.fileExists(atPath: validPath)
-            ? try TokenShard(path: validPath, sourceVocabulary: srcVocab, targetVocabulary: tgtVocab) : nil
         if world.size > 1 {
             try JobInputs(arguments: CommandLine.arguments, train: train, valid: valid, sourceVocabulary: srcVocab,
                           targetVocabulary: tgtVocab)
                 .checkSame(across: world, data: data, vocab: vocab)
         }
-        let memory = try checkMemory(run, train: train)
+        let memory = try checkMemory(run, train: train, processes: world.size)
 
         let trainer = try Trainer(folder: folder, config: run, train: train, valid: valid, targetVocabulary: tgtVocab,
                                   communicator: world)
@@ -235,8 +218,13 @@ struct Train: ParsableCommand {
         if world.isRoot {
             // Resuming reads the checkpoint before anything is written: with none
             // usable, the run stops and the folder stays as it was.
-            resumedFrom = resume ? try trainer.resume() : nil
+            resumedFrom = resume ? try trainer.resume(newData: newData) : nil
             wroteToFolder = true
+            if !resume && folder.holdsARunWithoutCheckpoint {
+                let files = folder.existingRunFiles().map { ($0 as NSString).lastPathComponent }
+                _ = try folder.clearRunWithoutCheckpoint()
+                say("\(model) holds a run that never wrote a checkpoint (\(files.joined(separator: ", "))): starting it afresh")
+            }
             if !resume { try folder.copyVocabulary(from: vocab) }
             try folder.writeConfig(run)
             let shares = run.training.shares ?? 1
@@ -266,18 +254,29 @@ struct Train: ParsableCommand {
 
     /// The run rank 0 trains: the stored one (--resume), a config file's
     /// (--config) or the options', with the run control given now.
-    func rootConfig(folder: ModelFolder, srcVocab: Vocabulary, tgtVocab: Vocabulary, processes: Int) throws
+    func rootConfig(folder: ModelFolder, srcVocab: Vocabulary, tgtVocab: Vocabulary, train: TokenShard, processes: Int) throws
         -> ModelFolder.RunConfig {
         var run: ModelFolder.RunConfig
+        let storedIn = resume ? folder.configPath : config
         if resume {
+            if folder.holdsARunWithoutCheckpoint {
+                throw ValidationError("""
+                    \(model) holds a run that never wrote a checkpoint (it stopped before its first): there is nothing \
+                    to resume. Start it afresh with the same command without --resume (a new run replaces such a run; \
+                    --config \(model)/config.json repeats its settings).
+                    """)
+            }
             run = try folder.readConfig()
             try folder.checkSameVocabulary(as: vocab)
+            try refuseChanges(to: run, holder: "the run")
+            if newData { run.data = data }
         } else {
-            if let existing = folder.existingRunFiles().first {
+            if let existing = folder.existingRunFiles().first, !folder.holdsARunWithoutCheckpoint {
                 throw ValidationError("\(model) already holds a model (\(existing)). Continue it with --resume, or choose another --model.")
             }
             if let config {
                 run = try Self.readConfig(config, sourceVocabularySize: srcVocab.count, targetVocabularySize: tgtVocab.count)
+                try refuseChanges(to: run, holder: "the file")
             } else {
                 run = try makeConfig(sourceVocabularySize: srcVocab.count, targetVocabularySize: tgtVocab.count)
             }
@@ -285,11 +284,31 @@ struct Train: ParsableCommand {
             run.vocab = vocab
             if run.training.shares == nil && processes > 1 { run.training.shares = processes }
         }
+        let stored = run.training
         applyRunControl(to: &run.training)
-        if run.training.bestMetric != .loss && run.training.bleuSentences == 0 {
-            throw ValidationError("--best-metric \(run.training.bestMetric.rawValue) needs greedy translations of the validation set: set --bleu-sentences above 0.")
+        do throws(TrainingOptions.Invalid) {
+            try run.training.validate(for: train, reverseSource: run.model.reverseSource)
+        } catch {
+            // A value the command line left as the file has it is the file's.
+            let value = { (t: TrainingOptions) in Self.fields(t).first { $0.key == error.key }?.value }
+            if let storedIn, value(stored) == value(run.training) {
+                throw InputError(file: storedIn, problem: error.description, hint: ModelFolder.fixHint)
+            }
+            throw Self.optionError(error)
         }
         return run
+    }
+
+    /// Refuses options that would change the stored run (`changes(to:holder:)`).
+    func refuseChanges(to stored: ModelFolder.RunConfig, holder: String) throws {
+        let changes = changes(to: stored, holder: holder)
+        guard !changes.isEmpty else { return }
+        let source = resume ? "--resume continues the run as \(model)/config.json sets it"
+                            : "--config takes the model and its training from \(config ?? "")"
+        throw ValidationError("""
+            \(source); \(changes.joined(separator: ", ")) would change the model or its training. \
+            Drop \(changes.count == 1 ? "it" : "them")\(resume ? ", or start a new --model folder (--config \(model)/config.json copies the run's settings; edit a copy to change them)" : ", or edit a copy of the config file").
+            """)
     }
 
     /// One process (SingleProcess), or a rank of the mpirun job that
@@ -306,27 +325,10 @@ struct Train: ParsableCommand {
         return (try OpenMPI(library: launch.library), launch)
     }
 
-    /// Stopping, validation and reporting options given now take effect,
-    /// on a new run and on a resumed one alike (they leave the updates as
-    /// they are: a resumed run still follows the uninterrupted trajectory).
-    func applyRunControl(to t: inout TrainingOptions) {
-        if let maxSteps { t.maxSteps = maxSteps }
-        if let maxTime { t.maxSeconds = Self.seconds(maxTime)! }
-        if let maxEpochs { t.maxEpochs = maxEpochs }
-        if let earlyStop { t.earlyStopPatience = earlyStop }
-        if let passTokens { t.passTokens = passTokens > 0 ? passTokens : nil }  // memory only: the same updates
-        if let reportEvery { t.reportEvery = reportEvery }
-        if let validEvery { t.validEvery = validEvery }
-        if let saveEvery { t.saveEvery = saveEvery }
-        if let keep { t.keepCheckpoints = keep }
-        if let bleuSentences { t.bleuSentences = bleuSentences }
-        if gradientFlow { t.gradientFlow = true }
-    }
-
     /// Refuses (exit 64) a run that would not fit in memory, before anything
     /// is allocated or written.
-    func checkMemory(_ run: ModelFolder.RunConfig, train: TokenShard) throws -> Double {
-        let need = Trainer.estimatedBytes(config: run, train: train)
+    func checkMemory(_ run: ModelFolder.RunConfig, train: TokenShard, processes: Int) throws -> Double {
+        let need = Trainer.estimatedBytes(config: run, train: train, processes: processes)
         guard let available = SystemMemory.availableBytes(), need > available else { return need }
         let m = run.model, t = run.training
         let shape = "--embedding-size \(m.embeddingSize) --hidden-size \(m.hiddenSize) --layers \(m.layers), vocabularies "
@@ -342,49 +344,23 @@ struct Train: ParsableCommand {
 
     func makeConfig(sourceVocabularySize: Int, targetVocabularySize: Int) throws -> ModelFolder.RunConfig {
         var m = ModelConfig(sourceVocabularySize: sourceVocabularySize, targetVocabularySize: targetVocabularySize)
-        switch preset ?? .small {
-        case .tiny: m.embeddingSize = 64; m.hiddenSize = 64; m.layers = 1
-        case .small: m.embeddingSize = 256; m.hiddenSize = 256; m.layers = 2
-        case .base: m.embeddingSize = 512; m.hiddenSize = 512; m.layers = 2
-        }
-        if let embeddingSize { m.embeddingSize = embeddingSize }
-        if let hiddenSize { m.hiddenSize = hiddenSize }
-        if let layers { m.layers = layers }
-        if let cell { m.cell = ModelConfig.Cell(rawValue: cell)! }  // checked in validate()
-        m.bidirectional = bidirectional
-        if let attention { m.attention = ModelConfig.AttentionKind(rawValue: attention)! }
-        m.inputFeeding = (inputFeeding ?? true) && m.attention.attends
-        if let dropout { m.dropout = dropout }
-        if let labelSmoothing { m.labelSmoothing = labelSmoothing }
-        m.reverseSource = reverseSource
-        m.residual = residual
-        m.pyramid = pyramid
-        m.tieTargetEmbeddings = tieTargetEmbeddings
+        (m.embeddingSize, m.hiddenSize, m.layers) = Self.sizes(.small)
+        applyModelOptions(to: &m)
         do {
             try m.validate()
         } catch {
             throw ValidationError("\(error.message) (option --\(error.key.replacingOccurrences(of: "_", with: "-")))")
         }
+        return ModelFolder.RunConfig(model: m, training: newTrainingOptions(), data: data, vocab: vocab)
+    }
+
+    /// A new run's training options: the defaults, with those given.
+    func newTrainingOptions() -> TrainingOptions {
         var t = TrainingOptions()
-        if let seed { t.seed = seed }
-        if let batchTokens { t.batchTokens = batchTokens }
-        if let batchSize { t.batchSize = batchSize }
-        if let shares { t.shares = shares }
-        if let accumulate { t.accumulate = accumulate }
-        if let learningRate { t.learningRate = learningRate }
-        if let clip { t.clip = clip }
-        if let teacherForcing { t.teacherForcing = TeacherForcingSchedule(argument: teacherForcing)! }
-        t.sampleOwnToken = sampleOwnToken
-        switch precision ?? "auto" {
-        case "auto": t.precision = BFloat16Gemm.isAvailable ? .bfloat16 : .float32
-        case let p: t.precision = TrainingOptions.Precision(rawValue: p)!  // checked in validate()
-        }
-        if let optimizer { t.optimizer = TrainingOptions.Optimizer(rawValue: optimizer)! }
-        if let warmupSteps { t.warmupSteps = warmupSteps }
-        if let decayPatience { t.decayPatience = decayPatience }
-        if let decayFactor { t.decayFactor = decayFactor }
-        if let bestMetric { t.bestMetric = TrainingOptions.Metric(rawValue: bestMetric)! }
-        return ModelFolder.RunConfig(model: m, training: t, data: data, vocab: vocab)
+        t.precision = BFloat16Gemm.isAvailable ? .bfloat16 : .float32  // --precision auto
+        applyTrainingOptions(to: &t)
+        applyRunControl(to: &t)
+        return t
     }
 
     /// A config.json of an earlier run, checked against these vocabularies.

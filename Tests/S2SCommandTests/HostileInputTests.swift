@@ -220,8 +220,13 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(first.stderr.contains("(greedy, 100 sentences)"), first.stderr)
         let refused = try Command.run("s2s-train", base + ["--resume", "--hidden-size", "32", "--learning-rate", "0.1"], in: dir)
         XCTAssertEqual(refused.status, 64, refused.stderr)
-        XCTAssertTrue(refused.stderr.contains("--hidden-size, --learning-rate would change the model or its training"), refused.stderr)
-        let resumed = try Command.run("s2s-train", base + ["--resume", "--max-steps", "20", "--bleu-sentences", "5"], in: dir)
+        XCTAssertTrue(refused.stderr.contains("--hidden-size 32 (the run has 64), --learning-rate 0.1 (the run has 0.005) would change the model or its training"), refused.stderr)
+        // A preset counts by its sizes.
+        let preset = try Command.run("s2s-train", base + ["--resume", "--preset", "small"], in: dir)
+        XCTAssertEqual(preset.status, 64, preset.stderr)
+        XCTAssertTrue(preset.stderr.contains("--preset small (--embedding-size 256; the run has 64), --preset small (--hidden-size 256; the run has 64), --preset small (--layers 2; the run has 1) would change"), preset.stderr)
+        // The first command line again, plus --resume: every value is the run's.
+        let resumed = try Command.run("s2s-train", common + ["--seed", "1", "--resume", "--max-steps", "20", "--bleu-sentences", "5"], in: dir)
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         XCTAssertTrue(resumed.stderr.contains("valid at step 20"), resumed.stderr)
         XCTAssertTrue(resumed.stderr.contains("(greedy, 5 sentences)"), resumed.stderr)
@@ -232,7 +237,11 @@ final class HostileInputTests: XCTestCase {
         let copied = try Command.run("s2s-train", ["--data", "data/toy", "--vocab", "vocab/toy", "--model", "models/b",
                                                    "--config", "models/toy/config.json", "--dropout", "0.5"], in: dir)
         XCTAssertEqual(copied.status, 64, copied.stderr)
-        XCTAssertTrue(copied.stderr.contains("--dropout would change the model or its training"), copied.stderr)
+        XCTAssertTrue(copied.stderr.contains("--config takes the model and its training from models/toy/config.json; --dropout 0.5 (the file has 0.2) would change the model or its training"), copied.stderr)
+        let same = try Command.run("s2s-train", ["--data", "data/toy", "--vocab", "vocab/toy", "--model", "models/b", "--threads", "1",
+                                                 "--config", "models/toy/config.json", "--dropout", "0.2", "--preset", "tiny",
+                                                 "--max-steps", "22"], in: dir)
+        XCTAssertEqual(same.status, 0, same.stderr)
     }
 
     // MARK: Bad files

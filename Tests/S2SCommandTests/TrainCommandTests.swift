@@ -230,7 +230,7 @@ final class TrainCommandTests: XCTestCase {
     }
 
     /// --precision auto records what it chose in config.json; a resumed run
-    /// keeps it and refuses a new --precision.
+    /// keeps it and refuses another --precision.
     func testPrecisionIsRecordedAndKept() throws {
         let dir = try prepared()
         let r = try Command.run("s2s-train", common + ["--max-steps", "4"], in: dir)
@@ -239,9 +239,14 @@ final class TrainCommandTests: XCTestCase {
         let want = BFloat16Gemm.isAvailable ? "bfloat16" : "float32"
         XCTAssertTrue(config.contains("\"precision\" : \"\(want)\"") || config.contains("\"precision\":\"\(want)\""), config)
         XCTAssertTrue(r.stderr.contains("products in \(want)"), r.stderr)
-        let again = try Command.run("s2s-train", common + ["--resume", "--max-steps", "6", "--precision", "float32"], in: dir)
+        // The stored precision may be repeated; the other is refused (or,
+        // bfloat16 on a CPU without it, refused at once).
+        let other = want == "float32" ? "bfloat16" : "float32"
+        let again = try Command.run("s2s-train", common + ["--resume", "--max-steps", "6", "--precision", other], in: dir)
         XCTAssertEqual(again.status, 64, again.stderr)
         XCTAssertTrue(again.stderr.contains("--precision"), again.stderr)
+        let same = try Command.run("s2s-train", common + ["--resume", "--max-steps", "6", "--precision", want], in: dir)
+        XCTAssertEqual(same.status, 0, same.stderr)
         let bad = try Command.run("s2s-train", common + ["--precision", "half"], in: try prepared())
         XCTAssertEqual(bad.status, 64, bad.stderr)
         XCTAssertTrue(bad.stderr.contains("--precision must be float32, bfloat16 or auto, not 'half'"), bad.stderr)
@@ -321,7 +326,189 @@ final class TrainCommandTests: XCTestCase {
         let bad = try Command.run("s2s-train", ["--data", "data/toy", "--vocab", "vocab/toy", "--model", "models/bad",
                                                 "--config", "bad.json"], in: dir)
         XCTAssertNotEqual(bad.status, 0)
-        XCTAssertTrue(bad.stderr.contains("bad.json: has a bad value at model.hidden_size"), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("bad.json: model.hidden_size must be a whole number, not \"big\""), bad.stderr)
+    }
+
+    /// config.json's training section passes the checks of the command line
+    /// (TrainingOptions.validate): through --config and --resume a bad value
+    /// is named by file and key, on the command line by option, and a value
+    /// of the wrong kind by the kind that belongs there.
+    func testTrainingOptionsAreCheckedWhateverTheirSource() throws {
+        let dir = try prepared()
+        let first = try Command.run("s2s-train", common + ["--max-steps", "2", "--bleu-sentences", "0"], in: dir)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let configPath = dir.appendingPathComponent("models/toy/config.json").path
+        let text = try String(contentsOfFile: configPath, encoding: .utf8)
+        func edited(_ key: String, _ value: String) throws -> String {
+            let pattern = try NSRegularExpression(pattern: "\"\(key)\" : [^,\n]*")
+            let range = NSRange(text.startIndex..., in: text)
+            XCTAssertEqual(pattern.numberOfMatches(in: text, range: range), 1, key)
+            return pattern.stringByReplacingMatches(in: text, range: range, withTemplate: "\"\(key)\" : \(value)")
+        }
+        let cases: [(String, String, String, [String]?)] = [
+            ("learning_rate", "-1", "must be a positive finite number, not -1", ["--learning-rate", "-1"]),
+            ("batch_tokens", "-5", "must be at least 0, not -5", ["--batch-tokens", "-5"]),
+            ("clip", "-1", "must be 0 (off) or positive, not -1", ["--clip", "-1"]),
+            ("keep_checkpoints", "-1", "must be at least 1, not -1", ["--keep", "-1"]),
+            ("save_every", "-3", "must be at least 0, not -3", ["--save-every", "-3"]),
+            ("decay_factor", "7", "must be in (0, 1], not 7", ["--decay-factor", "7"]),
+            ("warmup_steps", "-10", "must be at least 0, not -10", ["--warmup-steps", "-10"]),
+            ("batch_size", "0", "must be at least 1, not 0", ["--batch-size", "0"]),
+            ("report_every", "-1", "must be at least 0, not -1", ["--report-every", "-1"]),
+            ("max_non_finite", "0", "must be at least 1, not 0", nil),
+            ("batch_size", "64.5", "must be a whole number, not 64.5", nil),
+            ("batch_size", "1e30", "must be a whole number, not 1e+30", nil),
+            ("seed", "-1", "must be a whole number from 0 to 18446744073709551615, not -1", nil),
+            ("optimizer", "\"adamw\"", "must be one of adam, sgd, not \"adamw\"", nil),
+        ]
+        for (key, value, message, option) in cases {
+            try AtomicFile.write(text: try edited(key, value), to: dir.appendingPathComponent("bad.json").path)
+            let viaConfig = try Command.run("s2s-train", ["--data", "data/toy", "--vocab", "vocab/toy", "--model", "models/bad",
+                                                          "--config", "bad.json"], in: dir)
+            XCTAssertEqual(viaConfig.status, 1, "\(key) \(value): \(viaConfig.stderr)")
+            XCTAssertTrue(viaConfig.stderr.contains("bad.json: training.\(key) \(message)."), "\(key) \(value): \(viaConfig.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("models/bad").path))
+            if let option {
+                let direct = try Command.run("s2s-train", common + option + ["--model", "models/bad"], in: dir)
+                XCTAssertEqual(direct.status, 64, "\(option): \(direct.stderr)")
+                XCTAssertTrue(direct.stderr.contains("\(option[0]) \(message)."), "\(option): \(direct.stderr)")
+            }
+        }
+        // --resume reads the model's own config.json the same way: no
+        // gradient ascent from an edited learning rate.
+        try AtomicFile.write(text: try edited("learning_rate", "-1"), to: configPath)
+        let resumed = try Command.run("s2s-train", common + ["--resume", "--max-steps", "4"], in: dir)
+        XCTAssertEqual(resumed.status, 1, resumed.stderr)
+        XCTAssertTrue(resumed.stderr.contains("models/toy/config.json: training.learning_rate must be a positive finite number, not -1."), resumed.stderr)
+    }
+
+    /// --shares is bounded by the sentences a batch holds: a share without a
+    /// sentence is refused at once (it used to allocate gigabytes first),
+    /// naming the batch size, or the token budget and the longest pair.
+    func testSharesAreBoundedByTheBatch() throws {
+        let dir = try prepared()
+        let start = Date()
+        let bySize = try Command.run("s2s-train", common + ["--shares", "1000000000"], in: dir)
+        XCTAssertEqual(bySize.status, 64, bySize.stderr)
+        XCTAssertTrue(bySize.stderr.contains("--shares must be at most --batch-size (32) with --batch-tokens 0, so that every share of a batch has a sentence, not 1000000000."), bySize.stderr)
+        let byTokens = try Command.run("s2s-train", common + ["--batch-tokens", "200", "--shares", "1000000000"], in: dir)
+        XCTAssertEqual(byTokens.status, 64, byTokens.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 30, "refused before any work")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("models/toy").path))
+        let prefix = "--shares must be at most "
+        let message = try XCTUnwrap(byTokens.stderr.components(separatedBy: prefix).last, byTokens.stderr)
+        XCTAssertTrue(message.contains(", the sentences a batch of --batch-tokens 200 holds when its sentences are as long as the longest ("), message)
+        XCTAssertTrue(message.contains("not 1000000000."), message)
+        // The bound itself is accepted, and trains.
+        let bound = try XCTUnwrap(Int(message.prefix { $0.isNumber }), message)
+        XCTAssertGreaterThan(bound, 1)
+        let ok = try Command.run("s2s-train", common + ["--batch-tokens", "200", "--shares", "\(bound)", "--max-steps", "2"], in: dir)
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertTrue(ok.stderr.contains("\(bound) shares a batch"), ok.stderr)
+    }
+
+    /// A checkpoint records its training data (path, pair count, content
+    /// hash): --resume on other pairs over the same vocabulary is refused,
+    /// naming both, unless --new-data, which restarts the data cursor. A
+    /// checkpoint written before the record resumes as it did.
+    func testResumeOnOtherDataNeedsNewData() throws {
+        let dir = try prepared()
+        let first = try Command.run("s2s-train", common + ["--max-steps", "10", "--valid-every", "0"], in: dir)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        // Other pairs, the same vocabulary: the validation shard as training data.
+        let other = dir.appendingPathComponent("data/other")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        for name in ["train.s2sb", "valid.s2sb"] {
+            try FileManager.default.copyItem(at: dir.appendingPathComponent("data/toy/valid.s2sb"), to: other.appendingPathComponent(name))
+        }
+        let checkpoint = "models/toy/checkpoints/step-00000010.safetensors"
+        let pristine = try Data(contentsOf: dir.appendingPathComponent(checkpoint))
+        let args = common.map { $0 == "data/toy" ? "data/other" : $0 } + ["--resume", "--max-steps", "12", "--valid-every", "0"]
+        let refused = try Command.run("s2s-train", args, in: dir)
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("\(checkpoint): was trained on data/toy/train.s2sb ("), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains(" pairs, content hash "), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("), but --data gives data/other/train.s2sb ("), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("add --new-data to continue on this data"), refused.stderr)
+
+        let moved = try Command.run("s2s-train", args + ["--new-data"], in: dir)
+        XCTAssertEqual(moved.status, 0, moved.stderr)
+        XCTAssertTrue(moved.stderr.contains("--new-data: training on data/other/train.s2sb ("), moved.stderr)
+        XCTAssertTrue(moved.stderr.contains("instead of data/toy/train.s2sb ("), moved.stderr)
+        XCTAssertTrue(moved.stderr.contains("the data cursor restarts at epoch 1, batch 1 (it was at epoch 1, batch 11)"), moved.stderr)
+        let config = try String(contentsOf: dir.appendingPathComponent("models/toy/config.json"), encoding: .utf8)
+        XCTAssertTrue(config.contains("\"data\" : \"data/other\""), config)
+
+        // A checkpoint without the record (as s2s wrote them before).
+        var bytes = Array(pristine)
+        let n = Int(bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+        var header = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + n)])) as? [String: Any])
+        var metadata = try XCTUnwrap(header["__metadata__"] as? [String: String])
+        XCTAssertNotNil(metadata.removeValue(forKey: "s2s.train.data_hash"))
+        header["__metadata__"] = metadata
+        let json = try Array(JSONSerialization.data(withJSONObject: header))
+        XCTAssertLessThan(json.count, n)
+        bytes.replaceSubrange(8..<(8 + n), with: json + Array(repeating: UInt8(ascii: " "), count: n - json.count))
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("models/toy/checkpoints").path) {
+            try FileManager.default.removeItem(at: dir.appendingPathComponent("models/toy/checkpoints/" + name))
+        }
+        try Data(bytes).write(to: dir.appendingPathComponent(checkpoint))
+        let old = try Command.run("s2s-train", args, in: dir)
+        XCTAssertEqual(old.status, 0, old.stderr)
+        XCTAssertTrue(old.stderr.contains("resuming from \(checkpoint) (step 10, epoch 1)"), old.stderr)
+    }
+
+    /// A run that stopped before its first checkpoint (NaN at once) leaves
+    /// nothing to resume: --resume says so and names the command that works,
+    /// which starts the folder afresh and says what it resets.
+    func testARunWithoutACheckpointStartsAfresh() throws {
+        let dir = try prepared()
+        let nan = try Command.run("s2s-train", common + ["--learning-rate", "1e38", "--clip", "0", "--max-steps", "50"], in: dir)
+        XCTAssertEqual(nan.status, 1, nan.stderr)
+        XCTAssertTrue(nan.stderr.contains("the loss was NaN or infinite 5 times in a row"), nan.stderr)
+        for extra in [[], ["--learning-rate", "0.001"]] {
+            let resumed = try Command.run("s2s-train", common + ["--resume", "--max-steps", "3"] + extra, in: dir)
+            XCTAssertEqual(resumed.status, 64, resumed.stderr)
+            XCTAssertTrue(resumed.stderr.contains("models/toy holds a run that never wrote a checkpoint (it stopped before its first): there is nothing to resume. Start it afresh with the same command without --resume"), resumed.stderr)
+        }
+        let fresh = try Command.run("s2s-train", common + ["--max-steps", "3", "--report-every", "1", "--valid-every", "0"], in: dir)
+        XCTAssertEqual(fresh.status, 0, fresh.stderr)
+        XCTAssertTrue(fresh.stderr.contains("models/toy holds a run that never wrote a checkpoint (config.json, train.jsonl): starting it afresh"), fresh.stderr)
+        XCTAssertEqual(try losses(dir).keys.sorted(), [1, 2, 3])
+        let config = try String(contentsOf: dir.appendingPathComponent("models/toy/config.json"), encoding: .utf8)
+        XCTAssertTrue(config.contains("\"learning_rate\" : 0.005"), config)
+        // Now it holds a checkpoint: a new run is refused again.
+        let again = try Command.run("s2s-train", common + ["--max-steps", "3"], in: dir)
+        XCTAssertEqual(again.status, 64, again.stderr)
+        XCTAssertTrue(again.stderr.contains("models/toy already holds a model"), again.stderr)
+    }
+
+    /// kill -9 in a checkpoint write leaves `.NAME.tmp-PID`: the next run in
+    /// the folder removes those whose process has ended, and says so; a
+    /// running process's is left alone.
+    func testTheNextRunRemovesTemporaryFilesOfEndedRuns() throws {
+        let dir = try prepared()
+        let first = try Command.run("s2s-train", common + ["--max-steps", "4", "--valid-every", "0"], in: dir)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let ended = Process()
+        ended.executableURL = URL(fileURLWithPath: "/bin/true")
+        try ended.run()
+        ended.waitUntilExit()
+        let stale = "models/toy/checkpoints/.step-00000020.safetensors.tmp-\(ended.processIdentifier)"
+        let staleBest = "models/toy/.model.safetensors.tmp-\(ended.processIdentifier)"
+        let live = "models/toy/checkpoints/.step-00000030.safetensors.tmp-\(getpid())"
+        for name in [stale, staleBest, live] {
+            try Data(repeating: 7, count: 3000).write(to: dir.appendingPathComponent(name))
+        }
+        let r = try Command.run("s2s-train", common + ["--resume", "--max-steps", "5", "--valid-every", "0"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for name in [stale, staleBest] {
+            XCTAssertTrue(r.stderr.contains("removed \(name) ("), r.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), name)
+        }
+        XCTAssertTrue(r.stderr.contains("(PID \(ended.processIdentifier)) that was stopped while writing it"), r.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent(live).path))
+        XCTAssertFalse(r.stderr.contains(live), r.stderr)
     }
 
     func testTiedEmbeddingsNeedEqualSizes() throws {

@@ -87,6 +87,9 @@ final class MemoryEstimateTests: XCTestCase {
         let large = MemoryEstimate.trainingBytes(config: c, shapes: [(64, 30, 30), (128, 60, 60)])
         XCTAssertGreaterThan(large, small)
         XCTAssertGreaterThan(small, 5 * 4 * MemoryEstimate.parameters(c))
+        // A rank computing several shares keeps one more gradient-sized sum.
+        XCTAssertEqual(MemoryEstimate.trainingBytes(config: c, shapes: [(64, 30, 30)], keepsShareSum: true) - small,
+                       4 * MemoryEstimate.parameters(c))
         c.hiddenSize = 100_000
         XCTAssertGreaterThan(MemoryEstimate.trainingBytes(config: c, shapes: [(64, 30, 30)]), 1e12)
     }

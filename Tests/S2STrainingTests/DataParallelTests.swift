@@ -1,6 +1,7 @@
 import _S2STestSupport
 import Foundation
 import S2SCore
+import S2SModel
 import S2STraining
 import S2SText
 import XCTest
@@ -79,6 +80,21 @@ final class DataParallelTests: XCTestCase {
     }
 
     /// The options ranks compare leave out what may differ between hosts.
+    /// The memory estimate counts the sum a rank keeps when it computes
+    /// more than one share of a batch: two shares on one process need one
+    /// gradient more than on two (the batches' shapes are the same).
+    func testTheShareSumIsCountedInTheMemoryEstimate() throws {
+        let train = try shard(Array(repeating: (5, 6), count: 40))
+        var model = ModelConfig(sourceVocabularySize: 10, targetVocabularySize: 10)
+        model.embeddingSize = 8; model.hiddenSize = 8; model.layers = 1
+        var run = ModelFolder.RunConfig(model: model, training: TrainingOptions(), data: "d", vocab: "v")
+        run.training.batchTokens = 0
+        run.training.shares = 2
+        let one = Trainer.estimatedBytes(config: run, train: train, processes: 1)
+        let two = Trainer.estimatedBytes(config: run, train: train, processes: 2)
+        XCTAssertEqual(one - two, 4 * MemoryEstimate.parameters(model))
+    }
+
     func testComparedOptionsDropPerHostValues() {
         XCTAssertEqual(JobInputs.comparableOptions(["s2s-train", "--data", "/a/data", "--vocab=/a/vocab", "--model", "m",
                                                     "--threads", "4", "--preset", "base", "--seed", "3"]),
