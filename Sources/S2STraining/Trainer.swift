@@ -60,6 +60,10 @@ public final class Trainer {
         return o.learningRate * warmup * decayMultiplier
     }
 
+    /// When the process started (DispatchTime's uptime, nanoseconds), for
+    /// --max-wall-time; the trainer's creation unless the command sets it.
+    public var processStart = DispatchTime.now().uptimeNanoseconds
+
     /// One line per message, e.g. to stderr.
     public var log: (String) -> Void = { _ in }
     /// The terminal status line (disabled when stderr is not a terminal).
@@ -229,6 +233,7 @@ public final class Trainer {
         // epochs mix differently and may still grow it, rarely).
         model.reserve(shapes: batcher.shapes(Self.workShapes(batcher, batches, o)))
         var interrupted = false
+        var wall = (o.maxWallSeconds ?? 0) > 0 ? WallClockLimit(start: processStart, seconds: o.maxWallSeconds!) : nil
         model.zeroGradients()
 
         while true {
@@ -241,7 +246,21 @@ public final class Trainer {
                 continue
             }
             if o.maxSteps > 0 && step >= o.maxSteps { break }
-            let stop = try agreeToStop(timeUp: o.maxSeconds > 0 && elapsed >= o.maxSeconds)
+            var wallUp = false
+            if let wall, root {
+                // The validation that ends the run, when it is not this step's.
+                let validates = valid != nil && (o.validEvery == 0 || step % o.validEvery != 0)
+                let needed = wall.needed(checkpointBytes: Double(model.layout.count * 12), validates: validates,
+                                         validationGuess: wall.lastUpdate * Double(valid?.count ?? 0) / Double(max(batches.first?.count ?? 1, 1)))
+                let spent = wall.elapsed
+                if spent + needed >= wall.seconds {
+                    wallUp = true
+                    log(String(format: "--max-wall-time %@: stopping after step %d, %@ in: another update, the checkpoint%@ need about %@",
+                               Stopwatch.format(wall.seconds), step, Stopwatch.format(spent),
+                               validates ? " and the final validation" : "", Stopwatch.format(needed)))
+                }
+            }
+            let stop = try agreeToStop(timeUp: (o.maxSeconds > 0 && elapsed >= o.maxSeconds) || wallUp)
             if stop.timeUp { break }
             if stop.interrupted { interrupted = true; break }
 
@@ -284,6 +303,7 @@ public final class Trainer {
             }
             lastLoss = loss
             let seconds = clock.lap()
+            wall?.lastUpdate = seconds
             elapsed += seconds
             windowSeconds += seconds
             windowTokens += Int(totals[2] + totals[1])
@@ -311,6 +331,7 @@ public final class Trainer {
             if o.validEvery > 0 && step % o.validEvery == 0 {
                 if root { try validateAndKeepBest() }
                 try broadcastState()  // the others take rank 0's learning-rate decay and early stop
+                wall?.lastValidation = clock.lap()
             }
             if stopEarly {
                 log("early stopping: \(validationsWithoutImprovement) validations without improvement")
@@ -319,6 +340,7 @@ public final class Trainer {
             if o.saveEvery > 0 && step % o.saveEvery == 0 {
                 try checkParametersAgree()
                 if root { try saveCheckpoint() }
+                wall?.lastSave = clock.lap()
             }
             _ = clock.lap()  // validation and saving are not training time
         }

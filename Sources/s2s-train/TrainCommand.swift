@@ -214,6 +214,7 @@ struct Train: ParsableCommand {
         let trainer = try Trainer(folder: folder, config: run, train: train, valid: valid, targetVocabulary: tgtVocab,
                                   communicator: world)
         trainer.log = world.isRoot ? say : { _ in }
+        trainer.processStart = Self.processStart
         var resumedFrom: Int?
         if world.isRoot {
             // Resuming reads the checkpoint before anything is written: with none
@@ -335,11 +336,38 @@ struct Train: ParsableCommand {
             + "\(m.sourceVocabularySize)/\(m.targetVocabularySize), "
             + (t.batchTokens > 0 ? "--batch-tokens \(t.batchTokens)" : "--batch-size \(t.batchSize)")
             + (t.passTokens.map { " --pass-tokens \($0)" } ?? "")
-        throw ValidationError("""
+        let needs = """
             This model needs about \(SystemMemory.format(bytes: need)) of memory to train (\(shape): parameters, \
-            gradients, Adam's moments and activations), but \(SystemMemory.format(bytes: available)) are available. \
-            Lower --hidden-size, --embedding-size or --layers, or the batch (--batch-tokens, --pass-tokens).
+            gradients, Adam's moments and activations), but \(SystemMemory.format(bytes: available)) are available.
+            """
+        // A pair is never cut: when one alone needs most of it, no batch
+        // option helps, and the pair is what to name.
+        let pair = CostliestPair(config: m, train: train)
+        guard pair.dominates(need: need, available: available) else {
+            throw ValidationError(needs + " Lower --hidden-size, --embedding-size or --layers, or the batch (--batch-tokens, --pass-tokens).")
+        }
+        let drop = pair.maxLength.map { length in
+            "s2s-prep --max-len \(length) drops it" + (pair.dropped > 1 ? " (and \(pair.dropped - 1) more pairs as long)" : "")
+                + ", or split that line"
+        } ?? "Split that line"
+        throw ValidationError(needs + """
+             The longest training pair sets this need: \(pairPlace(pair.index)) has \(pair.source) source and \
+            \(pair.target) target subwords, and needs about \(SystemMemory.format(bytes: pair.bytes)) alone in a batch, \
+            which --batch-tokens and --pass-tokens cannot lower. \(drop).
             """)
+    }
+
+    /// "pair 12 of data/x/train.s2sb (line 12 of corpus/train.src)": the
+    /// line as far as the vocabulary's prep.json tells it (s2s-prep keeps
+    /// the corpus's order, and says how many lines it dropped).
+    func pairPlace(_ index: Int) -> String {
+        let pair = "pair \(index + 1) of \(data)/train.s2sb"
+        guard let bytes = FileManager.default.contents(atPath: vocab + "/prep.json"),
+              let manifest = try? StableJSON.decoder().decode(PrepManifest.self, from: bytes),
+              let split = manifest.splits["train"] else { return pair }
+        let dropped = split.dropped.values.reduce(0, +)
+        return dropped == 0 ? "\(pair) (line \(index + 1) of \(split.sourceFile))"
+                            : "\(pair) (line \(index + 1) or later of \(split.sourceFile): s2s-prep dropped \(dropped) lines)"
     }
 
     func makeConfig(sourceVocabularySize: Int, targetVocabularySize: Int) throws -> ModelFolder.RunConfig {
@@ -388,7 +416,12 @@ struct Train: ParsableCommand {
         return try Vocabulary(fileText: String(decoding: data, as: UTF8.self), path: path)
     }
 
+    /// When the process started (DispatchTime's uptime, nanoseconds): read
+    /// first thing in `main`, for --max-wall-time.
+    static let processStart = DispatchTime.now().uptimeNanoseconds
+
     static func main() {
+        _ = processStart
         BLASRuntime.ensureOptimizedKernels()
         HeapTuning.keepFreedBuffers()
         main(nil)  // ArgumentParser's own entry: parse, run, report errors, exit

@@ -186,6 +186,29 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(ok.status, 0, ok.stderr)
     }
 
+    /// One enormous pair (kept by s2s-prep --max-len 0) sets the memory
+    /// need: the refusal names it (pair, corpus line, subwords) and the
+    /// --max-len that drops it, not the batch options, which cannot lower it.
+    func testAnEnormousPairIsNamedWithTheMaxLenThatDropsIt() throws {
+        let dir = TestPaths.temporaryFolder("s2s-hostile")
+        let corpus = dir.appendingPathComponent("c")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        var source = Array(repeating: "a b c d e", count: 30), target = Array(repeating: "v w x y z", count: 30)
+        source[11] = Array(repeating: "a", count: 1_000_000).joined(separator: " ")
+        target[11] = Array(repeating: "z", count: 1_000_000).joined(separator: " ")
+        try Data((source.joined(separator: "\n") + "\n").utf8).write(to: corpus.appendingPathComponent("train.src"))
+        try Data((target.joined(separator: "\n") + "\n").utf8).write(to: corpus.appendingPathComponent("train.tgt"))
+        let prep = try Command.run("s2s-prep", ["--corpus", "c", "--name", "c", "-q", "--max-len", "0", "--bpe-merges", "0"], in: dir)
+        XCTAssertEqual(prep.status, 0, prep.stderr)
+        let r = try Command.run("s2s-train", ["--data", "data/c", "--vocab", "vocab/c", "--model", "models/c", "--preset", "tiny",
+                                              "--threads", "1"], in: dir)
+        XCTAssertEqual(r.status, 64, r.stderr)
+        XCTAssertTrue(r.stderr.contains("The longest training pair sets this need: pair 12 of data/c/train.s2sb (line 12 of c/train.src) has 1000000 source and 1000000 target subwords, and needs about "), r.stderr)
+        XCTAssertTrue(r.stderr.contains(" alone in a batch, which --batch-tokens and --pass-tokens cannot lower. s2s-prep --max-len 5 drops it, or split that line."), r.stderr)
+        XCTAssertFalse(r.stderr.contains("Lower --hidden-size"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("models/c").path))
+    }
+
     func testNonFiniteAndNegativeNumbersAreRefused() throws {
         let dir = try prepared()
         let train: [([String], String)] = [

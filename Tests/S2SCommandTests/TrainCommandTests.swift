@@ -511,6 +511,32 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertFalse(r.stderr.contains(live), r.stderr)
     }
 
+    /// --max-wall-time counts the whole process, validation and checkpoints
+    /// included (--max-time counts the updates alone): with a validation
+    /// every 5 updates the run stops in time, its checkpoint written.
+    func testMaxWallTimeCountsEverything() throws {
+        let dir = try prepared()
+        let limit = 4.0
+        let start = Date()
+        let r = try Command.run("s2s-train", common + ["--hidden-size", "128", "--max-wall-time", "\(Int(limit))s",
+                                                        "--valid-every", "5", "--save-every", "5", "--report-every", "1"], in: dir)
+        let wall = Date().timeIntervalSince(start)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        // The margin: the binary's loading before main and the exit after
+        // the last write, on a machine other tests share.
+        XCTAssertLessThan(wall, limit + 1.5, r.stderr)
+        XCTAssertTrue(r.stderr.contains("--max-wall-time 4.00 s: stopping after step "), r.stderr)
+        let steps = try XCTUnwrap(try losses(dir).keys.max())
+        XCTAssertGreaterThan(steps, 5, "it trained and validated before stopping")
+        let checkpoint = String(format: "models/toy/checkpoints/step-%08d.safetensors", steps)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent(checkpoint).path), checkpoint)
+        let text = try String(contentsOf: dir.appendingPathComponent("models/toy/train.jsonl"), encoding: .utf8)
+        XCTAssertGreaterThan(text.components(separatedBy: "\"kind\":\"valid\"").count - 1, 1, text)
+        let bad = try Command.run("s2s-train", common + ["--max-wall-time", "soon", "--model", "models/x"], in: dir)
+        XCTAssertEqual(bad.status, 64, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("--max-wall-time 'soon' is not a duration such as 90s, 30m or 8h."), bad.stderr)
+    }
+
     func testTiedEmbeddingsNeedEqualSizes() throws {
         let dir = try prepared()
         let r = try Command.run("s2s-train", common + ["--tie-target-embeddings", "--embedding-size", "32"], in: dir)
