@@ -28,7 +28,8 @@ struct Score: ParsableCommand {
         if let hyp {
             hypotheses = try LineReader.lines(ofFile: hyp)
         } else {
-            hypotheses = try LineReader.lines(of: FileHandle.standardInput.readDataToEndOfFile(), path: "stdin")
+            try StandardStreams.requireInput(hint: "Pipe the translations in (s2s-score --ref REF < HYP), or give --hyp FILE")
+            hypotheses = try LineReader.lines(of: Data(StandardInput.readAll()), path: "stdin")
         }
         guard hypotheses.count == references.count else {
             throw InputError(file: hyp ?? "stdin",
@@ -45,5 +46,10 @@ struct Score: ParsableCommand {
             try StandardOutput.write("\(bleu.description)  [\(BLEU.signature)]\n"
                                      + String(format: "chrF2 = %.2f  [%@]\n", chrf, ChrF.signature))
         }
+    }
+
+    static func main() {
+        StandardStreams.prepare()
+        main(nil)  // ArgumentParser's own entry: parse, run, report errors, exit
     }
 }
