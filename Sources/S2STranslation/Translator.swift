@@ -338,6 +338,22 @@ public final class Translator {
         }
     }
 
+    /// Per target token, the encoded source positions (tokens only, not
+    /// `<EOS>` at `sourceLength`) it attends to most: the argmax of its
+    /// attention row, or in a pyramidal encoder (`coverage` source
+    /// positions per memory position, whose weight the row shares equally
+    /// among them) every position of the memory position with the most
+    /// weight — argmax over the shared row would favour a last position
+    /// that covers fewer.
+    public static func alignedSpans(_ attention: [[Float]], coverage: Int, sourceLength n: Int) -> [[Int]] {
+        attention.map { row in
+            let spans = stride(from: 0, to: row.count, by: coverage).map { $0..<min($0 + coverage, row.count) }
+            let weight = { (span: Range<Int>) in row[span].reduce(0, +) }
+            guard let best = spans.max(by: { weight($0) < weight($1) }) else { return [] }
+            return best.filter { $0 < n }
+        }
+    }
+
     /// Maps a hypothesis back to text and to the original source order
     /// (`source`: the line's source subwords as encoded, before reversal).
     public func translation(_ h: BeamSearch.Hypothesis, source: [String]) -> Translation {
@@ -347,19 +363,21 @@ public final class Translator {
             guard j < n else { return nil }
             return model.config.reverseSource ? n - 1 - j : j
         }
-        let alignment = h.alignment
+        let spans = Self.alignedSpans(h.attention, coverage: model.config.memoryCoverage, sourceLength: n)
         // <unk> stays visible ("<unk>") unless replaced; <pad>/<s>/<EOS> never appear.
         var target: [String] = []
         for (t, id) in h.tokens.enumerated() where id != SpecialTokens.pad && id != SpecialTokens.bos && id != SpecialTokens.eos {
             var token = targetVocabulary.token(id)
-            if id == SpecialTokens.unk && options.replaceUnknown && t < alignment.count, let j = original(alignment[t]) {
+            if id == SpecialTokens.unk && options.replaceUnknown && t < spans.count, let j = spans[t].first.flatMap(original) {
                 let word = source[j].hasSuffix(BPE.continuation) ? String(source[j].dropLast(2)) : source[j]
                 token = options.unknownDictionary[word] ?? word
             }
             target.append(token)
         }
         var pairs: [(source: Int, target: Int)] = []
-        for (t, j) in alignment.enumerated() { if let s = original(j) { pairs.append((s, t)) } }
+        for (t, span) in spans.enumerated() {
+            for s in span.compactMap(original).sorted() { pairs.append((s, t)) }
+        }
         let attention: [[Float]] = h.attention.map { row in
             (0..<n).map { i in row[model.config.reverseSource ? n - 1 - i : i] }
         }
