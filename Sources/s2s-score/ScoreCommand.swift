@@ -25,6 +25,8 @@ struct Score: ParsableCommand {
     var tokenize: BLEUTokenizer?
     @Option(help: ArgumentHelp("The references' language (ISO 639-1): zh scores with the zh tokenisation, ja and ko with char (sacreBLEU's MeCab tokenisers are not part of s2s), others with 13a.", valueName: "CODE"))
     var targetLang: String?
+    @Flag(help: "Also print the share of lines whose reference has format directives (%s, %1$d, {name}, \\n, <b>) that the hypothesis reproduces exactly.")
+    var directives = false
     @Flag(help: "Print the two scores as one JSON object instead.") var json = false
 
     func validate() throws {
@@ -51,13 +53,18 @@ struct Score: ParsableCommand {
         }
         let bleu = BLEU.corpus(hypotheses: hypotheses, references: references, tokenizer: tokenizer)
         let chrf = ChrF.corpus(hypotheses: hypotheses, references: references)
+        let kept = directives ? FormatDirectives.kept(hypotheses: hypotheses, references: references) : nil
+        let share = kept.map { $0.lines > 0 ? 100 * Double($0.kept) / Double($0.lines) : 100 }
         // Through StandardOutput: a full disk behind a redirection is an error, not lost scores.
         if json {
-            try StandardOutput.write(String(format: "{\"bleu\": %.6f, \"chrf\": %.6f, \"lines\": %d, \"tokenize\": \"%@\"}\n", bleu.score, chrf,
-                                            references.count, tokenizer.rawValue))
+            let extra = kept.map { String(format: ", \"directives_kept\": %.6f, \"directive_lines\": %d", share!, $0.lines) } ?? ""
+            try StandardOutput.write(String(format: "{\"bleu\": %.6f, \"chrf\": %.6f, \"lines\": %d, \"tokenize\": \"%@\"%@}\n", bleu.score, chrf,
+                                            references.count, tokenizer.rawValue, extra))
         } else {
             try StandardOutput.write("\(bleu.description)  [\(BLEU.signature(tokenizer: tokenizer))]\n"
-                                     + String(format: "chrF2 = %.2f  [%@]\n", chrf, ChrF.signature))
+                                     + String(format: "chrF2 = %.2f  [%@]\n", chrf, ChrF.signature)
+                                     + (kept.map { String(format: "directives kept = %.2f%% (%d of %d lines with format directives)\n",
+                                                         share!, $0.kept, $0.lines) } ?? ""))
         }
     }
 

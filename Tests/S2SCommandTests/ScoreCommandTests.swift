@@ -52,4 +52,17 @@ final class ScoreCommandTests: XCTestCase {
         XCTAssertEqual(bad.status, 64, bad.stderr)
         XCTAssertTrue(bad.stderr.contains("13a"), bad.stderr)
     }
+
+    /// --directives: the share of lines with format directives whose hypothesis keeps them all.
+    func testDirectivesKept() throws {
+        let dir = TestPaths.temporaryFolder("s2s-score-directives")
+        let ref = dir.appendingPathComponent("ref").path, hyp = dir.appendingPathComponent("hyp").path
+        try Data("Datei %s nicht gefunden\n<b>%d</b> Dateien\nohne\n".utf8).write(to: URL(fileURLWithPath: ref))
+        try Data("Datei %s fehlt\n%d Dateien\nohne\n".utf8).write(to: URL(fileURLWithPath: hyp))
+        let r = try Command.run("s2s-score", ["--ref", ref, "--hyp", hyp, "--directives"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasSuffix("directives kept = 50.00% (1 of 2 lines with format directives)\n"), r.stdout)
+        let json = try Command.run("s2s-score", ["--ref", ref, "--hyp", hyp, "--directives", "--json"])
+        XCTAssertTrue(json.stdout.contains(#""directives_kept": 50.000000, "directive_lines": 2"#), json.stdout)
+    }
 }
