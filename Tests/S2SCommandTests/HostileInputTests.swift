@@ -109,17 +109,24 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(again.status, 0, again.stderr)
     }
 
+    /// A tmpfs of `bytes` mounted at DIR/small, and how to unmount it;
+    /// skips the test, visibly, where mounting is refused (it needs root).
+    func mountSmallDisk(in dir: URL, bytes: Int) throws -> (URL, () -> Void) {
+        let mountPoint = dir.appendingPathComponent("small")
+        try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
+        let mount = try Command.runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=\(bytes)", "tmpfs", mountPoint.path])
+        guard mount.status == 0 else { throw XCTSkip("cannot mount a tmpfs here (needs root): \(mount.stderr)") }
+        return (mountPoint, { _ = try? Command.runTool("/bin/umount", [mountPoint.path]) })
+    }
+
     /// Training into a small file system until a checkpoint does not fit:
     /// the run stops naming the folder and the space, the earlier checkpoint
     /// and model.safetensors stay intact, and --resume goes on once space is
     /// freed. Needs `mount` (root); skipped, visibly, where it is refused.
     func testAFullDiskStopsCleanlyAndResumes() throws {
         let dir = try prepared()
-        let mountPoint = dir.appendingPathComponent("small")
-        try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
-        let mount = try Command.runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", mountPoint.path])
-        guard mount.status == 0 else { throw XCTSkip("cannot mount a tmpfs here (needs root): \(mount.stderr)") }
-        defer { _ = try? Command.runTool("/bin/umount", [mountPoint.path]) }
+        let (mountPoint, unmount) = try mountSmallDisk(in: dir, bytes: 4 << 20)
+        defer { unmount() }
         // A tiny model's checkpoint is ~1.2 MB (parameters and Adam's two
         // moments), its model.safetensors ~0.4 MB: leave room for one of each.
         let filler = mountPoint.appendingPathComponent("filler")
@@ -170,11 +177,8 @@ final class HostileInputTests: XCTestCase {
         }
         XCTAssertEqual(outputs.count, 8, "\(outputs)")
 
-        let mountPoint = dir.appendingPathComponent("small")
-        try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
-        let mount = try Command.runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint.path])
-        guard mount.status == 0 else { throw XCTSkip("cannot mount a tmpfs here (needs root): \(mount.stderr)") }
-        defer { _ = try? Command.runTool("/bin/umount", [mountPoint.path]) }
+        let (mountPoint, unmount) = try mountSmallDisk(in: dir, bytes: 1 << 20)
+        defer { unmount() }
         // Room for the folders and half the outputs.
         let filler = mountPoint.appendingPathComponent("filler")
         try Data(count: 1 << 20 - needed / 2 - 16384).write(to: filler)
