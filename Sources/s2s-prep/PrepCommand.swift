@@ -149,7 +149,7 @@ struct Prep: ParsableCommand {
         options.overwrite = overwrite
         var preparation = Preparation(options: options)
         if !quiet {
-            preparation.log = { message in FileHandle.standardError.write(Data(("s2s-prep: " + message + "\n").utf8)) }
+            preparation.log = { message in StandardError.write("s2s-prep: " + message + "\n") }
         }
         // The output folders are this run's alone: two runs writing one
         // vocabulary folder would leave it mixed. One folder given twice
@@ -165,6 +165,11 @@ struct Prep: ParsableCommand {
         // Errors (InputError, FileError) describe themselves: file, line, what to do.
         try preparation.run()
         succeeded = true
+    }
+
+    static func main() {
+        StandardStreams.prepare()
+        main(nil)  // ArgumentParser's own entry: parse, run, report errors, exit
     }
 }
 
