@@ -83,6 +83,10 @@ public final class Translator {
     /// Told about a line that had to be cut mid-sentence: (index of the line
     /// in `translate`'s input, message).
     public var warn: (Int, String) -> Void = { _, _ in }
+    /// Whether `warn` was told that --min-len is above a line's length
+    /// limit (once a translator, so that a file of short lines gives one
+    /// warning, not one a line).
+    private var warnedMinLength = false
 
     /// - Parameter weights: the parameters file (default: the folder's model.safetensors).
     public init(modelFolder path: String, weights: String? = nil, options: Options = Options()) throws {
@@ -271,6 +275,7 @@ public final class Translator {
         }
         // Similar lengths together: less padding in each batch.
         work.sort { $0.ids.count < $1.ids.count }
+        warnIfMinLengthCannotBeMet(work.map { ($0.line, $0.ids.count) })
         // The pieces of long lines, their attention dropped as each batch
         // ends, so that memory does not grow with a line's length.
         var pieces: [Int: [[Translation]]] = [:]
@@ -299,6 +304,19 @@ public final class Translator {
     func segment(_ text: String) throws -> [String] {
         let tokens = try tokenizer.tokenize(text)
         return wholeWords ? tokens : bpe.segment(tokens: tokens)
+    }
+
+    /// Beam search stops a translation at its length limit
+    /// (`BeamSearch.Options.maxLength`), so a `minLength` above it is cut to
+    /// the limit: said once, for the first line it happens to.
+    func warnIfMinLengthCannotBeMet(_ sources: [(line: Int, length: Int)]) {
+        let o = options.search
+        guard options.sampling == nil, !warnedMinLength,
+              let short = sources.first(where: { o.minLength > o.maxLength(sourceLength: $0.length) }) else { return }
+        warnedMinLength = true
+        warn(short.line, "--min-len \(o.minLength) is above the length limit of \(o.maxLength(sourceLength: short.length)) subwords for this line "
+             + "(--max-len-ratio \(o.maxLengthRatio) × \(short.length) source subwords + \(o.maxLengthExtra)): "
+             + "translations stop at their limit (said once)")
     }
 
     /// The n-best lists of each source, by the configured search.
