@@ -36,11 +36,14 @@ enum Routes {
             server: .http1(configuration: .init(additionalChannelHandlers: [ClientGone(connections)])),
             configuration: .init(address: .hostname(host, port: port), serverName: "s2s-serve"),
             onServerRunning: { channel in
-                let bound = channel.localAddress?.port ?? port
-                log("listening on http://\(host.contains(":") ? "[\(host)]" : host):\(bound)")
+                log("listening on http://\(CannotListen.address(host, channel.localAddress?.port ?? port))")
             },
             logger: logger)
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError where [EADDRINUSE, EACCES, EADDRNOTAVAIL].contains(error.errnoCode) {
+            throw CannotListen(host: host, port: port, errno: error.errnoCode)
+        }
     }
 
     /// The request's body (nil when over `limit`), query and content type to the service.

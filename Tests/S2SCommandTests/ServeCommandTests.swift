@@ -10,8 +10,10 @@ final class ServeCommandTests: XCTestCase {
     var model: String { TranslateCommandTests.folder.appendingPathComponent("models/toy").path }
     static let lines = ["ba ce di", "fo gu", "ce ce ba di fo"]
 
-    func start(_ extra: [String] = []) throws -> ServerProcess {
-        try ServerProcess("s2s-serve", ["--model", model, "--source-lang", "en", "--target-lang", "es", "--threads", "1"] + extra)
+    var arguments: [String] { ["--model", model, "--source-lang", "en", "--target-lang", "es", "--threads", "1"] }
+
+    func start(_ extra: [String] = [], descriptorLimit: Int? = nil) throws -> ServerProcess {
+        try ServerProcess("s2s-serve", arguments + extra, descriptorLimit: descriptorLimit)
     }
 
     /// A metric's value from GET /metrics (-1 when it is not there).
@@ -166,6 +168,27 @@ final class ServeCommandTests: XCTestCase {
         let searched = try metric("s2s_batch_sentences_sum", port)
         XCTAssertLessThan(searched, Double(lines), "lines of the request whose client left were searched")
         XCTAssertEqual(server.terminate(), 0, server.stderr)
+    }
+
+    /// A port another process listens on: the error names it and says what
+    /// to do; no NIO message, no backtrace.
+    func testAPortInUseIsNamed() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        XCTAssertTrue(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let r = try ServerProcess.runToExit("s2s-serve", arguments + ["--host", "127.0.0.1", "--port", "\(port)"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("127.0.0.1:\(port) is already in use (another s2s-serve?); choose another with --port, or --port 0 for any free one"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("bind(descriptor"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("Stack dump") || r.stderr.contains("Fatal error"), r.stderr)
     }
 
     /// A full queue answers 503 with Retry-After while it is full.
