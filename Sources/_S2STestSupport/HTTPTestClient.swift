@@ -51,6 +51,13 @@ public enum HTTPTestClient {
         }
     }
 
+    /// Closes with a reset (RST) rather than a FIN: SO_LINGER {1, 0}, then close.
+    public static func reset(_ fd: Int32) {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        close(fd)
+    }
+
     /// A request with `Connection: close`; the answer read to the end.
     public static func request(port: Int, method: String = "GET", path: String, contentType: String? = nil,
                                body: [UInt8] = [], seconds: Int = 60) throws -> Response {

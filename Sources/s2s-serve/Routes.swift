@@ -33,7 +33,7 @@ enum Routes {
         logger.logLevel = .warning
         let app = Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [ClientGone(connections)])),
+            server: .http1(),
             configuration: .init(address: .hostname(host, port: port), serverName: "s2s-serve"),
             onServerRunning: { channel in
                 log("listening on http://\(CannotListen.address(host, channel.localAddress?.port ?? port))")
@@ -85,7 +85,10 @@ struct ServeContext: RequestContext {
 }
 
 /// The open connections' `ClientConnection`s, one per channel, each told
-/// `closed` when its channel closes and then forgotten.
+/// `closed` when its channel closes and then forgotten. A channel closes on
+/// a reset or a failed write; a client that only half-closes (shuts down its
+/// sending side after its request, as some HTTP/1.0 clients and load
+/// balancers do) is still reading, and gets its answer.
 final class Connections: @unchecked Sendable {
     private let lock = NSLock()
     private var byChannel: [ObjectIdentifier: ClientConnection] = [:]
@@ -102,20 +105,5 @@ final class Connections: @unchecked Sendable {
             connection.closed()
         }
         return connection
-    }
-}
-
-/// Sees a client go away while its request is searched: the end of its
-/// input (a client that closes its socket; the server allows half-closed
-/// connections, so Hummingbird itself does not close on it) or the channel's
-/// end. Like Go's net/http, the end of input counts as gone.
-final class ClientGone: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
-    typealias InboundIn = NIOAny
-    let connections: Connections
-    init(_ connections: Connections) { self.connections = connections }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let event = event as? ChannelEvent, event == .inputClosed { connections.of(context.channel).closed() }
-        context.fireUserInboundEventTriggered(event)
     }
 }

@@ -142,8 +142,9 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(server.terminate(), 0, server.stderr)
     }
 
-    /// A client that sends a long request and goes away: its lines not yet
-    /// searched never are, and the server answers the next client. (The
+    /// A client that sends a long request and goes away (a reset: a FIN
+    /// alone is a half-close, and the client may still read): its lines not
+    /// yet searched never are, and the server answers the next client. (The
     /// toy model searches ~8,000 lines a second a line at a time: 40,000
     /// leave seconds for the server to see the client go.)
     func testAClientThatGoesAwayCostsNoMore() throws {
@@ -154,7 +155,7 @@ final class ServeCommandTests: XCTestCase {
         let fd = try HTTPTestClient.connect(port: port)
         HTTPTestClient.send(fd, Array("POST /translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
         for _ in 0..<500 where try metric("s2s_batch_sentences_count", port) == 0 { usleep(2000) }
-        close(fd)
+        HTTPTestClient.reset(fd)
         var metrics = ""
         for _ in 0..<500 {
             metrics = try HTTPTestClient.request(port: port, path: "/metrics").body
@@ -167,6 +168,30 @@ final class ServeCommandTests: XCTestCase {
         metrics = try HTTPTestClient.request(port: port, path: "/metrics").body
         let searched = try metric("s2s_batch_sentences_sum", port)
         XCTAssertLessThan(searched, Double(lines), "lines of the request whose client left were searched")
+        XCTAssertEqual(server.terminate(), 0, server.stderr)
+    }
+
+    /// A client that half-closes after its request (shutdown(SHUT_WR), as
+    /// some HTTP/1.0 clients and load balancers do) is still reading: it
+    /// gets its translation, every time. (Lines wait 50 ms for company, so
+    /// the half-close arrives while they wait.)
+    func testAClientThatHalfClosesGetsItsAnswer() throws {
+        let server = try start(["--batch-wait-ms", "50"])
+        let sources = (0..<12).map { Self.lines[$0 % 3] }
+        let expected = try translateLocally(sources)
+        let body = Array(JSONValueText.request(sources).utf8)
+        for attempt in 0..<5 {
+            let fd = try HTTPTestClient.connect(port: server.port, seconds: 30)
+            defer { close(fd) }
+            HTTPTestClient.send(fd, Array("POST /translate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
+            XCTAssertEqual(shutdown(fd, Int32(SHUT_WR)), 0)
+            let r = try HTTPTestClient.read(fd)
+            XCTAssertEqual(r.status, 200, "attempt \(attempt): \(r.body)")
+            XCTAssertEqual((try json(r) as? [String: [String]])?["translatedText"], expected, "attempt \(attempt)")
+        }
+        let metrics = try HTTPTestClient.request(port: server.port, path: "/metrics").body
+        XCTAssertTrue(metrics.contains(#"s2s_requests_total{api="libretranslate",status="200"} 5"#), metrics)
+        XCTAssertFalse(metrics.contains(#"kind="cancelled""#), metrics)
         XCTAssertEqual(server.terminate(), 0, server.stderr)
     }
 
