@@ -7,7 +7,10 @@ import S2SServing
 /// The HTTP binding: each route hands its request to the service and
 /// writes back the service's answer. Nothing here decides anything.
 enum Routes {
+    /// Serves until SIGTERM or SIGINT. `timeouts` close clients too slow to
+    /// send their requests; at most `maxConnections` are open at once.
     static func serve(_ service: TranslationService, host: String, port: Int, page: Page?,
+                      timeouts: ConnectionTimeouts, maxConnections: Int,
                       log: @escaping @Sendable (String) -> Void) async throws {
         let router = Router(context: ServeContext.self)
         let limit = service.limits.maxBodyBytes
@@ -31,9 +34,15 @@ enum Routes {
         }
         var logger = Logger(label: "s2s-serve")
         logger.logLevel = .warning
+        let open = OpenConnections(max: maxConnections)
+        let metrics = service.metrics
         let app = Application(
             router: router,
-            server: .http1(),
+            // A list per connection (the argument is evaluated for each).
+            server: .http1(configuration: .init(additionalChannelHandlers: [
+                ConnectionLimit(open) { metrics.connectionDropped(reason: "over_limit") },
+                SlowClientTimeouts(timeouts) { metrics.connectionDropped(reason: $0.rawValue) },
+            ])),
             configuration: .init(address: .hostname(host, port: port), serverName: "s2s-serve"),
             onServerRunning: { channel in
                 log("listening on http://\(CannotListen.address(host, channel.localAddress?.port ?? port))")
