@@ -153,7 +153,7 @@ let package = Package(
                     dependencies: ["S2STranslation", "S2SSearch", "S2SModel", "S2SKernels", "_S2STestSupport"]),
         .testTarget(name: "S2SServingTests", dependencies: ["S2SServing", "_S2STestSupport"]),
         .testTarget(name: "S2SMetricsTests", dependencies: ["S2SMetrics", "_S2STestSupport"]),
-        .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SText", "_S2STestSupport"]),
+        .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SText", "S2SMetrics", "_S2STestSupport"]),
         .testTarget(name: "S2SFuzzTests", dependencies: ["S2SFuzzTargets", "_S2STestSupport"]),
         .testTarget(
             name: "S2SCommandTests",

@@ -117,20 +117,3 @@ public struct FileError: Error, CustomStringConvertible, Equatable {
         String(cString: strerror(errno))
     }
 }
-
-/// Writing to standard output with errors reported (a full disk behind a
-/// redirection is an error with a message, not a crash in FileHandle).
-public enum StandardOutput {
-    public static func write(_ text: String) throws(FileError) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(1, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileError(path: "standard output", action: "write", reason: FileError.lastErrno(), code: errno)
-            }
-            offset += n
-        }
-    }
-}

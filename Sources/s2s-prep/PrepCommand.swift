@@ -137,7 +137,7 @@ struct Prep: ParsableCommand {
         options.targetLanguage = targetLang
         var preparation = Preparation(options: options)
         if !quiet {
-            preparation.log = { message in FileHandle.standardError.write(Data(("s2s-prep: " + message + "\n").utf8)) }
+            preparation.log = { message in StandardError.write("s2s-prep: " + message + "\n") }
         }
         // The output folders are this run's alone: two runs writing one
         // vocabulary folder would leave it mixed.
@@ -145,6 +145,11 @@ struct Prep: ParsableCommand {
         defer { locks.forEach { $0.release() } }
         // Errors (InputError, FileError) describe themselves: file, line, what to do.
         try preparation.run()
+    }
+
+    static func main() {
+        StandardStreams.prepare()
+        main(nil)  // ArgumentParser's own entry: parse, run, report errors, exit
     }
 }
 

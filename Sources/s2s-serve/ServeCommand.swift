@@ -79,10 +79,15 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         search.applyThreads()
-        let options = try search.translatorOptions()
+        var options = try search.translatorOptions()
+        options.widestBeam = maxBeamSize  // what a request may ask for
         var models: [TranslationService.Model] = []
         for folder in model {
-            models.append(try .load(folder: folder, options: options, source: sourceLang, target: targetLang))
+            do {
+                models.append(try .load(folder: folder, options: options, source: sourceLang, target: targetLang))
+            } catch let error as SearchMemoryError {
+                throw ValidationError(error.description)
+            }
             Self.log("loaded \(folder) as \(models.last!.source)→\(models.last!.target)")
         }
         // The encoders' whole-sentence products in the precision chosen for
@@ -121,11 +126,12 @@ struct Serve: AsyncParsableCommand {
     }
 
     @Sendable static func log(_ message: String) {
-        FileHandle.standardError.write(Data("s2s-serve: \(message)\n".utf8))
+        StandardError.write("s2s-serve: \(message)\n")
     }
 
     static func main() async {
-        BLASRuntime.ensureOptimizedKernels()
+        BLASRuntime.ensureOptimizedKernels()  // may re-execute: before anything else
+        StandardStreams.prepare()
         HeapTuning.keepFreedBuffers()
         do {
             var command = try parseAsRoot()
