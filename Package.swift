@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // HTTP request parts as Hummingbird's pipeline carries them (its own dependency).
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         // ── C layer ────────────────────────────────────────────────────────
@@ -103,6 +105,7 @@ let package = Package(
                 "S2SServing", "S2SOptions", "S2STranslation", "S2SKernels", "S2SCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.copy("Page")]
@@ -150,7 +153,7 @@ let package = Package(
                     dependencies: ["S2STranslation", "S2SSearch", "S2SModel", "S2SKernels", "_S2STestSupport"]),
         .testTarget(name: "S2SServingTests", dependencies: ["S2SServing", "_S2STestSupport"]),
         .testTarget(name: "S2SMetricsTests", dependencies: ["S2SMetrics", "_S2STestSupport"]),
-        .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SText", "_S2STestSupport"]),
+        .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SText", "S2SMetrics", "_S2STestSupport"]),
         .testTarget(name: "S2SFuzzTests", dependencies: ["S2SFuzzTargets", "_S2STestSupport"]),
         .testTarget(
             name: "S2SCommandTests",

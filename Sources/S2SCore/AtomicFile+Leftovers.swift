@@ -6,13 +6,11 @@ import Darwin
 import Foundation
 
 /// The temporary files `AtomicFile.write` leaves when its process is killed
-/// mid-write (`kill -9`, a power cut): `.NAME.tmp-PID` beside NAME, as big
+/// mid-write (`kill -9`, a power cut): `.NAME.tmp-PID` beside NAME
+/// (`temporaryName(for:)`), as big
 /// as what was being written (a checkpoint: hundreds of MB). Nothing else
 /// would ever remove them.
 extension AtomicFile {
-    /// The temporary file of NAME while process `pid` writes it.
-    static func temporaryName(for name: String, pid: Int32) -> String { ".\(name).tmp-\(pid)" }
-
     /// A temporary file left in `folder` by a process that no longer runs.
     public struct Leftover: Equatable, Sendable {
         public let path: String
@@ -26,9 +24,8 @@ extension AtomicFile {
     public static func leftovers(in folder: String) -> [Leftover] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.sorted().compactMap { name -> Leftover? in
-            guard name.hasPrefix("."), let mark = name.range(of: ".tmp-", options: .backwards),
+            guard target(ofTemporary: name) != nil, let mark = name.range(of: ".tmp-", options: .backwards),
                   let pid = Int32(name[mark.upperBound...]), pid > 0,
-                  temporaryName(for: String(name[name.index(after: name.startIndex)..<mark.lowerBound]), pid: pid) == name,
                   kill(pid, 0) != 0 && errno == ESRCH else { return nil }
             let path = folder + "/" + name
             var info = stat()

@@ -48,10 +48,18 @@ public enum AtomicFile {
     /// holding the whole file in memory (a checkpoint is parameters and
     /// Adam's moments: hundreds of MB that need not be copied first).
     public static func write(to path: String, _ body: (Sink) throws(FileError) -> Void) throws(FileError) {
+        let temporary = try writeTemporary(for: path, body)
+        try publish(temporary, to: path)
+    }
+
+    /// The first half of `write(to:_:)`: writes what `body` gives its sink
+    /// to a temporary file beside `path`, fsynced, and returns its path;
+    /// nothing at `path` changes. On failure the temporary file is removed.
+    public static func writeTemporary(for path: String, _ body: (Sink) throws(FileError) -> Void) throws(FileError) -> String {
         let folder = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         try Folder.create(folder)
-        let temporary = (folder.isEmpty ? "" : folder + "/") + temporaryName(for: name, pid: getpid())
+        let temporary = (folder.isEmpty ? "" : folder + "/") + temporaryName(for: name)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw FileError(path: path, action: "write", reason: FileError.lastErrno(), code: errno)
@@ -72,17 +80,37 @@ public enum AtomicFile {
             unlink(temporary)
             throw failure
         }
+        return temporary
+    }
+
+    /// The second half of `write(to:_:)`: renames `temporary` onto `path`
+    /// and makes the rename durable. On failure the temporary file is removed.
+    public static func publish(_ temporary: String, to path: String) throws(FileError) {
         if rename(temporary, path) != 0 {
             let code = errno, reason = FileError.lastErrno()
             unlink(temporary)
             throw FileError(path: path, action: "rename the temporary file onto", reason: reason, code: code)
         }
         // Make the rename itself durable.
+        let folder = (path as NSString).deletingLastPathComponent
         let dirFD = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirFD >= 0 {
             _ = fsync(dirFD)
             close(dirFD)
         }
+    }
+
+    /// The name of this process's temporary file for a file named `name`.
+    public static func temporaryName(for name: String) -> String { ".\(name).tmp-\(getpid())" }
+
+    /// The file name that `name`, a temporary file of `write` (of any
+    /// process), stands for; nil when `name` is not one. A killed run leaves
+    /// such files behind.
+    public static func target(ofTemporary name: String) -> String? {
+        guard name.hasPrefix("."), let marker = name.range(of: ".tmp-", options: .backwards) else { return nil }
+        let pid = name[marker.upperBound...]
+        guard !pid.isEmpty, pid.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return String(name[name.index(after: name.startIndex)..<marker.lowerBound])
     }
 
     /// Writes UTF-8 text atomically.
@@ -115,22 +143,5 @@ public struct FileError: Error, CustomStringConvertible, Equatable {
 
     static func lastErrno() -> String {
         String(cString: strerror(errno))
-    }
-}
-
-/// Writing to standard output with errors reported (a full disk behind a
-/// redirection is an error with a message, not a crash in FileHandle).
-public enum StandardOutput {
-    public static func write(_ text: String) throws(FileError) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(1, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileError(path: "standard output", action: "write", reason: FileError.lastErrno(), code: errno)
-            }
-            offset += n
-        }
     }
 }

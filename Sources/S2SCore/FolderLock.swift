@@ -14,9 +14,12 @@ import Foundation
 public final class FolderLock {
     public let folder: String
     private let fd: Int32
-    /// Whether this lock created the folder (so that a run that fails before
-    /// writing anything can leave no trace: `release(removingIfCreated:)`).
-    public let createdFolder: Bool
+    /// The folders this lock created, the folder itself and any missing
+    /// parents, outermost first (so that a run that fails before writing
+    /// anything can leave no trace: `release(removingIfCreated:)`).
+    public let createdFolders: [String]
+    /// Whether this lock created the folder itself.
+    public var createdFolder: Bool { !createdFolders.isEmpty }
 
     public static let fileName = ".lock"
 
@@ -36,10 +39,7 @@ public final class FolderLock {
     /// (never waits) when another process holds it.
     public init(folder: String) throws {
         self.folder = folder
-        var info = stat()
-        let existed = stat(folder, &info) == 0
-        try Folder.create(folder)
-        createdFolder = !existed
+        createdFolders = try Folder.create(folder)
         let path = folder + "/" + Self.fileName
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
@@ -62,13 +62,15 @@ public final class FolderLock {
     }
 
     /// Releases the lock; with `removingIfCreated`, a folder this lock made
-    /// is removed again when nothing but the lock file is in it (a run that
-    /// failed before writing anything leaves no folder behind).
+    /// is removed again when nothing but the lock file is in it, and so are
+    /// the parents it made that are left empty (a run that failed before
+    /// writing anything leaves no folder behind).
     public func release(removingIfCreated: Bool = false) {
         if removingIfCreated && createdFolder,
            let names = try? FileManager.default.contentsOfDirectory(atPath: folder), names == [Self.fileName] {
             unlink(folder + "/" + Self.fileName)
-            rmdir(folder)
+            // rmdir leaves a parent that something else was put into since.
+            for made in createdFolders.reversed() where rmdir(made) != 0 { break }
         }
         released = true
         close(fd)

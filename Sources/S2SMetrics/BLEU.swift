@@ -1,7 +1,7 @@
 import Foundation
 
 /// Corpus BLEU (Papineni et al. 2002) exactly as sacreBLEU 2.x computes it
-/// by default: 13a tokenisation, n-grams up to 4, "exp" smoothing (mteval's:
+/// by default: 13a tokenisation (or another of `BLEUTokenizer`), n-grams up to 4, "exp" smoothing (mteval's:
 /// an order with no match gets precision 100/(2^k·total)), brevity penalty on
 /// the corpus lengths, one reference per line, case kept.
 public struct BLEU: Sendable {
@@ -26,15 +26,18 @@ public struct BLEU: Sendable {
         }
     }
 
-    public static let signature = "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0"
+    /// sacreBLEU's signature of a score computed with `tokenizer`.
+    public static func signature(tokenizer: BLEUTokenizer = .thirteenA) -> String {
+        "nrefs:1|case:mixed|eff:no|tok:\(tokenizer.rawValue)|smooth:exp|version:2.6.0"
+    }
 
-    public static func corpus(hypotheses: [String], references: [String]) -> Score {
+    public static func corpus(hypotheses: [String], references: [String], tokenizer: BLEUTokenizer = .thirteenA) -> Score {
         precondition(hypotheses.count == references.count)
         var correct = [Int](repeating: 0, count: maxOrder), total = correct
         var sysLen = 0, refLen = 0
         for (h, r) in zip(hypotheses, references) {
-            let hyp = Tokenizer13a.tokenize(PythonText.rstrip(h))
-            let ref = Tokenizer13a.tokenize(PythonText.rstrip(r))
+            let hyp = tokenizer.tokenize(PythonText.rstrip(h))
+            let ref = tokenizer.tokenize(PythonText.rstrip(r))
             sysLen += hyp.count
             refLen += ref.count
             for n in 1...maxOrder {

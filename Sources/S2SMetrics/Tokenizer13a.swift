@@ -13,12 +13,16 @@ public enum Tokenizer13a {
             text = text.replacingAll("&quot;", with: "\"").replacingAll("&amp;", with: "&")
                 .replacingAll("&lt;", with: "<").replacingAll("&gt;", with: ">")
         }
-        var s = [Unicode.Scalar](" ".unicodeScalars) + Array(text.unicodeScalars) + [" "]
-        s = substitute(s, width: 1) { c in isPunctuation(c[0]) ? [" ", c[0], " "] : nil }
+        return PythonText.split(regexp([" "] + Array(text.unicodeScalars) + [" "]))
+    }
+
+    /// Steps 2 and 3: sacreBLEU's `TokenizerRegexp`, which the `zh`
+    /// tokeniser also applies after spacing out Chinese characters.
+    static func regexp(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var s = substitute(text, width: 1) { c in isPunctuation(c[0]) ? [" ", c[0], " "] : nil }
         s = substitute(s, width: 2) { c in !isDigit(c[0]) && (c[1] == "." || c[1] == ",") ? [c[0], " ", c[1], " "] : nil }
         s = substitute(s, width: 2) { c in (c[0] == "." || c[0] == ",") && !isDigit(c[1]) ? [" ", c[0], " ", c[1]] : nil }
-        s = substitute(s, width: 2) { c in isDigit(c[0]) && c[1] == "-" ? [c[0], " ", c[1], " "] : nil }
-        return PythonText.split(s)
+        return substitute(s, width: 2) { c in isDigit(c[0]) && c[1] == "-" ? [c[0], " ", c[1], " "] : nil }
     }
 
     /// Python's `re.sub` for a fixed-width pattern: matches are found left to
@@ -78,6 +82,12 @@ enum PythonText {
         var s = Array(line.unicodeScalars)
         while let last = s.last, isSpace(last) { s.removeLast() }
         return String(String.UnicodeScalarView(s))
+    }
+
+    /// `str.strip()`, on scalars.
+    static func strip(_ s: [Unicode.Scalar]) -> ArraySlice<Unicode.Scalar> {
+        guard let first = s.firstIndex(where: { !isSpace($0) }), let last = s.lastIndex(where: { !isSpace($0) }) else { return [] }
+        return s[first...last]
     }
 }
 

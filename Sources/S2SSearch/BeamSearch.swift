@@ -22,6 +22,13 @@ public enum BeamSearch {
         /// Hypotheses returned per sentence (≤ beamSize).
         public var nBest = 1
         public init() {}
+
+        /// The most tokens a translation of `sourceLength` tokens gets: one
+        /// that reaches it ends there, `<EOS>` or not (`minLength` above it
+        /// cannot be met).
+        public func maxLength(sourceLength: Int) -> Int {
+            Int(Double(sourceLength) * maxLengthRatio) + maxLengthExtra
+        }
     }
 
     public struct Hypothesis: Sendable, Equatable {
@@ -76,7 +83,7 @@ public enum BeamSearch {
         // Finished hypotheses to collect per sentence: the n returned, or all k
         // when the coverage penalty re-ranks them after the search.
         let wanted = o.coveragePenalty != 0 ? k : min(k, max(1, o.nBest))
-        let limits = sources.map { Int(Double($0.count) * o.maxLengthRatio) + o.maxLengthExtra }
+        let limits = sources.map { o.maxLength(sourceLength: $0.count) }
         var finished = [[Hypothesis]](repeating: [], count: n)
         var tree = PrefixTree()
         // Live hypotheses, one decoder state row each; node −1 is the empty prefix.

@@ -2,8 +2,8 @@ import Prometheus
 
 /// What `GET /metrics` reports, in Prometheus's text format
 /// (swift-prometheus's registry): requests by API and status, lines and
-/// subwords translated, errors by kind, the queue's length, batch sizes and
-/// request latency.
+/// subwords translated, errors by kind, the queue's length, batch sizes,
+/// request latency and connections the server closed.
 public final class ServerMetrics: @unchecked Sendable {  // the registry and its metrics are thread-safe
     let registry = PrometheusCollectorRegistry()
     let sentences: Counter
@@ -16,6 +16,8 @@ public final class ServerMetrics: @unchecked Sendable {  // the registry and its
 
     let requests = name("requests", "total", "Requests answered, by API and HTTP status.")
     let errors = name("errors", "total", "Requests refused or failed, by kind.")
+    let dropped = name("connections_dropped", "total",
+                       "Connections the server closed: too slow (header, body or idle timeout) or over --max-connections.")
 
     /// s2s_NAME_UNIT with its help line.
     static func name(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
@@ -45,6 +47,12 @@ public final class ServerMetrics: @unchecked Sendable {  // the registry and its
 
     public func error(_ kind: ServiceError.Kind) {
         registry.makeCounter(descriptor: errors, labels: [("kind", kind.rawValue)]).increment()
+    }
+
+    /// A connection closed by the server, for `reason` (`header_timeout`,
+    /// `body_timeout`, `idle_timeout`, `over_limit`).
+    public func connectionDropped(reason: String) {
+        registry.makeCounter(descriptor: dropped, labels: [("reason", reason)]).increment()
     }
 
     public func translated(lines: Int, sourceTokens source: Int, targetTokens target: Int) {

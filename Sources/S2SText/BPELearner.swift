@@ -1,7 +1,8 @@
 /// Learns BPE merges from word frequencies, as subword-nmt's `learn-bpe` does:
 /// every word is a sequence of characters (Unicode scalars) with `</w>` glued
 /// to the last, and the most frequent adjacent pair is merged until `merges`
-/// merges are made or no pair occurs `minFrequency` times. Ties go to the
+/// merges are made or no pair occurs `minFrequency` times (a `merges` above
+/// what the words allow stops when no pair is left). Ties go to the
 /// larger pair in code-point order, as Python's `max` over `(count, pair)`.
 ///
 /// Efficient: pair counts are updated incrementally from the words that
@@ -33,8 +34,12 @@ public enum BPELearner {
         var heap = PairHeap(symbols: symbols)
         for (p, c) in stats { heap.push(count: c, pair: p) }
 
+        // Each merge shortens at least one word by one symbol, so the words'
+        // pair positions bound the merges there can be, whatever `merges`
+        // asks (Int.max included): only that much is reserved.
+        let positions = words.reduce(0) { $0 + $1.count - 1 }
         var result: [(String, String)] = []
-        result.reserveCapacity(merges)
+        result.reserveCapacity(min(max(merges, 0), positions))
         var lastVisit = [Int32](repeating: -1, count: words.count)
         var changed: [UInt64: Int] = [:]
 

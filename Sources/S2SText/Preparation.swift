@@ -24,6 +24,9 @@ public struct Preparation {
         /// ISO 639-1 codes recorded in prep.json (nil: not recorded).
         public var sourceLanguage: String?
         public var targetLanguage: String?
+        /// Replace another data set found in the folders (without it, a run
+        /// only replaces the same preparation: same inputs, same options).
+        public var overwrite: Bool = false
 
         public init(name: String, splits: [(name: String, source: String, target: String)],
                     vocabFolder: String, dataFolder: String) {
@@ -57,9 +60,13 @@ public struct Preparation {
         let o = options
         precondition(o.splits.first?.name == "train", "the first split must be train")
         let tokenizer = Tokenizer(normalization: o.normalization)
-        // Output folders first: a file in the way stops the run before the work.
+        // Output folders first: a file in the way, or another data set in
+        // them, stops the run before the work.
         try Folder.create(o.dataFolder)
         try Folder.create(o.vocabFolder)
+        let folders = PrepFolders(vocabulary: o.vocabFolder, data: o.dataFolder)
+        try folders.checkReplacing(with: o)
+        folders.removeTemporaries()
 
         // 1. Read and tokenise every split (validated: UTF-8, line counts).
         var tokenized: [(source: [[String]], target: [[String]])] = []
@@ -142,7 +149,9 @@ public struct Preparation {
         log("vocabularies: \(srcVocab.count) source, \(tgtVocab.count) target tokens\(o.sharedVocabulary ? " (shared)" : "")")
 
         // 5. Shards, then the vocabulary folder (the manifest last: its
-        //    presence says the rest is complete).
+        //    presence says the rest is complete), made in memory first and
+        //    written all or none (`write`).
+        var outputs: [(path: String, bytes: [UInt8])] = []
         var splitInfos: [String: PrepManifest.SplitInfo] = [:]
         var shortlist: LexicalShortlist?
         for (k, split) in o.splits.enumerated() {
@@ -160,12 +169,11 @@ public struct Preparation {
                 shortlist = LexicalShortlist.build(pairs: pairs, source: srcVocab, target: tgtVocab)
             }
             let shardName = "\(split.name).s2sb"
-            try AtomicFile.write(
-                TokenShard.encode(pairs: pairs, sourceVocabulary: srcVocab, targetVocabulary: tgtVocab),
-                to: o.dataFolder + "/" + shardName)
+            outputs.append((o.dataFolder + "/" + shardName,
+                            TokenShard.encode(pairs: pairs, sourceVocabulary: srcVocab, targetVocabulary: tgtVocab)))
             if o.writeText {
-                try AtomicFile.write(text: Self.lines(seg.source), to: o.dataFolder + "/\(split.name).bpe.src")
-                try AtomicFile.write(text: Self.lines(seg.target), to: o.dataFolder + "/\(split.name).bpe.tgt")
+                outputs.append((o.dataFolder + "/\(split.name).bpe.src", Array(Self.lines(seg.source).utf8)))
+                outputs.append((o.dataFolder + "/\(split.name).bpe.tgt", Array(Self.lines(seg.target).utf8)))
             }
             splitInfos[split.name] = PrepManifest.SplitInfo(
                 sourceFile: split.source, targetFile: split.target, shard: shardName,
@@ -173,9 +181,6 @@ public struct Preparation {
                 sourceTokens: pairs.reduce(0) { $0 + $1.source.count },
                 targetTokens: pairs.reduce(0) { $0 + $1.target.count },
                 sourceUnknown: srcUnknown, targetUnknown: tgtUnknown)
-            let dropped = seg.dropped.filter { $0.value > 0 }.sorted { $0.key < $1.key }
-                .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            log("wrote \(o.dataFolder)/\(shardName): \(pairs.count) pairs" + (dropped.isEmpty ? "" : " (dropped \(dropped))"))
         }
 
         let manifest = PrepManifest(
@@ -188,13 +193,41 @@ public struct Preparation {
             targetVocabulary: .init(file: "tgt.vocab", size: tgtVocab.count, hash: String(tgtVocab.hash, radix: 16)),
             dataFolder: o.dataFolder, splits: splitInfos,
             sourceLanguage: o.sourceLanguage, targetLanguage: o.targetLanguage)
-        try AtomicFile.write(text: codes.fileText, to: o.vocabFolder + "/bpe.codes")
-        try AtomicFile.write(text: srcVocab.fileText, to: o.vocabFolder + "/src.vocab")
-        try AtomicFile.write(text: tgtVocab.fileText, to: o.vocabFolder + "/tgt.vocab")
-        if let shortlist { try AtomicFile.write(text: shortlist.fileText, to: o.vocabFolder + "/" + LexicalShortlist.fileName) }
-        try AtomicFile.write(try StableJSON.encode(manifest), to: o.vocabFolder + "/prep.json")
+        outputs.append((o.vocabFolder + "/bpe.codes", Array(codes.fileText.utf8)))
+        outputs.append((o.vocabFolder + "/src.vocab", Array(srcVocab.fileText.utf8)))
+        outputs.append((o.vocabFolder + "/tgt.vocab", Array(tgtVocab.fileText.utf8)))
+        if let shortlist { outputs.append((o.vocabFolder + "/" + LexicalShortlist.fileName, Array(shortlist.fileText.utf8))) }
+        outputs.append((o.vocabFolder + "/prep.json", try StableJSON.encode(manifest)))
+        let written = outputs.map(\.path)
+        try Self.write(&outputs)
+        folders.removeStale(keeping: written)
+        for (k, split) in o.splits.enumerated() {
+            let dropped = segmented[k].dropped.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+                .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            log("wrote \(o.dataFolder)/\(split.name).s2sb: \(manifest.splits[split.name]!.pairs) pairs"
+                + (dropped.isEmpty ? "" : " (dropped \(dropped))"))
+        }
         log("wrote \(o.vocabFolder)/{prep.json,bpe.codes,src.vocab,tgt.vocab,\(LexicalShortlist.fileName)} in \(Stopwatch.format(clock.lap()))")
         return manifest
+    }
+
+    /// Writes every output under a temporary name, then renames them all into
+    /// place: a run that fails (a full disk above all) replaces nothing. Each
+    /// output's bytes are let go once they are on disk.
+    static func write(_ outputs: inout [(path: String, bytes: [UInt8])]) throws {
+        let sizes = outputs.map { ($0.path, $0.bytes.count) }
+        let staged = StagedFiles()
+        do {
+            for k in outputs.indices {
+                try staged.stage(outputs[k].bytes, to: outputs[k].path)
+                outputs[k].bytes = []
+            }
+        } catch {
+            guard error.isOutOfSpace else { throw error }
+            staged.discard()
+            throw PrepDiskFull(file: error.path, outputs: sizes)
+        }
+        try staged.commit()
     }
 
     static func tokenize(_ lines: [String], _ tokenizer: Tokenizer) throws -> [[String]] {

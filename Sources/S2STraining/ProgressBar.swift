@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import S2SCore
 
 /// On a terminal, one status line on stderr redrawn in place (at most every
 /// 0.2 s): step, epoch, loss, perplexity, tokens/s, teacher-forcing ratio,
@@ -70,13 +71,13 @@ public struct ProgressBar {
         guard enabled, force || s.elapsed - lastDraw >= 0.2 else { return }
         lastDraw = s.elapsed
         drawn = true
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + Self.line(s)).utf8))
+        StandardError.write("\r\u{1B}[K" + Self.line(s))
     }
 
     /// Ends the status line so that following messages start clean.
     public mutating func finishLine() {
         guard enabled, drawn else { return }
-        FileHandle.standardError.write(Data("\n".utf8))
+        StandardError.write("\n")
         drawn = false
     }
 }

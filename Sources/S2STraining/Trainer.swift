@@ -467,7 +467,7 @@ extension Trainer {
             hypotheses += GreedySearch.decode(model, sources: chunk).map { Self.text($0, vocabulary) }
         }
         let references = (0..<n).map { Self.text(valid.target($0).map { Int32(bitPattern: $0) }, vocabulary) }
-        return (BLEU.corpus(hypotheses: hypotheses, references: references).score,
+        return (BLEU.corpus(hypotheses: hypotheses, references: references, tokenizer: folder.bleuTokenizer).score,
                 ChrF.corpus(hypotheses: hypotheses, references: references))
     }
 

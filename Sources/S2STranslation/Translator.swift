@@ -43,6 +43,10 @@ public final class Translator {
         /// (0: the whole vocabulary).
         public var shortlist = 0
         public var shortlistFrequent = 100
+        /// The widest beam a search of this translator may ask for (a
+        /// server's per-request ceiling; nil: `search.beamSize`): memory is
+        /// checked for it at load.
+        public var widestBeam: Int?
         public init() {}
     }
 
@@ -79,6 +83,10 @@ public final class Translator {
     /// Told about a line that had to be cut mid-sentence: (index of the line
     /// in `translate`'s input, message).
     public var warn: (Int, String) -> Void = { _, _ in }
+    /// Whether `warn` was told that --min-len is above a line's length
+    /// limit (once a translator, so that a file of short lines gives one
+    /// warning, not one a line).
+    private var warnedMinLength = false
 
     /// - Parameter weights: the parameters file (default: the folder's model.safetensors).
     public init(modelFolder path: String, weights: String? = nil, options: Options = Options()) throws {
@@ -90,15 +98,34 @@ public final class Translator {
             }
             return String(decoding: data, as: UTF8.self)
         }
-        let checkpoint = try Checkpoint.load(path: weights ?? path + "/model.safetensors")
+        let weightsPath = weights ?? path + "/model.safetensors"
+        let checkpoint = try Checkpoint.load(path: weightsPath)
+        if weights != nil { try Self.checkSameRun(weights: checkpoint, folder: path) }
         sourceVocabulary = try Vocabulary(fileText: try read("src.vocab"), path: path + "/src.vocab")
         targetVocabulary = try Vocabulary(fileText: try read("tgt.vocab"), path: path + "/tgt.vocab")
         let config = checkpoint.config
         guard config.sourceVocabularySize == sourceVocabulary.count, config.targetVocabularySize == targetVocabulary.count else {
-            throw InputError(file: path + "/model.safetensors",
+            throw InputError(file: weightsPath,
                              problem: "expects vocabularies of \(config.sourceVocabularySize)/\(config.targetVocabularySize) tokens, "
-                                 + "but src.vocab/tgt.vocab hold \(sourceVocabulary.count)/\(targetVocabulary.count)",
-                             hint: "The model folder mixes files of different runs; copy the vocabularies the model was trained with")
+                                 + "but \(path)/src.vocab and tgt.vocab hold \(sourceVocabulary.count)/\(targetVocabulary.count)",
+                             hint: weights == nil
+                                 ? "The model folder mixes files of different runs; copy the vocabularies the model was trained with"
+                                 : "Give --weights a checkpoint of this model's run (its checkpoints/, or s2s-average of them)")
+        }
+        let prep = try read("prep.json")
+        let maxTokens = options.maxSourceTokens ?? Self.maxLength(prepJSON: prep) ?? Self.defaultMaxSourceTokens
+        guard maxTokens > 0, options.batchSize > 0 else {
+            throw InputError(file: path, problem: "cannot translate with max source tokens \(maxTokens) and batch size \(options.batchSize)",
+                             hint: "Give both as positive numbers")
+        }
+        // Refused before anything is packed or searched: a batch of full-length lines must fit.
+        let beam = max(options.widestBeam ?? options.search.beamSize, options.search.beamSize, 1)
+        let need = MemoryEstimate.searchBytes(config: config, batch: options.batchSize, beam: beam, sourceTokens: maxTokens,
+                                              maxLengthRatio: options.search.maxLengthRatio,
+                                              maxLengthExtra: options.search.maxLengthExtra)
+        if let available = SystemMemory.availableBytes(), need > available {
+            throw SearchMemoryError(need: need, available: available, batchSize: options.batchSize, beamSize: beam,
+                                    sourceTokens: maxTokens, beamOption: options.widestBeam == nil ? "--beam-size" : "--max-beam-size")
         }
         if options.precision == .bfloat16 && !PackedMatrix.isBFloat16Available {
             throw InputError(file: path, problem: "cannot be run in bfloat16 on this CPU (it lacks AVX512_BF16)",
@@ -113,7 +140,7 @@ public final class Translator {
             throw InputError(file: path, problem: "cannot be run in int8 on this CPU (it lacks AVX512-VNNI)",
                              hint: "Use bfloat16, float32 or auto precision")
         }
-        model.packForDecoding(precision: options.precision, rows: max(1, options.search.beamSize) * options.batchSize,
+        model.packForDecoding(precision: options.precision, rows: Self.timedRows(batch: options.batchSize, beam: options.search.beamSize),
                               int8: options.int8)
         if options.shortlist > 0 {
             let file = path + "/" + LexicalShortlist.fileName
@@ -129,17 +156,35 @@ public final class Translator {
         self.model = model
         bpe = BPE(codes: try BPECodes(fileText: try read("bpe.codes"), path: path + "/bpe.codes"))
         wholeWords = Self.mergesRequested(prepJSON: try read("prep.json")) == 0
-        let prep = try read("prep.json")
         try Self.checkHashes(prepJSON: prep, folder: path, source: sourceVocabulary, target: targetVocabulary)
         let normalization = Self.normalization(prepJSON: prep)
         tokenizer = try Tokenizer.Session(Tokenizer(normalization: normalization))
-        let maxTokens = options.maxSourceTokens ?? Self.maxLength(prepJSON: prep) ?? Self.defaultMaxSourceTokens
-        guard maxTokens > 0, options.batchSize > 0 else {
-            throw InputError(file: path, problem: "cannot translate with max source tokens \(maxTokens) and batch size \(options.batchSize)",
-                             hint: "Give both as positive numbers")
-        }
         splitter = try LineSplitter(maxTokens: maxTokens)
         self.options = options
+    }
+
+    /// The rows `--precision auto` times each decoding product at: a full
+    /// step's (beam × batch), up to `maxTimedRows`, past which the paths'
+    /// order no longer changes but the timing's buffers would grow with the
+    /// option rather than with any input.
+    static func timedRows(batch: Int, beam: Int) -> Int {
+        let (rows, overflow) = max(1, beam).multipliedReportingOverflow(by: max(1, batch))
+        return overflow ? maxTimedRows : min(rows, maxTimedRows)
+    }
+
+    static let maxTimedRows = 512
+
+    /// A `--weights` file must be a checkpoint of the folder's own run: the
+    /// same configuration as its model.safetensors, where that exists.
+    static func checkSameRun(weights: Checkpoint, folder: String) throws {
+        let own = folder + "/model.safetensors"
+        guard FileManager.default.fileExists(atPath: own) else { return }
+        do throws(InputError) {
+            try weights.check(config: try Checkpoint.load(path: own).config)
+        } catch {
+            throw InputError(file: error.file, problem: error.problem.replacingOccurrences(of: "the model expects", with: "\(own) has"),
+                             hint: "Give --weights a checkpoint of this model's run (its checkpoints/, or s2s-average of them)")
+        }
     }
 
     /// The longest source the model was trained on, in subwords.
@@ -230,6 +275,7 @@ public final class Translator {
         }
         // Similar lengths together: less padding in each batch.
         work.sort { $0.ids.count < $1.ids.count }
+        warnIfMinLengthCannotBeMet(work.map { ($0.line, $0.ids.count) })
         // The pieces of long lines, their attention dropped as each batch
         // ends, so that memory does not grow with a line's length.
         var pieces: [Int: [[Translation]]] = [:]
@@ -258,6 +304,19 @@ public final class Translator {
     func segment(_ text: String) throws -> [String] {
         let tokens = try tokenizer.tokenize(text)
         return wholeWords ? tokens : bpe.segment(tokens: tokens)
+    }
+
+    /// Beam search stops a translation at its length limit
+    /// (`BeamSearch.Options.maxLength`), so a `minLength` above it is cut to
+    /// the limit: said once, for the first line it happens to.
+    func warnIfMinLengthCannotBeMet(_ sources: [(line: Int, length: Int)]) {
+        let o = options.search
+        guard options.sampling == nil, !warnedMinLength,
+              let short = sources.first(where: { o.minLength > o.maxLength(sourceLength: $0.length) }) else { return }
+        warnedMinLength = true
+        warn(short.line, "--min-len \(o.minLength) is above the length limit of \(o.maxLength(sourceLength: short.length)) subwords for this line "
+             + "(--max-len-ratio \(o.maxLengthRatio) × \(short.length) source subwords + \(o.maxLengthExtra)): "
+             + "translations stop at their limit (said once)")
     }
 
     /// The n-best lists of each source, by the configured search.
@@ -297,6 +356,22 @@ public final class Translator {
         }
     }
 
+    /// Per target token, the encoded source positions (tokens only, not
+    /// `<EOS>` at `sourceLength`) it attends to most: the argmax of its
+    /// attention row, or in a pyramidal encoder (`coverage` source
+    /// positions per memory position, whose weight the row shares equally
+    /// among them) every position of the memory position with the most
+    /// weight — argmax over the shared row would favour a last position
+    /// that covers fewer.
+    public static func alignedSpans(_ attention: [[Float]], coverage: Int, sourceLength n: Int) -> [[Int]] {
+        attention.map { row in
+            let spans = stride(from: 0, to: row.count, by: coverage).map { $0..<min($0 + coverage, row.count) }
+            let weight = { (span: Range<Int>) in row[span].reduce(0, +) }
+            guard let best = spans.max(by: { weight($0) < weight($1) }) else { return [] }
+            return best.filter { $0 < n }
+        }
+    }
+
     /// Maps a hypothesis back to text and to the original source order
     /// (`source`: the line's source subwords as encoded, before reversal).
     public func translation(_ h: BeamSearch.Hypothesis, source: [String]) -> Translation {
@@ -306,19 +381,21 @@ public final class Translator {
             guard j < n else { return nil }
             return model.config.reverseSource ? n - 1 - j : j
         }
-        let alignment = h.alignment
+        let spans = Self.alignedSpans(h.attention, coverage: model.config.memoryCoverage, sourceLength: n)
         // <unk> stays visible ("<unk>") unless replaced; <pad>/<s>/<EOS> never appear.
         var target: [String] = []
         for (t, id) in h.tokens.enumerated() where id != SpecialTokens.pad && id != SpecialTokens.bos && id != SpecialTokens.eos {
             var token = targetVocabulary.token(id)
-            if id == SpecialTokens.unk && options.replaceUnknown && t < alignment.count, let j = original(alignment[t]) {
+            if id == SpecialTokens.unk && options.replaceUnknown && t < spans.count, let j = spans[t].first.flatMap(original) {
                 let word = source[j].hasSuffix(BPE.continuation) ? String(source[j].dropLast(2)) : source[j]
                 token = options.unknownDictionary[word] ?? word
             }
             target.append(token)
         }
         var pairs: [(source: Int, target: Int)] = []
-        for (t, j) in alignment.enumerated() { if let s = original(j) { pairs.append((s, t)) } }
+        for (t, span) in spans.enumerated() {
+            for s in span.compactMap(original).sorted() { pairs.append((s, t)) }
+        }
         let attention: [[Float]] = h.attention.map { row in
             (0..<n).map { i in row[model.config.reverseSource ? n - 1 - i : i] }
         }

@@ -51,6 +51,33 @@ public enum HTTPTestClient {
         }
     }
 
+    /// Closes with a reset (RST) rather than a FIN: SO_LINGER {1, 0}, then close.
+    public static func reset(_ fd: Int32) {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        close(fd)
+    }
+
+    /// When the server closed each of `fds` (it read the end or a reset),
+    /// in seconds from the call; nil for those still open after `seconds`.
+    /// What the server sends before closing is read and dropped.
+    public static func closeTimes(_ fds: [Int32], within seconds: Double) -> [Double?] {
+        let start = Date()
+        var times = [Double?](repeating: nil, count: fds.count)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while times.contains(where: { $0 == nil }) && Date().timeIntervalSince(start) < seconds {
+            var polled = fds.indices.filter { times[$0] == nil }.map { pollfd(fd: fds[$0], events: Int16(POLLIN), revents: 0) }
+            guard poll(&polled, nfds_t(polled.count), 50) > 0 else { continue }
+            for p in polled where p.revents != 0 {
+                let n = buffer.withUnsafeMutableBytes { recv(p.fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+                if n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+                    times[fds.firstIndex(of: p.fd)!] = Date().timeIntervalSince(start)
+                }
+            }
+        }
+        return times
+    }
+
     /// A request with `Connection: close`; the answer read to the end.
     public static func request(port: Int, method: String = "GET", path: String, contentType: String? = nil,
                                body: [UInt8] = [], seconds: Int = 60) throws -> Response {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import S2SCore
 
 import S2SKernels
 
@@ -10,7 +11,8 @@ struct Bench: ParsableCommand {
         subcommands: [TrainStep.self, GemmShape.self, AllreduceBench.self])
 
     static func main() {
-        BLASRuntime.ensureOptimizedKernels()
+        BLASRuntime.ensureOptimizedKernels()  // may re-execute: before anything else
+        StandardStreams.prepare()
         HeapTuning.keepFreedBuffers()
         main(nil)  // ArgumentParser's own entry: parse, run, report errors, exit
     }

@@ -142,10 +142,10 @@ struct TrainStep: ParsableCommand {
         ]
         let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print(String(decoding: json, as: UTF8.self))
-        FileHandle.standardError.write(Data(String(
+        StandardError.write(String(
             format: "s2s train-step (%@): %.1f ms/step, %.0f tokens/s, %.1f GFLOP/s (%.0f%% of the %.1f GFLOP/s GEMM ceiling); GEMM floor %.1f ms, step/floor %.2f; in products %.1f ms; peak RSS %.0f MB\n",
             precision, median * 1000, tokens / median, flops / median / 1e9, 100 * flops / median / 1e9 / ceiling, ceiling,
-            floor * 1000, median / floor, medianInProducts * 1000, Self.peakRSSMegabytes()).utf8))
+            floor * 1000, median / floor, medianInProducts * 1000, Self.peakRSSMegabytes()))
     }
 
     /// Seconds for one GEMM of this shape (best of a few runs), in OpenBLAS

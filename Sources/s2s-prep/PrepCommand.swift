@@ -18,7 +18,9 @@ struct Prep: ParsableCommand {
 
             Either give a corpus folder holding {train,valid,test}.{src,tgt} (valid and test \
             are optional), or name the files one by one. The same inputs and options always \
-            give byte-identical outputs.
+            give byte-identical outputs. A run replaces the same preparation (the same inputs \
+            and options) in its folders, and another data set only with --overwrite. Nothing \
+            is replaced unless every output was written.
 
             Examples:
               s2s-prep --corpus corpora/bible-en-es
@@ -29,7 +31,7 @@ struct Prep: ParsableCommand {
     @Option(help: ArgumentHelp("A folder with train.src, train.tgt and optionally valid.* and test.*.", valueName: "DIR"))
     var corpus: String?
 
-    @Option(help: "Name of the prepared data set (default: the corpus folder's name).")
+    @Option(help: "Name of the prepared data set: one folder name of letters, digits, '-', '_' and '.' (default: the corpus folder's name).")
     var name: String?
 
     @Option(help: ArgumentHelp("Training source text (instead of --corpus).", valueName: "FILE"))
@@ -70,6 +72,8 @@ struct Prep: ParsableCommand {
     var sourceLang: String?
     @Option(help: ArgumentHelp("The target language's ISO 639-1 code (e.g. es).", valueName: "CODE"))
     var targetLang: String?
+    @Flag(help: "Replace another data set in VOCAB/NAME and DATA/NAME (its files that this run does not write are removed).")
+    var overwrite = false
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
 
@@ -87,6 +91,9 @@ struct Prep: ParsableCommand {
         if corpus == nil && name == nil {
             throw ValidationError("Give --name for the prepared data set when naming files one by one.")
         }
+        if let name, !DataSetName.isValid(name) {
+            throw ValidationError("--name '\(name)' is not a data set name: give \(DataSetName.rule).")
+        }
         if bpeMerges < 0 { throw ValidationError("--bpe-merges must be 0 or more, not \(bpeMerges).") }
         if bpeMinFrequency < 1 { throw ValidationError("--bpe-min-frequency must be at least 1.") }
         if minCount < 1 { throw ValidationError("--min-count must be at least 1.") }
@@ -102,7 +109,11 @@ struct Prep: ParsableCommand {
         let setName: String
         if let corpus {
             let dir = corpus.hasSuffix("/") ? String(corpus.dropLast()) : corpus
-            setName = name ?? (dir as NSString).lastPathComponent
+            setName = name ?? (Folder.resolved(dir, resolvingLinks: false) as NSString).lastPathComponent
+            if !DataSetName.isValid(setName) {
+                throw ValidationError("--corpus \(corpus): its folder name '\(setName)' is not a data set name "
+                                      + "(\(DataSetName.rule)): give --name.")
+            }
             for split in ["train", "valid", "test"] {
                 let src = "\(dir)/\(split).src", tgt = "\(dir)/\(split).tgt"
                 let hasSrc = FileManager.default.fileExists(atPath: src)
@@ -135,16 +146,30 @@ struct Prep: ParsableCommand {
         options.writeText = writeText
         options.sourceLanguage = sourceLang
         options.targetLanguage = targetLang
+        options.overwrite = overwrite
         var preparation = Preparation(options: options)
         if !quiet {
-            preparation.log = { message in FileHandle.standardError.write(Data(("s2s-prep: " + message + "\n").utf8)) }
+            preparation.log = { message in StandardError.write("s2s-prep: " + message + "\n") }
         }
         // The output folders are this run's alone: two runs writing one
-        // vocabulary folder would leave it mixed.
-        let locks = try Set([options.vocabFolder, options.dataFolder]).sorted().map { try FolderLock(folder: $0) }
-        defer { locks.forEach { $0.release() } }
+        // vocabulary folder would leave it mixed. One folder given twice
+        // (--vocab-dir X --data-dir ./X) is locked once. A run that fails
+        // takes away the folders it made.
+        var locks: [FolderLock] = []
+        var succeeded = false
+        defer { for lock in locks.reversed() { lock.release(removingIfCreated: !succeeded) } }
+        var locked = Set<String>()
+        for folder in [options.vocabFolder, options.dataFolder] where locked.insert(Folder.resolved(folder)).inserted {
+            locks.append(try FolderLock(folder: folder))
+        }
         // Errors (InputError, FileError) describe themselves: file, line, what to do.
         try preparation.run()
+        succeeded = true
+    }
+
+    static func main() {
+        StandardStreams.prepare()
+        main(nil)  // ArgumentParser's own entry: parse, run, report errors, exit
     }
 }
 

@@ -12,15 +12,26 @@ struct Score: ParsableCommand {
         discussion: """
             Reads hypotheses from standard input (or --hyp), one per line, aligned with the \
             references in --ref. Prints sacreBLEU's lines: BLEU with 13a tokenisation, exp \
-            smoothing and 4-grams; chrF with character 6-grams and β = 2; each with its signature.
+            smoothing and 4-grams (--tokenize, or the tokenisation sacreBLEU uses for --target-lang); chrF with character 6-grams and β = 2; each with its signature.
 
-            Example:
+            Examples:
               s2s-translate --model models/bible < corpora/bible-en-es/test.src | s2s-score --ref corpora/bible-en-es/test.tgt
+              s2s-score --ref test.zh --hyp out.zh --target-lang zh
             """)
 
     @Option(help: ArgumentHelp("Reference translations, one per line.", valueName: "FILE")) var ref: String
     @Option(help: ArgumentHelp("Hypotheses (default: standard input).", valueName: "FILE")) var hyp: String?
+    @Option(help: ArgumentHelp("BLEU's tokenisation, as sacreBLEU's --tokenize: 13a (Latin punctuation), intl (Unicode punctuation and symbols), zh (each Chinese character a word), char (each character a word) or none (default: chosen from --target-lang as sacreBLEU chooses it, else 13a).", valueName: "T"))
+    var tokenize: BLEUTokenizer?
+    @Option(help: ArgumentHelp("The references' language (ISO 639-1): zh scores with the zh tokenisation, ja and ko with char (sacreBLEU's MeCab tokenisers are not part of s2s), others with 13a.", valueName: "CODE"))
+    var targetLang: String?
+    @Flag(help: "Also print the share of lines whose reference has format directives (%s, %1$d, {name}, \\n, <b>) that the hypothesis reproduces exactly.")
+    var directives = false
     @Flag(help: "Print the two scores as one JSON object instead.") var json = false
+
+    func validate() throws {
+        if let targetLang, let problem = LanguageCode.problem(targetLang) { throw ValidationError("--target-lang: \(problem).") }
+    }
 
     func run() throws {
         let references = try LineReader.lines(ofFile: ref)
@@ -28,22 +39,39 @@ struct Score: ParsableCommand {
         if let hyp {
             hypotheses = try LineReader.lines(ofFile: hyp)
         } else {
-            hypotheses = try LineReader.lines(of: FileHandle.standardInput.readDataToEndOfFile(), path: "stdin")
+            try StandardStreams.requireInput(hint: "Pipe the translations in (s2s-score --ref REF < HYP), or give --hyp FILE")
+            hypotheses = try LineReader.lines(of: Data(StandardInput.readAll()), path: "stdin")
         }
         guard hypotheses.count == references.count else {
             throw InputError(file: hyp ?? "stdin",
                              problem: "has \(hypotheses.count) lines but \(ref) has \(references.count)",
                              hint: "Hypotheses and references must be aligned line by line")
         }
-        let bleu = BLEU.corpus(hypotheses: hypotheses, references: references)
+        let tokenizer = tokenize ?? BLEUTokenizer.forTarget(language: targetLang)
+        if tokenize == nil, let targetLang, tokenizer == .char {
+            StandardError.write("s2s-score: \(targetLang): BLEU on characters (tok:char); sacreBLEU's default for it, MeCab, is not part of s2s\n")
+        }
+        let bleu = BLEU.corpus(hypotheses: hypotheses, references: references, tokenizer: tokenizer)
         let chrf = ChrF.corpus(hypotheses: hypotheses, references: references)
+        let kept = directives ? FormatDirectives.kept(hypotheses: hypotheses, references: references) : nil
+        let share = kept.map { $0.lines > 0 ? 100 * Double($0.kept) / Double($0.lines) : 100 }
         // Through StandardOutput: a full disk behind a redirection is an error, not lost scores.
         if json {
-            try StandardOutput.write(String(format: "{\"bleu\": %.6f, \"chrf\": %.6f, \"lines\": %d}\n", bleu.score, chrf,
-                                            references.count))
+            let extra = kept.map { String(format: ", \"directives_kept\": %.6f, \"directive_lines\": %d", share!, $0.lines) } ?? ""
+            try StandardOutput.write(String(format: "{\"bleu\": %.6f, \"chrf\": %.6f, \"lines\": %d, \"tokenize\": \"%@\"%@}\n", bleu.score, chrf,
+                                            references.count, tokenizer.rawValue, extra))
         } else {
-            try StandardOutput.write("\(bleu.description)  [\(BLEU.signature)]\n"
-                                     + String(format: "chrF2 = %.2f  [%@]\n", chrf, ChrF.signature))
+            try StandardOutput.write("\(bleu.description)  [\(BLEU.signature(tokenizer: tokenizer))]\n"
+                                     + String(format: "chrF2 = %.2f  [%@]\n", chrf, ChrF.signature)
+                                     + (kept.map { String(format: "directives kept = %.2f%% (%d of %d lines with format directives)\n",
+                                                         share!, $0.kept, $0.lines) } ?? ""))
         }
     }
+
+    static func main() {
+        StandardStreams.prepare()
+        main(nil)  // ArgumentParser's own entry: parse, run, report errors, exit
+    }
 }
+
+extension BLEUTokenizer: ExpressibleByArgument {}

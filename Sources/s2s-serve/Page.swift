@@ -1,4 +1,5 @@
 import Foundation
+import S2SCore
 
 /// The page `GET /` serves: HTML, CSS and JavaScript written for s2s (no
 /// external resources), shipped beside the binary as SwiftPM resources
@@ -21,7 +22,7 @@ struct Page: Sendable {
         var files: [String: File] = [:]
         for (name, type) in [("index.html", "html"), ("page.css", "css"), ("page.js", "js")] {
             guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else {
-                FileHandle.standardError.write(Data("s2s-serve: warning: \(folder.path)/\(name) is missing: serving the API without the page (keep the s2s_s2s-serve.resources folder beside the binary)\n".utf8))
+                StandardError.write("s2s-serve: warning: \(folder.path)/\(name) is missing: serving the API without the page (keep the s2s_s2s-serve.resources folder beside the binary)\n")
                 return nil
             }
             files[name] = File(text: String(decoding: data, as: UTF8.self), contentType: types[type]!)

@@ -7,7 +7,10 @@ import S2SServing
 /// The HTTP binding: each route hands its request to the service and
 /// writes back the service's answer. Nothing here decides anything.
 enum Routes {
+    /// Serves until SIGTERM or SIGINT. `timeouts` close clients too slow to
+    /// send their requests; at most `maxConnections` are open at once.
     static func serve(_ service: TranslationService, host: String, port: Int, page: Page?,
+                      timeouts: ConnectionTimeouts, maxConnections: Int,
                       log: @escaping @Sendable (String) -> Void) async throws {
         let router = Router(context: ServeContext.self)
         let limit = service.limits.maxBodyBytes
@@ -31,16 +34,25 @@ enum Routes {
         }
         var logger = Logger(label: "s2s-serve")
         logger.logLevel = .warning
+        let open = OpenConnections(max: maxConnections)
+        let metrics = service.metrics
         let app = Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [ClientGone(connections)])),
+            // A list per connection (the argument is evaluated for each).
+            server: .http1(configuration: .init(additionalChannelHandlers: [
+                ConnectionLimit(open) { metrics.connectionDropped(reason: "over_limit") },
+                SlowClientTimeouts(timeouts) { metrics.connectionDropped(reason: $0.rawValue) },
+            ])),
             configuration: .init(address: .hostname(host, port: port), serverName: "s2s-serve"),
             onServerRunning: { channel in
-                let bound = channel.localAddress?.port ?? port
-                log("listening on http://\(host.contains(":") ? "[\(host)]" : host):\(bound)")
+                log("listening on http://\(CannotListen.address(host, channel.localAddress?.port ?? port))")
             },
             logger: logger)
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError where [EADDRINUSE, EACCES, EADDRNOTAVAIL].contains(error.errnoCode) {
+            throw CannotListen(host: host, port: port, errno: error.errnoCode)
+        }
     }
 
     /// The request's body (nil when over `limit`), query and content type to the service.
@@ -82,7 +94,10 @@ struct ServeContext: RequestContext {
 }
 
 /// The open connections' `ClientConnection`s, one per channel, each told
-/// `closed` when its channel closes and then forgotten.
+/// `closed` when its channel closes and then forgotten. A channel closes on
+/// a reset or a failed write; a client that only half-closes (shuts down its
+/// sending side after its request, as some HTTP/1.0 clients and load
+/// balancers do) is still reading, and gets its answer.
 final class Connections: @unchecked Sendable {
     private let lock = NSLock()
     private var byChannel: [ObjectIdentifier: ClientConnection] = [:]
@@ -99,20 +114,5 @@ final class Connections: @unchecked Sendable {
             connection.closed()
         }
         return connection
-    }
-}
-
-/// Sees a client go away while its request is searched: the end of its
-/// input (a client that closes its socket; the server allows half-closed
-/// connections, so Hummingbird itself does not close on it) or the channel's
-/// end. Like Go's net/http, the end of input counts as gone.
-final class ClientGone: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
-    typealias InboundIn = NIOAny
-    let connections: Connections
-    init(_ connections: Connections) { self.connections = connections }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let event = event as? ChannelEvent, event == .inputClosed { connections.of(context.channel).closed() }
-        context.fireUserInboundEventTriggered(event)
     }
 }

@@ -42,6 +42,14 @@ struct Serve: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Characters a line may hold at most (413 beyond).") var maxSentenceCharacters = 5_000
     @Option(parsing: .unconditional, help: "Bytes a request body may hold at most (413 beyond).") var maxBodyBytes = 1 << 20
     @Option(parsing: .unconditional, help: "The widest beam a request may ask for.") var maxBeamSize = 10
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds from a request's first byte to the end of its head; a slower client is disconnected.", valueName: "SECONDS"))
+    var headerTimeout = ConnectionTimeouts().header
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds a request's body may take to arrive after its head.", valueName: "SECONDS"))
+    var bodyTimeout = ConnectionTimeouts().body
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds a kept-alive connection may wait for its next request.", valueName: "SECONDS"))
+    var idleTimeout = ConnectionTimeouts().idle
+    @Option(parsing: .unconditional, help: "Connections open at most; one beyond is closed at once (bounded by the descriptor limit, raised to the hard limit at start).")
+    var maxConnections = 1_000
 
     func validate() throws {
         if model.isEmpty { throw ValidationError("Give at least one --model DIR.") }
@@ -52,7 +60,11 @@ struct Serve: AsyncParsableCommand {
         if !(batchWaitMs.isFinite && batchWaitMs >= 0 && batchWaitMs <= 10_000) {
             throw ValidationError("--batch-wait-ms must be between 0 and 10000, not \(batchWaitMs).")
         }
-        for (flag, n) in [("--max-queued-sentences", maxQueuedSentences), ("--max-sentences", maxSentences),
+        for (flag, seconds) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)]
+        where !(seconds.isFinite && seconds > 0 && seconds <= 86_400) {
+            throw ValidationError("\(flag) must be a number of seconds above 0 and at most 86400 (a day), not \(seconds).")
+        }
+        for (flag, n) in [("--max-connections", maxConnections), ("--max-queued-sentences", maxQueuedSentences), ("--max-sentences", maxSentences),
                           ("--max-sentence-characters", maxSentenceCharacters), ("--max-body-bytes", maxBodyBytes),
                           ("--max-beam-size", maxBeamSize)] where n < 1 {
             throw ValidationError("\(flag) must be at least 1, not \(n).")
@@ -67,10 +79,15 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         search.applyThreads()
-        let options = try search.translatorOptions()
+        var options = try search.translatorOptions()
+        options.widestBeam = maxBeamSize  // what a request may ask for
         var models: [TranslationService.Model] = []
         for folder in model {
-            models.append(try .load(folder: folder, options: options, source: sourceLang, target: targetLang))
+            do {
+                models.append(try .load(folder: folder, options: options, source: sourceLang, target: targetLang))
+            } catch let error as SearchMemoryError {
+                throw ValidationError(error.description)
+            }
             Self.log("loaded \(folder) as \(models.last!.source)→\(models.last!.target)")
         }
         // The encoders' whole-sentence products in the precision chosen for
@@ -87,17 +104,34 @@ struct Serve: AsyncParsableCommand {
         queue.maxWait = batchWaitMs / 1000
         queue.maxQueued = maxQueuedSentences
         let service = try TranslationService(models: models, limits: limits, queue: queue)
-        try await Routes.serve(service, host: host, port: port, page: Page.load(), log: Self.log)
+        var timeouts = ConnectionTimeouts()
+        timeouts.header = headerTimeout
+        timeouts.body = bodyTimeout
+        timeouts.idle = idleTimeout
+        try await Routes.serve(service, host: host, port: port, page: Page.load(), timeouts: timeouts,
+                               maxConnections: connectionsAllowed(), log: Self.log)
         service.stop()
         Self.log("stopped")
     }
 
+    /// --max-connections, or fewer where the descriptor limit (raised to
+    /// the hard limit first) cannot hold as many beside the server's own.
+    func connectionsAllowed() -> Int {
+        let descriptors = DescriptorLimit.raiseToHard()
+        let fit = max(1, descriptors - DescriptorLimit.reserved)
+        if fit < maxConnections {
+            Self.log("at most \(fit) connections at once, not --max-connections \(maxConnections): the descriptor limit is \(descriptors) (raise its hard limit, ulimit -Hn, to allow more)")
+        }
+        return min(fit, maxConnections)
+    }
+
     @Sendable static func log(_ message: String) {
-        FileHandle.standardError.write(Data("s2s-serve: \(message)\n".utf8))
+        StandardError.write("s2s-serve: \(message)\n")
     }
 
     static func main() async {
-        BLASRuntime.ensureOptimizedKernels()
+        BLASRuntime.ensureOptimizedKernels()  // may re-execute: before anything else
+        StandardStreams.prepare()
         HeapTuning.keepFreedBuffers()
         do {
             var command = try parseAsRoot()

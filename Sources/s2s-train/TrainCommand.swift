@@ -174,7 +174,7 @@ struct Train: ParsableCommand {
         Interrupt.install()
         let folder = ModelFolder(path: model)
         let prefix = world.size > 1 ? "s2s-train (rank \(world.rank) of \(world.size)): " : "s2s-train: "
-        let say: (String) -> Void = { FileHandle.standardError.write(Data((prefix + $0 + "\n").utf8)) }
+        let say: (String) -> Void = { StandardError.write(prefix + $0 + "\n") }
 
         let srcVocab = try Self.vocabulary(vocab + "/src.vocab")
         let tgtVocab = try Self.vocabulary(vocab + "/tgt.vocab")
@@ -421,8 +421,9 @@ struct Train: ParsableCommand {
     static let processStart = DispatchTime.now().uptimeNanoseconds
 
     static func main() {
+        BLASRuntime.ensureOptimizedKernels()  // may re-execute: before anything else
         _ = processStart
-        BLASRuntime.ensureOptimizedKernels()
+        StandardStreams.prepare()
         HeapTuning.keepFreedBuffers()
         main(nil)  // ArgumentParser's own entry: parse, run, report errors, exit
     }

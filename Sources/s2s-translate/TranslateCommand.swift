@@ -68,7 +68,12 @@ struct Translate: ParsableCommand {
             sampling.maxLengthRatio = search.maxLenRatio
             options.sampling = sampling
         }
-        let translator = try Translator(modelFolder: model, weights: weights, options: options)
+        let translator: Translator
+        do {
+            translator = try Translator(modelFolder: model, weights: weights, options: options)
+        } catch let error as SearchMemoryError {
+            throw ValidationError(error.description)
+        }
         for other in ensemble { try translator.addToEnsemble(modelFolder: other) }
         // The encoder's whole-sentence products in the precision chosen for
         // them (this process only translates).
@@ -77,6 +82,9 @@ struct Translate: ParsableCommand {
 
         var fd: Int32 = 0
         let name = input ?? "stdin"
+        if input == nil {
+            try StandardStreams.requireInput(hint: "Pipe the text in (s2s-translate --model DIR < FILE), or give --input FILE")
+        }
         if let input {
             fd = open(input, O_RDONLY)
             guard fd >= 0 else { throw InputError(file: input, problem: "cannot be opened: \(String(cString: strerror(errno)))") }
@@ -94,12 +102,12 @@ struct Translate: ParsableCommand {
                         throw InputError(file: name, line: number, problem: error.problem,
                                          hint: "Convert the input to UTF-8, or pass --skip-bad-lines to write an empty line for it")
                     }
-                    FileHandle.standardError.write(Data("s2s-translate: warning: \(name):\(number): \(error.problem); wrote an empty line\n".utf8))
+                    StandardError.write("s2s-translate: warning: \(name):\(number): \(error.problem); wrote an empty line\n")
                     lines.append("")
                 }
             }
             translator.warn = { index, message in
-                FileHandle.standardError.write(Data("s2s-translate: warning: \(name):\(batch[index].number): \(message)\n".utf8))
+                StandardError.write("s2s-translate: warning: \(name):\(batch[index].number): \(message)\n")
             }
             let results = try translator.translate(lines)
             var text = ""
@@ -132,11 +140,12 @@ struct Translate: ParsableCommand {
             lines.append("  \(name): \(path.rawValue)\(measured)")
         }
         lines.append("  whole-sequence products: \(model.wholeSequencePrecision.rawValue)")
-        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        StandardError.write(lines.joined(separator: "\n") + "\n")
     }
 
     static func main() {
-        BLASRuntime.ensureOptimizedKernels()
+        BLASRuntime.ensureOptimizedKernels()  // may re-execute: before anything else
+        StandardStreams.prepare()
         HeapTuning.keepFreedBuffers()
         main(nil)  // ArgumentParser's own entry: parse, run, report errors, exit
     }

@@ -109,17 +109,24 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(again.status, 0, again.stderr)
     }
 
+    /// A tmpfs of `bytes` mounted at DIR/small, and how to unmount it;
+    /// skips the test, visibly, where mounting is refused (it needs root).
+    func mountSmallDisk(in dir: URL, bytes: Int) throws -> (URL, () -> Void) {
+        let mountPoint = dir.appendingPathComponent("small")
+        try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
+        let mount = try Command.runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=\(bytes)", "tmpfs", mountPoint.path])
+        guard mount.status == 0 else { throw XCTSkip("cannot mount a tmpfs here (needs root): \(mount.stderr)") }
+        return (mountPoint, { _ = try? Command.runTool("/bin/umount", [mountPoint.path]) })
+    }
+
     /// Training into a small file system until a checkpoint does not fit:
     /// the run stops naming the folder and the space, the earlier checkpoint
     /// and model.safetensors stay intact, and --resume goes on once space is
     /// freed. Needs `mount` (root); skipped, visibly, where it is refused.
     func testAFullDiskStopsCleanlyAndResumes() throws {
         let dir = try prepared()
-        let mountPoint = dir.appendingPathComponent("small")
-        try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
-        let mount = try Command.runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", mountPoint.path])
-        guard mount.status == 0 else { throw XCTSkip("cannot mount a tmpfs here (needs root): \(mount.stderr)") }
-        defer { _ = try? Command.runTool("/bin/umount", [mountPoint.path]) }
+        let (mountPoint, unmount) = try mountSmallDisk(in: dir, bytes: 4 << 20)
+        defer { unmount() }
         // A tiny model's checkpoint is ~1.2 MB (parameters and Adam's two
         // moments), its model.safetensors ~0.4 MB: leave room for one of each.
         let filler = mountPoint.appendingPathComponent("filler")
@@ -148,6 +155,53 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         XCTAssertTrue(resumed.stderr.contains("resuming from small/model/checkpoints/step-"), resumed.stderr)
         XCTAssertTrue(resumed.stderr.contains("done: 30 steps"), resumed.stderr)
+    }
+
+    /// s2s-prep into a small file system that cannot hold its outputs: the
+    /// error names the folder, the bytes the outputs need and the bytes free,
+    /// and nothing is left (no shards without a vocabulary, no folders it
+    /// made); with space freed the same run succeeds. Needs `mount` (root).
+    func testPrepOnAFullDiskWritesNothingAndSaysHowMuchItNeeds() throws {
+        let dir = TestPaths.temporaryFolder("s2s-hostile")
+        let corpus = TestPaths.fixture("toy-reverse").path
+        let args = ["--corpus", corpus, "--name", "t", "-q", "--vocab-dir", "small/vocab", "--data-dir", "small/data"]
+        // The outputs' sizes, from a run where there is room.
+        let reference = dir.appendingPathComponent("reference")
+        try FileManager.default.createDirectory(at: reference, withIntermediateDirectories: true)
+        let ok = try Command.run("s2s-prep", args, in: reference)
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        let outputs = try FileManager.default.subpathsOfDirectory(atPath: reference.appendingPathComponent("small").path)
+            .filter { $0.hasSuffix("/t/" + ($0 as NSString).lastPathComponent) && !$0.hasSuffix(FolderLock.fileName) }
+        let needed = try outputs.reduce(0) {
+            $0 + (try FileManager.default.attributesOfItem(atPath: reference.appendingPathComponent("small/" + $1).path)[.size] as! Int)
+        }
+        XCTAssertEqual(outputs.count, 8, "\(outputs)")
+
+        let (mountPoint, unmount) = try mountSmallDisk(in: dir, bytes: 1 << 20)
+        defer { unmount() }
+        // Room for the folders and half the outputs.
+        let filler = mountPoint.appendingPathComponent("filler")
+        try Data(count: 1 << 20 - needed / 2 - 16384).write(to: filler)
+
+        let full = try Command.run("s2s-prep", args, in: dir)
+        XCTAssertEqual(full.status, 1, full.stderr)
+        XCTAssertTrue(full.stderr.contains("small/data/t: no space left to write "), full.stderr)
+        XCTAssertTrue(full.stderr.contains(": the prepared data needs \(needed) bytes on that disk, "), full.stderr)
+        XCTAssertTrue(full.stderr.contains(" bytes are free. No output was written or replaced. Free some space there"), full.stderr)
+        XCTAssertFalse(full.stderr.contains("Fatal error"), full.stderr)
+        let free = full.stderr.components(separatedBy: "on that disk, ").last?.split(separator: " ").first.flatMap { Int($0) }
+        XCTAssertNotNil(free, full.stderr)
+        XCTAssertLessThan(free ?? .max, needed)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: mountPoint.path), ["filler"],
+                       "no shards, no vocabulary, no folders the run made")
+
+        try FileManager.default.removeItem(at: filler)
+        let again = try Command.run("s2s-prep", args, in: dir)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        for name in outputs {
+            XCTAssertEqual(FileManager.default.contents(atPath: mountPoint.appendingPathComponent(name).path),
+                           FileManager.default.contents(atPath: reference.appendingPathComponent("small/" + name).path), name)
+        }
     }
 
     /// Output to a full device (/dev/full) is an error with exit 1, not
@@ -277,6 +331,7 @@ final class HostileInputTests: XCTestCase {
         let empty = try Command.run("s2s-prep", ["--corpus", "c", "-q"], in: dir)
         XCTAssertEqual(empty.status, 1, empty.stderr)
         XCTAssertTrue(empty.stderr.contains("c/train.src: train: 0 usable pairs (the files hold no lines)"), empty.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["c"], "no folder the run made is left")
 
         try Data("a b c\n\nd e f\n".utf8).write(to: corpus.appendingPathComponent("train.src"))
         try Data("x y z\nq\nu v w\n".utf8).write(to: corpus.appendingPathComponent("train.tgt"))
@@ -284,6 +339,7 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(dropped.status, 1, dropped.stderr)
         XCTAssertTrue(dropped.stderr.contains("train: 0 usable pairs (3 dropped: 1 empty, 2 longer than --max-len 2)"), dropped.stderr)
         XCTAssertTrue(dropped.stderr.contains("Raise --max-len"), dropped.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["c"], "no folder the run made is left")
     }
 
     func testAFileWhereAFolderShouldBe() throws {
@@ -294,8 +350,8 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(r.status, 1, r.stderr)
         XCTAssertTrue(r.stderr.contains("some is a file, not a folder"), r.stderr)
         XCTAssertFalse(r.stderr.contains("NSCocoaErrorDomain"), r.stderr)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("data/t/train.s2sb").path),
-                       "stopped before writing the data")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["some"],
+                       "stopped before writing the data, and took away the folders it made")
     }
 
     func testUTF16AndUTF32FilesAreNamed() throws {
@@ -317,6 +373,7 @@ final class HostileInputTests: XCTestCase {
             XCTAssertTrue(r.stderr.contains("byte-order mark \(mark)), not UTF-8"), "\(mark): \(r.stderr)")
             XCTAssertTrue(r.stderr.contains("iconv -f \(name) -t UTF-8"), r.stderr)
             XCTAssertFalse(r.stderr.contains("LATIN1"), r.stderr)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["c"], "no folder the run made is left")
         }
     }
 }

@@ -10,8 +10,10 @@ final class ServeCommandTests: XCTestCase {
     var model: String { TranslateCommandTests.folder.appendingPathComponent("models/toy").path }
     static let lines = ["ba ce di", "fo gu", "ce ce ba di fo"]
 
-    func start(_ extra: [String] = []) throws -> ServerProcess {
-        try ServerProcess("s2s-serve", ["--model", model, "--source-lang", "en", "--target-lang", "es", "--threads", "1"] + extra)
+    var arguments: [String] { ["--model", model, "--source-lang", "en", "--target-lang", "es", "--threads", "1"] }
+
+    func start(_ extra: [String] = [], descriptorLimit: Int? = nil) throws -> ServerProcess {
+        try ServerProcess("s2s-serve", arguments + extra, descriptorLimit: descriptorLimit)
     }
 
     /// A metric's value from GET /metrics (-1 when it is not there).
@@ -140,8 +142,9 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(server.terminate(), 0, server.stderr)
     }
 
-    /// A client that sends a long request and goes away: its lines not yet
-    /// searched never are, and the server answers the next client. (The
+    /// A client that sends a long request and goes away (a reset: a FIN
+    /// alone is a half-close, and the client may still read): its lines not
+    /// yet searched never are, and the server answers the next client. (The
     /// toy model searches ~8,000 lines a second a line at a time: 40,000
     /// leave seconds for the server to see the client go.)
     func testAClientThatGoesAwayCostsNoMore() throws {
@@ -152,7 +155,7 @@ final class ServeCommandTests: XCTestCase {
         let fd = try HTTPTestClient.connect(port: port)
         HTTPTestClient.send(fd, Array("POST /translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
         for _ in 0..<500 where try metric("s2s_batch_sentences_count", port) == 0 { usleep(2000) }
-        close(fd)
+        HTTPTestClient.reset(fd)
         var metrics = ""
         for _ in 0..<500 {
             metrics = try HTTPTestClient.request(port: port, path: "/metrics").body
@@ -166,6 +169,164 @@ final class ServeCommandTests: XCTestCase {
         let searched = try metric("s2s_batch_sentences_sum", port)
         XCTAssertLessThan(searched, Double(lines), "lines of the request whose client left were searched")
         XCTAssertEqual(server.terminate(), 0, server.stderr)
+    }
+
+    /// A client that half-closes after its request (shutdown(SHUT_WR), as
+    /// some HTTP/1.0 clients and load balancers do) is still reading: it
+    /// gets its translation, every time. (Lines wait 50 ms for company, so
+    /// the half-close arrives while they wait.)
+    func testAClientThatHalfClosesGetsItsAnswer() throws {
+        let server = try start(["--batch-wait-ms", "50"])
+        let sources = (0..<12).map { Self.lines[$0 % 3] }
+        let expected = try translateLocally(sources)
+        let body = Array(JSONValueText.request(sources).utf8)
+        for attempt in 0..<5 {
+            let fd = try HTTPTestClient.connect(port: server.port, seconds: 30)
+            defer { close(fd) }
+            HTTPTestClient.send(fd, Array("POST /translate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
+            XCTAssertEqual(shutdown(fd, Int32(SHUT_WR)), 0)
+            let r = try HTTPTestClient.read(fd)
+            XCTAssertEqual(r.status, 200, "attempt \(attempt): \(r.body)")
+            XCTAssertEqual((try json(r) as? [String: [String]])?["translatedText"], expected, "attempt \(attempt)")
+        }
+        let metrics = try HTTPTestClient.request(port: server.port, path: "/metrics").body
+        XCTAssertTrue(metrics.contains(#"s2s_requests_total{api="libretranslate",status="200"} 5"#), metrics)
+        XCTAssertFalse(metrics.contains(#"kind="cancelled""#), metrics)
+        XCTAssertEqual(server.terminate(), 0, server.stderr)
+    }
+
+    /// 300 connections that send half a head and stop, to a server started
+    /// with a soft descriptor limit of 128: it raises the limit to the hard
+    /// one, answers a normal request at once, and closes each half-sent
+    /// connection at --header-timeout (2 s from its opening).
+    func testHalfSentRequestsTimeOutAndHoldUpNoOne() throws {
+        var own = rlimit()
+        getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &own)
+        try XCTSkipIf(own.rlim_max < 1024 || own.rlim_cur < 700, "the descriptor limits (\(own.rlim_cur) soft, \(own.rlim_max) hard) leave no room for 300 connections on both sides")
+        let server = try start(["--header-timeout", "2"], descriptorLimit: 128)
+        let port = server.port
+        let limits = try String(contentsOfFile: "/proc/\(server.process.processIdentifier)/limits", encoding: .utf8)
+        let files = limits.split(separator: "\n").first { $0.hasPrefix("Max open files") }?.split(separator: " ") ?? []
+        XCTAssertEqual(files.count, 6, limits)
+        XCTAssertEqual(files.dropFirst(3).first, files.dropFirst(4).first, "the soft descriptor limit raised to the hard one: \(limits)")
+
+        var idle: [Int32] = []
+        defer { idle.forEach { close($0) } }
+        let opened = Date()
+        for _ in 0..<300 {
+            let fd = try HTTPTestClient.connect(port: port, seconds: 10)
+            idle.append(fd)
+            HTTPTestClient.send(fd, Array("POST /translate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le".utf8))
+        }
+        let lastOpened = Date().timeIntervalSince(opened)
+        let asked = Date()
+        let good = try HTTPTestClient.request(port: port, path: "/translate", json: #"{"q": "ba ce di", "source": "en", "target": "es"}"#, seconds: 2)
+        XCTAssertEqual(try json(good) as? [String: String], ["translatedText": "di ce ba"])
+        XCTAssertLessThan(Date().timeIntervalSince(asked), 2)
+
+        let waited = Date().timeIntervalSince(opened)
+        let closed = HTTPTestClient.closeTimes(idle, within: 10).map { $0.map { $0 + waited } }
+        XCTAssertEqual(closed.filter { $0 == nil }.count, 0, "half-sent connections still open 10 s later")
+        let times = closed.compactMap { $0 }
+        // Each at 2 s from its own opening (all opened within lastOpened s).
+        XCTAssertGreaterThanOrEqual(times.min() ?? 0, 1.5)
+        XCTAssertLessThan(times.max() ?? .infinity, lastOpened + 2 + 3)
+        XCTAssertEqual(try metric(#"s2s_connections_dropped_total{reason="header_timeout"}"#, port), 300)
+        XCTAssertEqual(server.terminate(), 0, server.stderr)
+    }
+
+    /// Each phase has its timeout, counted from its start and not renewed
+    /// by a trickle of bytes: a half-sent head, a head sent a byte at a
+    /// time, half a body and a kept-alive connection left idle after its
+    /// answer are each closed 2 s after their phase began.
+    func testEachTimeoutClosesItsConnection() throws {
+        let server = try start(["--header-timeout", "2", "--body-timeout", "2", "--idle-timeout", "2"])
+        let port = server.port
+        let request = Array(#"{"q": "ba ce di", "source": "en", "target": "es"}"#.utf8)
+        let head = "POST /translate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(request.count)\r\n\r\n"
+        let halfHead = try HTTPTestClient.connect(port: port, seconds: 10)
+        let trickle = try HTTPTestClient.connect(port: port, seconds: 10)
+        let halfBody = try HTTPTestClient.connect(port: port, seconds: 10)
+        let kept = try HTTPTestClient.connect(port: port, seconds: 10)
+        let fds = [halfHead, trickle, halfBody, kept]
+        defer { fds.forEach { close($0) } }
+        let start = Date()
+        HTTPTestClient.send(halfHead, Array(head.utf8.prefix(20)))
+        HTTPTestClient.send(halfBody, Array(head.utf8) + request.prefix(10))
+        HTTPTestClient.send(kept, Array(head.utf8) + request)
+        let answer = try HTTPTestClient.read(kept)
+        XCTAssertEqual(try json(answer) as? [String: String], ["translatedText": "di ce ba"])
+        let answered = Date().timeIntervalSince(start)
+        // A byte of the head every 100 ms, for up to 6 s or until closed.
+        var closed = [Double?](repeating: nil, count: fds.count)
+        for byte in head.utf8.prefix(60) where closed[1] == nil {
+            HTTPTestClient.send(trickle, [byte])
+            let seen = HTTPTestClient.closeTimes(fds, within: 0.1)
+            let now = Date().timeIntervalSince(start)
+            for i in fds.indices where closed[i] == nil && seen[i] != nil { closed[i] = now }
+        }
+        let now = Date().timeIntervalSince(start)
+        let rest = HTTPTestClient.closeTimes(fds.indices.filter { closed[$0] == nil }.map { fds[$0] }, within: 6)
+        for (i, t) in zip(fds.indices.filter { closed[$0] == nil }, rest) { closed[i] = t.map { $0 + now } }
+        for (i, name) in ["half a head", "a trickled head", "half a body"].enumerated() {
+            XCTAssertGreaterThanOrEqual(closed[i] ?? 0, 1.5, name)
+            XCTAssertLessThan(closed[i] ?? .infinity, 2 + 2, name)
+        }
+        XCTAssertGreaterThanOrEqual(closed[3] ?? 0, answered + 1.5, "the kept-alive connection")
+        XCTAssertLessThan(closed[3] ?? .infinity, answered + 2 + 2, "the kept-alive connection")
+        XCTAssertEqual(try metric(#"s2s_connections_dropped_total{reason="header_timeout"}"#, port), 2)
+        XCTAssertEqual(try metric(#"s2s_connections_dropped_total{reason="body_timeout"}"#, port), 1)
+        XCTAssertEqual(try metric(#"s2s_connections_dropped_total{reason="idle_timeout"}"#, port), 1)
+        XCTAssertEqual(server.terminate(), 0, server.stderr)
+    }
+
+    /// With --max-connections 3 open, a fourth connection is closed at
+    /// once; once two of the three go, a request is answered.
+    func testConnectionsBeyondTheMaximumAreClosed() throws {
+        let server = try start(["--max-connections", "3", "--header-timeout", "60"])
+        let port = server.port
+        var open = try (0..<3).map { _ in try HTTPTestClient.connect(port: port, seconds: 10) }
+        defer { open.forEach { close($0) } }
+        for fd in open { HTTPTestClient.send(fd, Array("GET /health HTTP/1.1\r\nHo".utf8)) }
+        usleep(200_000)  // the server has accepted the three
+        let fourth = try HTTPTestClient.connect(port: port, seconds: 10)
+        defer { close(fourth) }
+        let refused = HTTPTestClient.closeTimes([fourth], within: 5)[0]
+        XCTAssertLessThan(refused ?? .infinity, 1, "a connection over the maximum is closed at once")
+        XCTAssertEqual(HTTPTestClient.closeTimes(open, within: 0.2).compactMap { $0 }, [], "the three are kept")
+        close(open.removeLast())
+        close(open.removeLast())
+        // Until the server has seen them close, a new connection may still be refused.
+        var health: HTTPTestClient.Response?
+        var refusedAgain = 0
+        for _ in 0..<50 where health == nil {
+            health = try? HTTPTestClient.request(port: port, path: "/health", seconds: 5)
+            if health == nil { refusedAgain += 1; usleep(100_000) }
+        }
+        XCTAssertEqual(health?.status, 200)
+        XCTAssertEqual(try metric(#"s2s_connections_dropped_total{reason="over_limit"}"#, port), Double(1 + refusedAgain))
+        XCTAssertEqual(server.terminate(), 0, server.stderr)
+    }
+
+    /// A port another process listens on: the error names it and says what
+    /// to do; no NIO message, no backtrace.
+    func testAPortInUseIsNamed() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        XCTAssertTrue(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let r = try ServerProcess.runToExit("s2s-serve", arguments + ["--host", "127.0.0.1", "--port", "\(port)"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("127.0.0.1:\(port) is already in use (another s2s-serve?); choose another with --port, or --port 0 for any free one"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("bind(descriptor"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("Stack dump") || r.stderr.contains("Fatal error"), r.stderr)
     }
 
     /// A full queue answers 503 with Retry-After while it is full.
@@ -284,6 +445,16 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("\(model)/prep.json: names no source language. Give s2s-serve --source-lang"), r.stderr)
         let bad = try Command.run("s2s-serve", ["--model", model, "--source-lang", "english"])
         XCTAssertTrue(bad.stderr.contains("--source-lang: 'english' is not an ISO 639-1 language code"), bad.stderr)
+    }
+
+    func testTimeoutsAndConnectionsAreValidated() throws {
+        for (flag, value) in [("--header-timeout", "0"), ("--body-timeout", "-1"), ("--idle-timeout", "nan"), ("--idle-timeout", "100000")] {
+            let r = try Command.run("s2s-serve", arguments + [flag, value])
+            XCTAssertEqual(r.status, 64, r.stderr)
+            XCTAssertTrue(r.stderr.contains("\(flag) must be a number of seconds above 0 and at most 86400 (a day), not "), r.stderr)
+        }
+        let r = try Command.run("s2s-serve", arguments + ["--max-connections", "0"])
+        XCTAssertTrue(r.stderr.contains("--max-connections must be at least 1, not 0."), r.stderr)
     }
 
     func testServesThePage() throws {

@@ -271,6 +271,22 @@ final class TranslateCommandTests: XCTestCase {
                       windows.stderr)
     }
 
+    /// --min-len above a line's length limit cannot be met (beam search
+    /// stops at the limit): one warning names both numbers, not one a line.
+    func testAMinimumLengthAboveTheLimitIsNamedOnce() throws {
+        let r = try Command.run("s2s-translate", ["--model", model, "--min-len", "40", "--max-len-ratio", "1"],
+                                stdin: "ba ce\nfo di\nba ce di fo ba ce di fo ba ce di fo ba ce di fo ba ce di fo ba ce di fo ba ce di fo ba ce di fo\n")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout.split(separator: "\n", omittingEmptySubsequences: false).count, 4, r.stdout)
+        XCTAssertTrue(r.stderr.contains("warning: stdin:1: --min-len 40 is above the length limit of 12 subwords for this line "
+                                        + "(--max-len-ratio 1.0 × 2 source subwords + 10): translations stop at their limit (said once)"),
+                      r.stderr)
+        XCTAssertEqual(r.stderr.components(separatedBy: "--min-len").count - 1, 1, r.stderr)
+        let below = try Command.run("s2s-translate", ["--model", model, "--min-len", "12", "--max-len-ratio", "1"], stdin: "ba ce\n")
+        XCTAssertEqual(below.status, 0, below.stderr)
+        XCTAssertFalse(below.stderr.contains("--min-len"), below.stderr)
+    }
+
     /// A 1,000,000-character line: one output line, in time linear in its
     /// length and in memory that does not grow with it (it used to grow to
     /// 6.3 GB with no output after a minute).

@@ -36,6 +36,20 @@ final class BPETests: XCTestCase {
         XCTAssertEqual(BPELearner.learn(wordCounts: counts, merges: 100, minFrequency: 3).merges.count, 10)
     }
 
+    /// A merge count far above what the words allow learns every merge there
+    /// is and stops: the count used to size an array (Int.max: heap
+    /// corruption; 10^9: a 32 GB allocation).
+    func testAHugeMergeCountStopsWhenNoPairIsLeft() {
+        let counts = ["low": 5, "lower": 2, "newest": 6, "widest": 3]
+        let all = BPELearner.learn(wordCounts: counts, merges: 14, minFrequency: 1).merges
+        XCTAssertEqual(all.count, 13)
+        for merges in [Int.max, 1_000_000_000] {
+            let codes = BPELearner.learn(wordCounts: counts, merges: merges, minFrequency: 1).merges
+            XCTAssertEqual(codes.map(\.0), all.map(\.0), "\(merges)")
+            XCTAssertEqual(codes.map(\.1), all.map(\.1), "\(merges)")
+        }
+    }
+
     func testApplyFollowsMergeRanks() {
         let codes = BPELearner.learn(wordCounts: ["low": 5, "lower": 2, "newest": 6, "widest": 3], merges: 10)
         let bpe = BPE(codes: codes)

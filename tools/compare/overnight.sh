@@ -43,7 +43,7 @@ model=$out/model
 if [ "$score_only" = 0 ]; then
   rm -rf "$model" "$out/snapshots"
   mkdir -p "$out/snapshots"
-  "$bin/s2s-prep" --corpus corpora/bible-en-es >&2
+  "$bin/s2s-prep" --corpus corpora/bible-en-es --source-lang en --target-lang es >&2
   "$bin/s2s-train" --data data/bible-en-es --vocab vocab/bible-en-es --model "$model" \
       --preset base --max-time "${hours}h" --valid-every 500 --bleu-sentences 303 \
       --best-metric bleu --decay-patience 3 --early-stop 8 2> "$out/train.log" &
