@@ -20,23 +20,8 @@ final class CatalogCorpusTests: XCTestCase {
             throw XCTSkip("the catalog corpora are not built (tools/corpus/build-catalogs.sh; tools/test.sh builds them)")
         }
         XCTAssertEqual(built, Self.languages, "tools/test.sh builds all four")
-        let tokenizer = Tokenizer()
-        let session = try Tokenizer.Session(tokenizer)
         for language in built {
-            var lines = 0, failures = 0
-            for split in ["train", "valid", "test"] {
-                for side in ["src", "tgt"] {
-                    let path = root.appendingPathComponent("catalogs-en-\(language)/\(split).\(side)").path
-                    for (k, line) in try LineReader.lines(ofFile: path).enumerated() {
-                        lines += 1
-                        let tokens = try session.tokenize(line)
-                        if Tokenizer.detokenize(tokens) != (try tokenizer.normalizer.normalize(line)) {
-                            failures += 1
-                            if failures <= 3 { XCTFail("\(path):\(k + 1): '\(line)' -> \(tokens)") }
-                        }
-                    }
-                }
-            }
+            let (lines, failures) = try RoundTrip.check(files: RoundTrip.corpusFiles(root.appendingPathComponent("catalogs-en-\(language)")))
             XCTAssertEqual(failures, 0, language)
             XCTAssertGreaterThan(lines, 70_000, "\(language): every catalog corpus has over 35,000 pairs")
         }
