@@ -24,37 +24,60 @@ public struct Batcher: Sendable {
         self.reverseSource = reverseSource
     }
 
-    /// The batches of one epoch, as lists of pair indices.
-    public func epoch(_ epoch: Int) -> [[Int]] {
+    /// The batches of one epoch, as lists of pair indices: the pairs in an
+    /// order shuffled by (seed, epoch), stably sorted by (target length,
+    /// source length), cut greedily into batches under the budget, and the
+    /// batches shuffled. Held in 4 bytes a pair (`EpochBatches`); the sort
+    /// is two stable counting passes, linear in the pairs.
+    public func epoch(_ epoch: Int) -> EpochBatches {
         var rng = SplitMix64(seed: seed &+ 0x5EED_0000 &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
-        var order = Array(0..<shard.count)
+        precondition(shard.count <= Int(UInt32.max), "a shard of more than 2^32 pairs")
+        var order = (0..<UInt32(shard.count)).map { $0 }
         order.shuffle(using: &rng)
-        // Stable sort by length: equal lengths keep the shuffled order.
-        order = order.enumerated().sorted { a, b in
-            // Target length first: the decoder's steps (T) are the costly
-            // sequential part, so batches pad the target side least.
-            let la = (shard.target(a.element).count, shard.source(a.element).count)
-            let lb = (shard.target(b.element).count, shard.source(b.element).count)
-            return la != lb ? la < lb : a.offset < b.offset
-        }.map(\.element)
-        var batches: [[Int]] = []
-        var current: [Int] = []
-        var maxS = 0, maxT = 0
-        for i in order {
-            let s = shard.source(i).count + 1, t = shard.target(i).count + 1
+        // Target length first: the decoder's steps (T) are the costly
+        // sequential part, so batches pad the target side least. Sorting by
+        // source and then, stably, by target gives (target, source) order
+        // with equal lengths in the shuffled order.
+        order = Self.stableSort(order) { shard.source(Int($0)).count }
+        order = Self.stableSort(order) { shard.target(Int($0)).count }
+        var starts: [UInt32] = [0]
+        var size = 0, maxS = 0, maxT = 0
+        for (k, i) in order.enumerated() {
+            let s = shard.source(Int(i)).count + 1, t = shard.target(Int(i)).count + 1
             let fits = maxTokens > 0
-                ? (current.count + 1) * (max(maxS, s) + max(maxT, t)) <= maxTokens
-                : current.count < sentences
-            if !fits && !current.isEmpty {
-                batches.append(current)
-                current = []; maxS = 0; maxT = 0
+                ? (size + 1) * (max(maxS, s) + max(maxT, t)) <= maxTokens
+                : size < sentences
+            if !fits && size > 0 {
+                starts.append(UInt32(k))
+                size = 0; maxS = 0; maxT = 0
             }
-            current.append(i)
+            size += 1
             maxS = max(maxS, s); maxT = max(maxT, t)
         }
-        if !current.isEmpty { batches.append(current) }
-        batches.shuffle(using: &rng)
-        return batches
+        if size > 0 { starts.append(UInt32(order.count)) }
+        // The same draws as shuffling the batches themselves.
+        var sequence = (0..<UInt32(starts.count - 1)).map { $0 }
+        sequence.shuffle(using: &rng)
+        return EpochBatches(order: order, starts: starts, sequence: sequence)
+    }
+
+    /// `items` stably sorted by `key` (a length): a counting sort where the
+    /// longest key is small enough for a count array, else a merge sort.
+    static func stableSort(_ items: [UInt32], key: (UInt32) -> Int) -> [UInt32] {
+        let longest = items.reduce(0) { max($0, key($1)) }
+        guard longest <= 1 << 20 else {
+            return items.enumerated().sorted { (key($0.element), $0.offset) < (key($1.element), $1.offset) }.map(\.element)
+        }
+        var next = [Int](repeating: 0, count: longest + 2)
+        for x in items { next[key(x) + 1] += 1 }
+        for l in 0...longest { next[l + 1] += next[l] }
+        var out = [UInt32](repeating: 0, count: items.count)
+        for x in items {
+            let l = key(x)
+            out[next[l]] = x
+            next[l] += 1
+        }
+        return out
     }
 
     /// The fewest sentences a full batch holds: `sentences`, or under a
@@ -131,5 +154,26 @@ public struct Batcher: Sendable {
             (source: shard.source(i).map { Int32(bitPattern: $0) }, target: shard.target(i).map { Int32(bitPattern: $0) })
         }
         return Batch(pairs: pairs, reverseSource: reverseSource)
+    }
+}
+
+/// One epoch's batches (`Batcher.epoch`): batch k is the pair indices
+/// `order[starts[b] ..< starts[b + 1]]` with b = `sequence[k]`. Four bytes a
+/// pair, so that a corpus of millions of pairs costs megabytes, not a
+/// list of lists; a batch's indices are made when it is read.
+public struct EpochBatches: RandomAccessCollection, Sendable {
+    /// Every pair once, sorted by length.
+    let order: [UInt32]
+    /// Where each batch starts in `order` (batches + 1 entries).
+    let starts: [UInt32]
+    /// The epoch's order of the batches.
+    let sequence: [UInt32]
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { sequence.count }
+
+    public subscript(k: Int) -> [Int] {
+        let b = Int(sequence[k])
+        return order[Int(starts[b])..<Int(starts[b + 1])].map { Int($0) }
     }
 }

@@ -101,16 +101,20 @@ public final class Trainer {
         let o = config.training
         let batcher = Batcher(shard: train, maxTokens: o.batchTokens, sentences: o.batchSize, seed: o.seed,
                               reverseSource: config.model.reverseSource)
-        let shapes = batcher.shapes(workShapes(batcher, batcher.epoch(0), o))
+        let shapes = passShapes(batcher, batcher.epoch(0), o)
         let sharesPerRank = ((o.shares ?? 1) + processes - 1) / processes
         return MemoryEstimate.trainingBytes(config: config.model, shapes: shapes, keepsShareSum: sharesPerRank > 1)
     }
 
-    /// The passes a run computes for these batches: each batch's shares,
-    /// each share in its passes (empty shares left out).
-    static func workShapes(_ batcher: Batcher, _ batches: [[Int]], _ o: TrainingOptions) -> [[Int]] {
-        batches.flatMap { batcher.shares($0, count: o.shares ?? 1) }.filter { !$0.isEmpty }
-            .flatMap { batcher.passes($0, maxTokens: o.passTokens ?? 0) }
+    /// The shapes of the passes a run computes for these batches: each
+    /// batch's shares, each share in its passes (empty shares left out);
+    /// one batch's index lists at a time.
+    static func passShapes(_ batcher: Batcher, _ batches: EpochBatches, _ o: TrainingOptions)
+        -> [(batch: Int, source: Int, target: Int)] {
+        batches.flatMap { batch in
+            batcher.shapes(batcher.shares(batch, count: o.shares ?? 1).filter { !$0.isEmpty }
+                .flatMap { batcher.passes($0, maxTokens: o.passTokens ?? 0) })
+        }
     }
 
     // MARK: Checkpoints
@@ -231,7 +235,7 @@ public final class Trainer {
         var batches = batcher.epoch(epoch)
         // One workspace for the largest shapes of this epoch's passes (later
         // epochs mix differently and may still grow it, rarely).
-        model.reserve(shapes: batcher.shapes(Self.workShapes(batcher, batches, o)))
+        model.reserve(shapes: Self.passShapes(batcher, batches, o))
         var interrupted = false
         var wall = (o.maxWallSeconds ?? 0) > 0 ? WallClockLimit(start: processStart, seconds: o.maxWallSeconds!) : nil
         model.zeroGradients()
