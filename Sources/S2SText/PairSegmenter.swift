@@ -1,0 +1,46 @@
+import S2SCore
+
+/// Normalises and segments batches of sentence pairs (and applies BPE, once
+/// it is learned) on a number of worker threads, each with its own ICU word
+/// breaker and BPE cache, kept for the whole run: a word is segmented into
+/// subwords once per thread, however often it occurs.
+final class PairSegmenter {
+    /// Pairs per batch read from the files: what one pass holds at a time.
+    static let batchSize = 16384
+
+    private final class Worker {
+        let session: Tokenizer.Session
+        var bpe: BPE?
+        init(_ session: Tokenizer.Session) { self.session = session }
+    }
+
+    private let workers: [Worker]
+
+    init(tokenizer: Tokenizer, threads: Int) throws {
+        workers = try (0..<max(1, threads)).map { _ in Worker(try Tokenizer.Session(tokenizer)) }
+    }
+
+    /// From now on, also apply these codes (nil: whole words, no BPE).
+    func apply(_ codes: BPECodes?) {
+        for worker in workers { worker.bpe = codes.map { BPE(codes: $0) } }
+    }
+
+    /// The pairs of a split's files, a batch at a time, as tokens (subwords
+    /// once `apply` was given codes); returns the number of pairs.
+    @discardableResult
+    func forEachBatch(sourcePath: String, targetPath: String,
+                      _ body: ([(source: [String], target: [String])]) throws -> Void) throws -> Int {
+        let reader = try PairReader(sourcePath: sourcePath, targetPath: targetPath)
+        while let batch = try reader.next(Self.batchSize) {
+            let (source, target) = (batch.source, batch.target)
+            try body(try chunkedMap(count: source.count, states: workers) { worker, range in
+                try range.map { i in
+                    let s = try worker.session.tokenize(source[i]), t = try worker.session.tokenize(target[i])
+                    guard let bpe = worker.bpe else { return (s, t) }
+                    return (bpe.segment(tokens: s), bpe.segment(tokens: t))
+                }
+            }.flatMap { $0 })
+        }
+        return reader.pairs
+    }
+}
