@@ -6,7 +6,7 @@ import S2SCore
 /// subwords once per thread, however often it occurs.
 final class PairSegmenter {
     /// Pairs per batch read from the files: what one pass holds at a time.
-    static let batchSize = 16384
+    let batchSize: Int
 
     private final class Worker {
         let session: Tokenizer.Session
@@ -15,9 +15,13 @@ final class PairSegmenter {
     }
 
     private let workers: [Worker]
+    /// Pairs a worker takes at a time: a few chunks a worker in each batch.
+    private let chunkSize: Int
 
-    init(tokenizer: Tokenizer, threads: Int) throws {
+    init(tokenizer: Tokenizer, threads: Int, batchSize: Int) throws {
+        self.batchSize = max(1, batchSize)
         workers = try (0..<max(1, threads)).map { _ in Worker(try Tokenizer.Session(tokenizer)) }
+        chunkSize = max(1, min(512, self.batchSize / (4 * workers.count)))
     }
 
     /// From now on, also apply these codes (nil: whole words, no BPE).
@@ -31,9 +35,9 @@ final class PairSegmenter {
     func forEachBatch(sourcePath: String, targetPath: String,
                       _ body: ([(source: [String], target: [String])]) throws -> Void) throws -> Int {
         let reader = try PairReader(sourcePath: sourcePath, targetPath: targetPath)
-        while let batch = try reader.next(Self.batchSize) {
+        while let batch = try reader.next(batchSize) {
             let (source, target) = (batch.source, batch.target)
-            try body(try chunkedMap(count: source.count, states: workers) { worker, range in
+            try body(try chunkedMap(count: source.count, chunkSize: chunkSize, states: workers) { worker, range in
                 try range.map { i in
                     let s = try worker.session.tokenize(source[i]), t = try worker.session.tokenize(target[i])
                     guard let bpe = worker.bpe else { return (s, t) }

@@ -30,6 +30,8 @@ public struct Preparation {
         /// Worker threads for normalising, segmenting and applying BPE; the
         /// outputs are the same for any number.
         public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+        /// Pairs a pass holds at a time; the outputs are the same for any number.
+        public var batchSize: Int = 16384
 
         public init(name: String, splits: [(name: String, source: String, target: String)],
                     vocabFolder: String, dataFolder: String) {
@@ -95,7 +97,8 @@ public struct Preparation {
         let folders = PrepFolders(vocabulary: o.vocabFolder, data: o.dataFolder)
         try folders.checkReplacing(with: o)
         folders.removeTemporaries()
-        let segmenter = try PairSegmenter(tokenizer: Tokenizer(normalization: o.normalization), threads: o.threads)
+        let segmenter = try PairSegmenter(tokenizer: Tokenizer(normalization: o.normalization), threads: o.threads,
+                                            batchSize: o.batchSize)
         func pass(_ k: Int, _ body: ([(source: [String], target: [String])]) throws -> Void) throws -> Int {
             try segmenter.forEachBatch(sourcePath: o.splits[k].source, targetPath: o.splits[k].target, body)
         }
