@@ -35,16 +35,37 @@ final class PairSegmenter {
     func forEachBatch(sourcePath: String, targetPath: String,
                       _ body: ([(source: [String], target: [String])]) throws -> Void) throws -> Int {
         let reader = try PairReader(sourcePath: sourcePath, targetPath: targetPath)
-        while let batch = try reader.next(batchSize) {
+        try forEachBatch(next: { () throws(InputError) in try reader.next(batchSize) }, segmented: false, body)
+        return reader.pairs
+    }
+
+    /// The same from the tokens a first pass spilled.
+    @discardableResult
+    func forEachBatch(spill: TokenSpill,
+                      _ body: ([(source: [String], target: [String])]) throws -> Void) throws -> Int {
+        let reader = try spill.reader()
+        try forEachBatch(next: { () throws(InputError) in try reader.next(batchSize) }, segmented: true, body)
+        return reader.pairs
+    }
+
+    /// Batches of lines from `next`, as text (`segmented`: false) or as
+    /// tokens joined by spaces, segmented on the workers.
+    private func forEachBatch(next: () throws(InputError) -> (source: [String], target: [String])?, segmented: Bool,
+                              _ body: ([(source: [String], target: [String])]) throws -> Void) throws {
+        while let batch = try next() {
             let (source, target) = (batch.source, batch.target)
             try body(try chunkedMap(count: source.count, chunkSize: chunkSize, states: workers) { worker, range in
                 try range.map { i in
-                    let s = try worker.session.tokenize(source[i]), t = try worker.session.tokenize(target[i])
+                    let s = segmented ? Self.tokens(source[i]) : try worker.session.tokenize(source[i])
+                    let t = segmented ? Self.tokens(target[i]) : try worker.session.tokenize(target[i])
                     guard let bpe = worker.bpe else { return (s, t) }
                     return (bpe.segment(tokens: s), bpe.segment(tokens: t))
                 }
             }.flatMap { $0 })
         }
-        return reader.pairs
+    }
+
+    private static func tokens(_ line: String) -> [String] {
+        line.utf8.split(separator: 0x20).map { String(decoding: $0, as: UTF8.self) }
     }
 }

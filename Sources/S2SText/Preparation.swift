@@ -99,8 +99,12 @@ public struct Preparation {
         folders.removeTemporaries()
         let segmenter = try PairSegmenter(tokenizer: Tokenizer(normalization: o.normalization), threads: o.threads,
                                             batchSize: o.batchSize)
+        // Each split's tokens from the first pass, read by the later ones
+        // (nil: they read the text again, as when the spill did not fit).
+        var spills: [Int: TokenSpill] = [:]
         func pass(_ k: Int, _ body: ([(source: [String], target: [String])]) throws -> Void) throws -> Int {
-            try segmenter.forEachBatch(sourcePath: o.splits[k].source, targetPath: o.splits[k].target, body)
+            if let spill = spills[k] { return try segmenter.forEachBatch(spill: spill, body) }
+            return try segmenter.forEachBatch(sourcePath: o.splits[k].source, targetPath: o.splits[k].target, body)
         }
 
         // 1. Read and segment every split (validated: UTF-8, line counts);
@@ -110,8 +114,10 @@ public struct Preparation {
         var lines: [Int] = []
         var words = 0
         for (k, split) in o.splits.enumerated() {
+            let spill = try TokenSpill(path: o.dataFolder + "/\(split.name)" + TokenSpill.suffix)
             lines.append(try pass(k) { batch in
                 for (s, t) in batch {
+                    try spill.append(s, t)
                     words += s.count + t.count
                     if k == 0 {
                         for w in s { wordCounts[w, default: 0] += 1 }
@@ -119,6 +125,7 @@ public struct Preparation {
                     }
                 }
             })
+            if try spill.finish() { spills[k] = spill }
             log("read \(split.name): \(lines[k]) pairs from \(split.source), \(split.target)")
         }
         let tokenizeSeconds = clock.lap()
@@ -227,6 +234,7 @@ public struct Preparation {
         try outputs.write(Array(shortlistCounts.shortlist(keep: 50).fileText.utf8),
                           to: o.vocabFolder + "/" + LexicalShortlist.fileName)
         try outputs.write(try StableJSON.encode(manifest), to: o.vocabFolder + "/prep.json")
+        spills = [:]  // removed: their room is free before the outputs are renamed, or measured
         let written = try outputs.commit()
         folders.removeStale(keeping: written)
         for split in o.splits {
