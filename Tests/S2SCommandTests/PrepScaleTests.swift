@@ -87,4 +87,20 @@ final class PrepScaleTests: XCTestCase {
         // for the allocator's noise.
         XCTAssertLessThan(peaks[1] - peaks[0], 16 << 20, "peak RSS \(peaks[0] >> 20) MB at 20,000 pairs, \(peaks[1] >> 20) MB at 120,000")
     }
+
+    /// The tokens spilled for the later passes live beside the outputs under
+    /// temporary names: a run removes them, and those of a killed run.
+    func testSpilledTokensAreRemovedWithAKilledRunsTemporaries() throws {
+        let dir = TestPaths.temporaryFolder("s2s-prep-spill")
+        try FileManager.default.copyItem(at: TestPaths.fixture("toy-reverse"), to: dir.appendingPathComponent("toy"))
+        let data = dir.appendingPathComponent("data/toy")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        for leftover in [".train.tokens.tmp-999999", ".train.s2sb.tmp-999999"] {
+            try Data("left by a killed run".utf8).write(to: data.appendingPathComponent(leftover))
+        }
+        let r = try Command.run("s2s-prep", ["--corpus", "toy", "-q"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: data.path).sorted(),
+                       [FolderLock.fileName, "test.s2sb", "train.s2sb", "valid.s2sb"].sorted())
+    }
 }
