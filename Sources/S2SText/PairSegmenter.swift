@@ -30,38 +30,44 @@ final class PairSegmenter {
     }
 
     /// The pairs of a split's files, a batch at a time, as tokens (subwords
-    /// once `apply` was given codes); returns the number of pairs.
+    /// once `apply` was given codes); `chunk` works on a chunk of them on the
+    /// worker threads, and `body` gets its results in the files' order.
+    /// Returns the number of pairs.
     @discardableResult
-    func forEachBatch(sourcePath: String, targetPath: String,
-                      _ body: ([(source: [String], target: [String])]) throws -> Void) throws -> Int {
+    func forEachChunk<Result>(sourcePath: String, targetPath: String,
+                              _ chunk: @Sendable ([(source: [String], target: [String])]) -> Result,
+                              _ body: (Result) throws -> Void) throws -> Int {
         let reader = try PairReader(sourcePath: sourcePath, targetPath: targetPath)
-        try forEachBatch(next: { () throws(InputError) in try reader.next(batchSize) }, segmented: false, body)
+        try forEachChunk(next: { () throws(InputError) in try reader.next(batchSize) }, segmented: false, chunk, body)
         return reader.pairs
     }
 
     /// The same from the tokens a first pass spilled.
     @discardableResult
-    func forEachBatch(spill: TokenSpill,
-                      _ body: ([(source: [String], target: [String])]) throws -> Void) throws -> Int {
+    func forEachChunk<Result>(spill: TokenSpill,
+                              _ chunk: @Sendable ([(source: [String], target: [String])]) -> Result,
+                              _ body: (Result) throws -> Void) throws -> Int {
         let reader = try spill.reader()
-        try forEachBatch(next: { () throws(InputError) in try reader.next(batchSize) }, segmented: true, body)
+        try forEachChunk(next: { () throws(InputError) in try reader.next(batchSize) }, segmented: true, chunk, body)
         return reader.pairs
     }
 
     /// Batches of lines from `next`, as text (`segmented`: false) or as
     /// tokens joined by spaces, segmented on the workers.
-    private func forEachBatch(next: () throws(InputError) -> (source: [String], target: [String])?, segmented: Bool,
-                              _ body: ([(source: [String], target: [String])]) throws -> Void) throws {
+    private func forEachChunk<Result>(next: () throws(InputError) -> (source: [String], target: [String])?, segmented: Bool,
+                                      _ chunk: @Sendable ([(source: [String], target: [String])]) -> Result,
+                                      _ body: (Result) throws -> Void) throws {
         while let batch = try next() {
             let (source, target) = (batch.source, batch.target)
-            try body(try chunkedMap(count: source.count, chunkSize: chunkSize, states: workers) { worker, range in
-                try range.map { i in
+            let results = try chunkedMap(count: source.count, chunkSize: chunkSize, states: workers) { worker, range in
+                chunk(try range.map { i in
                     let s = segmented ? Self.tokens(source[i]) : try worker.session.tokenize(source[i])
                     let t = segmented ? Self.tokens(target[i]) : try worker.session.tokenize(target[i])
                     guard let bpe = worker.bpe else { return (s, t) }
                     return (bpe.segment(tokens: s), bpe.segment(tokens: t))
-                }
-            }.flatMap { $0 })
+                })
+            }
+            for result in results { try body(result) }
         }
     }
 

@@ -52,32 +52,6 @@ public struct Preparation {
         self.options = options
     }
 
-    /// What one pass over a split's subwords keeps: the pairs and their
-    /// tokens (a shard's size), and the pairs dropped by reason.
-    struct SplitCounts: Equatable {
-        var pairs = 0
-        var sourceTokens = 0
-        var targetTokens = 0
-        var dropped = ["empty": 0, "too_long": 0]
-
-        /// Whether the pair is kept (counted), or dropped (counted by reason):
-        /// empty on either side, or longer than `maxLength` (0: no limit).
-        mutating func keep(_ source: [String], _ target: [String], maxLength: Int) -> Bool {
-            if source.isEmpty || target.isEmpty {
-                dropped["empty"]! += 1
-                return false
-            }
-            if maxLength > 0 && (source.count > maxLength || target.count > maxLength) {
-                dropped["too_long"]! += 1
-                return false
-            }
-            pairs += 1
-            sourceTokens += source.count
-            targetTokens += target.count
-            return true
-        }
-    }
-
     /// Three passes over the text, each holding one batch of pairs at a time
     /// (memory follows the distinct words and subwords, not the pairs):
     /// 1. validate and segment every split, counting the training words;
@@ -100,60 +74,53 @@ public struct Preparation {
         let segmenter = try PairSegmenter(tokenizer: Tokenizer(normalization: o.normalization), threads: o.threads,
                                             batchSize: o.batchSize)
         // Each split's tokens from the first pass, read by the later ones
-        // (nil: they read the text again, as when the spill did not fit).
+        // (none: they read the text again, as when the spill did not fit).
         var spills: [Int: TokenSpill] = [:]
-        func pass(_ k: Int, _ body: ([(source: [String], target: [String])]) throws -> Void) throws -> Int {
-            if let spill = spills[k] { return try segmenter.forEachBatch(spill: spill, body) }
-            return try segmenter.forEachBatch(sourcePath: o.splits[k].source, targetPath: o.splits[k].target, body)
+        func pass<Result>(_ k: Int, _ chunk: @escaping @Sendable ([(source: [String], target: [String])]) -> Result,
+                          _ body: (Result) throws -> Void) throws -> Int {
+            if let spill = spills[k] { return try segmenter.forEachChunk(spill: spill, chunk, body) }
+            return try segmenter.forEachChunk(sourcePath: o.splits[k].source, targetPath: o.splits[k].target, chunk, body)
         }
+        func maxLength(_ k: Int) -> Int { k == 0 ? o.maxLength : 0 }
 
         // 1. Read and segment every split (validated: UTF-8, line counts);
-        //    count the training words of both sides (BPE is joint).
+        //    count the training words.
         var clock = Stopwatch()
-        var wordCounts: [String: Int] = [:]
+        var words = WordCounts()
         var lines: [Int] = []
-        var words = 0
         for (k, split) in o.splits.enumerated() {
             let spill = try TokenSpill(path: o.dataFolder + "/\(split.name)" + TokenSpill.suffix)
-            lines.append(try pass(k) { batch in
-                for (s, t) in batch {
-                    try spill.append(s, t)
-                    words += s.count + t.count
-                    if k == 0 {
-                        for w in s { wordCounts[w, default: 0] += 1 }
-                        for w in t { wordCounts[w, default: 0] += 1 }
-                    }
-                }
+            lines.append(try pass(k, { WordCounts($0, counting: k == 0) }) { chunk in
+                try spill.append(chunk.spill)
+                words.add(chunk)
             })
             if try spill.finish() { spills[k] = spill }
             log("read \(split.name): \(lines[k]) pairs from \(split.source), \(split.target)")
         }
         let tokenizeSeconds = clock.lap()
-        log("read, normalised and segmented \(words) words in \(Stopwatch.format(tokenizeSeconds)) "
-            + "(\(Int(Double(words) / max(tokenizeSeconds, 1e-9))) words/s, \(max(1, o.threads)) threads)")
+        log("read, normalised and segmented \(words.words) words in \(Stopwatch.format(tokenizeSeconds)) "
+            + "(\(Int(Double(words.words) / max(tokenizeSeconds, 1e-9))) words/s, \(max(1, o.threads)) threads)")
 
         // 2. Joint BPE on the training words' counts.
-        let codes = BPELearner.learn(wordCounts: wordCounts, merges: o.bpeMerges, minFrequency: o.bpeMinFrequency)
-        log("learned \(codes.merges.count) BPE merges (asked for \(o.bpeMerges)) from \(wordCounts.count) word types "
+        let codes = BPELearner.learn(wordCounts: words.counts, merges: o.bpeMerges, minFrequency: o.bpeMinFrequency)
+        log("learned \(codes.merges.count) BPE merges (asked for \(o.bpeMerges)) from \(words.counts.count) word types "
             + "in \(Stopwatch.format(clock.lap()))")
-        wordCounts = [:]
+        words = WordCounts()
         // No merges: whole words (no character split).
         segmenter.apply(o.bpeMerges == 0 ? nil : codes)
 
         // 3. Which pairs are kept (empty pairs dropped everywhere, over-long
         //    ones in training), and the training subwords' counts.
         var counts: [SplitCounts] = []
-        var srcBuilder = VocabularyBuilder(), tgtBuilder = VocabularyBuilder()
+        var subwords = SubwordCounts()
         for k in o.splits.indices {
-            var c = SplitCounts()
-            let n = try pass(k) { batch in
-                for (s, t) in batch where c.keep(s, t, maxLength: k == 0 ? o.maxLength : 0) && k == 0 {
-                    srcBuilder.add(s)
-                    tgtBuilder.add(t)
-                }
+            var split = SubwordCounts()
+            let n = try pass(k, { [maxLength = maxLength(k)] in SubwordCounts($0, maxLength: maxLength, counting: k == 0) }) {
+                split.add($0)
             }
             try Self.checkUnchanged(o.splits[k], n == lines[k])
-            counts.append(c)
+            counts.append(split.kept)
+            if k == 0 { subwords = split }
         }
         log("applied BPE in \(Stopwatch.format(clock.lap()))")
         try Self.checkUsable(counts[0], lines: lines[0], options: o)
@@ -161,15 +128,14 @@ public struct Preparation {
         // 4. Vocabularies from the kept training pairs.
         let srcVocab: Vocabulary, tgtVocab: Vocabulary
         if o.sharedVocabulary {
-            srcBuilder.merge(tgtBuilder)
-            srcVocab = srcBuilder.build(minCount: o.minCount, maxSize: o.maxVocabularySize)
+            subwords.source.merge(subwords.target)
+            srcVocab = subwords.source.build(minCount: o.minCount, maxSize: o.maxVocabularySize)
             tgtVocab = srcVocab
         } else {
-            srcVocab = srcBuilder.build(minCount: o.minCount, maxSize: o.maxVocabularySize)
-            tgtVocab = tgtBuilder.build(minCount: o.minCount, maxSize: o.maxVocabularySize)
+            srcVocab = subwords.source.build(minCount: o.minCount, maxSize: o.maxVocabularySize)
+            tgtVocab = subwords.target.build(minCount: o.minCount, maxSize: o.maxVocabularySize)
         }
-        srcBuilder = VocabularyBuilder()
-        tgtBuilder = VocabularyBuilder()
+        subwords = SubwordCounts()
         log("vocabularies: \(srcVocab.count) source, \(tgtVocab.count) target tokens\(o.sharedVocabulary ? " (shared)" : "")")
 
         // 5. Shards (and subword text), streamed to temporary files; then the
@@ -191,19 +157,17 @@ public struct Preparation {
                 : []
             var c = SplitCounts()
             var srcUnknown = 0, tgtUnknown = 0
-            let n = try pass(k) { batch in
-                var pairs: [(source: [Int32], target: [Int32])] = []
-                for (s, t) in batch where c.keep(s, t, maxLength: k == 0 ? o.maxLength : 0) {
-                    let si = srcVocab.ids(s), ti = tgtVocab.ids(t)
-                    srcUnknown += si.count { $0 == SpecialTokens.unk }
-                    tgtUnknown += ti.count { $0 == SpecialTokens.unk }
-                    try shard.append(source: si, target: ti)
-                    for (cursor, side) in zip(text.indices, [s, t]) {
-                        try text[cursor].append((side.joined(separator: " ") + "\n").utf8)
-                    }
-                    if k == 0 { pairs.append((si, ti)) }
-                }
-                shortlistCounts.add(pairs)
+            let chunk: @Sendable ([(source: [String], target: [String])]) -> EncodedPairs = {
+                [maxLength = maxLength(k), writeText = o.writeText] in
+                EncodedPairs($0, maxLength: maxLength, source: srcVocab, target: tgtVocab, writeText: writeText)
+            }
+            let n = try pass(k, chunk) { encoded in
+                c.add(encoded.kept)
+                srcUnknown += encoded.sourceUnknown
+                tgtUnknown += encoded.targetUnknown
+                for p in encoded.pairs { try shard.append(source: p.source, target: p.target) }
+                for side in text.indices { try text[side].append(encoded.text[side]) }
+                if k == 0 { shortlistCounts.add(encoded.pairs) }
             }
             try Self.checkUnchanged(split, n == lines[k] && c == expected && shard.isComplete)
             try shard.finish()

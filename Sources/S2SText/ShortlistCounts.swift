@@ -14,6 +14,10 @@ struct ShortlistCounts {
     private var joint: [[Int32: Int32]]
     /// A dense row of c(s, t) for one s within a batch; zero between uses.
     private var row: [Int32]
+    /// Pairs added but not yet counted: counted a batch at a time, as
+    /// c(s, t) is gathered in `row` once per source id and batch.
+    private var pending: [(source: [Int32], target: [Int32])] = []
+    static let batchSize = 16384
 
     init(source: Vocabulary, target: Vocabulary) {
         self.source = source
@@ -25,6 +29,13 @@ struct ShortlistCounts {
     }
 
     mutating func add(_ pairs: [(source: [Int32], target: [Int32])]) {
+        pending += pairs
+        if pending.count >= Self.batchSize { countPending() }
+    }
+
+    private mutating func countPending() {
+        let pairs = pending
+        pending = []
         let first = SpecialTokens.names.count
         // Each pair's distinct ids, and for each source id the pairs holding it.
         var targetsOf: [[Int32]] = [], pairsOf = [[Int32]](repeating: [], count: source.count)
@@ -54,7 +65,8 @@ struct ShortlistCounts {
 
     /// The `keep` best targets of every source id by Dice, and up to
     /// `keep` · 10 most frequent targets.
-    func shortlist(keep: Int) -> LexicalShortlist {
+    mutating func shortlist(keep: Int) -> LexicalShortlist {
+        countPending()
         let first = SpecialTokens.names.count
         var lists = [[Int32]](repeating: [], count: source.count)
         for s in first..<source.count where sourceCount[s] > 0 {

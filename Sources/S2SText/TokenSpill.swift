@@ -19,8 +19,6 @@ final class TokenSpill {
 
     private let output: StagedOutput
     private var cursor: OutputCursor
-    /// Pairs written.
-    private(set) var pairs = 0
 
     init(path: String) throws(FileError) {
         output = try StagedOutput(path: path)
@@ -28,15 +26,20 @@ final class TokenSpill {
         try cursor.append(Self.header.utf8)
     }
 
-    func append(_ source: [String], _ target: [String]) throws(FileError) {
+    /// Appends pairs that `encode` wrote into `bytes`.
+    func append(_ bytes: [UInt8]) throws(FileError) {
+        try cursor.append(bytes)
+    }
+
+    /// A pair's two lines.
+    static func encode(_ source: [String], _ target: [String], into bytes: inout [UInt8]) {
         for side in [source, target] {
             for (k, token) in side.enumerated() {
-                if k > 0 { try cursor.append(littleEndian: UInt8(0x20)) }
-                try cursor.append(token.utf8)
+                if k > 0 { bytes.append(0x20) }
+                bytes += token.utf8
             }
-            try cursor.append(littleEndian: UInt8(0x0A))
+            bytes.append(0x0A)
         }
-        pairs += 1
     }
 
     /// Closes the file; false when it did not fit on the disk (the later
