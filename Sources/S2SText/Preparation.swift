@@ -141,65 +141,79 @@ public struct Preparation {
         // 5. Shards (and subword text), streamed to temporary files; then the
         //    vocabulary folder (the manifest last: its presence says the rest
         //    is complete); all renamed into place together (`PrepOutputs`).
-        let outputs = PrepOutputs()
-        var splitInfos: [String: PrepManifest.SplitInfo] = [:]
-        var shortlistCounts = ShortlistCounts(source: srcVocab, target: tgtVocab)
-        for (k, split) in o.splits.enumerated() {
-            let expected = counts[k]
-            let shardName = "\(split.name).s2sb"
-            let shard = try ShardWriter(
-                output: try outputs.open(o.dataFolder + "/" + shardName), pairs: expected.pairs,
-                sourceTokens: expected.sourceTokens, targetTokens: expected.targetTokens,
-                sourceVocabulary: srcVocab, targetVocabulary: tgtVocab)
-            var text = o.writeText
-                ? [OutputCursor(try outputs.open(o.dataFolder + "/\(split.name).bpe.src")),
-                   OutputCursor(try outputs.open(o.dataFolder + "/\(split.name).bpe.tgt"))]
-                : []
-            var c = SplitCounts()
-            var srcUnknown = 0, tgtUnknown = 0
-            let chunk: @Sendable ([(source: [String], target: [String])]) -> EncodedPairs = {
-                [maxLength = maxLength(k), writeText = o.writeText] in
-                EncodedPairs($0, maxLength: maxLength, source: srcVocab, target: tgtVocab, writeText: writeText)
+        func stage() throws -> (PrepOutputs, PrepManifest) {
+            let outputs = PrepOutputs()
+            var splitInfos: [String: PrepManifest.SplitInfo] = [:]
+            var shortlistCounts = ShortlistCounts(source: srcVocab, target: tgtVocab)
+            for (k, split) in o.splits.enumerated() {
+                let expected = counts[k]
+                let shardName = "\(split.name).s2sb"
+                let shard = try ShardWriter(
+                    output: try outputs.open(o.dataFolder + "/" + shardName), pairs: expected.pairs,
+                    sourceTokens: expected.sourceTokens, targetTokens: expected.targetTokens,
+                    sourceVocabulary: srcVocab, targetVocabulary: tgtVocab)
+                var text = o.writeText
+                    ? [OutputCursor(try outputs.open(o.dataFolder + "/\(split.name).bpe.src")),
+                       OutputCursor(try outputs.open(o.dataFolder + "/\(split.name).bpe.tgt"))]
+                    : []
+                var c = SplitCounts()
+                var srcUnknown = 0, tgtUnknown = 0
+                let chunk: @Sendable ([(source: [String], target: [String])]) -> EncodedPairs = {
+                    [maxLength = maxLength(k), writeText = o.writeText] in
+                    EncodedPairs($0, maxLength: maxLength, source: srcVocab, target: tgtVocab, writeText: writeText)
+                }
+                let n = try pass(k, chunk) { encoded in
+                    c.add(encoded.kept)
+                    srcUnknown += encoded.sourceUnknown
+                    tgtUnknown += encoded.targetUnknown
+                    for p in encoded.pairs { try shard.append(source: p.source, target: p.target) }
+                    for side in text.indices { try text[side].append(encoded.text[side]) }
+                    if k == 0 { shortlistCounts.add(encoded.pairs) }
+                }
+                try Self.checkUnchanged(split, n == lines[k] && c == expected && shard.isComplete)
+                try shard.finish()
+                for k in text.indices {
+                    try text[k].flush()
+                    try text[k].output.finish()
+                }
+                splitInfos[split.name] = PrepManifest.SplitInfo(
+                    sourceFile: split.source, targetFile: split.target, shard: shardName,
+                    lines: lines[k], pairs: c.pairs, dropped: c.dropped,
+                    sourceTokens: c.sourceTokens, targetTokens: c.targetTokens,
+                    sourceUnknown: srcUnknown, targetUnknown: tgtUnknown)
             }
-            let n = try pass(k, chunk) { encoded in
-                c.add(encoded.kept)
-                srcUnknown += encoded.sourceUnknown
-                tgtUnknown += encoded.targetUnknown
-                for p in encoded.pairs { try shard.append(source: p.source, target: p.target) }
-                for side in text.indices { try text[side].append(encoded.text[side]) }
-                if k == 0 { shortlistCounts.add(encoded.pairs) }
-            }
-            try Self.checkUnchanged(split, n == lines[k] && c == expected && shard.isComplete)
-            try shard.finish()
-            for k in text.indices {
-                try text[k].flush()
-                try text[k].output.finish()
-            }
-            splitInfos[split.name] = PrepManifest.SplitInfo(
-                sourceFile: split.source, targetFile: split.target, shard: shardName,
-                lines: lines[k], pairs: c.pairs, dropped: c.dropped,
-                sourceTokens: c.sourceTokens, targetTokens: c.targetTokens,
-                sourceUnknown: srcUnknown, targetUnknown: tgtUnknown)
-        }
 
-        let manifest = PrepManifest(
-            name: o.name, normalization: o.normalization, tokenizer: Self.tokenizerName,
-            bpe: .init(mergesRequested: o.bpeMerges, mergesLearned: codes.merges.count,
-                       minFrequency: o.bpeMinFrequency, codesFile: "bpe.codes"),
-            sharedVocabulary: o.sharedVocabulary, minCount: o.minCount,
-            maxVocabularySize: o.maxVocabularySize, maxLength: o.maxLength,
-            sourceVocabulary: .init(file: "src.vocab", size: srcVocab.count, hash: String(srcVocab.hash, radix: 16)),
-            targetVocabulary: .init(file: "tgt.vocab", size: tgtVocab.count, hash: String(tgtVocab.hash, radix: 16)),
-            dataFolder: o.dataFolder, splits: splitInfos,
-            sourceLanguage: o.sourceLanguage, targetLanguage: o.targetLanguage)
-        try outputs.write(Array(codes.fileText.utf8), to: o.vocabFolder + "/bpe.codes")
-        try outputs.write(Array(srcVocab.fileText.utf8), to: o.vocabFolder + "/src.vocab")
-        try outputs.write(Array(tgtVocab.fileText.utf8), to: o.vocabFolder + "/tgt.vocab")
-        try outputs.write(Array(shortlistCounts.shortlist(keep: 50).fileText.utf8),
-                          to: o.vocabFolder + "/" + LexicalShortlist.fileName)
-        try outputs.write(try StableJSON.encode(manifest), to: o.vocabFolder + "/prep.json")
-        spills = [:]  // removed: their room is free before the outputs are renamed, or measured
-        let written = try outputs.commit()
+            let manifest = PrepManifest(
+                name: o.name, normalization: o.normalization, tokenizer: Self.tokenizerName,
+                bpe: .init(mergesRequested: o.bpeMerges, mergesLearned: codes.merges.count,
+                           minFrequency: o.bpeMinFrequency, codesFile: "bpe.codes"),
+                sharedVocabulary: o.sharedVocabulary, minCount: o.minCount,
+                maxVocabularySize: o.maxVocabularySize, maxLength: o.maxLength,
+                sourceVocabulary: .init(file: "src.vocab", size: srcVocab.count, hash: String(srcVocab.hash, radix: 16)),
+                targetVocabulary: .init(file: "tgt.vocab", size: tgtVocab.count, hash: String(tgtVocab.hash, radix: 16)),
+                dataFolder: o.dataFolder, splits: splitInfos,
+                sourceLanguage: o.sourceLanguage, targetLanguage: o.targetLanguage)
+            try outputs.write(Array(codes.fileText.utf8), to: o.vocabFolder + "/bpe.codes")
+            try outputs.write(Array(srcVocab.fileText.utf8), to: o.vocabFolder + "/src.vocab")
+            try outputs.write(Array(tgtVocab.fileText.utf8), to: o.vocabFolder + "/tgt.vocab")
+            try outputs.write(Array(shortlistCounts.shortlist(keep: 50).fileText.utf8),
+                              to: o.vocabFolder + "/" + LexicalShortlist.fileName)
+            try outputs.write(try StableJSON.encode(manifest), to: o.vocabFolder + "/prep.json")
+            return (outputs, manifest)
+        }
+        var (outputs, manifest) = try stage()
+        // The spills go before the outputs are renamed (or their room measured).
+        let spilled = !spills.isEmpty
+        spills = [:]
+        let written: [String]
+        do {
+            written = try outputs.commit()
+        } catch is PrepDiskFull where spilled {
+            // The spilled tokens took room that the outputs alone may not need.
+            log("the outputs did not fit beside the spilled tokens: writing them again from the text")
+            (outputs, manifest) = try stage()
+            written = try outputs.commit()
+        }
         folders.removeStale(keeping: written)
         for split in o.splits {
             let info = manifest.splits[split.name]!
