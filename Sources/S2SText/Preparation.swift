@@ -52,14 +52,18 @@ public struct Preparation {
         self.options = options
     }
 
-    /// Three passes over the text, each holding one batch of pairs at a time
-    /// (memory follows the distinct words and subwords, not the pairs):
-    /// 1. validate and segment every split, counting the training words;
-    ///    learn BPE on those counts;
-    /// 2. apply BPE, counting the kept pairs, their tokens (the shards' sizes)
-    ///    and the training subwords (the vocabularies);
-    /// 3. apply BPE again (through the per-word caches) and stream ids into
-    ///    the shards, the subword text and the shortlist's counts.
+    /// Three passes over the pairs, each holding one batch at a time (memory
+    /// follows the distinct words and subwords, not the pairs), the per-pair
+    /// work of each on the worker threads:
+    /// 1. read, validate and segment every split, counting the training
+    ///    words (`WordCounts`) and spilling the tokens (`TokenSpill`); learn
+    ///    BPE on the counts;
+    /// 2. apply BPE to the spilled tokens, counting the kept pairs, their
+    ///    tokens (the shards' sizes) and the training subwords
+    ///    (`SubwordCounts`: the vocabularies);
+    /// 3. apply BPE again (through the per-word caches) and stream ids
+    ///    (`EncodedPairs`) into the shards (`ShardWriter`), the subword text
+    ///    and the shortlist's counts (`ShortlistCounts`).
     @discardableResult
     public func run() throws -> PrepManifest {
         let o = options
