@@ -24,6 +24,11 @@ public final class StagedFiles {
         staged.append((temporary, path))
     }
 
+    /// Takes a finished `StagedOutput` (its temporary file) into the set.
+    public func stage(_ output: StagedOutput) {
+        staged.append((output.temporary, output.path))
+    }
+
     /// Renames every staged file onto its path, in the order they were
     /// staged (put the file that says the rest is complete last).
     public func commit() throws(FileError) {

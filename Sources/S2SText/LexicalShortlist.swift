@@ -41,45 +41,9 @@ public struct LexicalShortlist: Equatable, Sendable {
     /// `keep` · 10 most frequent targets, from training pairs of ids.
     public static func build(pairs: [(source: [Int32], target: [Int32])], source: Vocabulary, target: Vocabulary,
                              keep: Int = 50) -> LexicalShortlist {
-        let Vs = source.count, Vt = target.count, first = SpecialTokens.names.count
-        // Each pair's distinct ids, and for each source id the pairs holding it.
-        var targetsOf: [[Int32]] = [], pairsOf = [[Int32]](repeating: [], count: Vs)
-        var sourceCount = [Int32](repeating: 0, count: Vs), targetCount = [Int32](repeating: 0, count: Vt)
-        targetsOf.reserveCapacity(pairs.count)
-        for (i, p) in pairs.enumerated() {
-            let s = Set(p.source.filter { Int($0) >= first }), t = Array(Set(p.target.filter { Int($0) >= first })).sorted()
-            for id in s { pairsOf[Int(id)].append(Int32(i)); sourceCount[Int(id)] += 1 }
-            for id in t { targetCount[Int(id)] += 1 }
-            targetsOf.append(t)
-        }
-        // One source id at a time: c(s, t) in a dense row, then the best by Dice.
-        var joint = [Int32](repeating: 0, count: Vt)
-        var lists = [[Int32]](repeating: [], count: Vs)
-        for s in first..<Vs where !pairsOf[s].isEmpty {
-            var touched: [Int32] = []
-            for i in pairsOf[s] {
-                for t in targetsOf[Int(i)] {
-                    if joint[Int(t)] == 0 { touched.append(t) }
-                    joint[Int(t)] += 1
-                }
-            }
-            let cs = Double(sourceCount[s])
-            func dice(_ t: Int32) -> Double { 2 * Double(joint[Int(t)]) / (cs + Double(targetCount[Int(t)])) }
-            // Best first; ties by the smaller id, so the lists are deterministic.
-            let ranked = touched.sorted { a, b in
-                let da = dice(a), db = dice(b)
-                return da != db ? da > db : a < b
-            }
-            lists[s] = Array(ranked.prefix(keep))
-            for t in touched { joint[Int(t)] = 0 }
-        }
-        let seen: [Int] = (first..<Vt).filter { targetCount[$0] > 0 }
-        let byCount: [Int] = seen.sorted { (a: Int, b: Int) -> Bool in
-            targetCount[a] != targetCount[b] ? targetCount[a] > targetCount[b] : a < b
-        }
-        let frequent: [Int32] = byCount.prefix(keep * 10).map { Int32($0) }
-        return LexicalShortlist(lists: lists, frequent: frequent, sourceVocabularyHash: source.hash,
-                                targetVocabularyHash: target.hash)
+        var counts = ShortlistCounts(source: source, target: target)
+        counts.add(pairs)
+        return counts.shortlist(keep: keep)
     }
 
     /// The target ids a batch of source sentences may produce: the first `k`

@@ -12,14 +12,21 @@ import S2SCore
 /// for both.
 public enum LineReader {
     public static func lines(ofFile path: String) throws(InputError) -> [String] {
+        let fd = try openFile(path)
+        defer { close(fd) }
+        return try all(LineStream(fd: fd, name: path))
+    }
+
+    /// A text file opened for reading (the caller closes it), or the error
+    /// that says why it cannot be.
+    static func openFile(_ path: String) throws(InputError) -> Int32 {
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         if !exists { throw InputError(file: path, problem: "no such file", hint: "Check the path") }
         if isDirectory.boolValue { throw InputError(file: path, problem: "is a folder, not a text file") }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw InputError(file: path, problem: "cannot be read: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        return try all(LineStream(fd: fd, name: path))
+        return fd
     }
 
     /// Splits `data` into lines; `path` only names the source in errors.
@@ -91,14 +98,18 @@ public struct ParallelText: Sendable {
         let source = try LineReader.lines(ofFile: sourcePath)
         let target = try LineReader.lines(ofFile: targetPath)
         guard source.count == target.count else {
-            throw InputError(
-                file: sourcePath,
-                problem: "has \(source.count) lines but \(targetPath) has \(target.count); line i of one must translate line i of the other",
-                hint: "Check that both files come from the same aligned corpus")
+            throw Self.lineCountMismatch(sourcePath, source.count, targetPath, target.count)
         }
         self.sourcePath = sourcePath
         self.targetPath = targetPath
         self.source = source
         self.target = target
+    }
+
+    static func lineCountMismatch(_ sourcePath: String, _ sourceLines: Int, _ targetPath: String, _ targetLines: Int) -> InputError {
+        InputError(
+            file: sourcePath,
+            problem: "has \(sourceLines) lines but \(targetPath) has \(targetLines); line i of one must translate line i of the other",
+            hint: "Check that both files come from the same aligned corpus")
     }
 }

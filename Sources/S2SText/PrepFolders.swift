@@ -29,14 +29,15 @@ struct PrepFolders {
     }
 
     /// s2s-prep's files in the folders now, and the temporary files that a
-    /// killed run left (paths, in name order).
+    /// killed run left, its token spills included (paths, in name order).
     func scan() -> (outputs: [String], temporaries: [String]) {
         var outputs: [String] = [], temporaries: [String] = []
         for (folder, isOutput) in folders {
             for name in ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted() {
                 if isOutput(name) {
                     outputs.append(folder + "/" + name)
-                } else if let target = AtomicFile.target(ofTemporary: name), isOutput(target) {
+                } else if let target = AtomicFile.target(ofTemporary: name),
+                          isOutput(target) || target.hasSuffix(TokenSpill.suffix) {
                     temporaries.append(folder + "/" + name)
                 }
             }

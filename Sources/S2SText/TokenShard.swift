@@ -64,27 +64,20 @@ public final class TokenShard: @unchecked Sendable {
 
     // MARK: Writing
 
-    /// The file's bytes for these pairs.
+    /// The file's bytes for these pairs (`ShardWriter` writes the same
+    /// bytes for pairs that come one by one).
     public static func encode(
         pairs: [(source: [Int32], target: [Int32])],
         sourceVocabulary: Vocabulary, targetVocabulary: Vocabulary
     ) -> [UInt8] {
-        var out: [UInt8] = []
         let ns = pairs.reduce(0) { $0 + $1.source.count }
         let nt = pairs.reduce(0) { $0 + $1.target.count }
+        var out = header(pairs: pairs.count, sourceTokens: ns, targetTokens: nt,
+                         sourceVocabulary: sourceVocabulary, targetVocabulary: targetVocabulary)
         out.reserveCapacity(headerSize + 16 * (pairs.count + 1) + 4 * (ns + nt))
         func put<T: FixedWidthInteger>(_ v: T) {
             withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
         }
-        out += magic
-        put(version)
-        put(UInt64(pairs.count))
-        put(sourceVocabulary.hash)
-        put(targetVocabulary.hash)
-        put(UInt64(ns))
-        put(UInt64(nt))
-        put(UInt32(sourceVocabulary.count))
-        put(UInt32(targetVocabulary.count))
         var offset: UInt64 = 0
         put(offset)
         for p in pairs { offset += UInt64(p.source.count); put(offset) }
@@ -93,6 +86,25 @@ public final class TokenShard: @unchecked Sendable {
         for p in pairs { offset += UInt64(p.target.count); put(offset) }
         for p in pairs { for id in p.source { put(UInt32(id)) } }
         for p in pairs { for id in p.target { put(UInt32(id)) } }
+        return out
+    }
+
+    /// The header's `headerSize` bytes.
+    static func header(pairs: Int, sourceTokens: Int, targetTokens: Int,
+                       sourceVocabulary: Vocabulary, targetVocabulary: Vocabulary) -> [UInt8] {
+        var out: [UInt8] = []
+        func put<T: FixedWidthInteger>(_ v: T) {
+            withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
+        }
+        out += magic
+        put(version)
+        put(UInt64(pairs))
+        put(sourceVocabulary.hash)
+        put(targetVocabulary.hash)
+        put(UInt64(sourceTokens))
+        put(UInt64(targetTokens))
+        put(UInt32(sourceVocabulary.count))
+        put(UInt32(targetVocabulary.count))
         return out
     }
 

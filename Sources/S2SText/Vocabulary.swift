@@ -86,7 +86,7 @@ public struct Vocabulary: Equatable, Sendable {
 
 /// Counts tokens and makes a `Vocabulary`: most frequent first, ties in
 /// code-point order, so the same corpus always gives the same ids.
-public struct VocabularyBuilder {
+public struct VocabularyBuilder: Sendable {
     public private(set) var counts: [String: Int] = [:]
 
     public init() {}

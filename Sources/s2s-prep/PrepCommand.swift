@@ -74,6 +74,8 @@ struct Prep: ParsableCommand {
     var targetLang: String?
     @Flag(help: "Replace another data set in VOCAB/NAME and DATA/NAME (its files that this run does not write are removed).")
     var overwrite = false
+    @Option(parsing: .unconditional, help: ArgumentHelp("Worker threads for normalising, segmenting and applying BPE (default: the cores); the outputs are the same for any number.", valueName: "N"))
+    var threads: Int?
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
 
@@ -98,6 +100,7 @@ struct Prep: ParsableCommand {
         if bpeMinFrequency < 1 { throw ValidationError("--bpe-min-frequency must be at least 1.") }
         if minCount < 1 { throw ValidationError("--min-count must be at least 1.") }
         if maxSize != 0 && maxSize < 5 { throw ValidationError("--max-size must be 0 (no limit) or at least 5 (4 specials + 1).") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads).") }
         if maxLen < 0 { throw ValidationError("--max-len must be 0 (no limit) or more.") }
         for (flag, code) in [("--source-lang", sourceLang), ("--target-lang", targetLang)] {
             if let code, let problem = LanguageCode.problem(code) { throw ValidationError("\(flag): \(problem).") }
@@ -147,6 +150,7 @@ struct Prep: ParsableCommand {
         options.sourceLanguage = sourceLang
         options.targetLanguage = targetLang
         options.overwrite = overwrite
+        if let threads { options.threads = threads }
         var preparation = Preparation(options: options)
         if !quiet {
             preparation.log = { message in StandardError.write("s2s-prep: " + message + "\n") }

@@ -157,6 +157,21 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(resumed.stderr.contains("done: 30 steps"), resumed.stderr)
     }
 
+    /// s2s-prep's outputs from a run where there is room (in DIR/reference):
+    /// their paths under `small/` and the bytes they take together.
+    func prepOutputsWithRoom(_ args: [String], in dir: URL) throws -> (reference: URL, outputs: [String], bytes: Int) {
+        let reference = dir.appendingPathComponent("reference")
+        try FileManager.default.createDirectory(at: reference, withIntermediateDirectories: true)
+        let ok = try Command.run("s2s-prep", args, in: reference)
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        let outputs = try FileManager.default.subpathsOfDirectory(atPath: reference.appendingPathComponent("small").path)
+            .filter { $0.hasSuffix("/t/" + ($0 as NSString).lastPathComponent) && !$0.hasSuffix(FolderLock.fileName) }
+        let bytes = try outputs.reduce(0) {
+            $0 + (try FileManager.default.attributesOfItem(atPath: reference.appendingPathComponent("small/" + $1).path)[.size] as! Int)
+        }
+        return (reference, outputs, bytes)
+    }
+
     /// s2s-prep into a small file system that cannot hold its outputs: the
     /// error names the folder, the bytes the outputs need and the bytes free,
     /// and nothing is left (no shards without a vocabulary, no folders it
@@ -165,16 +180,7 @@ final class HostileInputTests: XCTestCase {
         let dir = TestPaths.temporaryFolder("s2s-hostile")
         let corpus = TestPaths.fixture("toy-reverse").path
         let args = ["--corpus", corpus, "--name", "t", "-q", "--vocab-dir", "small/vocab", "--data-dir", "small/data"]
-        // The outputs' sizes, from a run where there is room.
-        let reference = dir.appendingPathComponent("reference")
-        try FileManager.default.createDirectory(at: reference, withIntermediateDirectories: true)
-        let ok = try Command.run("s2s-prep", args, in: reference)
-        XCTAssertEqual(ok.status, 0, ok.stderr)
-        let outputs = try FileManager.default.subpathsOfDirectory(atPath: reference.appendingPathComponent("small").path)
-            .filter { $0.hasSuffix("/t/" + ($0 as NSString).lastPathComponent) && !$0.hasSuffix(FolderLock.fileName) }
-        let needed = try outputs.reduce(0) {
-            $0 + (try FileManager.default.attributesOfItem(atPath: reference.appendingPathComponent("small/" + $1).path)[.size] as! Int)
-        }
+        let (reference, outputs, needed) = try prepOutputsWithRoom(args, in: dir)
         XCTAssertEqual(outputs.count, 8, "\(outputs)")
 
         let (mountPoint, unmount) = try mountSmallDisk(in: dir, bytes: 1 << 20)
@@ -198,6 +204,28 @@ final class HostileInputTests: XCTestCase {
         try FileManager.default.removeItem(at: filler)
         let again = try Command.run("s2s-prep", args, in: dir)
         XCTAssertEqual(again.status, 0, again.stderr)
+        for name in outputs {
+            XCTAssertEqual(FileManager.default.contents(atPath: mountPoint.appendingPathComponent(name).path),
+                           FileManager.default.contents(atPath: reference.appendingPathComponent("small/" + name).path), name)
+        }
+    }
+
+    /// The tokens s2s-prep spills for its later passes take room beside the
+    /// outputs: on a disk where the outputs fit but not beside the spill
+    /// (about 88 KB for the toy corpus), the run writes them again from the
+    /// text, and they are the bytes a run with room writes. Needs `mount`.
+    func testPrepWhoseOutputsFitOnlyWithoutItsSpilledTokensWritesThem() throws {
+        let dir = TestPaths.temporaryFolder("s2s-hostile")
+        let args = ["--corpus", TestPaths.fixture("toy-reverse").path, "--name", "t", "--vocab-dir", "small/vocab", "--data-dir", "small/data"]
+        let (reference, outputs, needed) = try prepOutputsWithRoom(args + ["-q"], in: dir)
+
+        let (mountPoint, unmount) = try mountSmallDisk(in: dir, bytes: 1 << 20)
+        defer { unmount() }
+        // Room for the outputs (whole 4 KB pages, two lock files) but not for the spill too.
+        try Data(count: 1 << 20 - needed - 48 << 10).write(to: mountPoint.appendingPathComponent("filler"))
+        let r = try Command.run("s2s-prep", args, in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("the outputs did not fit beside the spilled tokens: writing them again from the text"), r.stderr)
         for name in outputs {
             XCTAssertEqual(FileManager.default.contents(atPath: mountPoint.appendingPathComponent(name).path),
                            FileManager.default.contents(atPath: reference.appendingPathComponent("small/" + name).path), name)

@@ -127,6 +127,9 @@ final class PrepCommandTests: XCTestCase {
         let missing = try Command.run("s2s-prep", ["--corpus", "/no/such/corpus"])
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.stderr.contains("/no/such/corpus/train.src: no such file"), missing.stderr)
+        let threads = try Command.run("s2s-prep", ["--corpus", "c", "--threads", "0"])
+        XCTAssertEqual(threads.status, 64, threads.stderr)
+        XCTAssertTrue(threads.stderr.contains("--threads must be at least 1, not 0."), threads.stderr)
     }
 
     func testHelpExplainsOptionsWithExamples() throws {
