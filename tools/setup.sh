@@ -5,7 +5,8 @@
 # Usage: tools/setup.sh           what building and running s2s needs
 #        tools/setup.sh --test    also what the tests use: chromium (the
 #                                 server page's browser test), python3-venv, iproute2
-#        tools/setup.sh --bench   also wrk (tools/bench/serve.sh's load)
+#        tools/setup.sh --bench   also wrk (tools/bench/serve.sh's load) and sentencepiece
+#                                 (tools/bench/prep-scale.sh's peer)
 #        tools/setup.sh --mpi     also Open MPI 4 (training on several
 #                                 processes or machines: mpirun s2s-train)
 set -euo pipefail
@@ -18,7 +19,7 @@ for option in "$@"; do
       packages+=(chromium iproute2)
       # A Python with its own venv module (pyenv's) needs no package.
       python3 -c "import venv, ensurepip" 2>/dev/null || packages+=(python3-venv) ;;
-    --bench) packages+=(wrk) ;;
+    --bench) packages+=(wrk sentencepiece) ;;
     --mpi) packages+=(openmpi-bin libopenmpi-dev) ;;
     *) echo "setup: unknown option $option (use --test, --bench or --mpi)" >&2; exit 2 ;;
   esac
