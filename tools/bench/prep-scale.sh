@@ -62,7 +62,9 @@ for size in "${sizes[@]}"; do
   n=$(count "$size"); c="$work/c$n"; mkdir -p "$c"; : > "$work/times"
   lines=$(wc -l < corpora/bible-en-es/train.src)
   for side in src tgt; do
-    for _ in $(seq $(( (n + lines - 1) / lines ))); do cat "corpora/bible-en-es/train.$side"; done | head -n "$n" > "$c/train.$side"
+    # Whole copies, then the first lines of one more (no pipe closed early: pipefail).
+    for _ in $(seq $(( n / lines ))); do cat "corpora/bible-en-es/train.$side"; done > "$c/train.$side"
+    head -n $(( n % lines )) "corpora/bible-en-es/train.$side" >> "$c/train.$side"
     cp "corpora/bible-en-es/valid.$side" "corpora/bible-en-es/test.$side" "$c/"
   done
   timed s2s "$bin/s2s-prep" --corpus "$c" --name "c$n" --vocab-dir "$work/vocab" --data-dir "$work/data" -q \
