@@ -29,7 +29,7 @@ public struct Checkpoint: Sendable {
     /// The file itself, for tensors beyond the parameters.
     public let file: SafeTensorsFile
 
-    static let retrainHint = "Load it with the configuration stored in it (s2s.config), or train a new model"
+    public static let retrainHint = "Load it with the configuration stored in it (s2s.config), or train a new model"
 
     // MARK: Saving
 
@@ -105,14 +105,15 @@ public struct Checkpoint: Sendable {
     }
 
     /// Fails unless the checkpoint's configuration is `expected`, naming
-    /// every key that differs.
-    public func check(config expected: ModelConfig) throws(InputError) {
+    /// every key that differs — against `reference` (the file `expected`
+    /// came from) when given, else against "the model" — with `hint`.
+    public func check(config expected: ModelConfig, reference: String? = nil, hint: String = retrainHint) throws(InputError) {
         let mine = Self.fields(config), theirs = Self.fields(expected)
         let differences = zip(mine, theirs).filter { $0.value != $1.value }
-            .map { "\($0.key) is \($0.value) (the model expects \($1.value))" }
+            .map { "\($0.key) is \($0.value) (" + (reference.map { "\($0) has" } ?? "the model expects") + " \($1.value))" }
         guard differences.isEmpty else {
             throw InputError(file: path, problem: "was trained with another configuration: " + differences.joined(separator: ", "),
-                             hint: Self.retrainHint)
+                             hint: hint)
         }
     }
 

@@ -22,13 +22,8 @@ public enum CheckpointAveraging {
         try withExtendedLifetime((sum, buffer)) {
             for path in paths {
                 let c = path == paths[0] ? first : try Checkpoint.load(path: path)
-                do throws(InputError) {
-                    try c.check(config: reference.config)
-                } catch {
-                    throw InputError(file: error.file,
-                                     problem: error.problem.replacingOccurrences(of: "the model expects", with: "\(reference.path) has"),
-                                     hint: "It is not a checkpoint of this run: move it out of \((path as NSString).deletingLastPathComponent)")
-                }
+                try c.check(config: reference.config, reference: reference.path,
+                            hint: "It is not a checkpoint of this run: move it out of \((path as NSString).deletingLastPathComponent)")
                 try c.loadParameters(into: buffer.base, layout: layout)
                 for k in 0..<layout.count { sum.base[k] += Double(buffer.base[k]) }
             }

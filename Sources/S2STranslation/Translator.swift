@@ -179,12 +179,8 @@ public final class Translator {
     static func checkSameRun(weights: Checkpoint, folder: String) throws {
         let own = folder + "/model.safetensors"
         guard FileManager.default.fileExists(atPath: own) else { return }
-        do throws(InputError) {
-            try weights.check(config: try Checkpoint.load(path: own).config)
-        } catch {
-            throw InputError(file: error.file, problem: error.problem.replacingOccurrences(of: "the model expects", with: "\(own) has"),
-                             hint: "Give --weights a checkpoint of this model's run (its checkpoints/, or s2s-average of them)")
-        }
+        try weights.check(config: try Checkpoint.load(path: own).config, reference: own,
+                          hint: "Give --weights a checkpoint of this model's run (its checkpoints/, or s2s-average of them)")
     }
 
     /// The longest source the model was trained on, in subwords.
