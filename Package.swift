@@ -145,7 +145,7 @@ let package = Package(
 
         // ── Tests ──────────────────────────────────────────────────────────
         .target(name: "_S2STestSupport", dependencies: ["S2SCore"], path: "Sources/_S2STestSupport"),  // test helpers
-        .testTarget(name: "S2STextTests", dependencies: ["S2SText", "_S2STestSupport"]),
+        .testTarget(name: "S2STextTests", dependencies: ["S2SText", "S2SCore", "_S2STestSupport"]),
         .testTarget(name: "S2SKernelsTests", dependencies: ["S2SKernels", "_S2STestSupport"]),
         .testTarget(name: "S2SModelTests", dependencies: ["S2SModel", "S2SKernels", "_S2STestSupport"]),
         .testTarget(name: "S2SSearchTests", dependencies: ["S2SSearch", "S2SModel", "S2SCore", "_S2STestSupport"]),
@@ -153,7 +153,7 @@ let package = Package(
                     dependencies: ["S2STranslation", "S2SSearch", "S2SModel", "S2SKernels", "_S2STestSupport"]),
         .testTarget(name: "S2SServingTests", dependencies: ["S2SServing", "_S2STestSupport"]),
         .testTarget(name: "S2SMetricsTests", dependencies: ["S2SMetrics", "_S2STestSupport"]),
-        .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SText", "S2SMetrics", "_S2STestSupport"]),
+        .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SText", "S2SMetrics", "S2SCore", "_S2STestSupport"]),
         .testTarget(name: "S2SFuzzTests", dependencies: ["S2SFuzzTargets", "_S2STestSupport"]),
         .testTarget(
             name: "S2SCommandTests",

@@ -5,7 +5,15 @@ import Foundation
 public struct Stopwatch {
     private var last: UInt64
 
-    public init() { last = DispatchTime.now().uptimeNanoseconds }
+    private let start: UInt64
+
+    public init() {
+        last = DispatchTime.now().uptimeNanoseconds
+        start = last
+    }
+
+    /// Seconds since the start.
+    public var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 
     /// Seconds since the previous lap (or since the start).
     public mutating func lap() -> Double {

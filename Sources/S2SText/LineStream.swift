@@ -61,6 +61,16 @@ public final class LineStream {
         return batch
     }
 
+    /// How much of a regular file has been read (read ahead of the lines
+    /// handed out by at most a buffer): a progress measure; nil for a pipe
+    /// or bytes in memory.
+    public var fractionRead: Double? {
+        var info = stat()
+        guard fd >= 0, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 else { return nil }
+        let position = lseek(fd, 0, SEEK_CUR)
+        return position < 0 ? nil : min(1, Double(position) / Double(info.st_size))
+    }
+
     private func takeLine() -> (number: Int, bytes: [UInt8])? {
         guard let newline = buffer[(consumed + scanned)...].firstIndex(of: 0x0A) else {
             scanned = buffer.count - consumed

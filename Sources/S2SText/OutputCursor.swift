@@ -27,6 +27,13 @@ struct OutputCursor {
         if buffer.count >= Self.bufferSize { try flush() }
     }
 
+    /// The values one after the other, each little-endian.
+    mutating func append<T: FixedWidthInteger>(littleEndian values: [T]) throws(FileError) {
+        let ordered = T(1).littleEndian == 1 ? values : values.map(\.littleEndian)
+        ordered.withUnsafeBytes { buffer.append(contentsOf: $0) }
+        if buffer.count >= Self.bufferSize { try flush() }
+    }
+
     mutating func flush() throws(FileError) {
         try output.write(buffer, at: position)
         position += buffer.count

@@ -38,6 +38,9 @@ final class PairReader {
         close(targetFD)
     }
 
+    /// How much of the source file has been read (nil: not a regular file).
+    var fractionRead: Double? { source.fractionRead }
+
     /// The next `size` pairs (fewer at the end of the files); nil after the last.
     func next(_ size: Int) throws(InputError) -> (source: [String], target: [String])? {
         try fill(source, &pendingSource, size)

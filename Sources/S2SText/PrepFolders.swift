@@ -100,6 +100,9 @@ struct PrepFolders {
         note("--max-size", "\(manifest.maxVocabularySize)", "\(options.maxVocabularySize)")
         note("--shared", manifest.sharedVocabulary ? "on" : "off", options.sharedVocabulary ? "on" : "off")
         note("--max-len", "\(manifest.maxLength)", "\(options.maxLength)")
+        note("--dedupe", manifest.dedupe == true ? "on" : "off", options.dedupe ? "on" : "off")
+        note("--bpe-sample", text(manifest.bpe.sample.map { "\($0) (seed \(manifest.bpe.sampleSeed ?? 0))" }),
+             text(options.bpeSample > 0 ? "\(options.bpeSample) (seed \(options.seed))" : nil))
         note("--source-lang", text(manifest.sourceLanguage), text(options.sourceLanguage))
         note("--target-lang", text(manifest.targetLanguage), text(options.targetLanguage))
         return out

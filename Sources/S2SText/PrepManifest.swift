@@ -9,6 +9,10 @@ public struct PrepManifest: Codable, Equatable, Sendable {
         public var mergesLearned: Int
         public var minFrequency: Int
         public var codesFile: String
+        /// --bpe-sample: the merges were learned from this many training
+        /// pairs, drawn with `sampleSeed` (absent: from all of them).
+        public var sample: Int?
+        public var sampleSeed: UInt64?
     }
 
     public struct VocabularyInfo: Codable, Equatable, Sendable {
@@ -24,7 +28,8 @@ public struct PrepManifest: Codable, Equatable, Sendable {
         public var shard: String
         public var lines: Int
         public var pairs: Int
-        /// Pairs left out, by reason ("empty", "too_long"); never silent.
+        /// Pairs left out, by reason ("empty", "too_long", and with --dedupe
+        /// "duplicate"); never silent.
         public var dropped: [String: Int]
         public var sourceTokens: Int
         public var targetTokens: Int
@@ -38,6 +43,9 @@ public struct PrepManifest: Codable, Equatable, Sendable {
     public var normalization: Normalization
     public var tokenizer: String
     public var bpe: BPEInfo
+    /// --dedupe: training pairs repeating an earlier pair were dropped
+    /// (counted in the train split's `dropped["duplicate"]`); absent: kept.
+    public var dedupe: Bool?
     public var sharedVocabulary: Bool
     public var minCount: Int
     public var maxVocabularySize: Int

@@ -32,6 +32,12 @@ public struct Preparation {
         public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
         /// Pairs a pass holds at a time; the outputs are the same for any number.
         public var batchSize: Int = 16384
+        /// Drop training pairs whose two lines repeat an earlier pair's.
+        public var dedupe: Bool = false
+        /// Learn BPE from this many training pairs drawn with `seed`
+        /// (0: from all of them).
+        public var bpeSample: Int = 0
+        public var seed: UInt64 = 1
 
         public init(name: String, splits: [(name: String, source: String, target: String)],
                     vocabFolder: String, dataFolder: String) {
@@ -47,6 +53,8 @@ public struct Preparation {
     public let options: Options
     /// Progress messages (one line each), e.g. to stderr.
     public var log: (String) -> Void = { _ in }
+    /// Where the run is, after every batch of pairs (e.g. for a progress bar).
+    public var progress: (PrepProgress) -> Void = { _ in }
 
     public init(options: Options) {
         self.options = options
@@ -58,10 +66,12 @@ public struct Preparation {
     /// 1. read, validate and segment every split, counting the training
     ///    words (`WordCounts`) and spilling the tokens (`TokenSpill`); learn
     ///    BPE on the counts;
-    /// 2. apply BPE to the spilled tokens, counting the kept pairs, their
-    ///    tokens (the shards' sizes) and the training subwords
-    ///    (`SubwordCounts`: the vocabularies);
-    /// 3. apply BPE again (through the per-word caches) and stream ids
+    /// 2. apply BPE to the spilled words through each worker's `WordTable`
+    ///    (a word is segmented once per worker), counting the kept pairs,
+    ///    their subwords (the shards' sizes) and the training words
+    ///    (`SubwordCounts`; the tables turn them into the vocabularies'
+    ///    counts);
+    /// 3. map the words to ids through the same tables and stream them
     ///    (`EncodedPairs`) into the shards (`ShardWriter`), the subword text
     ///    and the shortlist's counts (`ShortlistCounts`).
     @discardableResult
@@ -80,52 +90,83 @@ public struct Preparation {
         // Each split's tokens from the first pass, read by the later ones
         // (none: they read the text again, as when the spill did not fit).
         var spills: [Int: TokenSpill] = [:]
-        func pass<Result>(_ k: Int, _ chunk: @escaping @Sendable ([(source: [String], target: [String])]) -> Result,
+        // --dedupe: decided in the first pass over the training text; the
+        // spill holds the pairs it kept.
+        let duplicates = o.dedupe ? Deduplication() : nil
+        /// The pairs of split k (the training split without duplicates),
+        /// less those `sample` leaves out; returns their number.
+        func pass<Result>(_ stage: PrepProgress.Pass, _ k: Int, keeping sample: PairFilter? = nil,
+                          _ chunk: @escaping @Sendable (WordTable, [(source: [String], target: [String])]) -> Result,
                           _ body: (Result) throws -> Void) throws -> Int {
-            if let spill = spills[k] { return try segmenter.forEachChunk(spill: spill, chunk, body) }
-            return try segmenter.forEachChunk(sourcePath: o.splits[k].source, targetPath: o.splits[k].target, chunk, body)
+            let clock = Stopwatch()
+            let report = { [progress, name = o.splits[k].name] (pairs: Int, fraction: Double?, finished: Bool) in
+                progress(PrepProgress(pass: stage, split: name, pairs: pairs, fraction: fraction,
+                                      seconds: clock.elapsed, finished: finished))
+            }
+            segmenter.onBatch = { report($0, $1, false) }
+            let n = if let spill = spills[k] {
+                try segmenter.forEachChunk(spill: spill, keeping: sample, chunk, body)
+            } else {
+                try segmenter.forEachChunk(sourcePath: o.splits[k].source, targetPath: o.splits[k].target,
+                                           skipping: k == 0 ? duplicates : nil, keeping: sample, chunk, body)
+            }
+            report(n, 1, true)
+            return n
         }
         func maxLength(_ k: Int) -> Int { k == 0 ? o.maxLength : 0 }
 
         // 1. Read and segment every split (validated: UTF-8, line counts);
-        //    count the training words.
+        //    count the training words (unless BPE learns from a sample).
         var clock = Stopwatch()
-        var words = WordCounts()
-        var lines: [Int] = []
+        var words = 0
+        var lines: [Int] = [], pairs: [Int] = []
         for (k, split) in o.splits.enumerated() {
             let spill = try TokenSpill(path: o.dataFolder + "/\(split.name)" + TokenSpill.suffix)
-            lines.append(try pass(k, { WordCounts($0, counting: k == 0) }) { chunk in
+            let counting = k == 0 && o.bpeSample == 0
+            pairs.append(try pass(.read, k, { WordCounts($1, table: $0, counting: counting) }) { chunk in
                 try spill.append(chunk.spill)
-                words.add(chunk)
+                words += chunk.words
             })
+            lines.append(pairs[k] + (k == 0 ? duplicates?.duplicates ?? 0 : 0))
             if try spill.finish() { spills[k] = spill }
-            log("read \(split.name): \(lines[k]) pairs from \(split.source), \(split.target)")
+            log("read \(split.name): \(lines[k]) pairs from \(split.source), \(split.target)"
+                + (k == 0 && o.dedupe ? " (\(lines[k] - pairs[k]) duplicates dropped)" : ""))
         }
+        duplicates?.finishDeciding()
         let tokenizeSeconds = clock.lap()
-        log("read, normalised and segmented \(words.words) words in \(Stopwatch.format(tokenizeSeconds)) "
-            + "(\(Int(Double(words.words) / max(tokenizeSeconds, 1e-9))) words/s, \(max(1, o.threads)) threads)")
+        log("read, normalised and segmented \(words) words in \(Stopwatch.format(tokenizeSeconds)) "
+            + "(\(Int(Double(words) / max(tokenizeSeconds, 1e-9))) words/s, \(max(1, o.threads)) threads)")
+        if o.bpeSample > 0 {
+            // The sample's words, from the spill (or the text) again.
+            let sample = PairSample(choosing: o.bpeSample, of: pairs[0], seed: o.seed)
+            let n = try pass(.sample, 0, keeping: sample, { table, pairs in table.count(pairs) }) { _ in }
+            try Self.checkUnchanged(o.splits[0], n == pairs[0])
+            log("counted the words of \(min(o.bpeSample, pairs[0])) training pairs drawn with seed \(o.seed) "
+                + "in \(Stopwatch.format(clock.lap()))")
+        }
 
         // 2. Joint BPE on the training words' counts.
-        let codes = BPELearner.learn(wordCounts: words.counts, merges: o.bpeMerges, minFrequency: o.bpeMinFrequency)
-        log("learned \(codes.merges.count) BPE merges (asked for \(o.bpeMerges)) from \(words.counts.count) word types "
+        var wordCounts = segmenter.wordCounts()
+        let codes = BPELearner.learn(wordCounts: wordCounts, merges: o.bpeMerges, minFrequency: o.bpeMinFrequency)
+        log("learned \(codes.merges.count) BPE merges (asked for \(o.bpeMerges)) from \(wordCounts.count) word types "
             + "in \(Stopwatch.format(clock.lap()))")
-        words = WordCounts()
+        wordCounts = [:]
         // No merges: whole words (no character split).
         segmenter.apply(o.bpeMerges == 0 ? nil : codes)
 
         // 3. Which pairs are kept (empty pairs dropped everywhere, over-long
         //    ones in training), and the training subwords' counts.
         var counts: [SplitCounts] = []
-        var subwords = SubwordCounts()
         for k in o.splits.indices {
             var split = SubwordCounts()
-            let n = try pass(k, { [maxLength = maxLength(k)] in SubwordCounts($0, maxLength: maxLength, counting: k == 0) }) {
-                split.add($0)
-            }
-            try Self.checkUnchanged(o.splits[k], n == lines[k])
+            let n = try pass(.count, k, { [maxLength = maxLength(k)] in
+                SubwordCounts($1, table: $0, maxLength: maxLength, counting: k == 0)
+            }) { split.add($0) }
+            try Self.checkUnchanged(o.splits[k], n == pairs[k])
             counts.append(split.kept)
-            if k == 0 { subwords = split }
         }
+        var subwords = (source: VocabularyBuilder(), target: VocabularyBuilder())
+        for table in segmenter.tables { table.addSubwordCounts(source: &subwords.source, target: &subwords.target) }
         log("applied BPE in \(Stopwatch.format(clock.lap()))")
         try Self.checkUsable(counts[0], lines: lines[0], options: o)
 
@@ -139,7 +180,8 @@ public struct Preparation {
             srcVocab = subwords.source.build(minCount: o.minCount, maxSize: o.maxVocabularySize)
             tgtVocab = subwords.target.build(minCount: o.minCount, maxSize: o.maxVocabularySize)
         }
-        subwords = SubwordCounts()
+        subwords = (VocabularyBuilder(), VocabularyBuilder())
+        for table in segmenter.tables { table.encode(source: srcVocab, target: tgtVocab) }
         log("vocabularies: \(srcVocab.count) source, \(tgtVocab.count) target tokens\(o.sharedVocabulary ? " (shared)" : "")")
 
         // 5. Shards (and subword text), streamed to temporary files; then the
@@ -148,7 +190,7 @@ public struct Preparation {
         func stage() throws -> (PrepOutputs, PrepManifest) {
             let outputs = PrepOutputs()
             var splitInfos: [String: PrepManifest.SplitInfo] = [:]
-            var shortlistCounts = ShortlistCounts(source: srcVocab, target: tgtVocab)
+            var shortlistCounts = ShortlistCounts(source: srcVocab, target: tgtVocab, threads: o.threads)
             for (k, split) in o.splits.enumerated() {
                 let expected = counts[k]
                 let shardName = "\(split.name).s2sb"
@@ -162,19 +204,19 @@ public struct Preparation {
                     : []
                 var c = SplitCounts()
                 var srcUnknown = 0, tgtUnknown = 0
-                let chunk: @Sendable ([(source: [String], target: [String])]) -> EncodedPairs = {
+                let chunk: @Sendable (WordTable, [(source: [String], target: [String])]) -> EncodedPairs = {
                     [maxLength = maxLength(k), writeText = o.writeText] in
-                    EncodedPairs($0, maxLength: maxLength, source: srcVocab, target: tgtVocab, writeText: writeText)
+                    EncodedPairs($1, table: $0, maxLength: maxLength, writeText: writeText, shortlist: k == 0)
                 }
-                let n = try pass(k, chunk) { encoded in
+                let n = try pass(.write, k, chunk) { encoded in
                     c.add(encoded.kept)
                     srcUnknown += encoded.sourceUnknown
                     tgtUnknown += encoded.targetUnknown
-                    for p in encoded.pairs { try shard.append(source: p.source, target: p.target) }
+                    try shard.append(encoded)
                     for side in text.indices { try text[side].append(encoded.text[side]) }
-                    if k == 0 { shortlistCounts.add(encoded.pairs) }
+                    shortlistCounts.add(distinct: encoded.distinct)
                 }
-                try Self.checkUnchanged(split, n == lines[k] && c == expected && shard.isComplete)
+                try Self.checkUnchanged(split, n == pairs[k] && c == expected && shard.isComplete)
                 try shard.finish()
                 for k in text.indices {
                     try text[k].flush()
@@ -182,7 +224,8 @@ public struct Preparation {
                 }
                 splitInfos[split.name] = PrepManifest.SplitInfo(
                     sourceFile: split.source, targetFile: split.target, shard: shardName,
-                    lines: lines[k], pairs: c.pairs, dropped: c.dropped,
+                    lines: lines[k], pairs: c.pairs,
+                    dropped: c.dropped.merging(k == 0 && o.dedupe ? ["duplicate": lines[k] - pairs[k]] : [:]) { $1 },
                     sourceTokens: c.sourceTokens, targetTokens: c.targetTokens,
                     sourceUnknown: srcUnknown, targetUnknown: tgtUnknown)
             }
@@ -190,7 +233,9 @@ public struct Preparation {
             let manifest = PrepManifest(
                 name: o.name, normalization: o.normalization, tokenizer: Self.tokenizerName,
                 bpe: .init(mergesRequested: o.bpeMerges, mergesLearned: codes.merges.count,
-                           minFrequency: o.bpeMinFrequency, codesFile: "bpe.codes"),
+                           minFrequency: o.bpeMinFrequency, codesFile: "bpe.codes",
+                           sample: o.bpeSample > 0 ? o.bpeSample : nil, sampleSeed: o.bpeSample > 0 ? o.seed : nil),
+                dedupe: o.dedupe ? true : nil,
                 sharedVocabulary: o.sharedVocabulary, minCount: o.minCount,
                 maxVocabularySize: o.maxVocabularySize, maxLength: o.maxLength,
                 sourceVocabulary: .init(file: "src.vocab", size: srcVocab.count, hash: String(srcVocab.hash, radix: 16)),

@@ -31,14 +31,15 @@ final class ShardWriter {
         try targetOffsets.append(littleEndian: UInt64(0))
     }
 
-    func append(source: [Int32], target: [Int32]) throws(FileError) {
-        pairs += 1
-        sourceTokens += source.count
-        targetTokens += target.count
-        try sourceOffsets.append(littleEndian: UInt64(sourceTokens))
-        try targetOffsets.append(littleEndian: UInt64(targetTokens))
-        for id in source { try sourceIds.append(littleEndian: UInt32(bitPattern: id)) }
-        for id in target { try targetIds.append(littleEndian: UInt32(bitPattern: id)) }
+    /// A chunk's kept pairs, in order.
+    func append(_ chunk: EncodedPairs) throws(FileError) {
+        try sourceOffsets.append(littleEndian: chunk.sourceEnds.map { UInt64(sourceTokens + $0) })
+        try targetOffsets.append(littleEndian: chunk.targetEnds.map { UInt64(targetTokens + $0) })
+        try sourceIds.append(littleEndian: chunk.sourceIds.map { UInt32(bitPattern: $0) })
+        try targetIds.append(littleEndian: chunk.targetIds.map { UInt32(bitPattern: $0) })
+        pairs += chunk.count
+        sourceTokens += chunk.sourceIds.count
+        targetTokens += chunk.targetIds.count
     }
 
     /// Whether the pairs appended are the ones the counts announced (the

@@ -1,3 +1,4 @@
+import Foundation
 import S2SCore
 
 /// The counts that `LexicalShortlist` ranks by, gathered a batch of training
@@ -5,30 +6,51 @@ import S2SCore
 /// id, and c(s, t) for the ids that occur together, kept per source id. Their
 /// size follows the vocabularies and what co-occurs in them, not the number
 /// of pairs, so a corpus of any size streams through.
+///
+/// c(s, t) costs |s| · |t| a pair: the source ids are dealt out to `threads`
+/// slices (s mod threads), each counted on its own thread into its own rows.
 struct ShortlistCounts {
     let source: Vocabulary
     let target: Vocabulary
     private var sourceCount: [Int32]
     private var targetCount: [Int32]
-    /// joint[s][t] = c(s, t), for the t that occur with s.
-    private var joint: [[Int32: Int32]]
-    /// A dense row of c(s, t) for one s within a batch; zero between uses.
-    private var row: [Int32]
-    /// Pairs added but not yet counted: counted a batch at a time, as
-    /// c(s, t) is gathered in `row` once per source id and batch.
+    private let slices: [JointSlice]
+    /// Pairs added but not yet counted, as their distinct ids: counted a
+    /// batch at a time, as c(s, t) is gathered in a dense row once per
+    /// source id and batch.
     private var pending: [(source: [Int32], target: [Int32])] = []
     static let batchSize = 16384
 
-    init(source: Vocabulary, target: Vocabulary) {
+    init(source: Vocabulary, target: Vocabulary, threads: Int = 1) {
         self.source = source
         self.target = target
         sourceCount = [Int32](repeating: 0, count: source.count)
         targetCount = [Int32](repeating: 0, count: target.count)
-        joint = [[Int32: Int32]](repeating: [:], count: source.count)
-        row = [Int32](repeating: 0, count: target.count)
+        let n = max(1, threads)
+        slices = (0..<n).map { JointSlice(index: $0, of: n, sourceCount: source.count, targetCount: target.count) }
+    }
+
+    /// A sentence's distinct ids but the specials, ascending: what a pair
+    /// adds to the counts (computed where the pairs are made, on the workers).
+    static func distinct(_ ids: ArraySlice<Int32>) -> [Int32] {
+        let first = Int32(SpecialTokens.names.count)
+        var sorted = ids.filter { $0 >= first }
+        sorted.sort()
+        var n = 0
+        for k in sorted.indices where n == 0 || sorted[n - 1] != sorted[k] {
+            sorted[n] = sorted[k]
+            n += 1
+        }
+        sorted.removeLast(sorted.count - n)
+        return sorted
     }
 
     mutating func add(_ pairs: [(source: [Int32], target: [Int32])]) {
+        add(distinct: pairs.map { (Self.distinct($0.source[...]), Self.distinct($0.target[...])) })
+    }
+
+    /// Pairs as their `distinct` ids.
+    mutating func add(distinct pairs: [(source: [Int32], target: [Int32])]) {
         pending += pairs
         if pending.count >= Self.batchSize { countPending() }
     }
@@ -36,30 +58,15 @@ struct ShortlistCounts {
     private mutating func countPending() {
         let pairs = pending
         pending = []
-        let first = SpecialTokens.names.count
-        // Each pair's distinct ids, and for each source id the pairs holding it.
-        var targetsOf: [[Int32]] = [], pairsOf = [[Int32]](repeating: [], count: source.count)
-        targetsOf.reserveCapacity(pairs.count)
+        // For each source id the pairs holding it.
+        var pairsOf = [[Int32]](repeating: [], count: source.count)
         for (i, p) in pairs.enumerated() {
-            let s = Set(p.source.filter { Int($0) >= first }), t = Array(Set(p.target.filter { Int($0) >= first })).sorted()
-            for id in s { pairsOf[Int(id)].append(Int32(i)); sourceCount[Int(id)] += 1 }
-            for id in t { targetCount[Int(id)] += 1 }
-            targetsOf.append(t)
+            for id in p.source { pairsOf[Int(id)].append(Int32(i)); sourceCount[Int(id)] += 1 }
+            for id in p.target { targetCount[Int(id)] += 1 }
         }
-        // One source id at a time: this batch's c(s, t) in the dense row,
-        // then added to the running counts.
-        for s in first..<source.count where !pairsOf[s].isEmpty {
-            var touched: [Int32] = []
-            for i in pairsOf[s] {
-                for t in targetsOf[Int(i)] {
-                    if row[Int(t)] == 0 { touched.append(t) }
-                    row[Int(t)] += 1
-                }
-            }
-            for t in touched {
-                joint[s][t, default: 0] += row[Int(t)]
-                row[Int(t)] = 0
-            }
+        let (slices, counted) = (self.slices, pairsOf)
+        DispatchQueue.concurrentPerform(iterations: slices.count) { w in
+            slices[w].count(pairs, counted)
         }
     }
 
@@ -73,7 +80,8 @@ struct ShortlistCounts {
             let cs = Double(sourceCount[s])
             func dice(_ t: Int32, _ joint: Int32) -> Double { 2 * Double(joint) / (cs + Double(targetCount[Int(t)])) }
             // Best first; ties by the smaller id, so the lists are deterministic.
-            let ranked = joint[s].map { (id: $0.key, dice: dice($0.key, $0.value)) }.sorted { a, b in
+            let joint = slices[s % slices.count].joint(s)
+            let ranked = joint.map { (id: $0.key, dice: dice($0.key, $0.value)) }.sorted { a, b in
                 a.dice != b.dice ? a.dice > b.dice : a.id < b.id
             }
             lists[s] = ranked.prefix(keep).map(\.id)
@@ -85,5 +93,46 @@ struct ShortlistCounts {
         let frequent: [Int32] = byCount.prefix(keep * 10).map { Int32($0) }
         return LexicalShortlist(lists: lists, frequent: frequent, sourceVocabularyHash: source.hash,
                                 targetVocabularyHash: target.hash)
+    }
+}
+
+/// c(s, t) for the source ids s with s mod `stride` == `index`, counted by
+/// one thread at a time (each slice's rows are its own).
+private final class JointSlice: @unchecked Sendable {
+    let index: Int, stride: Int
+    /// joint[s / stride][t] = c(s, t), for the t that occur with s.
+    private var rows: [[Int32: Int32]]
+    /// A dense row of c(s, t) for one s within a batch; zero between uses.
+    private var dense: [Int32]
+
+    init(index: Int, of stride: Int, sourceCount: Int, targetCount: Int) {
+        self.index = index
+        self.stride = stride
+        rows = Array(repeating: [:], count: (sourceCount + stride - 1) / stride)
+        dense = Array(repeating: 0, count: targetCount)
+    }
+
+    func joint(_ s: Int) -> [Int32: Int32] { rows[s / stride] }
+
+    /// A batch's c(s, t) for this slice's s: gathered in the dense row,
+    /// then added to the running counts.
+    func count(_ pairs: [(source: [Int32], target: [Int32])], _ pairsOf: [[Int32]]) {
+        let first = SpecialTokens.names.count
+        var s = first + (index - first % stride + stride) % stride
+        while s < pairsOf.count {
+            defer { s += stride }
+            if pairsOf[s].isEmpty { continue }
+            var touched: [Int32] = []
+            for i in pairsOf[s] {
+                for t in pairs[Int(i)].target {
+                    if dense[Int(t)] == 0 { touched.append(t) }
+                    dense[Int(t)] += 1
+                }
+            }
+            for t in touched {
+                rows[s / stride][t, default: 0] += dense[Int(t)]
+                dense[Int(t)] = 0
+            }
+        }
     }
 }

@@ -8,19 +8,19 @@ struct SplitCounts: Equatable, Sendable {
     var dropped = ["empty": 0, "too_long": 0]
 
     /// Whether the pair is kept (counted), or dropped (counted by reason):
-    /// empty on either side, or longer than `maxLength` (0: no limit).
-    mutating func keep(_ source: [String], _ target: [String], maxLength: Int) -> Bool {
-        if source.isEmpty || target.isEmpty {
+    /// empty on either side, or longer than `maxLength` (0: no limit), in subwords.
+    mutating func keep(sourceLength: Int, targetLength: Int, maxLength: Int) -> Bool {
+        if sourceLength == 0 || targetLength == 0 {
             dropped["empty"]! += 1
             return false
         }
-        if maxLength > 0 && (source.count > maxLength || target.count > maxLength) {
+        if maxLength > 0 && (sourceLength > maxLength || targetLength > maxLength) {
             dropped["too_long"]! += 1
             return false
         }
         pairs += 1
-        sourceTokens += source.count
-        targetTokens += target.count
+        sourceTokens += sourceLength
+        targetTokens += targetLength
         return true
     }
 

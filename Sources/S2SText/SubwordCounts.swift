@@ -1,26 +1,27 @@
-/// Pass 2's findings in a chunk of pairs as subwords: which pairs are kept
-/// and, in the training split, the kept subwords' counts on each side (the
-/// vocabularies). Made on the workers, added up in order.
+/// Pass 2's work on a chunk of pairs as words: which pairs are kept (their
+/// subword lengths, from the worker's `WordTable`) and, in the training
+/// split, the kept pairs' words counted in that table (the vocabularies'
+/// counts, added up over the workers after the pass). Made on the workers,
+/// added up in order.
 struct SubwordCounts: Sendable {
     var kept = SplitCounts()
-    var source = VocabularyBuilder()
-    var target = VocabularyBuilder()
 
     init() {}
 
     /// - Parameters:
     ///   - maxLength: pairs longer on either side are dropped (0: no limit).
-    ///   - counting: count the subwords (the training split).
-    init(_ pairs: [(source: [String], target: [String])], maxLength: Int, counting: Bool) {
-        for (s, t) in pairs where kept.keep(s, t, maxLength: maxLength) && counting {
-            source.add(s)
-            target.add(t)
+    ///   - counting: count the words (the training split).
+    init(_ pairs: [(source: [String], target: [String])], table: WordTable, maxLength: Int, counting: Bool) {
+        for (s, t) in pairs {
+            let source = s.map(table.id), target = t.map(table.id)
+            if kept.keep(sourceLength: table.length(source), targetLength: table.length(target), maxLength: maxLength)
+                && counting {
+                table.count(source: source, target: target)
+            }
         }
     }
 
     mutating func add(_ other: SubwordCounts) {
         kept.add(other.kept)
-        source.merge(other.source)
-        target.merge(other.target)
     }
 }

@@ -72,6 +72,8 @@ final class TokenSpill {
 
         deinit { close(fd) }
 
+        var fractionRead: Double? { stream.fractionRead }
+
         /// The next `size` pairs (fewer at the end); nil after the last.
         func next(_ size: Int) throws(InputError) -> (source: [String], target: [String])? {
             var source: [String] = [], target: [String] = []

@@ -95,6 +95,10 @@ public struct VocabularyBuilder: Sendable {
         for t in tokens { counts[t, default: 0] += 1 }
     }
 
+    public mutating func add(_ token: String, count: Int) {
+        counts[token, default: 0] += count
+    }
+
     public mutating func merge(_ other: VocabularyBuilder) {
         for (t, c) in other.counts { counts[t, default: 0] += c }
     }

@@ -9,12 +9,11 @@ import S2SCore
 /// and a bar with the ETA to --max-steps or --max-time. Not on a terminal:
 /// nothing here (the trainer prints plain report lines instead).
 public struct ProgressBar {
-    public let enabled: Bool
-    private var lastDraw = 0.0
-    private var drawn = false
+    private var status: StatusLine
+    public var enabled: Bool { status.isTerminal }
 
     public init(enabled: Bool = isatty(STDERR_FILENO) == 1) {
-        self.enabled = enabled
+        status = StatusLine(isTerminal: enabled)
     }
 
     public struct Status {
@@ -53,31 +52,16 @@ public struct ProgressBar {
         var text = String(format: "step %d  epoch %d  loss %.3f  ppl %.1f  %.0f tok/s  tf %.2f",
                           s.step, s.epoch, s.loss, Foundation.exp(min(s.loss, 50)), s.tokensPerSecond, s.teacherForcing)
         if let (fraction, left) = eta(s) {
-            let filled = Int((fraction * Double(width)).rounded(.down))
-            text = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                + String(format: "] %3.0f%%  ", fraction * 100) + text + "  ETA " + duration(left)
+            text = StatusLine.bar(fraction, width: width) + "  " + text + "  ETA " + StatusLine.duration(left)
         }
         return text
     }
 
-    public static func duration(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
-        if s >= 3600 { return String(format: "%dh%02dm", s / 3600, (s % 3600) / 60) }
-        if s >= 60 { return String(format: "%dm%02ds", s / 60, s % 60) }
-        return "\(s)s"
-    }
-
     public mutating func update(_ s: Status, force: Bool = false) {
-        guard enabled, force || s.elapsed - lastDraw >= 0.2 else { return }
-        lastDraw = s.elapsed
-        drawn = true
-        StandardError.write("\r\u{1B}[K" + Self.line(s))
+        guard enabled else { return }
+        status.draw(Self.line(s), now: s.elapsed, force: force)
     }
 
     /// Ends the status line so that following messages start clean.
-    public mutating func finishLine() {
-        guard enabled, drawn else { return }
-        StandardError.write("\n")
-        drawn = false
-    }
+    public mutating func finishLine() { status.finishLine() }
 }

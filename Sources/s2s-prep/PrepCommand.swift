@@ -58,6 +58,12 @@ struct Prep: ParsableCommand {
     var bpeMerges = 8000
     @Option(parsing: .unconditional, help: "Stop learning BPE when the best pair occurs fewer times than this.")
     var bpeMinFrequency = 2
+    @Option(parsing: .unconditional, help: ArgumentHelp("Learn BPE from N training pairs drawn with --seed (0: from all); every pair is still segmented and written.", valueName: "N"))
+    var bpeSample = 0
+    @Option(parsing: .unconditional, help: "Seed of the --bpe-sample draw.")
+    var seed: UInt64 = 1
+    @Flag(help: "Drop training pairs whose source and target lines repeat an earlier pair's (counted in prep.json).")
+    var dedupe = false
     @Option(parsing: .unconditional, help: "Leave subwords seen fewer times than this out of the vocabulary (they become <unk>).")
     var minCount = 1
     @Option(parsing: .unconditional, help: "Largest vocabulary, specials included (0: no limit).")
@@ -97,6 +103,7 @@ struct Prep: ParsableCommand {
             throw ValidationError("--name '\(name)' is not a data set name: give \(DataSetName.rule).")
         }
         if bpeMerges < 0 { throw ValidationError("--bpe-merges must be 0 or more, not \(bpeMerges).") }
+        if bpeSample < 0 { throw ValidationError("--bpe-sample must be 0 (all pairs) or more, not \(bpeSample).") }
         if bpeMinFrequency < 1 { throw ValidationError("--bpe-min-frequency must be at least 1.") }
         if minCount < 1 { throw ValidationError("--min-count must be at least 1.") }
         if maxSize != 0 && maxSize < 5 { throw ValidationError("--max-size must be 0 (no limit) or at least 5 (4 specials + 1).") }
@@ -142,6 +149,9 @@ struct Prep: ParsableCommand {
         options.normalization = normalization
         options.bpeMerges = bpeMerges
         options.bpeMinFrequency = bpeMinFrequency
+        options.bpeSample = bpeSample
+        options.seed = seed
+        options.dedupe = dedupe
         options.minCount = minCount
         options.maxVocabularySize = maxSize
         options.sharedVocabulary = shared
@@ -154,6 +164,8 @@ struct Prep: ParsableCommand {
         var preparation = Preparation(options: options)
         if !quiet {
             preparation.log = { message in StandardError.write("s2s-prep: " + message + "\n") }
+            var printer = PrepProgressPrinter()
+            preparation.progress = { printer.show($0) }
         }
         // The output folders are this run's alone: two runs writing one
         // vocabulary folder would leave it mixed. One folder given twice

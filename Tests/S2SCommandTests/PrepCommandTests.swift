@@ -239,6 +239,15 @@ final class PrepCommandTests: XCTestCase {
         XCTAssertTrue(options.stderr.contains("vocab/toy/prep.json: holds another data set: --bpe-merges 8000 (this run: 5). This run would replace"),
                       options.stderr)
 
+        let sampled = try Command.run("s2s-prep", ["--corpus", "toy", "-q", "--dedupe", "--bpe-sample", "100", "--seed", "3"], in: dir)
+        XCTAssertEqual(sampled.status, 1, sampled.stderr)
+        XCTAssertTrue(sampled.stderr.contains("vocab/toy/prep.json: holds another data set: --dedupe off (this run: on); "
+                                              + "--bpe-sample none (this run: 100 (seed 3)). This run would replace"),
+                      sampled.stderr)
+        let negative = try Command.run("s2s-prep", ["--corpus", "toy", "-q", "--bpe-sample", "-1"], in: dir)
+        XCTAssertEqual(negative.status, 64, negative.stderr)
+        XCTAssertTrue(negative.stderr.contains("--bpe-sample must be 0 (all pairs) or more, not -1."), negative.stderr)
+
         let replaced = try Command.run("s2s-prep", ["--corpus", "other", "--name", "toy", "-q", "--overwrite"], in: dir)
         XCTAssertEqual(replaced.status, 0, replaced.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("data/toy").path).sorted(),

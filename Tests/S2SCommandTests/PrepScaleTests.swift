@@ -103,4 +103,38 @@ final class PrepScaleTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: data.path).sorted(),
                        [FolderLock.fileName, "test.s2sb", "train.s2sb", "valid.s2sb"].sorted())
     }
+
+    /// A corpus larger than the memory the process may have: the toy
+    /// training text 200 times over (400,000 pairs) prepared under
+    /// `prlimit --as` of 384 MB (RLIMIT_AS: all the address space, thread
+    /// stacks and allocator arenas included). The in-memory preparation
+    /// held about 1.3 KB a pair (176 MB at 120,000 pairs): over 500 MB here.
+    func testACorpusLargerThanTheMemoryLimitIsPrepared() throws {
+        let prlimit = "/usr/bin/prlimit"
+        guard FileManager.default.isExecutableFile(atPath: prlimit) else {
+            throw XCTSkip("no \(prlimit) on this machine (util-linux) to limit the memory with")
+        }
+        let dir = TestPaths.temporaryFolder("s2s-prep-limit")
+        let corpus = dir.appendingPathComponent("c")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        for side in ["src", "tgt"] {
+            let text = try String(contentsOf: TestPaths.fixture("toy-reverse").appendingPathComponent("train.\(side)"), encoding: .utf8)
+            try String(repeating: text, count: 200).write(to: corpus.appendingPathComponent("train.\(side)"),
+                                                          atomically: true, encoding: .utf8)
+        }
+        let r = try Command.runTool(prlimit, [
+            "--as=\(384 << 20)", Command.binDirectory.appendingPathComponent("s2s-prep").path,
+            "--corpus", corpus.path, "--vocab-dir", dir.appendingPathComponent("vocab").path,
+            "--data-dir", dir.appendingPathComponent("data").path, "--threads", "2", "-q"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let manifest = try StableJSON.decoder().decode(
+            PrepManifestFields.self, from: Data(contentsOf: dir.appendingPathComponent("vocab/c/prep.json")))
+        XCTAssertEqual(manifest.splits["train"]?.pairs, 400_000)
+    }
+}
+
+/// The part of prep.json this test reads.
+private struct PrepManifestFields: Decodable {
+    struct Split: Decodable { var pairs: Int }
+    var splits: [String: Split]
 }

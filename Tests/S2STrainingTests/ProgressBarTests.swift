@@ -1,4 +1,5 @@
 import S2STraining
+import S2SCore
 import XCTest
 
 final class ProgressBarTests: XCTestCase {
@@ -20,6 +21,6 @@ final class ProgressBarTests: XCTestCase {
     func testLine() {
         let line = ProgressBar.line(status(step: 250, elapsed: 100, maxSteps: 1000, maxSeconds: 0), width: 8)
         XCTAssertEqual(line, "[##......]  25%  step 250  epoch 2  loss 2.000  ppl 7.4  4321 tok/s  tf 0.75  ETA 5m00s")
-        XCTAssertEqual(ProgressBar.duration(3 * 3600 + 7 * 60), "3h07m")
+        XCTAssertEqual(StatusLine.duration(3 * 3600 + 7 * 60), "3h07m")
     }
 }
