@@ -33,8 +33,15 @@ public struct TextNormalizer: Sendable {
     /// The same as `normalize`, in UTF-16 units (what ICU segments).
     func normalizeUTF16(_ line: String) throws(ICUError) -> [UInt16] {
         var units = [UInt16]()
-        units.reserveCapacity(line.utf16.count)
-        for unit in line.utf16 {
+        units.reserveCapacity(line.utf8.count)
+        // By scalar (String's UTF-16 view is slow on its native UTF-8); the
+        // marks, spaces and controls below all lie in the BMP.
+        for scalar in line.unicodeScalars {
+            guard scalar.value < 0x10000 else {
+                units += UTF16.encode(scalar)!
+                continue
+            }
+            let unit = UInt16(scalar.value)
             if unit == 0xFFED {
                 units.append(0x25A0)
             } else if Self.isWhitespace(unit) {

@@ -64,9 +64,15 @@ struct ShortlistCounts {
             for id in p.source { pairsOf[Int(id)].append(Int32(i)); sourceCount[Int(id)] += 1 }
             for id in p.target { targetCount[Int(id)] += 1 }
         }
-        let (slices, counted) = (self.slices, pairsOf)
+        // The pairs' target ids end to end (pair i's from ends[i] to ends[i + 1]).
+        var targets: [Int32] = [], ends: [Int] = [0]
+        for p in pairs {
+            targets += p.target
+            ends.append(targets.count)
+        }
+        let (slices, counted, batch) = (self.slices, pairsOf, (targets, ends))
         DispatchQueue.concurrentPerform(iterations: slices.count) { w in
-            slices[w].count(pairs, counted)
+            slices[w].count(targets: batch.0, ends: batch.1, pairsOf: counted)
         }
     }
 
@@ -115,23 +121,42 @@ private final class JointSlice: @unchecked Sendable {
     func joint(_ s: Int) -> [Int32: Int32] { rows[s / stride] }
 
     /// A batch's c(s, t) for this slice's s: gathered in the dense row,
-    /// then added to the running counts.
-    func count(_ pairs: [(source: [Int32], target: [Int32])], _ pairsOf: [[Int32]]) {
+    /// then added to the running counts. `targets[ends[i]..<ends[i + 1]]`:
+    /// pair i's distinct target ids.
+    func count(targets: [Int32], ends: [Int], pairsOf: [[Int32]]) {
+        // Local, uniquely held copies: a class's stored arrays would be
+        // checked for exclusive access at every element.
+        var dense = self.dense, rows = self.rows
+        self.dense = []
+        self.rows = []
+        defer {
+            self.dense = dense
+            self.rows = rows
+        }
         let first = SpecialTokens.names.count
+        var touched: [Int32] = []
         var s = first + (index - first % stride + stride) % stride
-        while s < pairsOf.count {
-            defer { s += stride }
-            if pairsOf[s].isEmpty { continue }
-            var touched: [Int32] = []
-            for i in pairsOf[s] {
-                for t in pairs[Int(i)].target {
-                    if dense[Int(t)] == 0 { touched.append(t) }
-                    dense[Int(t)] += 1
+        targets.withUnsafeBufferPointer { targets in
+            ends.withUnsafeBufferPointer { ends in
+                dense.withUnsafeMutableBufferPointer { dense in
+                    while s < pairsOf.count {
+                        defer { s += stride }
+                        if pairsOf[s].isEmpty { continue }
+                        touched.removeAll(keepingCapacity: true)
+                        pairsOf[s].withUnsafeBufferPointer { holding in
+                            for i in holding {
+                                for t in targets[ends[Int(i)]..<ends[Int(i) + 1]] {
+                                    if dense[Int(t)] == 0 { touched.append(t) }
+                                    dense[Int(t)] += 1
+                                }
+                            }
+                        }
+                        for t in touched {
+                            rows[s / stride][t, default: 0] += dense[Int(t)]
+                            dense[Int(t)] = 0
+                        }
+                    }
                 }
-            }
-            for t in touched {
-                rows[s / stride][t, default: 0] += dense[Int(t)]
-                dense[Int(t)] = 0
             }
         }
     }

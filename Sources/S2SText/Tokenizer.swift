@@ -58,18 +58,66 @@ public struct Tokenizer: Sendable {
                 start = end
             }
 
-            var tokens = pieces.map { String(decoding: text[$0.start..<$0.end], as: UTF16.self) }
-            for k in 1..<max(tokens.count, 1) where pieces[k].start == pieces[k - 1].end {
-                let left = tokens[k - 1].unicodeScalars.last!
-                let right = tokens[k].unicodeScalars.first!
+            // Where two pieces touch, the joiner goes on the non-word side:
+            // a suffix of the left piece before a word, else a prefix of the
+            // right one (decided on the pieces' own edge scalars).
+            var glue = [Glue](repeating: [], count: pieces.count)
+            for k in 1..<max(pieces.count, 1) where pieces[k].start == pieces[k - 1].end {
+                let left = Tokenizer.lastScalar(text, pieces[k - 1].start, pieces[k - 1].end)
+                let right = Tokenizer.firstScalar(text, pieces[k].start, pieces[k].end)
                 if !Tokenizer.isWordLike(left) && Tokenizer.isWordLike(right) {
-                    tokens[k - 1] += Tokenizer.joiner
+                    glue[k - 1].insert(.suffix)
                 } else {
-                    tokens[k] = Tokenizer.joiner + tokens[k]
+                    glue[k].insert(.prefix)
+                }
+            }
+            var tokens: [String] = []
+            tokens.reserveCapacity(pieces.count)
+            text.withUnsafeBufferPointer { units in
+                for (k, piece) in pieces.enumerated() {
+                    tokens.append(Tokenizer.string(units[piece.start..<piece.end], glue[k]))
                 }
             }
             return tokens
         }
+    }
+
+    private struct Glue: OptionSet {
+        let rawValue: UInt8
+        static let prefix = Glue(rawValue: 1), suffix = Glue(rawValue: 2)
+    }
+
+    /// A piece of normalised text as a token, with the joiner before and/or
+    /// after it; pure ASCII (most tokens of most corpora) without transcoding.
+    private static func string(_ units: Slice<UnsafeBufferPointer<UInt16>>, _ glue: Glue) -> String {
+        if units.allSatisfy({ $0 < 0x80 }) && glue.isEmpty {
+            return String(unsafeUninitializedCapacity: units.count) { bytes in
+                for (i, u) in units.enumerated() { bytes[i] = UInt8(truncatingIfNeeded: u) }
+                return units.count
+            }
+        }
+        var out = glue.contains(.prefix) ? joiner : ""
+        out += String(decoding: UnsafeBufferPointer(rebasing: units), as: UTF16.self)
+        if glue.contains(.suffix) { out += joiner }
+        return out
+    }
+
+    /// The first and last scalar of text[start..<end] (non-empty); a lone
+    /// surrogate reads as U+FFFD, as String's decoding makes it.
+    private static func firstScalar(_ text: [UInt16], _ start: Int, _ end: Int) -> Unicode.Scalar {
+        let u = text[start]
+        if UTF16.isLeadSurrogate(u) && start + 1 < end && UTF16.isTrailSurrogate(text[start + 1]) {
+            return UTF16.decode(UTF16.EncodedScalar([u, text[start + 1]]))
+        }
+        return Unicode.Scalar(u) ?? "\u{FFFD}"
+    }
+
+    private static func lastScalar(_ text: [UInt16], _ start: Int, _ end: Int) -> Unicode.Scalar {
+        let u = text[end - 1]
+        if UTF16.isTrailSurrogate(u) && end - 2 >= start && UTF16.isLeadSurrogate(text[end - 2]) {
+            return UTF16.decode(UTF16.EncodedScalar([text[end - 2], u]))
+        }
+        return Unicode.Scalar(u) ?? "\u{FFFD}"
     }
 
     /// Letters, marks and numbers: what a "word" side of a boundary is made of.
