@@ -72,9 +72,12 @@ public final class Translator: Sendable {
     /// Translates lines, searched together in batches of
     /// ``Options-swift.struct/batchSize``; the translations in the lines' order.
     ///
-    /// - Parameter warning: told of each line whose translation is not what
-    ///   it could be (a sentence cut into windows, a minimum length above the
-    ///   line's limit): the line's index in `lines`, and what happened.
+    /// - Parameters:
+    ///   - lines: the text, one line each (a line break inside one is
+    ///     translated as a space).
+    ///   - warning: told of each line whose translation is not what it could
+    ///     be (a sentence cut into windows, a minimum length above the
+    ///     line's limit): the line's index in `lines`, and what happened.
     public func translate(_ lines: [String],
                           warning: (_ index: Int, _ message: String) -> Void = { _, _ in }) throws(S2SError) -> [Translation] {
         let options = options
