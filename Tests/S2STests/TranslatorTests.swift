@@ -7,16 +7,7 @@ import XCTest
 /// once by the built s2s-prep and s2s-train: its translations, scores and
 /// alignments must be s2s-translate's, byte for byte, on the same lines.
 final class TranslatorTests: XCTestCase {
-    static let folder: URL = {
-        let dir = TestPaths.temporaryFolder("s2s-library")
-        _ = try? Command.run("s2s-prep", ["--corpus", TestPaths.fixture("toy-reverse").path, "--name", "toy", "-q"], in: dir)
-        _ = try? Command.run("s2s-train", ["--data", "data/toy", "--vocab", "vocab/toy", "--model", "models/toy",
-                                           "--preset", "tiny", "--batch-tokens", "0", "--batch-size", "32",
-                                           "--learning-rate", "0.005", "--max-steps", "200", "--valid-every", "1000",
-                                           "--save-every", "1000", "--bleu-sentences", "0", "--threads", "1"],
-                                  in: dir)
-        return dir
-    }()
+    static let folder = ToyModel.reverse(label: "s2s-library", steps: 200)
 
     var model: String { Self.folder.appendingPathComponent("models/toy").path }
 
