@@ -1,20 +1,25 @@
 // swift-tools-version:6.0
 // s2s — a sequence-to-sequence translation toolkit.
-// Layering (imports point down only; nothing imports a command):
+// Layering (imports point down only; nothing imports a command; each target
+// declares exactly the targets and products its files import):
+//   s2s-translate, s2s-score ─► S2SOptions ─► S2S (the library) ─► S2STranslation, S2SMetrics
+//   S2STranslation ─► S2SSearch ─► S2SModel ─► S2SKernels ─► CBLAS (OpenBLAS), CKernels
 //   s2s-prep ─► S2SText ─► CICU (plain-C wrapper over the system ICU)
-//   S2SKernels ─► CBLAS (OpenBLAS)
 //   S2STraining ─► S2SDistributed ─► CMPI (Open MPI, dlopen'ed under mpirun)
 import PackageDescription
 
 let package = Package(
     name: "s2s",
     products: [
+        // The library: translate and score from Swift (`import S2S`).
+        .library(name: "S2S", targets: ["S2S"]),
         .executable(name: "s2s-prep", targets: ["s2s-prep"]),
         .executable(name: "s2s-train", targets: ["s2s-train"]),
         .executable(name: "s2s-translate", targets: ["s2s-translate"]),
         .executable(name: "s2s-score", targets: ["s2s-score"]),
         .executable(name: "s2s-average", targets: ["s2s-average"]),
         .executable(name: "s2s-serve", targets: ["s2s-serve"]),
+        // Building blocks, for those who need what the library keeps inside.
         .library(name: "S2SText", targets: ["S2SText"]),
         .library(name: "S2SKernels", targets: ["S2SKernels"]),
         .library(name: "S2SModel", targets: ["S2SModel"]),
@@ -30,12 +35,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // HTTP request parts as Hummingbird's pipeline carries them (its own dependency).
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        // s2s-serve's log lines (Hummingbird's logger).
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // `swift package generate-documentation --target S2S` (DocC).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // ── C layer ────────────────────────────────────────────────────────
         // ICU through a C target: its public header uses only <stdint.h> types,
         // so Swift never sees ICU's versioned macros nor clashes with
-        // Foundation's private copy of ICU (see DESIGN.md).
+        // Foundation's private copy of ICU (see Sources/CICU/include/cicu.h).
         .target(
             name: "CICU",
             linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n")]
@@ -62,18 +71,23 @@ let package = Package(
         // The model: configuration, parameter layout, encoder/decoder forward
         // and backward, the step API for search, safetensors checkpoints.
         .target(name: "S2SModel", dependencies: ["S2SKernels", "S2SCore"]),
-        // Search through the model's step API only: greedy (beam: next).
+        // Search through the model's step API only: beam search (greedy at
+        // beam 1), sampling, ensembles, penalties.
         .target(name: "S2SSearch", dependencies: ["S2SModel", "S2SCore"]),
         // A model folder as a translator: text in, text out (s2s-translate's core).
         .target(name: "S2STranslation", dependencies: ["S2SSearch", "S2SModel", "S2SKernels", "S2SText", "S2SCore"]),
-        // The search options s2s-translate and s2s-serve share (one @OptionGroup).
+        // The library product: Translator, Scoring, S2SError (Sources/S2S/S2S.docc).
+        .target(name: "S2S", dependencies: ["S2STranslation", "S2SSearch", "S2SKernels", "S2SMetrics", "S2SCore"]),
+        // What the commands share around the library: the search options
+        // (one @OptionGroup for s2s-translate and s2s-serve), the start-up,
+        // standard streams and input lines.
         .target(name: "S2SOptions",
-                dependencies: ["S2STranslation", "S2SKernels", "S2SText", "S2SCore",
+                dependencies: ["S2S", "S2SKernels", "S2SText", "S2SCore",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Serving: request decoding, the batching queue, metrics, responses —
         // everything of s2s-serve but the HTTP binding.
         .target(name: "S2SServing",
-                dependencies: ["S2STranslation", "S2SText", "S2SCore",
+                dependencies: ["S2STranslation", "S2SCore",
                                .product(name: "Prometheus", package: "swift-prometheus")]),
         // BLEU and chrF, sacreBLEU-exact (validation and s2s-score).
         .target(name: "S2SMetrics"),
@@ -102,8 +116,9 @@ let package = Package(
         .executableTarget(
             name: "s2s-serve",
             dependencies: [
-                "S2SServing", "S2SOptions", "S2STranslation", "S2SKernels", "S2SCore",
+                "S2SServing", "S2SOptions", "S2S", "S2STranslation", "S2SKernels", "S2SCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -113,14 +128,14 @@ let package = Package(
         .executableTarget(
             name: "s2s-translate",
             dependencies: [
-                "S2SOptions", "S2STranslation", "S2SSearch", "S2SKernels", "S2SText", "S2SCore",
+                "S2SOptions", "S2S",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "s2s-score",
             dependencies: [
-                "S2SMetrics", "S2SText", "S2SCore",
+                "S2SOptions", "S2S",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -146,19 +161,25 @@ let package = Package(
         // ── Tests ──────────────────────────────────────────────────────────
         .target(name: "_S2STestSupport", dependencies: ["S2SCore"], path: "Sources/_S2STestSupport"),  // test helpers
         .testTarget(name: "S2STextTests", dependencies: ["S2SText", "S2SCore", "_S2STestSupport"]),
-        .testTarget(name: "S2SKernelsTests", dependencies: ["S2SKernels", "_S2STestSupport"]),
-        .testTarget(name: "S2SModelTests", dependencies: ["S2SModel", "S2SKernels", "_S2STestSupport"]),
-        .testTarget(name: "S2SSearchTests", dependencies: ["S2SSearch", "S2SModel", "S2SCore", "_S2STestSupport"]),
+        .testTarget(name: "S2SKernelsTests", dependencies: ["S2SKernels", "CKernels", "S2SCore", "_S2STestSupport"]),
+        .testTarget(name: "S2SModelTests", dependencies: ["S2SModel", "S2SKernels", "S2SCore", "_S2STestSupport"]),
+        .testTarget(name: "S2SSearchTests", dependencies: ["S2SSearch", "S2SModel", "S2SCore"]),
         .testTarget(name: "S2STranslationTests",
-                    dependencies: ["S2STranslation", "S2SSearch", "S2SModel", "S2SKernels", "_S2STestSupport"]),
-        .testTarget(name: "S2SServingTests", dependencies: ["S2SServing", "_S2STestSupport"]),
+                    dependencies: ["S2STranslation", "S2SSearch", "S2SModel", "S2SKernels", "S2SCore", "_S2STestSupport"]),
+        .testTarget(name: "S2SServingTests", dependencies: ["S2SServing"]),
         .testTarget(name: "S2SMetricsTests", dependencies: ["S2SMetrics", "_S2STestSupport"]),
-        .testTarget(name: "S2STrainingTests", dependencies: ["S2STraining", "S2SModel", "S2SText", "S2SMetrics", "S2SCore", "_S2STestSupport"]),
-        .testTarget(name: "S2SFuzzTests", dependencies: ["S2SFuzzTargets", "_S2STestSupport"]),
+        .testTarget(name: "S2STrainingTests",
+                    dependencies: ["S2STraining", "S2SModel", "S2SText", "S2SMetrics", "S2SCore", "_S2STestSupport"]),
+        .testTarget(name: "S2SFuzzTests",
+                    dependencies: ["S2SFuzzTargets", "S2STraining", "S2SModel", "S2SText", "S2SCore", "_S2STestSupport"]),
+        // The library as a user calls it, against the commands' output
+        // (it trains its model with the built s2s-prep and s2s-train).
+        .testTarget(name: "S2STests",
+                    dependencies: ["S2S", "_S2STestSupport", "s2s-prep", "s2s-train", "s2s-translate", "s2s-score"]),
         .testTarget(
             name: "S2SCommandTests",
-            dependencies: ["_S2STestSupport", "s2s-prep", "s2s-train", "s2s-translate", "s2s-score", "s2s-average", "s2s-serve", "S2SText", "S2STraining",
-                           "S2STranslation", "S2SSearch", "S2SKernels"]
+            dependencies: ["_S2STestSupport", "s2s-prep", "s2s-train", "s2s-translate", "s2s-score", "s2s-average", "s2s-serve", "S2SText",
+                           "S2STranslation", "S2SSearch", "S2SKernels", "S2SCore"]
         ),
     ]
 )

@@ -28,6 +28,15 @@ trap 'rm -f "$log"; rm -rf "$test_tmp"' EXIT
 export TMPDIR=$test_tmp
 status=0
 swift test -c release --skip-build "$@" 2>&1 | tee "$log" || status=$?
+# The library as its users meet it (tools/check/library.sh): DocC for S2S
+# with no warning, and Examples/translate-lines built (.build-example/) and
+# translating as s2s-translate does. Whole runs only; about 2.5 minutes
+# from a fresh clone. It counts as one test.
+library_ran=0 library_failed=0
+if [ $# -eq 0 ]; then
+  library_ran=1
+  bash tools/check/library.sh || { library_failed=1; status=1; }
+fi
 # Every fuzz target for a short while (tools/fuzz/run.sh; its own build in
 # .build-fuzz/): a reader that regressed shows here. Whole runs only, not
 # with arguments such as --filter; S2S_FUZZ_SECONDS=0 leaves it out.
@@ -49,9 +58,9 @@ if [ -n "$summary" ]; then
   fi
   # XCTest's "failures" counts failed assertions; count the failed tests.
   failed=$(grep -cE "^Test Case '.*' failed" "$log" || true)
-  # The fuzzing counts as one test.
-  total=$((total + fuzz_ran))
-  failed=$((failed + fuzz_failed))
+  # The fuzzing and the library check count as one test each.
+  total=$((total + fuzz_ran + library_ran))
+  failed=$((failed + fuzz_failed + library_failed))
   echo "tests: $((total - failed - skipped)) passed, $failed failed, $skipped skipped"
 fi
 exit "$status"

@@ -1,13 +1,13 @@
 import ArgumentParser
 import Foundation
+import S2S
 import S2SCore
 import S2SKernels
-import S2STranslation
 import S2SText
 
 /// The options of a search over a trained model, shared by s2s-translate and
 /// s2s-serve (`@OptionGroup var search: SearchOptions`): one definition, one
-/// validation, one mapping onto `Translator.Options`. For s2s-serve they are
+/// validation, one mapping onto `S2S.Translator.Options`. For s2s-serve they are
 /// the server's defaults and the ceilings a request may ask within.
 public struct SearchOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Beam size (1: greedy).") public var beamSize = 5
@@ -46,33 +46,32 @@ public struct SearchOptions: ParsableArguments {
         if maxLenRatio > 100 { throw ValidationError("--max-len-ratio must be at most 100, not \(maxLenRatio).") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
         if let maxSourceTokens, maxSourceTokens < 1 { throw ValidationError("--max-source-tokens must be at least 1.") }
-        if precision != "auto" && precision != "int8" && PackedMatrix.Precision(rawValue: precision) == nil {
+        guard let chosen = Precision(rawValue: precision) else {
             throw ValidationError("--precision must be float32, bfloat16, int8 or auto, not '\(precision)'.")
         }
-        if precision == "int8" && !Int8Matrix.isAvailable {
+        if chosen == .int8 && !chosen.isAvailable {
             throw ValidationError("--precision int8 needs a CPU with AVX512-VNNI, which this one lacks; use float32, bfloat16 or auto.")
         }
-        if precision == "bfloat16" && !PackedMatrix.isBFloat16Available {
+        if chosen == .bfloat16 && !chosen.isAvailable {
             throw ValidationError("--precision bfloat16 needs a CPU with AVX512_BF16, which this one lacks; use float32 or auto.")
         }
     }
 
-    /// The translator's options these give (the thread count is set apart,
-    /// process-wide: `applyThreads`).
+    /// The translator's options these give.
     public func translatorOptions() throws -> Translator.Options {
         var options = Translator.Options()
-        options.search.beamSize = beamSize
-        options.search.lengthPenalty = lengthPenalty
-        options.search.coveragePenalty = coveragePenalty
-        options.search.maxLengthRatio = maxLenRatio
-        options.search.minLength = minLen
+        options.beamSize = beamSize
+        options.lengthPenalty = lengthPenalty
+        options.coveragePenalty = coveragePenalty
+        options.maxLengthRatio = maxLenRatio
+        options.minLength = minLen
         options.replaceUnknown = replaceUnk
         options.batchSize = batchSize
         options.maxSourceTokens = maxSourceTokens
         options.shortlist = shortlist
         options.shortlistFrequent = shortlistFrequent
-        options.precision = PackedMatrix.Precision(rawValue: precision)  // auto and int8: nil (measured; int8's other whole-sequence products)
-        options.int8 = precision == "int8"
+        options.precision = Precision(rawValue: precision) ?? .auto
+        options.threads = threads
         if let unkDict { options.unknownDictionary = try Self.dictionary(unkDict) }
         return options
     }

@@ -13,10 +13,15 @@ public struct SearchMemoryError: Error, CustomStringConvertible {
     /// The option that set `beamSize`: `--beam-size`, or a server's `--max-beam-size`.
     public let beamOption: String
 
-    public var description: String {
+    /// What does not fit.
+    public var problem: String {
         "--batch-size \(batchSize) with \(beamOption) \(beamSize) needs about \(SystemMemory.format(bytes: need)) of memory "
             + "for a batch of \(batchSize) lines of \(sourceTokens) subwords (decoder rows, log-probabilities and "
-            + "hypotheses for \(batchSize) × \(beamSize) rows), but \(SystemMemory.format(bytes: available)) are available. "
-            + "Lower --batch-size or \(beamOption) (or --max-source-tokens)."
+            + "hypotheses for \(batchSize) × \(beamSize) rows), but \(SystemMemory.format(bytes: available)) are available"
     }
+
+    /// What to lower.
+    public var hint: String { "Lower --batch-size or \(beamOption) (or --max-source-tokens)." }
+
+    public var description: String { "\(problem). \(hint)" }
 }

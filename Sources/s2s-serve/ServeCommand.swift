@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import S2SCore
 import S2SKernels
+import S2S
 import S2SOptions
 import S2SServing
 import S2STranslation
@@ -79,8 +80,10 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         search.applyThreads()
-        var options = try search.translatorOptions()
-        options.widestBeam = maxBeamSize  // what a request may ask for
+        var chosen = try search.translatorOptions()
+        chosen.alignments = true  // the native API returns them, for long lines too
+        chosen.widestBeam = maxBeamSize  // what a request may ask for
+        let options = chosen.engine
         var models: [TranslationService.Model] = []
         for folder in model {
             do {
@@ -99,7 +102,7 @@ struct Serve: AsyncParsableCommand {
         limits.maxSentenceCharacters = maxSentenceCharacters
         limits.maxQueuedSentences = maxQueuedSentences
         limits.maxBeamSize = maxBeamSize
-        var queue = BatchQueue<TranslationService.SearchKey, [Translator.Translation]>.Settings()
+        var queue = BatchQueue<TranslationService.SearchKey, [S2STranslation.Translator.Translation]>.Settings()
         queue.batchSize = search.batchSize
         queue.maxWait = batchWaitMs / 1000
         queue.maxQueued = maxQueuedSentences

@@ -1,12 +1,7 @@
 import ArgumentParser
 import Foundation
-import S2SCore
-import S2SKernels
-import S2SModel
+import S2S
 import S2SOptions
-import S2SSearch
-import S2SText
-import S2STranslation
 
 @main
 struct Translate: ParsableCommand {
@@ -48,7 +43,7 @@ struct Translate: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed for --sample.") var seed: UInt64 = 1
 
     func validate() throws {
-        if let message = NumberOptions.problem(finite: [], positive: [("--temperature", temperature)]) {
+        if let message = S2SCommand.numberProblem(finite: [], positive: [("--temperature", temperature)]) {
             throw ValidationError(message)
         }
         if topK < 0 { throw ValidationError("--top-k must be 0 or more.") }
@@ -58,66 +53,33 @@ struct Translate: ParsableCommand {
     }
 
     func run() throws {
-        search.applyThreads()
         var options = try search.translatorOptions()
-        options.search.nBest = nBest
-        options.keepsSplitLineAlignment = printAlignment
+        options.nBest = nBest
+        options.alignments = printAlignment
+        options.attention = attentionSvg != nil
         if sample {
-            var sampling = Sampling.Options()
+            var sampling = Translator.Options.Sampling()
             sampling.temperature = temperature; sampling.topK = topK; sampling.seed = seed
-            sampling.maxLengthRatio = search.maxLenRatio
             options.sampling = sampling
         }
-        let translator: Translator
-        do {
-            translator = try Translator(modelFolder: model, weights: weights, options: options)
-        } catch let error as SearchMemoryError {
-            throw ValidationError(error.description)
-        }
-        for other in ensemble { try translator.addToEnsemble(modelFolder: other) }
-        // The encoder's whole-sentence products in the precision chosen for
-        // them (this process only translates).
-        Matmul.precision = translator.model.wholeSequencePrecision
-        if showPlan { Self.printPlan(translator.model) }
+        let translator = try load(options)
+        if showPlan { S2SCommand.report(translator.decodingPlan) }
 
-        var fd: Int32 = 0
-        let name = input ?? "stdin"
-        if input == nil {
-            try StandardStreams.requireInput(hint: "Pipe the text in (s2s-translate --model DIR < FILE), or give --input FILE")
-        }
-        if let input {
-            fd = open(input, O_RDONLY)
-            guard fd >= 0 else { throw InputError(file: input, problem: "cannot be opened: \(String(cString: strerror(errno)))") }
-        }
-        let reader = LineStream(fd: fd, name: name)
-        while let batch = try reader.nextBatch(batchSize: search.batchSize) {
-            var lines: [String] = []
-            for (number, bytes) in batch {
-                do {
-                    lines.append(try LineReader.decode(bytes, line: number, path: name))
-                } catch {
-                    // A UTF-16/32 input is wrong as a whole: no line of it is skipped into garbage.
-                    if number == 1 && bytes.withUnsafeBytes({ LineReader.otherEncoding($0, path: name) }) != nil { throw error }
-                    guard skipBadLines else {
-                        throw InputError(file: name, line: number, problem: error.problem,
-                                         hint: "Convert the input to UTF-8, or pass --skip-bad-lines to write an empty line for it")
-                    }
-                    StandardError.write("s2s-translate: warning: \(name):\(number): \(error.problem); wrote an empty line\n")
-                    lines.append("")
-                }
+        let lines = try InputLines(path: input, standardInputHint: "Pipe the text in (s2s-translate --model DIR < FILE), or give --input FILE")
+        let warn = { (message: String) in S2SCommand.report("s2s-translate: warning: \(message)\n") }
+        while let batch = try lines.nextBatch(size: search.batchSize, skipBadLines: skipBadLines, warn: warn) {
+            let results = try translator.translate(batch.map(\.text)) { index, message in
+                warn("\(lines.name):\(batch[index].number): \(message)")
             }
-            translator.warn = { index, message in
-                StandardError.write("s2s-translate: warning: \(name):\(batch[index].number): \(message)\n")
-            }
-            let results = try translator.translate(lines)
             var text = ""
-            for (number, translations) in zip(batch.map(\.number), results) {
-                if let dir = attentionSvg, let best = translations.first, !best.attention.isEmpty {
-                    try AtomicFile.write(text: AttentionSVG.svg(source: best.sourceTokens, target: best.targetTokens,
-                                                                weights: best.attention),
-                                         to: "\(dir)/\(number).svg")
+            for ((number, _), translation) in zip(batch, results) {
+                let best = translation.candidates[0]
+                if let dir = attentionSvg, !best.attention.isEmpty {
+                    try S2SCommand.writeFile(AttentionSVG.svg(source: best.sourceTokens, target: best.targetTokens,
+                                                              weights: best.attention),
+                                             to: "\(dir)/\(number).svg")
                 }
-                for t in translations.prefix(nBest) {
+                for t in translation.candidates {
                     var line = nBest > 1 ? "\(number)\t" : ""
                     if printScores { line += String(format: "%.4f\t", t.score) }
                     line += t.text
@@ -125,28 +87,23 @@ struct Translate: ParsableCommand {
                     text += line + "\n"
                 }
             }
-            try StandardOutput.write(text)
+            try S2SCommand.write(text)
         }
     }
 
-    /// --show-plan: each product's path, and the timings auto chose by.
-    static func printPlan(_ model: Seq2Seq<Float>) {
-        var lines = ["decoding plan (CPU: \(CPUName.current)):"]
-        let timings = Dictionary(model.decodingTimings.map { ($0.name, $0.timings) }, uniquingKeysWith: { a, _ in a })
-        for (name, path) in model.encoderPlan + model.decodingPlan {
-            let measured = timings[name].map { t in
-                " (" + t.map { String(format: "%@ %.3f ms", $0.path.rawValue, $0.seconds * 1000) }.joined(separator: ", ") + ")"
-            } ?? ""
-            lines.append("  \(name): \(path.rawValue)\(measured)")
+    /// The translator; options it cannot run with on this machine (a batch
+    /// too big for memory) are a usage error that names them.
+    func load(_ options: Translator.Options) throws -> Translator {
+        do {
+            return try Translator(modelFolder: model, weights: weights, ensemble: ensemble, options: options)
+        } catch {
+            guard case .options(let problem, let hint) = error else { throw error }
+            throw ValidationError("\(problem). \(hint)")
         }
-        lines.append("  whole-sequence products: \(model.wholeSequencePrecision.rawValue)")
-        StandardError.write(lines.joined(separator: "\n") + "\n")
     }
 
     static func main() {
-        BLASRuntime.ensureOptimizedKernels()  // may re-execute: before anything else
-        StandardStreams.prepare()
-        HeapTuning.keepFreedBuffers()
+        S2SCommand.start(loadsModels: true)
         main(nil)  // ArgumentParser's own entry: parse, run, report errors, exit
     }
 }

@@ -8,16 +8,7 @@ import XCTest
 
 /// `s2s-translate` run as a binary, on a toy reverse model trained once.
 final class TranslateCommandTests: XCTestCase {
-    static let folder: URL = {
-        let dir = TestPaths.temporaryFolder("s2s-translate")
-        _ = try? Command.run("s2s-prep", ["--corpus", TestPaths.fixture("toy-reverse").path, "--name", "toy", "-q"], in: dir)
-        _ = try? Command.run("s2s-train", ["--data", "data/toy", "--vocab", "vocab/toy", "--model", "models/toy",
-                                           "--preset", "tiny", "--hidden-size", "128", "--batch-tokens", "0",
-                                           "--batch-size", "32", "--learning-rate", "0.005", "--max-steps", "900",
-                                           "--valid-every", "500", "--save-every", "300", "--bleu-sentences", "0", "--threads", "1"],
-                                  in: dir)
-        return dir
-    }()
+    static let folder = ToyModel.reverse(label: "s2s-translate", steps: 900, extra: ["--hidden-size", "128"])
 
     var model: String { Self.folder.appendingPathComponent("models/toy").path }
 

@@ -5,8 +5,9 @@
 # residual, pyramid, tied embeddings, label smoothing, scheduled sampling)
 # for a few updates on the bundled Bible corpus; their train.jsonl losses
 # and model.safetensors must be identical, and each build's s2s-translate
-# must give the same greedy, beam-5 (float32 and bfloat16) and n-best
-# translations with scores and alignments from the same model.
+# must give the same greedy, beam-5 and n-best translations with scores and
+# alignments from the same model, in float32 and, where the CPU runs them,
+# bfloat16 and int8.
 #
 # Usage: tools/check/same-results.sh OLD_BIN NEW_BIN [--work DIR] [--steps 12] [--threads 2]
 #   OLD_BIN, NEW_BIN   folders holding s2s-prep, s2s-train and s2s-translate
@@ -47,6 +48,13 @@ common=(--data "$work/data/b" --vocab "$work/vocab/b" --embedding-size 64 --hidd
         --batch-tokens 1024 --max-steps "$steps" --valid-every 6 --save-every 1000 --bleu-sentences 0
         --report-every 2 --threads "$threads" --seed 3)
 differs() { echo "DIFFERENT: $1" >&2; exit 1; }
+# The decodings compared: float32 always, bfloat16 and int8 where this CPU
+# runs them (s2s-translate refuses them elsewhere).
+runs=("greedy|--beam-size 1 --precision float32" "beam5|--beam-size 5 --precision float32"
+      "nbest|--beam-size 4 --n-best 3 --print-scores --print-alignment --precision float32")
+grep -qw avx512_bf16 /proc/cpuinfo && runs+=("bf16|--beam-size 5 --precision bfloat16")
+grep -qw avx512_vnni /proc/cpuinfo && runs+=("int8|--beam-size 5 --n-best 2 --print-scores --precision int8")
+keys=$(for r in "${runs[@]}"; do printf '%s ' "${r%%|*}"; done)
 for c in "${configs[@]}"; do
   name=${c%%|*}
   read -r -a opts <<< "${c#*|}"
@@ -61,8 +69,7 @@ for line in open(sys.argv[1]):
     r = json.loads(line)
     print({k: v for k, v in r.items() if k not in ("elapsed_s", "tokens_per_s")})
 ' "$work/$side/$name/train.jsonl" > "$work/$side.$name.losses"
-    for run in "greedy|--beam-size 1" "beam5|--beam-size 5" "bf16|--beam-size 5 --precision bfloat16" \
-               "nbest|--beam-size 4 --n-best 3 --print-scores --print-alignment"; do
+    for run in "${runs[@]}"; do
       key=${run%%|*}
       read -r -a topts <<< "${run#*|}"
       "$bin/s2s-translate" --model "$work/$side/$name" "${topts[@]}" --threads "$threads" \
@@ -72,7 +79,7 @@ for line in open(sys.argv[1]):
   done
   cmp -s "$work/old.$name.losses" "$work/new.$name.losses" || differs "$name losses ($work/{old,new}.$name.losses)"
   cmp -s "$work/old/$name/model.safetensors" "$work/new/$name/model.safetensors" || differs "$name model.safetensors"
-  for key in greedy beam5 bf16 nbest; do
+  for key in $keys; do
     cmp -s "$work/old.$name.$key.txt" "$work/new.$name.$key.txt" || differs "$name $key ($work/{old,new}.$name.$key.txt)"
   done
   echo "$name: same losses, model and translations ($(wc -l < "$work/old.$name.losses") log records)"

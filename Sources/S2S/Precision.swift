@@ -1,0 +1,41 @@
+internal import S2SKernels
+
+/// The precision of a translator's decoding products (the model's weights
+/// times each step's states).
+///
+/// `float32` gives the same translations on every CPU. The others trade a
+/// little accuracy for speed where the CPU has the instructions for them;
+/// ``isAvailable`` says whether this one does.
+public enum Precision: String, CaseIterable, Sendable {
+    /// 32-bit floats, OpenBLAS or packed: the reference.
+    case float32
+    /// bfloat16 weights and operands, float sums (needs AVX512_BF16; on AMX
+    /// tiles where the CPU has them, unless `S2S_NO_AMX=1`).
+    case bfloat16
+    /// The decoder's and the encoder's weights quantised to int8 per column
+    /// (needs AVX512-VNNI).
+    case int8
+    /// Each product the fastest way this CPU runs it, timed when the model
+    /// is loaded (and cached).
+    case auto
+
+    /// Whether this CPU can decode in this precision.
+    public var isAvailable: Bool {
+        switch self {
+        case .float32, .auto: true
+        case .bfloat16: PackedMatrix.isBFloat16Available
+        case .int8: Int8Matrix.isAvailable
+        }
+    }
+
+    /// The packed weights' precision (nil: measured) and whether the decoder
+    /// runs in int8, as `Seq2Seq.packForDecoding` takes them.
+    var packing: (precision: PackedMatrix.Precision?, int8: Bool) {
+        switch self {
+        case .float32: (.float32, false)
+        case .bfloat16: (.bfloat16, false)
+        case .int8: (nil, true)
+        case .auto: (nil, false)
+        }
+    }
+}
