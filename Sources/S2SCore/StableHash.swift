@@ -13,6 +13,23 @@ public struct FNV1a64 {
         }
     }
 
+    /// The same over contiguous bytes, without a generic iterator (a shard's
+    /// gigabytes).
+    public mutating func combine(_ bytes: UnsafeRawBufferPointer) {
+        var v = value
+        for byte in bytes {
+            v ^= UInt64(byte)
+            v = v &* 0x0000_0100_0000_01b3
+        }
+        value = v
+    }
+
+    public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h = FNV1a64()
+        h.combine(bytes)
+        return h.value
+    }
+
     /// The hash of these bytes alone.
     public static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
         var h = FNV1a64()

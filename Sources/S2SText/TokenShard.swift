@@ -48,9 +48,19 @@ public final class TokenShard: @unchecked Sendable {
 
     public var count: Int { header.pairCount }
 
-    /// FNV-1a of the whole file: equal on two hosts when they hold the same
-    /// shard (data-parallel ranks check this at the start).
-    public var contentHash: UInt64 { FNV1a64.hash(file.bytes) }
+    /// XXH64 of the whole file: equal on two hosts when they hold the same
+    /// shard (data-parallel ranks check this at the start; checkpoints
+    /// record it). Gigabytes a second, so ten million pairs hash in a
+    /// fraction of a second.
+    public var contentHash: UInt64 { XXH64.hash(file.bytes) }
+
+    /// FNV-1a of the whole file: what checkpoints recorded before
+    /// `contentHash` (read only to resume from one of those).
+    public var fnvContentHash: UInt64 { FNV1a64.hash(file.bytes) }
+
+    /// Pair i's number of source (target) tokens, without making its buffer.
+    public func sourceLength(_ i: Int) -> Int { Int(sourceOffsets[i + 1] &- sourceOffsets[i]) }
+    public func targetLength(_ i: Int) -> Int { Int(targetOffsets[i + 1] &- targetOffsets[i]) }
 
     public func source(_ i: Int) -> UnsafeBufferPointer<UInt32> {
         let start = Int(sourceOffsets[i]), end = Int(sourceOffsets[i + 1])

@@ -38,12 +38,12 @@ public struct Batcher: Sendable {
         // sequential part, so batches pad the target side least. Sorting by
         // source and then, stably, by target gives (target, source) order
         // with equal lengths in the shuffled order.
-        order = Self.stableSort(order) { shard.source(Int($0)).count }
-        order = Self.stableSort(order) { shard.target(Int($0)).count }
+        order = Self.stableSort(order) { shard.sourceLength(Int($0)) }
+        order = Self.stableSort(order) { shard.targetLength(Int($0)) }
         var starts: [UInt32] = [0]
         var size = 0, maxS = 0, maxT = 0
         for (k, i) in order.enumerated() {
-            let s = shard.source(Int(i)).count + 1, t = shard.target(Int(i)).count + 1
+            let s = shard.sourceLength(Int(i)) + 1, t = shard.targetLength(Int(i)) + 1
             let fits = maxTokens > 0
                 ? (size + 1) * (max(maxS, s) + max(maxT, t)) <= maxTokens
                 : size < sentences
@@ -92,14 +92,14 @@ public struct Batcher: Sendable {
 
     /// The longest source and the longest target of the shard, in tokens.
     public var longestPair: (source: Int, target: Int) {
-        (0..<shard.count).reduce((0, 0)) { (max($0.0, shard.source($1).count), max($0.1, shard.target($1).count)) }
+        (0..<shard.count).reduce((0, 0)) { (max($0.0, shard.sourceLength($1)), max($0.1, shard.targetLength($1))) }
     }
 
     /// (sentences, source length, target length) of each batch, <EOS> and <s>
     /// included as the model sees them.
     public func shapes(_ batches: [[Int]]) -> [(batch: Int, source: Int, target: Int)] {
         batches.map { b in
-            (b.count, (b.map { shard.source($0).count }.max() ?? 0) + 1, (b.map { shard.target($0).count }.max() ?? 0) + 1)
+            (b.count, (b.map { shard.sourceLength($0) }.max() ?? 0) + 1, (b.map { shard.targetLength($0) }.max() ?? 0) + 1)
         }
     }
 
@@ -124,7 +124,7 @@ public struct Batcher: Sendable {
     public func shares(_ batch: [Int], count: Int) -> [[Int]] {
         precondition(count >= 1)
         if count == 1 { return [batch] }
-        let tokens = batch.map { shard.source($0).count + shard.target($0).count + 2 }
+        let tokens = batch.map { shard.sourceLength($0) + shard.targetLength($0) + 2 }
         let total = tokens.reduce(0, +)
         var result: [[Int]] = []
         var start = 0, seen = 0

@@ -179,9 +179,11 @@ public final class Trainer {
                     throw InputError(file: path, problem: "has s2s.train.lr_multiplier \(multiplier), outside (0, 1]")
                 }
                 let recorded = DataIdentity(metadata: meta)
-                let sameData = recorded.map { $0.sameContent(as: trainingData) } ?? true
+                // Hashed as the checkpoint hashed it (FNV-1a in older ones).
+                let given = recorded?.fnv == true ? DataIdentity(batcher.shard, fnv: true) : trainingData
+                let sameData = recorded.map { $0.sameContent(as: given) } ?? true
                 if !sameData && !newData {
-                    throw TrainingError.otherData(checkpoint: path, recorded: recorded!, given: trainingData)
+                    throw TrainingError.otherData(checkpoint: path, recorded: recorded!, given: given)
                 }
                 step = s; epoch = e; batchIndex = b; rng = SplitMix64(seed: r)
                 bestScore = meta["s2s.train.best_score"].flatMap(Double.init) ?? -.infinity

@@ -410,7 +410,8 @@ final class TrainCommandTests: XCTestCase {
     /// A checkpoint records its training data (path, pair count, content
     /// hash): --resume on other pairs over the same vocabulary is refused,
     /// naming both, unless --new-data, which restarts the data cursor. A
-    /// checkpoint written before the record resumes as it did.
+    /// checkpoint that recorded the older FNV-1a hash is compared by it; one
+    /// written before the record resumes as it did.
     func testResumeOnOtherDataNeedsNewData() throws {
         let dir = try prepared()
         let first = try Command.run("s2s-train", common + ["--max-steps", "10", "--valid-every", "0"], in: dir)
@@ -439,20 +440,34 @@ final class TrainCommandTests: XCTestCase {
         let config = try String(contentsOf: dir.appendingPathComponent("models/toy/config.json"), encoding: .utf8)
         XCTAssertTrue(config.contains("\"data\" : \"data/other\""), config)
 
-        // A checkpoint without the record (as s2s wrote them before).
-        var bytes = Array(pristine)
-        let n = Int(bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
-        var header = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + n)])) as? [String: Any])
-        var metadata = try XCTUnwrap(header["__metadata__"] as? [String: String])
-        XCTAssertNotNil(metadata.removeValue(forKey: "s2s.train.data_hash"))
-        header["__metadata__"] = metadata
-        let json = try Array(JSONSerialization.data(withJSONObject: header))
-        XCTAssertLessThan(json.count, n)
-        bytes.replaceSubrange(8..<(8 + n), with: json + Array(repeating: UInt8(ascii: " "), count: n - json.count))
-        for name in try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("models/toy/checkpoints").path) {
-            try FileManager.default.removeItem(at: dir.appendingPathComponent("models/toy/checkpoints/" + name))
+        // Checkpoints as s2s wrote them before: with the FNV-1a record, then without any.
+        func rewrite(_ change: (inout [String: String]) throws -> Void) throws {
+            var bytes = Array(pristine)
+            let n = Int(bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+            var header = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + n)])) as? [String: Any])
+            var metadata = try XCTUnwrap(header["__metadata__"] as? [String: String])
+            try change(&metadata)
+            header["__metadata__"] = metadata
+            let json = try Array(JSONSerialization.data(withJSONObject: header))
+            XCTAssertLessThanOrEqual(json.count, n)
+            bytes.replaceSubrange(8..<(8 + n), with: json + Array(repeating: UInt8(ascii: " "), count: n - json.count))
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("models/toy/checkpoints").path) {
+                try FileManager.default.removeItem(at: dir.appendingPathComponent("models/toy/checkpoints/" + name))
+            }
+            try Data(bytes).write(to: dir.appendingPathComponent(checkpoint))
         }
-        try Data(bytes).write(to: dir.appendingPathComponent(checkpoint))
+        let toyShard = try Data(contentsOf: dir.appendingPathComponent("data/toy/train.s2sb"))
+        try rewrite {
+            XCTAssertNotNil($0.removeValue(forKey: "s2s.train.data_xxh64"))
+            $0["s2s.train.data_hash"] = String(FNV1a64.hash(toyShard), radix: 16)
+        }
+        let fnvOther = try Command.run("s2s-train", args, in: dir)
+        XCTAssertEqual(fnvOther.status, 1, fnvOther.stderr)
+        XCTAssertTrue(fnvOther.stderr.contains("content hash FNV-1a "), fnvOther.stderr)
+        let fnvSame = try Command.run("s2s-train", common + ["--resume", "--max-steps", "12", "--valid-every", "0"], in: dir)
+        XCTAssertEqual(fnvSame.status, 0, fnvSame.stderr)
+        XCTAssertTrue(fnvSame.stderr.contains("resuming from \(checkpoint) (step 10, epoch 1)"), fnvSame.stderr)
+        try rewrite { XCTAssertNotNil($0.removeValue(forKey: "s2s.train.data_xxh64")) }
         let old = try Command.run("s2s-train", args, in: dir)
         XCTAssertEqual(old.status, 0, old.stderr)
         XCTAssertTrue(old.stderr.contains("resuming from \(checkpoint) (step 10, epoch 1)"), old.stderr)

@@ -14,15 +14,17 @@
 # and s2s-train --preset tiny for one update (start-up, the update, a final
 # validation and checkpoint): wall seconds and peak RssAnon (sampled every
 # 20 ms). Name the CPU with the figures; do not run while something builds.
-# Usage: tools/bench/prep-scale.sh [--pairs 30k,1m,10m] [--threads T] [--subword-nmt-max 300k]
+# Usage: tools/bench/prep-scale.sh [--pairs 30k,1m,10m] [--threads T] [--subword-nmt-max 300k] [--runs R]
+# (--runs: s2s-prep and SentencePiece R times each, alternating, one row a run)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-pairs_list=30k,1m,10m threads=2 snmt_max=300k
+pairs_list=30k,1m,10m threads=2 snmt_max=300k runs=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --pairs) pairs_list=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --subword-nmt-max) snmt_max=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
     *) echo "prep-scale: unknown option $1 (see the usage at the top of this script)" >&2; exit 2 ;;
   esac
 done
@@ -56,10 +58,10 @@ peak_anon() {  # peak_anon CMD...: prints "SECONDS PEAK_RSSANON_KB"
   awk -v a="$start" -v b="$end" -v p="$peak" 'BEGIN { printf "%.2f %d\n", b - a, p }'
 }
 
-printf "%8s | %16s | %16s | %7s | %16s | %16s | %16s\n" pairs "s2s-prep s, MB" "spm s, MB" "s2s/spm" "subword-nmt s" "train start s" "train RssAnon MB"
+printf "%8s | %3s | %16s | %16s | %7s | %16s | %16s | %16s\n" pairs run "s2s-prep s, MB" "spm s, MB" "s2s/spm" "subword-nmt s" "train start s" "train RssAnon MB"
 IFS=, read -ra sizes <<< "$pairs_list"
 for size in "${sizes[@]}"; do
-  n=$(count "$size"); c="$work/c$n"; mkdir -p "$c"; : > "$work/times"
+  n=$(count "$size"); c="$work/c$n"; mkdir -p "$c"
   lines=$(wc -l < corpora/bible-en-es/train.src)
   for side in src tgt; do
     # Whole copies, then the first lines of one more (no pipe closed early: pipefail).
@@ -67,6 +69,8 @@ for size in "${sizes[@]}"; do
     head -n $(( n % lines )) "corpora/bible-en-es/train.$side" >> "$c/train.$side"
     cp "corpora/bible-en-es/valid.$side" "corpora/bible-en-es/test.$side" "$c/"
   done
+  for run in $(seq "$runs"); do
+  : > "$work/times"
   timed s2s "$bin/s2s-prep" --corpus "$c" --name "c$n" --vocab-dir "$work/vocab" --data-dir "$work/data" -q \
         --source-lang en --target-lang es --threads "$threads"
   timed spm_train spm_train --input="$c/train.src,$c/train.tgt" --model_prefix="$work/spm$n" --model_type=bpe \
@@ -74,7 +78,7 @@ for size in "${sizes[@]}"; do
   timed spm_src spm_encode --model="$work/spm$n.model" --output="$work/enc.src" "$c/train.src"
   timed spm_tgt spm_encode --model="$work/spm$n.model" --output="$work/enc.tgt" "$c/train.tgt"
   snmt="-"
-  if [ "$n" -le "$(count "$snmt_max")" ]; then
+  if [ "$run" -eq 1 ] && [ "$n" -le "$(count "$snmt_max")" ]; then
     "$bin/s2s-prep" --corpus "$c" --name "w$n" --vocab-dir "$work/vocab" --data-dir "$work/data" --bpe-merges 0 --write-text -q
     t0=$(date +%s.%N)
     cat "$work/data/w$n/train.bpe.src" "$work/data/w$n/train.bpe.tgt" | subword-nmt learn-bpe -s 8000 > "$work/codes" 2>/dev/null
@@ -83,12 +87,14 @@ for size in "${sizes[@]}"; do
   fi
   read -r train_s train_kb < <(peak_anon "$bin/s2s-train" --data "$work/data/c$n" --vocab "$work/vocab/c$n" --model "$work/m$n" \
         --preset tiny --max-steps 1 --valid-every 0 --bleu-sentences 0 --threads "$threads")
-  awk -v n="$n" -v snmt="$snmt" -v ts="$train_s" -v tk="$train_kb" '
+  awk -v n="$n" -v run="$run" -v snmt="$snmt" -v ts="$train_s" -v tk="$train_kb" '
     { t[$1] = $2; m[$1] = $3 }
     END {
       spm_s = t["spm_train"] + t["spm_src"] + t["spm_tgt"]
       spm_m = m["spm_train"]; if (m["spm_src"] > spm_m) spm_m = m["spm_src"]; if (m["spm_tgt"] > spm_m) spm_m = m["spm_tgt"]
-      printf "%8d | %7.1f, %6.0f | %7.1f, %6.0f | %6.2fx | %16s | %16.1f | %16.0f\n", n, t["s2s"], m["s2s"] / 1024,
+      printf "%8d | %3d | %7.1f, %6.0f | %7.1f, %6.0f | %6.2fx | %16s | %16.1f | %16.0f\n", n, run, t["s2s"], m["s2s"] / 1024,
              spm_s, spm_m / 1024, t["s2s"] / spm_s, snmt, ts, tk / 1024 }' "$work/times"
-  rm -rf "$c" "$work/data/w$n" "$work/m$n"
+  rm -rf "$work/data/w$n" "$work/m$n"
+  done
+  rm -rf "$c"
 done
