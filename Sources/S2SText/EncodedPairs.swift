@@ -1,11 +1,11 @@
 import S2SCore
 
-/// Pass 3's work on a chunk of pairs as words: the kept pairs as subword
-/// ids, laid out as the shard stores them (each side's ids end to end, and
-/// where each pair ends), the subwords that became `<unk>`, each training
-/// pair's distinct ids for the shortlist's counts, and (with `--write-text`)
-/// the kept pairs' subword lines. Made on the workers through their
-/// `WordTable`s, written out in order.
+/// Pass 3's work on a chunk of pairs as `WordIndex` numbers: the kept pairs
+/// as subword ids, laid out as the shard stores them (each side's ids end
+/// to end, and where each pair ends), the subwords that became `<unk>`,
+/// each training pair's distinct ids for the shortlist's counts, and (with
+/// `--write-text`) the kept pairs' subword lines. Made on the workers,
+/// written out in order.
 struct EncodedPairs: Sendable {
     var kept = SplitCounts()
     var sourceIds: [Int32] = [], targetIds: [Int32] = []
@@ -21,15 +21,22 @@ struct EncodedPairs: Sendable {
 
     var count: Int { sourceEnds.count }
 
-    init(_ pairs: [(source: [String], target: [String])], table: WordTable, maxLength: Int,
+    init(_ pairs: [(source: [Int32], target: [Int32])], index: WordIndex, maxLength: Int,
          writeText: Bool, shortlist: Bool) {
-        for (s, t) in pairs {
-            let source = s.map(table.id), target = t.map(table.id)
-            guard kept.keep(sourceLength: table.length(source), targetLength: table.length(target),
+        // Read once a chunk: the index's arrays, not its properties, in the loop.
+        let (sourceSide, targetSide, lengths) = (index.ids[0], index.ids[1], index.lengths)
+        for (source, target) in pairs {
+            guard kept.keep(sourceLength: WordIndex.length(source, lengths), targetLength: WordIndex.length(target, lengths),
                             maxLength: maxLength) else { continue }
             let (s0, t0) = (sourceIds.count, targetIds.count)
-            sourceUnknown += table.appendIds(source, target: false, to: &sourceIds)
-            targetUnknown += table.appendIds(target, target: true, to: &targetIds)
+            for w in source {
+                sourceIds += sourceSide.flat[sourceSide.start[Int(w)]..<sourceSide.start[Int(w) + 1]]
+                sourceUnknown += Int(sourceSide.unknown[Int(w)])
+            }
+            for w in target {
+                targetIds += targetSide.flat[targetSide.start[Int(w)]..<targetSide.start[Int(w) + 1]]
+                targetUnknown += Int(targetSide.unknown[Int(w)])
+            }
             sourceEnds.append(sourceIds.count)
             targetEnds.append(targetIds.count)
             if shortlist {
@@ -37,7 +44,7 @@ struct EncodedPairs: Sendable {
             }
             if writeText {
                 for (k, side) in [source, target].enumerated() {
-                    text[k] += side.flatMap(table.subwords).joined(separator: " ").utf8
+                    text[k] += side.flatMap { index.subwords[Int($0)] }.joined(separator: " ").utf8
                     text[k].append(0x0A)
                 }
             }

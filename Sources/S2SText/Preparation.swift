@@ -63,17 +63,17 @@ public struct Preparation {
     /// Three passes over the pairs, each holding one batch at a time (memory
     /// follows the distinct words and subwords, not the pairs), the per-pair
     /// work of each on the worker threads:
-    /// 1. read, validate and segment every split, counting the training
-    ///    words (`WordCounts`) and spilling the tokens (`TokenSpill`); learn
-    ///    BPE on the counts;
-    /// 2. apply BPE to the spilled words through each worker's `WordTable`
-    ///    (a word is segmented once per worker), counting the kept pairs,
+    /// 1. read, validate and segment every split, noting the words
+    ///    (`WordCounts`: counted in the training split) and spilling the
+    ///    tokens (`TokenSpill`); learn BPE on the counts; number and segment
+    ///    every word once (`WordIndex`);
+    /// 2. read the spilled tokens as word numbers, counting the kept pairs,
     ///    their subwords (the shards' sizes) and the training words
-    ///    (`SubwordCounts`; the tables turn them into the vocabularies'
-    ///    counts);
-    /// 3. map the words to ids through the same tables and stream them
-    ///    (`EncodedPairs`) into the shards (`ShardWriter`), the subword text
-    ///    and the shortlist's counts (`ShortlistCounts`).
+    ///    (`SubwordCounts`: the vocabularies' counts), and spill the word
+    ///    numbers (`WordSpill`);
+    /// 3. map the word numbers to ids and stream them (`EncodedPairs`) into
+    ///    the shards (`ShardWriter`), the subword text and the shortlist's
+    ///    counts (`ShortlistCounts`).
     @discardableResult
     public func run() throws -> PrepManifest {
         let o = options
@@ -96,20 +96,23 @@ public struct Preparation {
         /// The pairs of split k (the training split without duplicates),
         /// less those `sample` leaves out; returns their number.
         func pass<Result>(_ stage: PrepProgress.Pass, _ k: Int, keeping sample: PairFilter? = nil,
-                          _ chunk: @escaping @Sendable (WordTable, [(source: [String], target: [String])]) -> Result,
+                          _ chunk: @escaping @Sendable (PairSegmenter.Worker, [(source: [String], target: [String])]) -> Result,
                           _ body: (Result) throws -> Void) throws -> Int {
+            try tracked(stage, k) {
+                if let spill = spills[k] { return try segmenter.forEachChunk(spill: spill, keeping: sample, chunk, body) }
+                return try segmenter.forEachChunk(sourcePath: o.splits[k].source, targetPath: o.splits[k].target,
+                                                  skipping: k == 0 ? duplicates : nil, keeping: sample, chunk, body)
+            }
+        }
+        /// Reports the progress of a pass over split k.
+        func tracked(_ stage: PrepProgress.Pass, _ k: Int, _ run: () throws -> Int) throws -> Int {
             let clock = Stopwatch()
             let report = { [progress, name = o.splits[k].name] (pairs: Int, fraction: Double?, finished: Bool) in
                 progress(PrepProgress(pass: stage, split: name, pairs: pairs, fraction: fraction,
                                       seconds: clock.elapsed, finished: finished))
             }
             segmenter.onBatch = { report($0, $1, false) }
-            let n = if let spill = spills[k] {
-                try segmenter.forEachChunk(spill: spill, keeping: sample, chunk, body)
-            } else {
-                try segmenter.forEachChunk(sourcePath: o.splits[k].source, targetPath: o.splits[k].target,
-                                           skipping: k == 0 ? duplicates : nil, keeping: sample, chunk, body)
-            }
+            let n = try run()
             report(n, 1, true)
             return n
         }
@@ -123,7 +126,7 @@ public struct Preparation {
         for (k, split) in o.splits.enumerated() {
             let spill = try TokenSpill(path: o.dataFolder + "/\(split.name)" + TokenSpill.suffix)
             let counting = k == 0 && o.bpeSample == 0
-            pairs.append(try pass(.read, k, { WordCounts($1, table: $0, counting: counting) }) { chunk in
+            pairs.append(try pass(.read, k, { WordCounts($1, table: $0.table, counting: counting) }) { chunk in
                 try spill.append(chunk.spill)
                 words += chunk.words
             })
@@ -139,7 +142,9 @@ public struct Preparation {
         if o.bpeSample > 0 {
             // The sample's words, from the spill (or the text) again.
             let sample = PairSample(choosing: o.bpeSample, of: pairs[0], seed: o.seed)
-            let n = try pass(.sample, 0, keeping: sample, { table, pairs in table.count(pairs) }) { _ in }
+            let n = try pass(.sample, 0, keeping: sample, {
+                WordCounts($1, table: $0.table, counting: true, spilling: false)
+            }) { _ in }
             try Self.checkUnchanged(o.splits[0], n == pairs[0])
             log("counted the words of \(min(o.bpeSample, pairs[0])) training pairs drawn with seed \(o.seed) "
                 + "in \(Stopwatch.format(clock.lap()))")
@@ -151,22 +156,35 @@ public struct Preparation {
         log("learned \(codes.merges.count) BPE merges (asked for \(o.bpeMerges)) from \(wordCounts.count) word types "
             + "in \(Stopwatch.format(clock.lap()))")
         wordCounts = [:]
-        // No merges: whole words (no character split).
-        segmenter.apply(o.bpeMerges == 0 ? nil : codes)
+        // Every word, numbered and segmented once (no merges: whole words,
+        // no character split).
+        let index = segmenter.wordIndex()
+        try index.segment(o.bpeMerges == 0 ? nil : codes, threads: o.threads)
+        segmenter.countIndexedWords(index)
 
         // 3. Which pairs are kept (empty pairs dropped everywhere, over-long
-        //    ones in training), and the training subwords' counts.
+        //    ones in training), the training words' counts, and the pairs as
+        //    word numbers for pass 3 (`WordSpill`).
         var counts: [SplitCounts] = []
-        for k in o.splits.indices {
-            var split = SubwordCounts()
+        var wordSpills: [Int: WordSpill] = [:]
+        for (k, split) in o.splits.enumerated() {
+            var kept = SubwordCounts()
+            let spill = try WordSpill(path: o.dataFolder + "/\(split.name)" + WordSpill.suffix)
             let n = try pass(.count, k, { [maxLength = maxLength(k)] in
-                SubwordCounts($1, table: $0, maxLength: maxLength, counting: k == 0)
-            }) { split.add($0) }
-            try Self.checkUnchanged(o.splits[k], n == pairs[k])
-            counts.append(split.kept)
+                SubwordCounts($1, index: index, maxLength: maxLength, counts: k == 0 ? $0.counts : nil)
+            }) { chunk in
+                try spill.append(chunk.spill)
+                kept.add(chunk)
+            }
+            try Self.checkUnchanged(split, n == pairs[k] && !kept.unseen)
+            if try spill.finish() { wordSpills[k] = spill }
+            counts.append(kept.kept)
         }
-        var subwords = (source: VocabularyBuilder(), target: VocabularyBuilder())
-        for table in segmenter.tables { table.addSubwordCounts(source: &subwords.source, target: &subwords.target) }
+        // Pass 3 reads the word numbers: the tokens go, where those fitted.
+        for k in wordSpills.keys { spills[k] = nil }
+        let trainingWords = segmenter.indexedWordCounts()
+        var subwords = index.subwordCounts(source: trainingWords.source, target: trainingWords.target)
+        segmenter.stopCountingIndexedWords()
         log("applied BPE in \(Stopwatch.format(clock.lap()))")
         try Self.checkUsable(counts[0], lines: lines[0], options: o)
 
@@ -181,7 +199,7 @@ public struct Preparation {
             tgtVocab = subwords.target.build(minCount: o.minCount, maxSize: o.maxVocabularySize)
         }
         subwords = (VocabularyBuilder(), VocabularyBuilder())
-        for table in segmenter.tables { table.encode(source: srcVocab, target: tgtVocab) }
+        index.encode(source: srcVocab, target: tgtVocab)
         log("vocabularies: \(srcVocab.count) source, \(tgtVocab.count) target tokens\(o.sharedVocabulary ? " (shared)" : "")")
 
         // 5. Shards (and subword text), streamed to temporary files; then the
@@ -204,11 +222,11 @@ public struct Preparation {
                     : []
                 var c = SplitCounts()
                 var srcUnknown = 0, tgtUnknown = 0
-                let chunk: @Sendable (WordTable, [(source: [String], target: [String])]) -> EncodedPairs = {
+                let encode: @Sendable ([(source: [Int32], target: [Int32])]) -> EncodedPairs = {
                     [maxLength = maxLength(k), writeText = o.writeText] in
-                    EncodedPairs($1, table: $0, maxLength: maxLength, writeText: writeText, shortlist: k == 0)
+                    EncodedPairs($0, index: index, maxLength: maxLength, writeText: writeText, shortlist: k == 0)
                 }
-                let n = try pass(.write, k, chunk) { encoded in
+                func write(_ encoded: EncodedPairs) throws {
                     c.add(encoded.kept)
                     srcUnknown += encoded.sourceUnknown
                     tgtUnknown += encoded.targetUnknown
@@ -216,7 +234,23 @@ public struct Preparation {
                     for side in text.indices { try text[side].append(encoded.text[side]) }
                     shortlistCounts.add(distinct: encoded.distinct)
                 }
-                try Self.checkUnchanged(split, n == pairs[k] && c == expected && shard.isComplete)
+                // From pass 2's word numbers, or (when they did not fit on
+                // the disk) from the tokens, numbered again.
+                var unseen = false
+                let n = if let words = wordSpills[k] {
+                    try tracked(.write, k) { try segmenter.forEachChunk(words: words, encode, write) }
+                } else {
+                    try pass(.write, k, { _, pairs in
+                        let numbered = pairs.map { ($0.source.compactMap(index.number), $0.target.compactMap(index.number)) }
+                        let complete = zip(numbered, pairs).allSatisfy {
+                            $0.0.count == $1.source.count && $0.1.count == $1.target.count
+                        }
+                        return complete ? encode(numbered) : nil
+                    }) { encoded in
+                        if let encoded { try write(encoded) } else { unseen = true }
+                    }
+                }
+                try Self.checkUnchanged(split, n == pairs[k] && !unseen && c == expected && shard.isComplete)
                 try shard.finish()
                 for k in text.indices {
                     try text[k].flush()
@@ -252,8 +286,9 @@ public struct Preparation {
         }
         var (outputs, manifest) = try stage()
         // The spills go before the outputs are renamed (or their room measured).
-        let spilled = !spills.isEmpty
+        let spilled = !spills.isEmpty || !wordSpills.isEmpty
         spills = [:]
+        wordSpills = [:]
         let written: [String]
         do {
             written = try outputs.commit()
