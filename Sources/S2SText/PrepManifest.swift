@@ -36,6 +36,13 @@ public struct PrepManifest: Codable, Equatable, Sendable {
         /// Subword tokens mapped to `<unk>` (absent from the vocabulary).
         public var sourceUnknown: Int
         public var targetUnknown: Int
+        /// Subwords per kept pair on each side, and the share of them that
+        /// became `<unk>` (to 2 and 6 decimals): how BPE and the vocabulary fit
+        /// the script (absent in prep.json files written before them).
+        public var sourceSubwordsPerSentence: Double?
+        public var targetSubwordsPerSentence: Double?
+        public var sourceUnknownRate: Double?
+        public var targetUnknownRate: Double?
     }
 
     public var format: Int = currentFormat

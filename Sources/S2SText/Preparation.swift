@@ -261,7 +261,11 @@ public struct Preparation {
                     lines: lines[k], pairs: c.pairs,
                     dropped: c.dropped.merging(k == 0 && o.dedupe ? ["duplicate": lines[k] - pairs[k]] : [:]) { $1 },
                     sourceTokens: c.sourceTokens, targetTokens: c.targetTokens,
-                    sourceUnknown: srcUnknown, targetUnknown: tgtUnknown)
+                    sourceUnknown: srcUnknown, targetUnknown: tgtUnknown,
+                    sourceSubwordsPerSentence: Self.ratio(c.sourceTokens, c.pairs, digits: 2),
+                    targetSubwordsPerSentence: Self.ratio(c.targetTokens, c.pairs, digits: 2),
+                    sourceUnknownRate: Self.ratio(srcUnknown, c.sourceTokens, digits: 6),
+                    targetUnknownRate: Self.ratio(tgtUnknown, c.targetTokens, digits: 6))
             }
 
             let manifest = PrepManifest(
@@ -308,6 +312,12 @@ public struct Preparation {
         }
         log("wrote \(o.vocabFolder)/{prep.json,bpe.codes,src.vocab,tgt.vocab,\(LexicalShortlist.fileName)} in \(Stopwatch.format(clock.lap()))")
         return manifest
+    }
+
+    /// a / b to `digits` decimals (nil when b is 0).
+    static func ratio(_ a: Int, _ b: Int, digits: Int) -> Double? {
+        let scale = pow(10, Double(digits))
+        return b > 0 ? (Double(a) / Double(b) * scale).rounded() / scale : nil
     }
 
     /// A split's text gave other pairs in a later pass than in the first:

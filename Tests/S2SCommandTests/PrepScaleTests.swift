@@ -52,12 +52,28 @@ final class PrepScaleTests: XCTestCase {
                 }
                 XCTAssertEqual(written.sorted(), hashes.keys.sorted(), "\(arguments)")
                 for (name, hash) in hashes {
-                    let data = try Data(contentsOf: dir.appendingPathComponent(name))
+                    var data = try Data(contentsOf: dir.appendingPathComponent(name))
+                    if name.hasSuffix("prep.json") { data = Self.withoutLaterFields(data) }
                     XCTAssertEqual(String(FNV1a64.hash(data), radix: 16), String(hash, radix: 16),
                                    "\(name) with \(arguments), --threads \(threads)")
                 }
             }
         }
+    }
+
+    /// prep.json without the lines of the fields added after the pinned
+    /// files were made (subwords per sentence, unknown rates), whose values
+    /// the other outputs already hold.
+    static func withoutLaterFields(_ data: Data) -> Data {
+        let later = ["_subwords_per_sentence\"", "_unknown_rate\""]
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        var kept = lines.filter { line in !later.contains { line.contains($0) } }.map(String.init)
+        // The field before the removed ones ends the object now: no comma.
+        for k in kept.indices.dropLast() where kept[k + 1].trimmingCharacters(in: .whitespaces).hasPrefix("}")
+            && kept[k].hasSuffix(",") {
+            kept[k].removeLast()
+        }
+        return Data(kept.joined(separator: "\n").utf8)
     }
 
     /// Peak memory with the toy training text 10 and 60 times over (20,000
