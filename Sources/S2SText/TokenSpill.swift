@@ -17,18 +17,16 @@ final class TokenSpill {
     /// What the split's name is followed by in the file's name.
     static let suffix = ".tokens"
 
-    private let output: StagedOutput
-    private var cursor: OutputCursor
+    private let file: SpillFile
 
     init(path: String) throws(FileError) {
-        output = try StagedOutput(path: path)
-        cursor = OutputCursor(output)
-        try cursor.append(Self.header.utf8)
+        file = try SpillFile(path: path)
+        try file.append(Self.header.utf8)
     }
 
     /// Appends pairs that `encode` wrote into `bytes`.
     func append(_ bytes: [UInt8]) throws(FileError) {
-        try cursor.append(bytes)
+        try file.append(bytes)
     }
 
     /// A pair's two lines.
@@ -44,19 +42,10 @@ final class TokenSpill {
 
     /// Closes the file; false when it did not fit on the disk (the later
     /// passes then read the text again).
-    func finish() throws(FileError) -> Bool {
-        try cursor.flush()
-        try output.finish()
-        return output.outOfSpace == nil
-    }
-
-    /// Removes the file.
-    func discard() { output.discard() }
-
-    deinit { discard() }
+    func finish() throws(FileError) -> Bool { try file.finish() }
 
     /// The pairs written, a batch at a time, as lines of space-separated tokens.
-    func reader() throws(FileError) -> Reader { try Reader(path: output.temporary, name: output.path) }
+    func reader() throws(FileError) -> Reader { try Reader(path: file.temporary, name: file.path) }
 
     final class Reader {
         private let fd: Int32

@@ -11,12 +11,10 @@ import S2SCore
 final class WordSpill {
     static let suffix = ".words"
 
-    private let output: StagedOutput
-    private var cursor: OutputCursor
+    private let file: SpillFile
 
     init(path: String) throws(FileError) {
-        output = try StagedOutput(path: path)
-        cursor = OutputCursor(output)
+        file = try SpillFile(path: path)
     }
 
     /// A pair's record.
@@ -29,22 +27,14 @@ final class WordSpill {
 
     /// Appends records that `encode` made.
     func append(_ records: [UInt32]) throws(FileError) {
-        try cursor.append(littleEndian: records)
+        try file.append(littleEndian: records)
     }
 
     /// Closes the file; false when it did not fit on the disk (pass 3 then
     /// reads the tokens again).
-    func finish() throws(FileError) -> Bool {
-        try cursor.flush()
-        try output.finish()
-        return output.outOfSpace == nil
-    }
+    func finish() throws(FileError) -> Bool { try file.finish() }
 
-    func discard() { output.discard() }
-
-    deinit { discard() }
-
-    func reader() throws(FileError) -> Reader { try Reader(path: output.temporary) }
+    func reader() throws(FileError) -> Reader { try Reader(path: file.temporary) }
 
     final class Reader {
         private let fd: Int32
