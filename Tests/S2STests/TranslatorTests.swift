@@ -79,6 +79,28 @@ final class TranslatorTests: XCTestCase {
         XCTAssertEqual(together, Array(repeating: expected, count: 3))
     }
 
+    /// A line is answered before the next one arrives (a person typing),
+    /// not when a batch has filled; the sequence's own error comes through.
+    func testAStreamedLineIsAnsweredAtOnce() async throws {
+        let translator = try Translator(modelFolder: model)
+        let input = try lines
+        let (stream, continuation) = AsyncThrowingStream<String, any Error>.makeStream()
+        var iterator = translator.translations(of: stream).makeAsyncIterator()
+        continuation.yield(input[0])
+        let first = try await iterator.next()
+        XCTAssertEqual(first, try translator.translate(input[0]))
+        continuation.yield(input[1])
+        continuation.finish(throwing: CocoaError(.fileReadCorruptFile))
+        let second = try await iterator.next()
+        XCTAssertEqual(second, try translator.translate(input[1]))
+        do {
+            _ = try await iterator.next()
+            XCTFail("the sequence's error is rethrown")
+        } catch {
+            XCTAssertEqual((error as? CocoaError)?.code, .fileReadCorruptFile)
+        }
+    }
+
     func testErrorsNameTheFileAndWhatToDo() throws {
         XCTAssertThrowsError(try Translator(modelFolder: "/no/such/model")) { error in
             guard case .input(let file, _, _, _) = error as? S2SError else { return XCTFail("\(error)") }
