@@ -71,7 +71,11 @@ final class TranslatorTests: XCTestCase {
         }
         var streamed: [Translation] = []
         for try await translation in translator.translations(of: stream) { streamed.append(translation) }
-        XCTAssertEqual(streamed, expected)
+        // The same texts; scores within 1e-4: which lines share a batch
+        // depends on when they arrive, and products over other batch shapes
+        // round differently in the last bits (seen: 6e-6).
+        XCTAssertEqual(streamed.map(\.text), expected.map(\.text))
+        for (s, e) in zip(streamed, expected) { XCTAssertEqual(s.score, e.score, accuracy: 1e-4) }
         let together = try await withThrowingTaskGroup(of: [Translation].self) { group in
             for _ in 0..<3 { group.addTask { try translator.translate(input) } }
             return try await group.reduce(into: []) { $0.append($1) }
