@@ -2,7 +2,7 @@
 // s2s — a sequence-to-sequence translation toolkit.
 // Layering (imports point down only; nothing imports a command; each target
 // declares exactly the targets and products its files import):
-//   s2s-translate, s2s-score ─► S2SOptions ─► S2S (the library) ─► S2STranslation, S2SMetrics
+//   s2s-translate, s2s-score, s2s-serve ─► S2SOptions ─► S2S (the library) ─► S2STranslation, S2SMetrics
 //   S2STranslation ─► S2SSearch ─► S2SModel ─► S2SKernels ─► CBLAS (OpenBLAS), CKernels
 //   s2s-prep ─► S2SText ─► CICU (plain-C wrapper over the system ICU)
 //   S2STraining ─► S2SDistributed ─► CMPI (Open MPI, dlopen'ed under mpirun)
@@ -85,9 +85,9 @@ let package = Package(
                 dependencies: ["S2S", "S2SKernels", "S2SText", "S2SCore",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Serving: request decoding, the batching queue, metrics, responses —
-        // everything of s2s-serve but the HTTP binding.
+        // everything of s2s-serve but the HTTP binding; it translates with S2S's Translator.
         .target(name: "S2SServing",
-                dependencies: ["S2STranslation", "S2SCore",
+                dependencies: ["S2S", "S2SCore",
                                .product(name: "Prometheus", package: "swift-prometheus")]),
         // BLEU and chrF, sacreBLEU-exact (validation and s2s-score).
         .target(name: "S2SMetrics"),
@@ -116,7 +116,7 @@ let package = Package(
         .executableTarget(
             name: "s2s-serve",
             dependencies: [
-                "S2SServing", "S2SOptions", "S2S", "S2STranslation", "S2SKernels", "S2SCore",
+                "S2SServing", "S2SOptions", "S2S",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,5 +1,5 @@
 internal import S2SSearch
-package import S2STranslation
+internal import S2STranslation
 
 extension Translator {
     /// How a ``Translator`` searches: the defaults are `s2s-translate`'s,
@@ -50,9 +50,10 @@ extension Translator {
         /// unless set). The setting is the process's: the last translator
         /// to run sets it.
         public var threads: Int?
-        /// The widest beam a search may ask for (a server's per-request
-        /// ceiling; nil: ``beamSize``): memory is checked for it at load.
-        package var widestBeam: Int?
+        /// The widest beam a ``Translator/Search`` may ask for (a server's
+        /// per-request ceiling; nil: ``beamSize``): memory is checked for it
+        /// at load.
+        public var widestBeam: Int?
 
         /// `s2s-translate`'s defaults, in `float32`.
         public init() {}
@@ -71,7 +72,7 @@ extension Translator {
         }
 
         /// These options as the translation engine takes them.
-        package var engine: S2STranslation.Translator.Options {
+        var engine: S2STranslation.Translator.Options {
             var options = S2STranslation.Translator.Options()
             options.search.beamSize = beamSize
             options.search.nBest = nBest

@@ -80,6 +80,17 @@ public final class Translator: Sendable {
     ///     line's limit): the line's index in `lines`, and what happened.
     public func translate(_ lines: [String],
                           warning: (_ index: Int, _ message: String) -> Void = { _, _ in }) throws(S2SError) -> [Translation] {
+        try translate(lines, search: search, warning: warning)
+    }
+
+    /// Translates lines as ``translate(_:warning:)`` does, with another beam,
+    /// n-best or penalties than the translator's options (a server's
+    /// per-request choice).
+    /// - Throws: ``S2SError/options(problem:hint:)`` for a beam wider than
+    ///   the translator was loaded for.
+    public func translate(_ lines: [String], search: Search,
+                          warning: (_ index: Int, _ message: String) -> Void = { _, _ in }) throws(S2SError) -> [Translation] {
+        try check(search)
         let options = options
         // Warnings are collected and told after the search: the caller's
         // closure stays with the caller, out of the engine's reach.
@@ -87,6 +98,10 @@ public final class Translator: Sendable {
             var warnings: [(index: Int, message: String)] = []
             engine.warn = { warnings.append(($0, $1)) }
             defer { engine.warn = { _, _ in } }
+            engine.options.search.beamSize = search.beamSize
+            engine.options.search.nBest = search.nBest
+            engine.options.search.lengthPenalty = search.lengthPenalty
+            engine.options.search.coveragePenalty = search.coveragePenalty
             let results = try Self.kernels.withLock { _ throws(S2SError) in
                 if let threads = options.threads { KernelThreads.set(threads) }
                 // The encoder's whole-sentence products in the precision chosen for this model.
@@ -96,7 +111,7 @@ public final class Translator: Sendable {
             return (results, warnings)
         }
         for w in warnings { warning(w.index, w.message) }
-        return results.map { Translation(candidates: $0.prefix(options.nBest).map { options.candidate($0) }) }
+        return results.map { Translation(candidates: $0.prefix(search.nBest).map { options.candidate($0) }) }
     }
 
     /// How each decoding product runs on this CPU (with

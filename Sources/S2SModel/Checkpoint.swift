@@ -1,7 +1,7 @@
 import Foundation
 import S2SCore
 
-/// A model's state in one safetensors file (DESIGN.md, Training): every
+/// A model's state in one safetensors file (docs/USAGE.md, File formats): every
 /// parameter under its `ParameterLayout` name, optional state tensors (Adam
 /// moments as `adam.m.<name>` and `adam.v.<name>`), and string metadata: the
 /// configuration as JSON under `s2s.config`, `format` = `s2s-checkpoint/1`,

@@ -10,7 +10,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         /// The Elman RNN, h' = tanh(x·W + h·U + b).
         case rnn
     }
-    /// How the decoder scores encoder states (DESIGN.md, Model).
+    /// How the decoder scores encoder states (docs/DEVELOPING.md, Code layout).
     public enum AttentionKind: String, Codable, CaseIterable, Sendable {
         /// No attention: the decoder sees the source only through its initial
         /// state (Sutskever et al. 2014).

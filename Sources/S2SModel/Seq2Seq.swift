@@ -2,7 +2,7 @@ import Foundation
 import S2SCore
 import S2SKernels
 
-/// The encoder–decoder model of DESIGN.md (Model): embeddings, an L-layer
+/// The encoder–decoder model (docs/DEVELOPING.md, Code layout): embeddings, an L-layer
 /// LSTM/GRU encoder (uni- or bidirectional), a bridge, an L-layer decoder with
 /// optional input feeding and attention, and the output softmax.
 ///

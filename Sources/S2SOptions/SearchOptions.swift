@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import S2S
 import S2SCore
-import S2SKernels
 import S2SText
 
 /// The options of a search over a trained model, shared by s2s-translate and
@@ -74,11 +73,6 @@ public struct SearchOptions: ParsableArguments {
         options.threads = threads
         if let unkDict { options.unknownDictionary = try Self.dictionary(unkDict) }
         return options
-    }
-
-    /// --threads for the process's matrix work.
-    public func applyThreads() {
-        if let threads { KernelThreads.set(threads) }
     }
 
     /// 'source<TAB>target' lines (--unk-dict).

@@ -1,6 +1,6 @@
 import Foundation
+import S2S
 import S2SCore
-import S2STranslation
 
 /// Everything s2s-serve does but HTTP: the served models under their
 /// language pairs, the one batching queue in front of them, the two
@@ -22,10 +22,7 @@ public final class TranslationService: @unchecked Sendable {
     /// What one batch is searched with: lines of one key share a search.
     public struct SearchKey: Hashable, Sendable {
         var model: Int
-        var beamSize: Int
-        var nBest: Int
-        var lengthPenalty: Double
-        var coveragePenalty: Double
+        var search: Translator.Search
     }
 
     /// An HTTP answer: status, content type, body, extra headers.
@@ -50,9 +47,9 @@ public final class TranslationService: @unchecked Sendable {
     public let models: [Model]
     public let limits: ServingLimits
     public let metrics = ServerMetrics()
-    private var queue: BatchQueue<SearchKey, [Translator.Translation]>!
+    private var queue: BatchQueue<SearchKey, Translation>!
 
-    public init(models: [Model], limits: ServingLimits, queue settings: BatchQueue<SearchKey, [Translator.Translation]>.Settings) throws {
+    public init(models: [Model], limits: ServingLimits, queue settings: BatchQueue<SearchKey, Translation>.Settings) throws {
         var seen: [String: String] = [:]
         for m in models {
             if let other = seen["\(m.source)-\(m.target)"] {
@@ -72,18 +69,14 @@ public final class TranslationService: @unchecked Sendable {
     /// Finishes every queued line, then refuses new ones (SIGTERM's path).
     public func stop() { queue.stop() }
 
-    /// One batch on the worker thread: the model's search options set for
-    /// the batch; a line whose text the model's tokeniser refuses fails
-    /// that line's request only (the batch is searched again without it).
-    static func search(_ model: Model, _ key: SearchKey, _ lines: [String]) -> [Result<[Translator.Translation], ServiceError>] {
+    /// One batch on the worker thread, with the batch's search; a line
+    /// whose text the model's tokeniser refuses fails that line's request
+    /// only (the batch is searched again without it).
+    static func search(_ model: Model, _ key: SearchKey, _ lines: [String]) -> [Result<Translation, ServiceError>] {
         let t = model.translator
-        t.options.search.beamSize = key.beamSize
-        t.options.search.nBest = key.nBest
-        t.options.search.lengthPenalty = key.lengthPenalty
-        t.options.search.coveragePenalty = key.coveragePenalty
-        if let all = try? t.translate(lines) { return all.map { .success($0) } }
+        if let all = try? t.translate(lines, search: key.search) { return all.map { .success($0) } }
         return lines.map { line in
-            do { return .success(try t.translate([line])[0]) }
+            do { return .success(try t.translate([line], search: key.search)[0]) }
             catch { return .failure(ServiceError.bad("q", "a line could not be translated: \(error)")) }
         }
     }
@@ -164,19 +157,19 @@ public final class TranslationService: @unchecked Sendable {
     }
 
     /// Every line of every text, through the queue; per text, per line, its n-best.
-    func translate(_ request: TranslateRequest, connection: ClientConnection?) async throws(ServiceError) -> (Int, [[[Translator.Translation]]]) {
+    func translate(_ request: TranslateRequest, connection: ClientConnection?) async throws(ServiceError) -> (Int, [[Translation]]) {
         let m = try model(source: request.source, target: request.target)
-        let defaults = models[m].translator.options.search
+        let defaults = models[m].translator.search
         let nBest = request.alternatives + 1
-        let key = SearchKey(model: m, beamSize: max(request.beamSize ?? defaults.beamSize, nBest), nBest: nBest,
-                            lengthPenalty: request.lengthPenalty ?? defaults.lengthPenalty,
-                            coveragePenalty: request.coveragePenalty ?? defaults.coveragePenalty)
+        let key = SearchKey(model: m, search: Translator.Search(beamSize: max(request.beamSize ?? defaults.beamSize, nBest), nBest: nBest,
+                                                                lengthPenalty: request.lengthPenalty ?? defaults.lengthPenalty,
+                                                                coveragePenalty: request.coveragePenalty ?? defaults.coveragePenalty))
         let perText = request.texts.map(TranslateRequest.lines(of:))
         let lines = perText.flatMap { $0 }
         let queue = self.queue!
         let id = queue.makeID()
         defer { connection?.unwatch(id) }
-        let result: Result<[[Translator.Translation]], ServiceError> = await withTaskCancellationHandler {
+        let result: Result<[Translation], ServiceError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 do throws(ServiceError) {
                     try queue.submit(id: id, key: key, lines: lines) { continuation.resume(returning: $0) }
@@ -190,9 +183,9 @@ public final class TranslationService: @unchecked Sendable {
             queue.cancel(id)
         }
         let translated = try result.get()
-        metrics.translated(lines: lines.count, sourceTokens: translated.reduce(0) { $0 + ($1.first?.sourceTokens.count ?? 0) },
-                           targetTokens: translated.reduce(0) { $0 + ($1.first?.targetTokens.count ?? 0) })
-        var out: [[[Translator.Translation]]] = []
+        metrics.translated(lines: lines.count, sourceTokens: translated.reduce(0) { $0 + $1.candidates[0].sourceTokens.count },
+                           targetTokens: translated.reduce(0) { $0 + $1.candidates[0].targetTokens.count })
+        var out: [[Translation]] = []
         var start = 0
         for text in perText {
             out.append(Array(translated[start..<start + text.count]))
@@ -204,16 +197,16 @@ public final class TranslationService: @unchecked Sendable {
     // ── Answers ───────────────────────────────────────────────────────────
 
     /// A text's k-th translation: its lines' k-th (or last) joined by line breaks.
-    static func text(_ lines: [[Translator.Translation]], _ k: Int) -> String {
-        lines.map { $0.isEmpty ? "" : $0[min(k, $0.count - 1)].text }.joined(separator: "\n")
+    static func text(_ lines: [Translation], _ k: Int) -> String {
+        lines.map { $0.candidates[min(k, $0.candidates.count - 1)].text }.joined(separator: "\n")
     }
 
     /// LibreTranslate's answer: `translatedText` (and `alternatives` when
     /// asked), strings for a string `q`, arrays for an array.
-    static func libreTranslate(_ request: TranslateRequest, _ results: [[[Translator.Translation]]]) -> JSONValue {
+    static func libreTranslate(_ request: TranslateRequest, _ results: [[Translation]]) -> JSONValue {
         let best = results.map { JSONValue.string(text($0, 0)) }
         let alternatives = results.map { lines -> JSONValue in
-            let n = lines.map(\.count).max() ?? 1
+            let n = lines.map(\.candidates.count).max() ?? 1
             return .array((1..<max(n, 1)).prefix(request.alternatives).map { .string(text(lines, $0)) })
         }
         var object: [String: JSONValue] = ["translatedText": request.isBatch ? .array(best) : best[0]]
@@ -223,14 +216,14 @@ public final class TranslationService: @unchecked Sendable {
 
     /// The native answer: per text its best translation and, per line, the
     /// n-best with scores, subwords, alignments and (when asked) attention.
-    static func native(_ request: TranslateRequest, model: Model, _ results: [[[Translator.Translation]]]) -> JSONValue {
+    static func native(_ request: TranslateRequest, model: Model, _ results: [[Translation]]) -> JSONValue {
         let texts: [JSONValue] = results.map { lines in
             .object([
                 "translatedText": .string(text(lines, 0)),
-                "lines": .array(lines.map { nbest in
+                "lines": .array(lines.map { line in
                     .object([
-                        "source_tokens": .array((nbest.first?.sourceTokens ?? []).map { .string($0) }),
-                        "nbest": .array(nbest.map { t in
+                        "source_tokens": .array(line.candidates[0].sourceTokens.map { .string($0) }),
+                        "nbest": .array(line.candidates.map { t in
                             var o: [String: JSONValue] = [
                                 "text": .string(t.text),
                                 "score": JSONValue.rounded(t.score),

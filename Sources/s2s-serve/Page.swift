@@ -1,5 +1,5 @@
 import Foundation
-import S2SCore
+import S2SOptions
 
 /// The page `GET /` serves: HTML, CSS and JavaScript written for s2s (no
 /// external resources), shipped beside the binary as SwiftPM resources
@@ -22,7 +22,7 @@ struct Page: Sendable {
         var files: [String: File] = [:]
         for (name, type) in [("index.html", "html"), ("page.css", "css"), ("page.js", "js")] {
             guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else {
-                StandardError.write("s2s-serve: warning: \(folder.path)/\(name) is missing: serving the API without the page (keep the s2s_s2s-serve.resources folder beside the binary)\n")
+                S2SCommand.report("s2s-serve: warning: \(folder.path)/\(name) is missing: serving the API without the page (keep the s2s_s2s-serve.resources folder beside the binary)\n")
                 return nil
             }
             files[name] = File(text: String(decoding: data, as: UTF8.self), contentType: types[type]!)

@@ -1,11 +1,8 @@
 import ArgumentParser
 import Foundation
-import S2SCore
-import S2SKernels
 import S2S
 import S2SOptions
 import S2SServing
-import S2STranslation
 
 @main
 struct Serve: AsyncParsableCommand {
@@ -55,7 +52,7 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         if model.isEmpty { throw ValidationError("Give at least one --model DIR.") }
         for (flag, code) in [("--source-lang", sourceLang), ("--target-lang", targetLang)] {
-            if let code, let problem = LanguageCode.problem(code) { throw ValidationError("\(flag): \(problem).") }
+            if let code, let problem = S2SCommand.languageProblem(code) { throw ValidationError("\(flag): \(problem).") }
         }
         if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535, not \(port).") }
         if !(batchWaitMs.isFinite && batchWaitMs >= 0 && batchWaitMs <= 10_000) {
@@ -79,30 +76,27 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        search.applyThreads()
-        var chosen = try search.translatorOptions()
-        chosen.alignments = true  // the native API returns them, for long lines too
-        chosen.widestBeam = maxBeamSize  // what a request may ask for
-        let options = chosen.engine
+        var options = try search.translatorOptions()
+        // The native API returns subwords, alignments and attention (for long lines too).
+        options.alignments = true
+        options.attention = true
+        options.widestBeam = maxBeamSize  // what a request may ask for
         var models: [TranslationService.Model] = []
         for folder in model {
             do {
                 models.append(try .load(folder: folder, options: options, source: sourceLang, target: targetLang))
-            } catch let error as SearchMemoryError {
-                throw ValidationError(error.description)
+            } catch S2SError.options(let problem, let hint) {
+                throw ValidationError("\(problem). \(hint)")
             }
             Self.log("loaded \(folder) as \(models.last!.source)→\(models.last!.target)")
         }
-        // The encoders' whole-sentence products in the precision chosen for
-        // the first model (this process only translates).
-        Matmul.precision = models[0].translator.model.wholeSequencePrecision
         var limits = ServingLimits()
         limits.maxBodyBytes = maxBodyBytes
         limits.maxSentences = maxSentences
         limits.maxSentenceCharacters = maxSentenceCharacters
         limits.maxQueuedSentences = maxQueuedSentences
         limits.maxBeamSize = maxBeamSize
-        var queue = BatchQueue<TranslationService.SearchKey, [S2STranslation.Translator.Translation]>.Settings()
+        var queue = BatchQueue<TranslationService.SearchKey, Translation>.Settings()
         queue.batchSize = search.batchSize
         queue.maxWait = batchWaitMs / 1000
         queue.maxQueued = maxQueuedSentences
@@ -129,13 +123,11 @@ struct Serve: AsyncParsableCommand {
     }
 
     @Sendable static func log(_ message: String) {
-        StandardError.write("s2s-serve: \(message)\n")
+        S2SCommand.report("s2s-serve: \(message)\n")
     }
 
     static func main() async {
-        BLASRuntime.ensureOptimizedKernels()  // may re-execute: before anything else
-        StandardStreams.prepare()
-        HeapTuning.keepFreedBuffers()
+        S2SCommand.start(loadsModels: true)
         do {
             var command = try parseAsRoot()
             if var command = command as? any AsyncParsableCommand { try await command.run() } else { try command.run() }

@@ -28,8 +28,11 @@ fi
 echo "library: DocC for S2S built with no warning ($(seconds "$start") s)"
 
 # The example: its own build folder (.build-example, beside the package's).
+# Twice if need be: an incremental build can miss a source file added to
+# the path dependency since the last one (SwiftPM 6.3), and finds it then.
 start=$(date +%s)
-swift build --package-path Examples/translate-lines --scratch-path .build-example > "$work/example.log" 2>&1 \
+build_example() { swift build --package-path Examples/translate-lines --scratch-path .build-example > "$work/example.log" 2>&1; }
+build_example || build_example \
   || { tail -30 "$work/example.log" >&2; echo "library.sh: Examples/translate-lines does not build" >&2; exit 1; }
 echo "library: Examples/translate-lines built ($(seconds "$start") s)"
 
