@@ -241,11 +241,8 @@ public struct Preparation {
                     try tracked(.write, k) { try segmenter.forEachChunk(words: words, encode, write) }
                 } else {
                     try pass(.write, k, { _, pairs in
-                        let numbered = pairs.map { ($0.source.compactMap(index.number), $0.target.compactMap(index.number)) }
-                        let complete = zip(numbered, pairs).allSatisfy {
-                            $0.0.count == $1.source.count && $0.1.count == $1.target.count
-                        }
-                        return complete ? encode(numbered) : nil
+                        let numbered = pairs.compactMap(index.numbers)
+                        return numbered.count == pairs.count ? encode(numbered) : nil
                     }) { encoded in
                         if let encoded { try write(encoded) } else { unseen = true }
                     }

@@ -28,8 +28,7 @@ struct SubwordCounts: Sendable {
             counts?.target = targetCounts
         }
         for (s, t) in pairs {
-            let source = s.compactMap(index.number), target = t.compactMap(index.number)
-            if source.count != s.count || target.count != t.count {
+            guard let (source, target) = index.numbers((s, t)) else {
                 unseen = true
                 return
             }

@@ -33,6 +33,13 @@ final class WordIndex: @unchecked Sendable {
     /// changed between the passes).
     func number(_ word: String) -> Int32? { numbers[ExactString(word)] }
 
+    /// A pair's words as numbers; nil if one was not seen in pass 1.
+    func numbers(_ pair: (source: [String], target: [String])) -> (source: [Int32], target: [Int32])? {
+        let source = pair.source.compactMap(number), target = pair.target.compactMap(number)
+        guard source.count == pair.source.count && target.count == pair.target.count else { return nil }
+        return (source, target)
+    }
+
     /// Segments every word with these codes (nil: whole words), on
     /// `threads` threads, each with its own applier.
     func segment(_ codes: BPECodes?, threads: Int) throws {
