@@ -2,7 +2,7 @@
 
   compare.py detok IN OUT              undo subword-nmt BPE ("@@ ") and the joiner marks (U+FFED)
   compare.py timev FILE                one JSON line from a /usr/bin/time -v report: wall_s, peak_rss_mb, exit
-  compare.py sacrebleu HYP REF         one JSON line: sacreBLEU 2.6.0 corpus BLEU and chrF (defaults)
+  compare.py sacrebleu HYP REF [TOK]   one JSON line: sacreBLEU 2.6.0 corpus BLEU (tokenisation TOK, default 13a) and chrF
   compare.py report RESULTS.json MD SVG   print the comparison table, write the Markdown and the SVG plot
 """
 import json
@@ -69,7 +69,7 @@ def parse_timev(path):
     return {"wall_s": wall, "peak_rss_mb": rss, "user_s": user, "sys_s": system, "exit": status, "signal": signal}
 
 
-def cmd_sacrebleu(hyp, ref):
+def cmd_sacrebleu(hyp, ref, tokenize="13a"):
     import sacrebleu
     hyps = open(hyp, encoding="utf-8").read().split("\n")
     refs = open(ref, encoding="utf-8").read().split("\n")
@@ -79,7 +79,7 @@ def cmd_sacrebleu(hyp, ref):
         refs.pop()
     if len(hyps) != len(refs):
         sys.exit(f"sacrebleu: {hyp} has {len(hyps)} lines, {ref} {len(refs)}")
-    bleu = sacrebleu.corpus_bleu(hyps, [refs])
+    bleu = sacrebleu.corpus_bleu(hyps, [refs], tokenize=tokenize)
     chrf = sacrebleu.corpus_chrf(hyps, [refs])
     print(json.dumps({"bleu": bleu.score, "chrf": chrf.score, "version": sacrebleu.__version__,
                       "bleu_text": str(bleu), "chrf_text": str(chrf)}))
@@ -292,6 +292,8 @@ def load_decodes(res, name, test_lines):
         sb = json.load(open(base + ".sacrebleu.json"))
         out[key] = {"bleu": score["bleu"], "chrf": score["chrf"], "sacrebleu_bleu": sb["bleu"],
                     "sacrebleu_chrf": sb["chrf"], "wall_s": tv["wall_s"], "rss_mb": tv["peak_rss_mb"],
+                    "tokenize": score.get("tokenize", "13a"), "directives_kept": score.get("directives_kept"),
+                    "directive_lines": score.get("directive_lines"),
                     "sent_per_s": test_lines / tv["wall_s"] if tv["wall_s"] else None}
     return out
 
@@ -405,6 +407,10 @@ def cmd_report(work, md_path, svg_path):
             fmt(dec(a, key, "bleu"), 2), fmt(dec(b, key, "bleu"), 2))
         row(f"test chrF, {label}", dec(a, key, "chrf"), dec(b, key, "chrf"),
             fmt(dec(a, key, "chrf"), 2), fmt(dec(b, key, "chrf"), 2))
+        if dec(a, key, "directive_lines"):
+            row(f"test lines with directives all kept (%), {label}", dec(a, key, "directives_kept"),
+                dec(b, key, "directives_kept"), fmt(dec(a, key, "directives_kept"), 1),
+                fmt(dec(b, key, "directives_kept"), 1))
     for key, label in (("beam5_b32", "beam 5, batch 32"), ("greedy_b32", "greedy, batch 32"),
                        ("beam5_b1", "beam 5, batch 1")):
         row(f"decoding sentences/s, {label}", dec(a, key, "sent_per_s"), dec(b, key, "sent_per_s"),
@@ -437,13 +443,20 @@ def cmd_report(work, md_path, svg_path):
 
     extra = variants_section(R, tk["s2s"], b, dec) + bfloat16_section(tk, dec)
 
+    import os
+    corpus = R.get("corpus", "bible-en-es")
+    bible = corpus == "bible-en-es"
+    tokenize = dec(a, "beam5_b32", "tokenize") or "13a"
+    directive_lines = dec(a, "beam5_b32", "directive_lines")
     budget_min = R["budget_s"] / 60
-    short = R["budget_s"] < 25 * 60
-    lines = [f"# s2s against OpenNMT-py 3.5.1 on the Bible corpus", ""]
+    reference_min = 25 if bible else 12   # the budgets the published comparisons use
+    short = R["budget_s"] < reference_min * 60
+    corpus_title = "the Bible corpus" if bible else f"{corpus} (en→{R.get('target_lang', '?')})"
+    lines = [f"# s2s against OpenNMT-py 3.5.1 on {corpus_title}", ""]
     if short:
         lines += [f"> **Short run ({budget_min:g} minutes of training each): a check that the comparison works, "
-                  f"not the comparison.** The reference run is `tools/compare/onmt.sh` with its default "
-                  f"25-minute budget.", ""]
+                  f"not the comparison.** The reference run is `tools/compare/onmt.sh` with a "
+                  f"{reference_min}-minute budget.", ""]
     lines += [
         f"Made by `tools/compare/onmt.sh {R['args']}` on {R['date']}; the whole script took "
         f"{R.get('script_wall_s', 0) / 60:.1f} minutes.",
@@ -485,16 +498,20 @@ def cmd_report(work, md_path, svg_path):
         f"{R['test_lines']} test sentences; s2s reads raw text and does its own tokenisation, BPE and "
         "detokenisation, OpenNMT-py reads test.bpe.src (its output's BPE and joiner marks are undone "
         "afterwards, untimed). Peak RSS is /usr/bin/time's maximum resident set size.",
-        "- BLEU and chrF: `s2s-score` (sacreBLEU's defaults: 13a, exp smoothing; chrF2); the same outputs scored "
-        f"with sacreBLEU {R['versions']['sacrebleu']}:" + (" they agree to 0.01." if all_agree else
+        f"- BLEU and chrF: `s2s-score` (sacreBLEU's defaults but the tokenisation: {tokenize}, chosen from the "
+        f"target language as sacreBLEU chooses it; exp smoothing; chrF2); the same outputs scored "
+        f"with sacreBLEU {R['versions']['sacrebleu']} (`tokenize='{tokenize}'`):" + (" they agree to 0.01." if all_agree else
                                                           " **they do not all agree**, see below."),
+        *([f"- Directives kept: of the {directive_lines} test lines whose reference has format directives "
+           "(`%s`, `%1$d`, `{name}`, `\\n`, `<b>`), the share whose output has exactly the reference's "
+           "(`s2s-score --directives`)."] if directive_lines else []),
         "",
         *metric_rows,
         *extra,
         "",
-        "![training loss](loss-curves.svg)",
+        f"![training loss]({os.path.basename(svg_path)})",
         "",
-        "`loss-curves.svg`: per-token training loss over each report window against the update and against "
+        f"`{os.path.basename(svg_path)}`: per-token training loss over each report window against the update and against "
         "the training clock; circles are validation losses.",
         "",
         "## Commands",
@@ -514,14 +531,22 @@ def cmd_report(work, md_path, svg_path):
         *[f"- {n}" for n in NOTES],
         "",
     ]
-    import os
-    # Keep the sections tools/compare/ablation.sh and overnight.sh wrote, if any.
-    if os.path.exists(md_path):
-        old = open(md_path, encoding="utf-8").read()
-        for name in ("ablation", "overnight"):
+    old = open(md_path, encoding="utf-8").read() if os.path.exists(md_path) else ""
+    if bible:
+        # Keep the sections tools/compare/ablation.sh and overnight.sh wrote, and the other corpora's.
+        names = ["ablation", "overnight"] + sorted(set(re.findall(r"<!-- (corpus-[^:]+):begin", old)))
+        for name in names:
             begin, end = f"<!-- {name}:begin", f"<!-- {name}:end -->"
             if begin in old and end in old:
                 lines += [old[old.index(begin):old.index(end) + len(end)], ""]
+    else:
+        # Another corpus: its own section of RESULTS.md, every heading one level down, replaced on a rerun.
+        begin, end = f"<!-- corpus-{corpus}:begin -->", f"<!-- corpus-{corpus}:end -->"
+        section = "\n".join([begin, *[("#" + l if re.match(r"#+ ", l) else l) for l in lines], end])
+        if begin in old and end in old:
+            lines = [old[:old.index(begin)] + section + old[old.index(end) + len(end):]]
+        else:
+            lines = [old.rstrip("\n") + "\n\n" + section + "\n" if old else section + "\n"]
     for path in (md_path, svg_path):
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(md_path, "w", encoding="utf-8") as f:
@@ -531,7 +556,8 @@ def cmd_report(work, md_path, svg_path):
         curves.append(("s2s bfloat16", "#2ca02c", tk["s2s_bf16"]["curve"], tk["s2s_bf16"]["valid_curve"]))
     curves.append(("OpenNMT-py 3.5.1", "#d62728", b["curve"], b["valid_curve"]))
     plot_svg(curves,
-             svg_path, f"Training loss, Bible en→es, 2×512 LSTM, {budget_min:g} min each, {R['threads']} threads")
+             svg_path, f"Training loss, {'Bible en→es' if bible else corpus}, 2×512 LSTM, {budget_min:g} min each, "
+                       f"{R['threads']} threads")
     print("\n".join(table))
     print()
     print("\n".join(metric_rows))

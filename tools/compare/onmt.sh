@@ -1,24 +1,34 @@
 #!/usr/bin/env bash
-# s2s against OpenNMT-py 3.5.1 on the bundled Bible corpus, side by side, on
+# s2s against OpenNMT-py 3.5.1 on a corpus (the bundled Bible by default, or a
+# catalog corpus from tools/corpus/build-catalogs.sh), side by side, on
 # this machine: the same subword input (s2s-prep --write-text), the same
 # model (2×512 LSTM encoder and decoder, 512-dim embeddings, general attention,
 # input feeding, dropout 0.2), the same optimiser (Adam 1e-3, clipping at 5,
 # batches of 64 sentences) and the same training budget, trained one after the
 # other, never together; then each model translates the test books with beam 5
 # and greedy at batch 32 and beam 5 at batch 1, every run timed whole with
-# /usr/bin/time -v, every output scored with s2s-score and with sacreBLEU.
+# /usr/bin/time -v, every output scored with s2s-score and with sacreBLEU
+# (BLEU tokenised for the target language as sacreBLEU chooses: zh for
+# Chinese, char for Japanese and Korean, 13a otherwise), with the share of
+# test lines whose format directives (%s, {name}, <b>) the output reproduces.
 # Where the CPU has AVX512_BF16, s2s also trains the same model in bfloat16
 # for the same budget (validation perplexity at equal updates, BLEU at the
 # same time), and the float32 model also decodes with --shortlist 10 and
 # with --precision float32.
-# Prints the table and writes docs/RESULTS.md and docs/loss-curves.svg.
+# Prints the table and writes docs/RESULTS.md and docs/loss-curves.svg; for
+# another corpus, its own section of docs/RESULTS.md (replaced on a rerun)
+# and docs/loss-curves-NAME.svg.
 #
 # Uses the release binaries in .build/release (swift build -c release first).
 # Installs OpenNMT-py 3.5.1, torch 2.2.2 (CPU use; its wheels bring ~5 GB of
 # CUDA libraries), numpy<2 and sacreBLEU 2.6.0 into .build-venv/onmt the
 # first time. Run nothing else heavy meanwhile: the machine is shared.
 #
-# Usage: tools/compare/onmt.sh [--budget 25m] [--threads 2] [--work DIR] [--docs DIR] [--no-bfloat16]
+# Usage: tools/compare/onmt.sh [--corpus DIR] [--target-lang CODE] [--budget 25m] [--threads 2]
+#                              [--work DIR] [--docs DIR] [--no-bfloat16]
+#   --corpus   a corpus folder with train/valid/test .src/.tgt (default corpora/bible-en-es)
+#   --target-lang  the target side's language (default: from the folder's name,
+#              NAME-en-LANG, without a region: zh_CN is zh)
 #   --budget   training time for each toolkit: 90s, 25m, 1h (default 25m), on
 #              s2s-train's training clock (validation and checkpoints excluded)
 #   --threads  threads for both toolkits (default 2)
@@ -36,11 +46,13 @@ s2s_version="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 [ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || s2s_version+=" with uncommitted changes"
 s2s_version+=" (checkout at the start); binaries .build/release/s2s-train built $(date -u -r .build/release/s2s-train '+%Y-%m-%d %H:%M UTC' 2>/dev/null || echo '?')"
 
-budget=25m threads=2 work=.build/compare-onmt docs=docs
+budget=25m threads=2 work=.build/compare-onmt docs=docs corpus=corpora/bible-en-es target_lang=
 bf16=1; grep -qw avx512_bf16 /proc/cpuinfo || bf16=0
 args=()
 while [ $# -gt 0 ]; do
   case $1 in
+    --corpus) corpus=${2%/}; args+=("$1" "$2"); shift 2 ;;
+    --target-lang) target_lang=$2; args+=("$1" "$2"); shift 2 ;;
     --budget) budget=$2; args+=("$1" "$2"); shift 2 ;;
     --threads) threads=$2; args+=("$1" "$2"); shift 2 ;;
     --work) work=$2; args+=("$1" "$2"); shift 2 ;;
@@ -60,6 +72,16 @@ esac
 [[ $budget_s =~ ^[0-9]+$ ]] && [ "$budget_s" -gt 0 ] || { echo "--budget: expected e.g. 90s, 25m, 1h" >&2; exit 2; }
 [[ $threads =~ ^[0-9]+$ ]] && [ "$threads" -gt 0 ] || { echo "--threads: expected a positive integer" >&2; exit 2; }
 
+for f in train valid test; do for side in src tgt; do
+  [ -s "$corpus/$f.$side" ] || { echo "--corpus $corpus: no $f.$side there (a corpus folder holds train, valid and test .src/.tgt)" >&2; exit 2; }
+done; done
+corpus=$(cd "$corpus" && pwd)
+corpus_name=$(basename "$corpus")
+if [ -z "$target_lang" ]; then
+  target_lang=${corpus_name##*-}; target_lang=${target_lang%%_*}; target_lang=${target_lang,,}
+fi
+[[ $target_lang =~ ^[a-z]{2,3}$ ]] || { echo "--target-lang: expected a language code such as de or zh, not '$target_lang'" >&2; exit 2; }
+
 bin=$root/.build/release
 for tool in s2s-prep s2s-train s2s-translate s2s-score; do
   [ -x "$bin/$tool" ] || { echo "no $bin/$tool: build first (swift build -c release)" >&2; exit 2; }
@@ -69,7 +91,6 @@ command -v /usr/bin/time >/dev/null || apt-get install -y -qq time >/dev/null
 mkdir -p "$work" "$docs"
 work=$(cd "$work" && pwd)
 docs=$(cd "$docs" && pwd)
-corpus=$root/corpora/bible-en-es
 data=$work/data/cmp vocab=$work/vocab/cmp
 res=$work/results out=$work/out onmt=$work/onmt
 rm -rf "$work/data" "$work/vocab" "$work/models" "$onmt" "$out" "$res"
@@ -105,7 +126,7 @@ export CUDA_VISIBLE_DEVICES=   # CPU only, even where a GPU is present
 
 say "s2s-prep: the shared subword input"
 cmd=("$bin/s2s-prep" --corpus "$corpus" --name cmp --vocab-dir "$work/vocab" --data-dir "$work/data"
-     --bpe-merges 8000 --write-text -q)
+     --source-lang en --target-lang "$target_lang" --bpe-merges 8000 --write-text -q)
 record "${cmd[@]}"; "${cmd[@]}"
 for f in train valid test; do for side in src tgt; do
   [ -s "$data/$f.bpe.$side" ] || { echo "s2s-prep wrote no $data/$f.bpe.$side" >&2; exit 1; }
@@ -235,8 +256,10 @@ score() {
   local name=$1 key=$2 lines
   lines=$(wc -l < "$out/$name.$key.txt")
   [ "$lines" -eq "$test_lines" ] || { echo "$out/$name.$key.txt: $lines lines, expected $test_lines" >&2; exit 1; }
-  "$bin/s2s-score" --ref "$corpus/test.tgt" --json < "$out/$name.$key.txt" > "$res/$name.$key.score.json"
-  python "$helper" sacrebleu "$out/$name.$key.txt" "$corpus/test.tgt" > "$res/$name.$key.sacrebleu.json"
+  "$bin/s2s-score" --ref "$corpus/test.tgt" --target-lang "$target_lang" --directives --json \
+    < "$out/$name.$key.txt" > "$res/$name.$key.score.json"
+  python "$helper" sacrebleu "$out/$name.$key.txt" "$corpus/test.tgt" "$(python -c 'import json,sys; print(json.load(open(sys.argv[1]))["tokenize"])' "$res/$name.$key.score.json")" \
+    > "$res/$name.$key.sacrebleu.json"
   printf '%-8s %-11s %s  %s\n' "$name" "$key" "$(python "$helper" timev "$res/$name.$key.timev")" \
     "$(cat "$res/$name.$key.score.json")" >&2
 }
@@ -266,7 +289,7 @@ decode() {
   python "$helper" detok "$out/onmt.$key.bpe" "$out/onmt.$key.txt"
   score onmt "$key"
 }
-record "$bin/s2s-score" --ref "$corpus/test.tgt" --json "<" "$out/NAME.KEY.txt"
+record "$bin/s2s-score" --ref "$corpus/test.tgt" --target-lang "$target_lang" --directives --json "<" "$out/NAME.KEY.txt"
 decode beam5_b32 5 32
 decode greedy_b32 1 32
 decode beam5_b1 5 1
@@ -300,6 +323,7 @@ os_name = sh(". /etc/os-release && echo \$PRETTY_NAME") or platform.platform()
 s2s = "$s2s_version"
 meta = {
     "args": "${args[*]:-}".strip() or "(defaults)",
+    "corpus": "$corpus_name", "target_lang": "$target_lang",
     "date": sh("date -u '+%Y-%m-%d %H:%M UTC'"),
     "budget_s": $budget_s, "threads": $threads, "report_every": $report_every,
     "train_lines": $train_lines, "valid_lines": $valid_lines, "test_lines": $test_lines,
@@ -316,6 +340,8 @@ meta = {
 }
 json.dump(meta, open(sys.argv[1], "w"), indent=2)
 EOF
-python "$helper" report "$work" "$docs/RESULTS.md" "$docs/loss-curves.svg"
+svg=$docs/loss-curves.svg
+[ "$corpus_name" = bible-en-es ] || svg=$docs/loss-curves-$corpus_name.svg
+python "$helper" report "$work" "$docs/RESULTS.md" "$svg"
 echo >&2
-echo "wrote $docs/RESULTS.md and $docs/loss-curves.svg; outputs, logs and models in $work" >&2
+echo "wrote $docs/RESULTS.md and $svg; outputs, logs and models in $work" >&2
