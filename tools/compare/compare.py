@@ -457,6 +457,11 @@ def cmd_report(work, md_path, svg_path):
         lines += [f"> **Short run ({budget_min:g} minutes of training each): a check that the comparison works, "
                   f"not the comparison.** The reference run is `tools/compare/onmt.sh` with a "
                   f"{reference_min}-minute budget.", ""]
+    old = open(md_path, encoding="utf-8").read() if os.path.exists(md_path) else ""
+    others = sorted(set(re.findall(r"<!-- corpus-([^:]+):begin", old)) - {corpus})
+    if bible and others:
+        lines += ["The same comparison on other corpora, each run on its own, follows at the end: "
+                  + ", ".join(f"`{name}`" for name in others) + ".", ""]
     lines += [
         f"Made by `tools/compare/onmt.sh {R['args']}` on {R['date']}; the whole script took "
         f"{R.get('script_wall_s', 0) / 60:.1f} minutes.",
@@ -531,7 +536,6 @@ def cmd_report(work, md_path, svg_path):
         *[f"- {n}" for n in NOTES],
         "",
     ]
-    old = open(md_path, encoding="utf-8").read() if os.path.exists(md_path) else ""
     if bible:
         # Keep the sections tools/compare/ablation.sh and overnight.sh wrote, and the other corpora's.
         names = ["ablation", "overnight"] + sorted(set(re.findall(r"<!-- (corpus-[^:]+):begin", old)))
