@@ -6,14 +6,14 @@
 # translate a few English sentences and score the test books.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=tools/lib.sh
+source tools/lib.sh
+parse_options "$@" < /dev/null
 
 bash tools/setup.sh
-echo "== building (release)"
-swift build -c release --product s2s-prep
-swift build -c release --product s2s-train
-swift build -c release --product s2s-translate
-swift build -c release --product s2s-score
-bin=.build/release
+echo "== building (release), what is missing or older than its sources"
+bin=""
+s2s_binaries bin s2s-prep s2s-train s2s-translate s2s-score
 
 echo "== s2s-prep: corpora/bible-en-es -> vocab/bible-en-es, data/bible-en-es"
 "$bin/s2s-prep" --corpus corpora/bible-en-es --bpe-merges 8000 --write-text --source-lang en --target-lang es

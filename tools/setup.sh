@@ -10,20 +10,24 @@
 #        tools/setup.sh --mpi     also Open MPI 4 (training on several
 #                                 processes or machines: mpirun s2s-train)
 set -euo pipefail
+# shellcheck source=tools/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+test=0 bench=0 mpi=0
+parse_options "$@" <<'EOF'
+--test      test=1
+--bench     bench=1
+--mpi       mpi=1
+EOF
 packages=(libicu-dev libopenblas-dev pkg-config)
-for option in "$@"; do
-  case "$option" in
-    --test)
-      # iproute2: the two-host MPI test's network namespaces.
-      packages+=(chromium iproute2)
-      # A Python with its own venv module (pyenv's) needs no package.
-      python3 -c "import venv, ensurepip" 2>/dev/null || packages+=(python3-venv) ;;
-    --bench) packages+=(wrk sentencepiece) ;;
-    --mpi) packages+=(openmpi-bin libopenmpi-dev) ;;
-    *) echo "setup: unknown option $option (use --test, --bench or --mpi)" >&2; exit 2 ;;
-  esac
-done
+if [ "$test" = 1 ]; then
+  # iproute2: the two-host MPI test's network namespaces.
+  packages+=(chromium iproute2)
+  # A Python with its own venv module (pyenv's) needs no package.
+  python3 -c "import venv, ensurepip" 2>/dev/null || packages+=(python3-venv)
+fi
+[ "$bench" = 0 ] || packages+=(wrk sentencepiece)
+[ "$mpi" = 0 ] || packages+=(openmpi-bin libopenmpi-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

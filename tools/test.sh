@@ -31,11 +31,13 @@ swift test -c release --skip-build "$@" 2>&1 | tee "$log" || status=$?
 # The library as its users meet it (tools/check/library.sh): DocC for S2S
 # with no warning, and Examples/translate-lines built (.build-example/) and
 # translating as s2s-translate does. Whole runs only; about 2.5 minutes
-# from a fresh clone. It counts as one test.
+# from a fresh clone. It counts as one test. The folder is named so that
+# library.sh uses the binaries just built as they are (a build of its own,
+# without --build-tests, would compile every module again).
 library_ran=0 library_failed=0
 if [ $# -eq 0 ]; then
   library_ran=1
-  bash tools/check/library.sh || { library_failed=1; status=1; }
+  bash tools/check/library.sh .build/release || { library_failed=1; status=1; }
 fi
 # Every fuzz target for a short while (tools/fuzz/run.sh; its own build in
 # .build-fuzz/): a reader that regressed shows here. Whole runs only, not

@@ -12,24 +12,19 @@
 # Usage: tools/bench/allreduce.sh [--steps 40] [--repeats 10]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-root=$PWD
+# shellcheck source=tools/lib.sh
+source tools/lib.sh
 steps=40 repeats=10
-while [ $# -gt 0 ]; do
-  case $1 in
-    --steps) steps=$2; shift 2 ;;
-    --repeats) repeats=$2; shift 2 ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
-  esac
-done
+parse_options "$@" <<'EOF'
+--steps N     steps
+--repeats N   repeats
+EOF
 [[ $steps =~ ^[0-9]+$ ]] && [ "$steps" -ge 20 ] || { echo "--steps takes an integer ≥ 20" >&2; exit 2; }
 [[ $repeats =~ ^[0-9]+$ ]] && [ "$repeats" -gt 0 ] || { echo "--repeats takes a positive integer" >&2; exit 2; }
 bash tools/setup.sh --mpi
-bin=$root/.build/release
-for tool in s2s-bench s2s-prep s2s-train; do
-  [ -x "$bin/$tool" ] || { echo "no $bin/$tool: build first (swift build -c release)" >&2; exit 2; }
-done
-echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') (family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | tr -d ' ') model $(grep -m1 '^model[[:space:]]*:' /proc/cpuinfo | cut -d: -f2 | tr -d ' ')), $(nproc) cores; $(date -u '+%Y-%m-%d %H:%M UTC')"
+bin=""
+s2s_binaries bin s2s-bench s2s-prep s2s-train
+echo "CPU: $(cpu_name), $(nproc) cores; $(date -u '+%Y-%m-%d %H:%M UTC')"
 mpi=(mpirun --allow-run-as-root --oversubscribe)
 
 echo "== one allreduce of the reference gradient, 2 processes"
@@ -46,20 +41,9 @@ trap 'rm -rf "$work"' EXIT
 common=(--data "$work/data/bible" --vocab "$work/vocab/bible" --preset base --shares 2 --max-steps "$steps"
         --report-every 10 --valid-every 0 --save-every 0 --bleu-sentences 0)
 # Tokens/s over the reports after the first (warm-up: first batches, page
-# faults); with a second argument, also the seconds and tokens an update
-# there (the scaling model's t_batch and B: docs/SCALING.md).
-rate() { python3 - "$@" <<'PY'
-import json, sys
-records = [json.loads(l) for l in open(sys.argv[1]) if '"train"' in l]
-later = records[1:]
-rate = sum(r["tokens_per_s"] for r in later) / len(later)
-if len(sys.argv) > 2:
-    seconds = (later[-1]["elapsed_s"] - records[0]["elapsed_s"]) / (later[-1]["step"] - records[0]["step"])
-    print(f"{rate} {seconds} {rate * seconds}")
-else:
-    print(rate)
-PY
-}
+# faults); with --per-update, also the seconds and tokens an update there
+# (the scaling model's t_batch and B: docs/SCALING.md).
+rate() { python3 tools/trainlog.py rate "$@"; }
 echo "== s2s-train --preset base, $steps updates (tokens/s after the first 10)"
 "$bin/s2s-train" "${common[@]}" --model "$work/models/one" --threads 2 2> "$work/one.log"
 read -r one update_s update_tokens < <(rate "$work/models/one/train.jsonl" --per-update)

@@ -18,26 +18,24 @@
 # (--runs: s2s-prep and SentencePiece R times each, alternating, one row a run)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tools/lib.sh
+source tools/lib.sh
 pairs_list=30k,1m,10m threads=2 snmt_max=300k runs=1
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --pairs) pairs_list=$2; shift 2 ;;
-    --threads) threads=$2; shift 2 ;;
-    --subword-nmt-max) snmt_max=$2; shift 2 ;;
-    --runs) runs=$2; shift 2 ;;
-    *) echo "prep-scale: unknown option $1 (see the usage at the top of this script)" >&2; exit 2 ;;
-  esac
-done
+parse_options "$@" <<'EOF'
+--pairs LIST            pairs_list
+--threads T             threads
+--subword-nmt-max N     snmt_max
+--runs R                runs
+EOF
 count() { local n=${1,,}; case "$n" in *k) echo $(( ${n%k} * 1000 ));; *m) echo $(( ${n%m} * 1000000 ));; *) echo "$n";; esac; }
 
 bash tools/setup.sh --bench
-swift build -c release --product s2s-prep >&2
-swift build -c release --product s2s-train >&2
-bin=$PWD/.build/release
+bin=""
+s2s_binaries bin s2s-prep s2s-train
 source tools/python-venv.sh subword-nmt subword-nmt==0.3.8
 work=$(mktemp -d "${TMPDIR:-/tmp}/s2s-prep-scale.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores; threads $threads"
+echo "CPU: $(cpu_name), $(nproc) cores; threads $threads"
 
 timed() {  # timed LABEL CMD...: runs CMD, appends "LABEL SECONDS KB" to $work/times
   local label=$1; shift

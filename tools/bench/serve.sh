@@ -21,25 +21,23 @@
 #                onmt_server from .build-venv/onmt (skipped when absent)
 #   --onmt-requests  the requests of onmt_server's RSS leg (default: --requests;
 #                fewer keep a run short, as that server answers one at a time)
-# Uses the release binaries in .build/release. Run nothing else meanwhile.
+# Uses the release binaries in .build/release, built when missing or older
+# than their sources (tools/lib.sh). Run nothing else meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-root=$PWD
+# shellcheck source=tools/lib.sh
+source tools/lib.sh
 
 model="" seconds=20 threads=2 requests=10000 onmt_work=.build/compare-onmt onmt_requests="" seed=1
-while [ $# -gt 0 ]; do
-  case $1 in
-    --model) model=$2; shift 2 ;;
-    --seconds) seconds=$2; shift 2 ;;
-    --threads) threads=$2; shift 2 ;;
-    --requests) requests=$2; shift 2 ;;
-    --onmt-work) onmt_work=$2; shift 2 ;;
-    --onmt-requests) onmt_requests=$2; shift 2 ;;
-    --seed) seed=$2; shift 2 ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
-  esac
-done
+parse_options "$@" <<'EOF'
+--model DIR             model
+--seconds S             seconds
+--threads N             threads
+--requests N            requests
+--onmt-work DIR         onmt_work
+--onmt-requests N       onmt_requests
+--seed N                seed
+EOF
 [ -n "$model" ] || { echo "give --model DIR (see --help)" >&2; exit 2; }
 [ -f "$model/model.safetensors" ] || { echo "$model: no model.safetensors (a folder written by s2s-train)" >&2; exit 2; }
 for n in "$seconds" "$threads" "$requests" "$seed"; do
@@ -48,10 +46,8 @@ done
 onmt_requests=${onmt_requests:-$requests}
 [ "$requests" -ge 1000 ] && [[ $onmt_requests =~ ^[0-9]+$ ]] && [ "$onmt_requests" -ge 1000 ] \
   || { echo "--requests and --onmt-requests must be at least 1000" >&2; exit 2; }
-bin=$root/.build/release
-for tool in s2s-serve s2s-translate; do
-  [ -x "$bin/$tool" ] || { echo "no $bin/$tool: build first (swift build -c release)" >&2; exit 2; }
-done
+bin=""
+s2s_binaries bin s2s-serve s2s-translate
 bash tools/setup.sh --bench
 command -v wrk >/dev/null || { echo "wrk is missing (tools/setup.sh --bench installs it)" >&2; exit 2; }
 
@@ -63,10 +59,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
-family=$(grep -m1 "cpu family" /proc/cpuinfo | cut -d: -f2 | tr -d ' ')
-cpu_model=$(grep -m1 "^model[[:space:]]*:" /proc/cpuinfo | cut -d: -f2 | tr -d ' ')
-echo "CPU: $cpu (family $family model $cpu_model), $(nproc) cores; $threads threads; $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "CPU: $(cpu_name), $(nproc) cores; $threads threads; $(date -u '+%Y-%m-%d %H:%M UTC')"
 
 # The requests' bodies, one a line: each test verse for s2s-serve, the same
 # verse's subwords (data/NAME/test.bpe.src from s2s-prep --write-text, or

@@ -13,20 +13,20 @@
 # Usage: tools/bench/train-step.sh [--threads N] [--steps N] [--precision float32|bfloat16]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tools/lib.sh
+source tools/lib.sh
 threads=2; steps=5; precision=float32
-while [ $# -gt 0 ]; do
-  case $1 in
-    --threads) threads=$2; shift 2 ;;
-    --steps) steps=$2; shift 2 ;;
-    --precision) precision=$2; shift 2 ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
-  esac
-done
+parse_options "$@" <<'EOF'
+--threads N     threads
+--steps N       steps
+--precision P   precision
+EOF
 
 bash tools/setup.sh
-swift build -c release --product s2s-bench >&2
-echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(grep -m1 -o -w -E 'amx_tile|avx512_bf16|avx512f' /proc/cpuinfo | sort -u | tr '\n' ' ')"
-ours=$(.build/release/s2s-bench train-step --threads "$threads" --steps "$steps" --precision "$precision")
+bin=""
+s2s_binaries bin s2s-bench
+echo "CPU: $(cpu_name)"
+ours=$("$bin/s2s-bench" train-step --threads "$threads" --steps "$steps" --precision "$precision")
 theirs=$(tools/bench/torch-step.sh --threads "$threads" --steps "$steps")
 autocast='{}'
 [ "$precision" = bfloat16 ] && autocast=$(tools/bench/torch-step.sh --threads "$threads" --steps "$steps" --autocast)

@@ -7,10 +7,16 @@
 # Usage: tools/bench/translate.sh [MODEL_DIR] (default models/bible-base)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-model=${1:-models/bible-base}
+# shellcheck source=tools/lib.sh
+source tools/lib.sh
+model=models/bible-base
+parse_options "$@" <<'EOF'
+MODEL_DIR     model
+EOF
 [ -f "$model/model.safetensors" ] || { echo "no model in $model: train one first (see the header of this script)" >&2; exit 2; }
 command -v /usr/bin/time >/dev/null || apt-get install -y -qq time >/dev/null
-swift build -c release --product s2s-translate >&2
+bin=""
+s2s_binaries bin s2s-translate
 input=corpora/bible-en-es/test.src
 lines=$(wc -l < "$input")
 work=$(mktemp -d)
@@ -18,7 +24,7 @@ trap 'rm -rf "$work"' EXIT
 printf "%-8s %6s %10s %12s %14s %10s\n" search batch seconds sentences/s "target words/s" "peak RSS"
 for beam in 1 5; do
   for batch in 1 32; do
-    /usr/bin/time -f "%e %M" -o "$work/time" .build/release/s2s-translate --model "$model" \
+    /usr/bin/time -f "%e %M" -o "$work/time" "$bin/s2s-translate" --model "$model" \
       --beam-size "$beam" --batch-size "$batch" < "$input" > "$work/out"
     read -r seconds kb < "$work/time"
     words=$(wc -w < "$work/out")

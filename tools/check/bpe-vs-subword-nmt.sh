@@ -6,20 +6,26 @@
 # Usage: tools/check/bpe-vs-subword-nmt.sh [CORPUS_DIR] [MERGES]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-corpus=${1:-corpora/bible-en-es}
-merges=${2:-8000}
+# shellcheck source=tools/lib.sh
+source tools/lib.sh
+corpus=corpora/bible-en-es merges=8000
+parse_options "$@" <<'EOF'
+CORPUS_DIR    corpus
+MERGES        merges
+EOF
 
 bash tools/setup.sh
-swift build -c release --product s2s-prep >&2
+bin=""
+s2s_binaries bin s2s-prep
 source tools/python-venv.sh subword-nmt subword-nmt==0.3.8
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-prep=.build/release/s2s-prep
+prep=$bin/s2s-prep
 # s2s's subwords, and its word-level tokens (no merges) as subword-nmt's input.
-$prep --corpus "$corpus" --name bpe --vocab-dir "$work/vocab" --data-dir "$work/data" \
+"$prep" --corpus "$corpus" --name bpe --vocab-dir "$work/vocab" --data-dir "$work/data" \
       --bpe-merges "$merges" --write-text -q
-$prep --corpus "$corpus" --name words --vocab-dir "$work/vocab" --data-dir "$work/data" \
+"$prep" --corpus "$corpus" --name words --vocab-dir "$work/vocab" --data-dir "$work/data" \
       --bpe-merges 0 --write-text -q
 
 total=0; same=0

@@ -6,14 +6,19 @@
 # built s2s-translate does. tools/test.sh runs it after the suite.
 #
 # Usage: tools/check/library.sh [BIN]   BIN: the folder of the built s2s-prep,
-#                                       s2s-train and s2s-translate (.build/release)
+#                                       s2s-train and s2s-translate, used as it is
+#                                       (default: .build/release, built there when
+#                                       missing or older than the sources)
 # Prints what it checked and how long each part took; exits 1 at the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bin=$(cd "${1:-.build/release}" && pwd)
-for tool in s2s-prep s2s-train s2s-translate; do
-  [ -x "$bin/$tool" ] || { echo "library.sh: $bin/$tool is missing; build first: swift build -c release" >&2; exit 1; }
-done
+# shellcheck source=tools/lib.sh
+source tools/lib.sh
+bin=""
+parse_options "$@" <<'EOF'
+BIN     bin
+EOF
+s2s_binaries bin s2s-prep s2s-train s2s-translate
 work=$(mktemp -d "${TMPDIR:-/tmp}/s2s-library.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 seconds() { echo $(( $(date +%s) - $1 )); }

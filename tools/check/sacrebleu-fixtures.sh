@@ -7,6 +7,9 @@
 # S2SMetrics against these numbers. Run by hand when the fixtures change.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tools/lib.sh
+source tools/lib.sh
+parse_options "$@" < /dev/null
 source tools/python-venv.sh sacrebleu sacrebleu==2.6.0
 out=Tests/Fixtures/metrics
 mkdir -p "$out"

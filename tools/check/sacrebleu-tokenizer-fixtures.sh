@@ -9,6 +9,9 @@
 # the fixtures change.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tools/lib.sh
+source tools/lib.sh
+parse_options "$@" < /dev/null
 source tools/python-venv.sh sacrebleu sacrebleu==2.6.0
 out=Tests/Fixtures/metrics/tokenizers
 mkdir -p "$out"

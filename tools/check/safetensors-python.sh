@@ -12,6 +12,9 @@
 # build folder, default .build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tools/lib.sh
+source tools/lib.sh
+parse_options "$@" < /dev/null
 scratch=${S2S_SCRATCH_PATH:-.build}
 
 swift build --scratch-path "$scratch" --build-tests >&2

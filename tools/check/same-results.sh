@@ -16,18 +16,19 @@
 # at the first difference, naming the file.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-[ $# -ge 2 ] || { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 2; }
-old=$(cd "$1" && pwd) new=$(cd "$2" && pwd)
-shift 2
-work=.build/same-results steps=12 threads=2
-while [ $# -gt 0 ]; do
-  case $1 in
-    --work) work=$2; shift 2 ;;
-    --steps) steps=$2; shift 2 ;;
-    --threads) threads=$2; shift 2 ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
-  esac
-done
+# shellcheck source=tools/lib.sh
+source tools/lib.sh
+old="" new="" work=.build/same-results steps=12 threads=2
+parse_options "$@" <<'EOF'
+OLD_BIN         old
+NEW_BIN         new
+--work DIR      work
+--steps N       steps
+--threads N     threads
+EOF
+if [ -z "$old" ] || [ -z "$new" ]; then usage; exit 2; fi
+s2s_binaries old s2s-prep s2s-train s2s-translate
+s2s_binaries new s2s-prep s2s-train s2s-translate
 rm -rf "$work"; mkdir -p "$work"
 work=$(cd "$work" && pwd)
 corpus=corpora/bible-en-es
@@ -63,12 +64,7 @@ for c in "${configs[@]}"; do
     "$bin/s2s-train" "${common[@]}" "${opts[@]}" --model "$work/$side/$name" > "$work/$side.$name.log" 2>&1 \
       || { tail -5 "$work/$side.$name.log" >&2; echo "$side s2s-train $name failed" >&2; exit 1; }
     # The losses (train.jsonl without its wall-clock fields).
-    python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    print({k: v for k, v in r.items() if k not in ("elapsed_s", "tokens_per_s")})
-' "$work/$side/$name/train.jsonl" > "$work/$side.$name.losses"
+    python3 tools/trainlog.py without-clock "$work/$side/$name/train.jsonl" > "$work/$side.$name.losses"
     for run in "${runs[@]}"; do
       key=${run%%|*}
       read -r -a topts <<< "${run#*|}"

@@ -11,6 +11,10 @@ import argparse
 import json
 import os
 import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import trainlog  # noqa: E402  (tools/trainlog.py)
 
 BEGIN = "<!-- ablation:begin (tools/compare/ablation.sh writes this section) -->"
 END = "<!-- ablation:end -->"
@@ -28,20 +32,13 @@ LABELS = {
 }
 
 
-def read_jsonl(path):
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
 def training(work, name):
-    records = read_jsonl(os.path.join(work, "models", name, "train.jsonl"))
-    train = [r for r in records if r.get("kind") == "train"]
-    valid = [r for r in records if r.get("kind") == "valid"]
-    last_tf = train[-1].get("teacher_forcing") if train else None
+    records = trainlog.read(os.path.join(work, "models", name, "train.jsonl"))
+    train, valid = trainlog.last(records, "train"), trainlog.last(records, "valid")
     return {
-        "steps": max((r["step"] for r in records if "step" in r), default=0),
-        "valid_ppl": valid[-1]["ppl"] if valid else None,
-        "teacher_forcing_end": last_tf,
+        "steps": trainlog.last_step(records),
+        "valid_ppl": valid["ppl"] if valid else None,
+        "teacher_forcing_end": train.get("teacher_forcing") if train else None,
     }
 
 

@@ -15,9 +15,10 @@
 # Writes the table into docs/RESULTS.md between the ablation markers (the
 # section is kept when tools/compare/onmt.sh rewrites the file).
 #
-# Uses the release binaries in .build/release (swift build -c release first),
-# or those in --bin DIR (copy them aside to keep building while it runs: with
-# --steps the results do not depend on the load).
+# Uses the release binaries in .build/release (built when missing or older
+# than their sources: tools/lib.sh), or those in --bin DIR (copy them aside
+# to keep building while it runs: with --steps the results do not depend on
+# the load).
 # Run nothing else heavy meanwhile: budgets are wall-clock on the training clock.
 #
 # Usage: tools/compare/ablation.sh [--budget 5m | --steps N] [--threads 2] [--seed 1] [--ss-k 50] [--work DIR] [--docs DIR] [--bin DIR]
@@ -33,22 +34,21 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 all_args="$*"
-budget=5m steps=0 threads=2 seed=1 ssk=50 work=.build/ablation docs=docs bin=$root/.build/release only=""
-while [ $# -gt 0 ]; do
-  case $1 in
-    --budget) budget=$2; shift 2 ;;
-    --steps) steps=$2; shift 2 ;;
-    --threads) threads=$2; shift 2 ;;
-    --seed) seed=$2; shift 2 ;;
-    --ss-k) ssk=$2; shift 2 ;;
-    --work) work=$2; shift 2 ;;
-    --docs) docs=$2; shift 2 ;;
-    --bin) bin=$(cd "$2" && pwd); shift 2 ;;
-    --variants) only=",$2,"; shift 2 ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
-  esac
-done
+# shellcheck source=tools/lib.sh
+source tools/lib.sh
+budget=5m steps=0 threads=2 seed=1 ssk=50 work=.build/ablation docs=docs bin="" only=""
+parse_options "$@" <<'EOF'
+--budget T          budget
+--steps N           steps
+--threads N         threads
+--seed N            seed
+--ss-k K            ssk
+--work DIR          work
+--docs DIR          docs
+--bin DIR           bin
+--variants LIST     only
+EOF
+[ -z "$only" ] || only=",$only,"
 # shellcheck source=tools/compare/lib.sh
 source tools/compare/lib.sh
 compare_setup abl

@@ -7,9 +7,12 @@
 """
 import json
 import math
+import os
 import re
-import statistics
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import trainlog  # noqa: E402  (tools/trainlog.py)
 
 JOINER = "\uffed"
 
@@ -87,34 +90,13 @@ def cmd_sacrebleu(hyp, ref, tokenize="13a"):
 
 # ---------------------------------------------------------------- report
 
-def read_jsonl(path):
-    records = []
-    try:
-        for line in open(path, encoding="utf-8"):
-            line = line.strip()
-            if line:
-                records.append(json.loads(line))
-    except FileNotFoundError:
-        pass
-    return records
-
-
 def training_summary(records):
-    train = [r for r in records if r.get("kind") == "train"]
-    valid = [r for r in records if r.get("kind") == "valid"]
-    rates = [r["tokens_per_s"] for r in train]
-    # Whole-run rate: tokens of every window over the training clock.
-    tokens = seconds = 0.0
-    previous = 0.0
-    for r in train:
-        dt = r["elapsed_s"] - previous
-        previous = r["elapsed_s"]
-        tokens += r["tokens_per_s"] * dt
-        seconds += dt
+    train = trainlog.of_kind(records, "train")
+    valid = trainlog.of_kind(records, "valid")
     return {
-        "median_tokens_per_s": statistics.median(rates) if rates else None,
-        "mean_tokens_per_s": tokens / seconds if seconds > 0 else None,
-        "windows": len(rates),
+        "median_tokens_per_s": trainlog.median_tokens_per_s(records),
+        "mean_tokens_per_s": trainlog.mean_tokens_per_s(records),
+        "windows": len(train),
         "valid_ppl": valid[-1]["ppl"] if valid else None,
         "valid_loss": valid[-1]["loss"] if valid else None,
         "valid_step": valid[-1]["step"] if valid else None,
@@ -281,7 +263,6 @@ VARIANTS = (("s2s_sl10", "`--shortlist 10`"), ("s2s_f32", "`--precision float32`
 
 def load_decodes(res, name, test_lines):
     """The decoding runs NAME.KEY that onmt.sh scored, by KEY."""
-    import os
     out = {}
     for key, _, _ in DECODES:
         base = os.path.join(res, f"{name}.{key}")
@@ -300,7 +281,6 @@ def load_decodes(res, name, test_lines):
 
 def load_results(work):
     """Everything onmt.sh left under WORK/results (and the train.jsonl files)."""
-    import os
     res = os.path.join(work, "results")
     R = json.load(open(os.path.join(res, "meta.json"), encoding="utf-8"))
     R["commands"] = open(os.path.join(res, "commands.sh"), encoding="utf-8").read().rstrip("\n").split("\n")
@@ -317,18 +297,12 @@ def load_results(work):
         (busy0, steal0), (busy1, steal1) = R["cpu_jiffies"][name]
         t["others_cpu_s"] = max((busy1 - busy0) / R["clk_tck"] - t["train_cpu_s"], 0.0)
         t["steal_s"] = (steal1 - steal0) / R["clk_tck"]
-        records = read_jsonl(jsonl)
-        steps = [r["step"] for r in records if "step" in r]
-        t["steps"] = max(steps) if steps else None
+        t["steps"] = trainlog.last_step(trainlog.read(jsonl, missing_ok=True), default=None)
         t["decode"] = load_decodes(res, name, R["test_lines"])
         R[name] = t
     for name, _ in VARIANTS:
         R[name] = {"decode": load_decodes(res, name, R["test_lines"])}
     return R
-
-
-def valid_by_step(records):
-    return {r["step"]: r["ppl"] for r in records if r.get("kind") == "valid"}
 
 
 def variants_section(R, a, onmt, dec):
@@ -354,7 +328,8 @@ def bfloat16_section(tk, dec):
     if "s2s_bf16" not in tk:
         return []
     a, h = tk["s2s"], tk["s2s_bf16"]
-    pa, ph = valid_by_step(read_jsonl(a["train_jsonl"])), valid_by_step(read_jsonl(h["train_jsonl"]))
+    pa = trainlog.valid_by_step(trainlog.read(a["train_jsonl"], missing_ok=True))
+    ph = trainlog.valid_by_step(trainlog.read(h["train_jsonl"], missing_ok=True))
     lines = ["", "### s2s trained in bfloat16 (`s2s-train --precision bfloat16`, the same budget)", "",
              "| measure | s2s float32 | s2s bfloat16 | bfloat16 / float32 |", "|---|---:|---:|---:|"]
 
@@ -379,7 +354,7 @@ def cmd_report(work, md_path, svg_path):
     tk = {}
     for name in [n for n in ("s2s", "onmt", "s2s_bf16") if n in R]:
         t = R[name]
-        s = training_summary(read_jsonl(t["train_jsonl"]))
+        s = training_summary(trainlog.read(t["train_jsonl"], missing_ok=True))
         s.update(t)
         tk[name] = s
     a, b = tk["s2s"], tk["onmt"]
@@ -443,7 +418,6 @@ def cmd_report(work, md_path, svg_path):
 
     extra = variants_section(R, tk["s2s"], b, dec) + bfloat16_section(tk, dec)
 
-    import os
     corpus = R.get("corpus", "bible-en-es")
     bible = corpus == "bible-en-es"
     tokenize = dec(a, "beam5_b32", "tokenize") or "13a"

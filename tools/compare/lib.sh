@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Sourced by tools/compare/ablation.sh and precision.sh: what they do alike
-# before training. Needs `root` (the repository), `bin`, `work` and `docs`.
-#   compare_setup NAME   checks the four commands in $bin, makes $work and
+# Sourced by tools/compare/ablation.sh and precision.sh, after tools/lib.sh:
+# what they do alike before training. Needs `root` (the repository), `bin`
+# (--bin DIR, or empty for .build/release), `work` and `docs`.
+#   compare_setup NAME   finds (or builds) the four commands into $bin
+#                        (s2s_binaries, tools/lib.sh), makes $work and
 #                        $docs (absolute from here on), empties $work's data/,
 #                        vocab/, models/ and out/, and prepares the bundled
 #                        Bible corpus as NAME (8,000 merges) into $work
@@ -9,10 +11,8 @@
 say() { printf '\n== %s (%s)\n' "$*" "$(date +%H:%M:%S)" >&2; }
 
 compare_setup() {
-  local name=$1 tool
-  for tool in s2s-prep s2s-train s2s-translate s2s-score; do
-    [ -x "$bin/$tool" ] || { echo "no $bin/$tool: build first (swift build -c release)" >&2; exit 2; }
-  done
+  local name=$1
+  s2s_binaries bin s2s-prep s2s-train s2s-translate s2s-score
   mkdir -p "$work" "$docs"
   work=$(cd "$work" && pwd)
   docs=$(cd "$docs" && pwd)

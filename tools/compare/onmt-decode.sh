@@ -9,24 +9,24 @@
 # binaries between the runs shows as different scores, printed too). The
 # corpus and its target language are the ones that onmt.sh run used (its
 # results/meta.json).
-# Uses the release binaries in .build/release and onmt.sh's Python venv.
+# Uses the release binaries in .build/release (built when missing or older
+# than their sources: tools/lib.sh) and onmt.sh's Python venv.
 # Usage: tools/compare/onmt-decode.sh [--work DIR] [--runs 3] [--threads 2]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
+# shellcheck source=tools/lib.sh
+source tools/lib.sh
 work=.build/compare-onmt runs=3 threads=2
-while [ $# -gt 0 ]; do
-  case $1 in
-    --work) work=$2; shift 2 ;;
-    --runs) runs=$2; shift 2 ;;
-    --threads) threads=$2; shift 2 ;;
-    *) echo "usage: tools/compare/onmt-decode.sh [--work DIR] [--runs N] [--threads N]" >&2; exit 2 ;;
-  esac
-done
+parse_options "$@" <<'EOF'
+--work DIR      work
+--runs N        runs
+--threads N     threads
+EOF
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "--runs: expected a positive integer" >&2; exit 2; }
 [[ $threads =~ ^[1-9][0-9]*$ ]] || { echo "--threads: expected a positive integer" >&2; exit 2; }
-bin=$root/.build/release
-[ -x "$bin/s2s-translate" ] && [ -x "$bin/s2s-score" ] || { echo "no $bin/s2s-translate: build first (swift build -c release)" >&2; exit 2; }
+bin=""
+s2s_binaries bin s2s-translate s2s-score
 [ -f "$work/models/s2s/model.safetensors" ] || { echo "no s2s model in $work/models/s2s: run tools/compare/onmt.sh first" >&2; exit 2; }
 onmt_model=$(ls "$work"/models/onmt/model_step_*.pt 2>/dev/null | sort -V | tail -1)
 [ -n "$onmt_model" ] || { echo "no OpenNMT-py checkpoint in $work/models/onmt: run tools/compare/onmt.sh first" >&2; exit 2; }
@@ -52,7 +52,7 @@ lines=$(wc -l < "$corpus/test.src")
 
 # seconds FILE: the wall-clock seconds of a /usr/bin/time -f %e report.
 seconds() { tail -1 "$1"; }
-echo "corpus: $corpus_name; CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores; s2s $(git rev-parse --short HEAD); OpenNMT-py $onmt_model" >&2
+echo "corpus: $corpus_name; CPU: $(cpu_name), $(nproc) cores; s2s $(git rev-parse --short HEAD); OpenNMT-py $onmt_model" >&2
 printf '%-4s %-11s %12s %12s %8s  %s\n' run decoding "s2s sent/s" "onmt sent/s" ratio "s2s BLEU"
 for run in $(seq 1 "$runs"); do
   for spec in "beam5_b32 5 32" "greedy_b32 1 32" "beam5_b1 5 1"; do

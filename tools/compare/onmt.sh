@@ -19,7 +19,8 @@
 # another corpus, its own section of docs/RESULTS.md (replaced on a rerun)
 # and docs/loss-curves-NAME.svg.
 #
-# Uses the release binaries in .build/release (swift build -c release first).
+# Uses the release binaries in .build/release (built when missing or older
+# than their sources: tools/lib.sh).
 # Installs OpenNMT-py 3.5.1, torch 2.2.2 (CPU use; its wheels bring ~5 GB of
 # CUDA libraries), numpy<2 and sacreBLEU 2.6.0 into .build-venv/onmt the
 # first time. Run nothing else heavy meanwhile: the machine is shared.
@@ -41,27 +42,26 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 script_start=$(date +%s)
-# What s2s is: the checkout at the start, and when the binaries used were built.
+# What s2s is: the checkout at the start (and, below, when the binaries used were built).
 s2s_version="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 [ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || s2s_version+=" with uncommitted changes"
-s2s_version+=" (checkout at the start); binaries .build/release/s2s-train built $(date -u -r .build/release/s2s-train '+%Y-%m-%d %H:%M UTC' 2>/dev/null || echo '?')"
+s2s_version+=" (checkout at the start)"
+# shellcheck source=tools/lib.sh
+source tools/lib.sh
 
 budget=25m threads=2 work=.build/compare-onmt docs=docs corpus=corpora/bible-en-es target_lang=
 bf16=1; grep -qw avx512_bf16 /proc/cpuinfo || bf16=0
-args=()
-while [ $# -gt 0 ]; do
-  case $1 in
-    --corpus) corpus=${2%/}; args+=("$1" "$2"); shift 2 ;;
-    --target-lang) target_lang=$2; args+=("$1" "$2"); shift 2 ;;
-    --budget) budget=$2; args+=("$1" "$2"); shift 2 ;;
-    --threads) threads=$2; args+=("$1" "$2"); shift 2 ;;
-    --work) work=$2; args+=("$1" "$2"); shift 2 ;;
-    --docs) docs=$2; args+=("$1" "$2"); shift 2 ;;
-    --no-bfloat16) bf16=0; args+=("$1"); shift ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
-  esac
-done
+args=("$@")
+parse_options "$@" <<'EOF'
+--corpus DIR        corpus
+--target-lang CODE  target_lang
+--budget T          budget
+--threads N         threads
+--work DIR          work
+--docs DIR          docs
+--no-bfloat16       bf16=0
+EOF
+corpus=${corpus%/}
 case $budget in
   *h) budget_s=$(( ${budget%h} * 3600 )) ;;
   *m) budget_s=$(( ${budget%m} * 60 )) ;;
@@ -82,10 +82,9 @@ if [ -z "$target_lang" ]; then
 fi
 [[ $target_lang =~ ^[a-z]{2,3}$ ]] || { echo "--target-lang: expected a language code such as de or zh, not '$target_lang'" >&2; exit 2; }
 
-bin=$root/.build/release
-for tool in s2s-prep s2s-train s2s-translate s2s-score; do
-  [ -x "$bin/$tool" ] || { echo "no $bin/$tool: build first (swift build -c release)" >&2; exit 2; }
-done
+bin=""
+s2s_binaries bin s2s-prep s2s-train s2s-translate s2s-score
+s2s_version+="; binaries .build/release/s2s-train built $(date -u -r "$bin/s2s-train" '+%Y-%m-%d %H:%M UTC' 2>/dev/null || echo '?')"
 command -v /usr/bin/time >/dev/null || apt-get install -y -qq time >/dev/null
 
 mkdir -p "$work" "$docs"
@@ -328,7 +327,7 @@ meta = {
     "budget_s": $budget_s, "threads": $threads, "report_every": $report_every,
     "train_lines": $train_lines, "valid_lines": $valid_lines, "test_lines": $test_lines,
     "script_wall_s": $(date +%s) - $script_start,
-    "machine": {"cpu": sh("lscpu | sed -n 's/^Model name: *//p' | head -1"), "cores": sh("nproc"),
+    "machine": {"cpu": "$(cpu_name)", "cores": sh("nproc"),
                 "memory": sh("free -g | awk '/^Mem:/ {print \$2 \" GiB\"}'"), "os": os_name, "kernel": platform.release()},
     "versions": {"s2s": s2s, "swift": sh("swift --version 2>/dev/null | head -1") or "Swift (version unknown)",
                  "onmt": onmt.__version__, "torch": torch.__version__, "numpy": numpy.__version__,

@@ -8,31 +8,35 @@ between BEGIN and END in RESULTS.md (appended when absent). Plain Python 3.
 """
 import argparse
 import json
+import math
 import os
 import re
-import statistics
+import sys
 import time
 
-from ablation import read_jsonl, replace_section
+from ablation import replace_section
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import trainlog  # noqa: E402  (tools/trainlog.py)
 
 BEGIN = "<!-- overnight:begin (tools/compare/overnight.sh writes this section) -->"
 END = "<!-- overnight:end -->"
 
 
 def snapshot_row(path):
-    records = read_jsonl(os.path.join(path, "train.jsonl"))
-    train = [r for r in records if r.get("kind") == "train"]
-    valid = [r for r in records if r.get("kind") == "valid"]
-    bleus = [r["bleu"] for r in valid if "bleu" in r]
+    records = trainlog.read(os.path.join(path, "train.jsonl"))
+    train = trainlog.of_kind(records, "train")
+    valid = trainlog.last(records, "valid")
+    bleus = [r["bleu"] for r in trainlog.of_kind(records, "valid") if "bleu" in r]
     score = json.load(open(os.path.join(path, "score.json"), encoding="utf-8"))
     seconds = float(open(os.path.join(path, "seconds"), encoding="utf-8").read())
     return {
         "name": os.path.basename(path.rstrip("/")),
-        "steps": max((r["step"] for r in records if "step" in r), default=0),
+        "steps": trainlog.last_step(records),
         "elapsed_h": max((r.get("elapsed_s", 0) for r in train), default=0) / 3600,
-        "tokens_per_s": statistics.median(r["tokens_per_s"] for r in train) if train else 0,
-        "valid_ppl": valid[-1]["ppl"] if valid else float("nan"),
-        "valid_bleu": max(bleus) if bleus else float("nan"),
+        "tokens_per_s": trainlog.median_tokens_per_s(records) or 0,
+        "valid_ppl": valid["ppl"] if valid else math.nan,
+        "valid_bleu": max(bleus) if bleus else math.nan,
         "bleu": score["bleu"], "chrf": score["chrf"], "seconds": seconds,
     }
 

@@ -9,31 +9,27 @@
 # Nothing else should run meanwhile: the time axis is wall-clock.
 # Usage: tools/compare/overnight.sh [--hours H] [--every MIN] [--bin DIR] [--out DIR] [--docs DIR]
 #                                   [--score-only] [--remark TEXT]
-#   --bin DIR      the s2s-* binaries to use (default: build .build/release);
+#   --bin DIR      the s2s-* binaries to use (default: .build/release, built
+#                  when missing or older than their sources: tools/lib.sh);
 #                  copy them aside first to keep building while this runs
 #   --score-only   skip training: score the snapshots already in OUT
 #   --remark TEXT  a sentence on the run's conditions, for RESULTS.md
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tools/lib.sh
+source tools/lib.sh
 hours=8; every=60; bin=""; out=.build/overnight; docs=docs; score_only=0; remark=""
 args="$*"
-while [ $# -gt 0 ]; do
-  case $1 in
-    --hours) hours=$2; shift 2 ;;
-    --every) every=$2; shift 2 ;;
-    --bin) bin=$2; shift 2 ;;
-    --out) out=$2; shift 2 ;;
-    --docs) docs=$2; shift 2 ;;
-    --score-only) score_only=1; shift ;;
-    --remark) remark=$2; shift 2 ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
-  esac
-done
-if [ -z "$bin" ]; then
-  bash tools/setup.sh
-  swift build -c release >&2
-  bin=.build/release
-fi
+parse_options "$@" <<'EOF'
+--hours H           hours
+--every MIN         every
+--bin DIR           bin
+--out DIR           out
+--docs DIR          docs
+--score-only        score_only=1
+--remark TEXT       remark
+EOF
+s2s_binaries bin s2s-prep s2s-train s2s-translate s2s-score
 
 # A snapshot: the model folder's files (config, vocabularies, BPE codes,
 # train.jsonl, the best model so far), not its checkpoints.

@@ -9,7 +9,8 @@
 # and chrF of each model (beam 5, batch 32, s2s-translate's defaults), into
 # docs/RESULTS.md between the precision markers. Names the CPU.
 #
-# Uses the release binaries in .build/release (or --bin DIR). Run nothing
+# Uses the release binaries in .build/release (built when missing or older
+# than their sources: tools/lib.sh), or those in --bin DIR. Run nothing
 # else heavy meanwhile: the budget is wall-clock on the training clock.
 # Usage: tools/compare/precision.sh [--budget 20m | --steps N] [--seed 1] [--threads 2] [--work DIR] [--docs DIR] [--bin DIR]
 #   --steps  instead of a time budget: N updates each (equal updates; the
@@ -19,20 +20,18 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 all_args="$*"
-budget=20m steps=0 seed=1 threads=2 work=.build/compare-precision docs=docs bin=$root/.build/release
-while [ $# -gt 0 ]; do
-  case $1 in
-    --budget) budget=$2; shift 2 ;;
-    --steps) steps=$2; shift 2 ;;
-    --seed) seed=$2; shift 2 ;;
-    --threads) threads=$2; shift 2 ;;
-    --work) work=$2; shift 2 ;;
-    --docs) docs=$2; shift 2 ;;
-    --bin) bin=$(cd "$2" && pwd); shift 2 ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
-  esac
-done
+# shellcheck source=tools/lib.sh
+source tools/lib.sh
+budget=20m steps=0 seed=1 threads=2 work=.build/compare-precision docs=docs bin=""
+parse_options "$@" <<'EOF'
+--budget T      budget
+--steps N       steps
+--seed N        seed
+--threads N     threads
+--work DIR      work
+--docs DIR      docs
+--bin DIR       bin
+EOF
 grep -qw avx512_bf16 /proc/cpuinfo || { echo "this CPU has no AVX512_BF16: s2s trains in float32 only here" >&2; exit 2; }
 # shellcheck source=tools/compare/lib.sh
 source tools/compare/lib.sh
@@ -59,23 +58,23 @@ for precision in float32 bfloat16; do
 done
 
 say "report"
-field() { grep -m1 "^$1[[:space:]]*:" /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'; }
-cpu="$(field 'model name') (family $(field 'cpu family') model $(field model); $(grep -m1 -o -w -E 'amx_tile|avx512_bf16|avx512f|avx512_vnni' /proc/cpuinfo | sort -u | tr '\n' ' ' | sed 's/ $//'))"
+cpu=$(cpu_name)
 python3 - "$work" "$docs/RESULTS.md" "$budget" "$threads" "$cpu" "${all_args:-(defaults)}" "$seed" <<'PY'
 import json, os, subprocess, sys
 sys.path.insert(0, os.path.join(os.getcwd(), "tools", "compare"))
+sys.path.insert(0, os.path.join(os.getcwd(), "tools"))
 from ablation import replace_section
+import trainlog
 work, results, budget, threads, cpu, command, seed = sys.argv[1:]
 runs = {}
 for line in open(os.path.join(work, "runs.tsv"), encoding="utf-8"):
     p, seconds, score = line.rstrip("\n").split("\t")
     runs[p] = {"seconds": float(seconds), **json.loads(score)}
-def records(p):
-    path = os.path.join(work, "models", p, "train.jsonl")
-    return [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
-rec = {p: records(p) for p in ("float32", "bfloat16")}
-valid = {p: {r["step"]: r["ppl"] for r in rec[p] if r.get("kind") == "valid"} for p in rec}
-train = {p: [r for r in rec[p] if r.get("kind") == "train"] for p in rec}
+rec = {p: trainlog.read(os.path.join(work, "models", p, "train.jsonl")) for p in ("float32", "bfloat16")}
+valid = {p: trainlog.valid_by_step(rec[p]) for p in rec}
+train = {p: trainlog.of_kind(rec[p], "train") for p in rec}
+# The upper middle of an even count (not statistics.median's mean of the two):
+# as this table has been computed since it was first written.
 def median(xs):
     xs = sorted(xs)
     return xs[len(xs) // 2] if xs else float("nan")
@@ -98,7 +97,7 @@ for step in sorted(set(valid["float32"]) & set(valid["bfloat16"])):
 lines += ["", "| precision | updates | tokens/s (median report) | test BLEU / chrF | seconds to translate |",
           "|---|---:|---:|---:|---:|"]
 for p in ("float32", "bfloat16"):
-    steps = max((r["step"] for r in rec[p] if "step" in r), default=0)
+    steps = trainlog.last_step(rec[p])
     tps = median([r["tokens_per_s"] for r in train[p] if "tokens_per_s" in r])
     r = runs[p]
     lines.append(f"| {p} | {steps:,} | {tps:,.0f} | {r['bleu']:.2f} / {r['chrf']:.2f} | {r['seconds']:.1f} |")

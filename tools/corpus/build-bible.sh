@@ -9,7 +9,12 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-out="${1:-$root/corpora/bible-en-es}"
+# shellcheck source=tools/lib.sh
+source "$root/tools/lib.sh"
+out=$root/corpora/bible-en-es
+parse_options "$@" <<'EOF'
+OUT_DIR     out
+EOF
 
 # sword-text-web: module engWEB2015eb; sword-text-sparv: module spaRV1909eb;
 # python3-sword: the SWORD library's bindings for Debian's python3.

@@ -7,9 +7,13 @@
 # Usage: tools/corpus/build-catalogs.sh [--out DIR] [LANG...]   (default: de ru zh_CN ja)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-out=corpora
-if [ "${1:-}" = "--out" ]; then out=$2; shift 2; fi
-langs=("$@")
+# shellcheck source=tools/lib.sh
+source tools/lib.sh
+out=corpora langs=()
+parse_options "$@" <<'EOF'
+--out DIR     out
+LANG...       langs
+EOF
 [ ${#langs[@]} -eq 0 ] && langs=(de ru zh_CN ja)
 
 # Large catalogs in many languages; gnupg-l10n is the test split, tar and

@@ -6,24 +6,25 @@
 # and the gradient-flow curves (s2s-train --gradient-flow).
 #
 #   tools/toy/long-range.sh [--task copy|reverse] [--steps N] [--hidden H] [--work DIR] [--bin DIR] [--results FILE]
+#   --bin DIR  the s2s-* commands to use (default: .build/release, built when
+#              missing or older than their sources: tools/lib.sh)
 #
 # Writes WORK/models/CONFIG/ (with plots/gradient_flow.svg) and, with
 # --results, the table into that file's "long-range" section (docs/RESULTS.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-task=copy steps=1500 hidden=128 work=.build/long-range bin=.build/release results=""
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --task) task=$2; shift 2 ;;
-    --steps) steps=$2; shift 2 ;;
-    --hidden) hidden=$2; shift 2 ;;
-    --work) work=$2; shift 2 ;;
-    --bin) bin=$2; shift 2 ;;
-    --results) results=$2; shift 2 ;;
-    *) echo "long-range.sh: unknown option $1" >&2; exit 64 ;;
-  esac
-done
-[ -x "$bin/s2s-train" ] || swift build -c release >&2
+# shellcheck source=tools/lib.sh
+source tools/lib.sh
+task=copy steps=1500 hidden=128 work=.build/long-range bin="" results=""
+parse_options "$@" <<'EOF'
+--task T          task
+--steps N         steps
+--hidden H        hidden
+--work DIR        work
+--bin DIR         bin
+--results FILE    results
+EOF
+s2s_binaries bin s2s-prep s2s-train s2s-translate
 mkdir -p "$work/corpus"
 # One corpus: 1,500 training pairs per bucket, a test file per bucket.
 buckets="5-10 20-30 50-60 90-100"

@@ -7,12 +7,13 @@ with --results, writes it into that file's long-range section."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "compare"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from ablation import replace_section  # noqa: E402
+import trainlog  # noqa: E402  (tools/trainlog.py)
 
 BUCKETS = ["5-10", "20-30", "50-60", "90-100"]
 
@@ -30,12 +31,12 @@ def flow(work, name):
     path = os.path.join(work, "models", name, "train.jsonl")
     if not os.path.exists(path):
         return None, 0
-    records = [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
-    steps = max((r.get("step", 0) for r in records), default=0)
-    flows = [r for r in records if r.get("kind") == "gradient_flow"]
-    if not flows:
+    records = trainlog.read(path)
+    steps = trainlog.last_step(records)
+    flow = trainlog.last(records, "gradient_flow")
+    if not flow:
         return None, steps
-    n = flows[-1]["norms"]
+    n = flow["norms"]
     return (n[0] / n[-1] if n and n[-1] > 0 else None), steps
 
 
