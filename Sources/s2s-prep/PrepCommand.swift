@@ -1,7 +1,6 @@
 import ArgumentParser
-import Foundation
-import S2SCore
-import S2SText
+import S2S
+import S2SOptions
 
 @main
 struct Prep: ParsableCommand {
@@ -53,7 +52,7 @@ struct Prep: ParsableCommand {
     var dataDir = "data"
 
     @Option(help: "Unicode normalisation: nfkc, nfc or none.")
-    var normalization: Normalization = .nfkc
+    var normalization: Preparation.Normalization = .nfkc
     @Option(parsing: .unconditional, help: "Number of joint BPE merges to learn (0: whole words only).")
     var bpeMerges = 8000
     @Option(parsing: .unconditional, help: "Stop learning BPE when the best pair occurs fewer times than this.")
@@ -99,8 +98,8 @@ struct Prep: ParsableCommand {
         if corpus == nil && name == nil {
             throw ValidationError("Give --name for the prepared data set when naming files one by one.")
         }
-        if let name, !DataSetName.isValid(name) {
-            throw ValidationError("--name '\(name)' is not a data set name: give \(DataSetName.rule).")
+        if let name, !Preparation.Options.isValidName(name) {
+            throw ValidationError("--name '\(name)' is not a data set name: give \(Preparation.Options.nameRule).")
         }
         if bpeMerges < 0 { throw ValidationError("--bpe-merges must be 0 or more, not \(bpeMerges).") }
         if bpeSample < 0 { throw ValidationError("--bpe-sample must be 0 (all pairs) or more, not \(bpeSample).") }
@@ -110,42 +109,23 @@ struct Prep: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads).") }
         if maxLen < 0 { throw ValidationError("--max-len must be 0 (no limit) or more.") }
         for (flag, code) in [("--source-lang", sourceLang), ("--target-lang", targetLang)] {
-            if let code, let problem = LanguageCode.problem(code) { throw ValidationError("\(flag): \(problem).") }
+            if let code, let problem = S2SCommand.languageProblem(code) { throw ValidationError("\(flag): \(problem).") }
         }
     }
 
     func run() throws {
-        var splits: [(name: String, source: String, target: String)] = []
-        let setName: String
+        var options: Preparation.Options
         if let corpus {
-            let dir = corpus.hasSuffix("/") ? String(corpus.dropLast()) : corpus
-            setName = name ?? (Folder.resolved(dir, resolvingLinks: false) as NSString).lastPathComponent
-            if !DataSetName.isValid(setName) {
-                throw ValidationError("--corpus \(corpus): its folder name '\(setName)' is not a data set name "
-                                      + "(\(DataSetName.rule)): give --name.")
-            }
-            for split in ["train", "valid", "test"] {
-                let src = "\(dir)/\(split).src", tgt = "\(dir)/\(split).tgt"
-                let hasSrc = FileManager.default.fileExists(atPath: src)
-                let hasTgt = FileManager.default.fileExists(atPath: tgt)
-                if split == "train" || hasSrc || hasTgt {
-                    if !hasSrc || !hasTgt {
-                        throw InputError(file: hasSrc ? tgt : src, problem: "no such file",
-                                         hint: "--corpus expects \(split).src and \(split).tgt side by side in \(dir)")
-                    }
-                    splits.append((split, src, tgt))
-                }
+            options = try S2SCommand.usage { () throws(S2SError) in
+                try Preparation.Options(corpus: corpus, name: name, vocabularyDirectory: vocabDir, dataDirectory: dataDir)
             }
         } else {
-            setName = name!
-            splits.append(("train", trainSrc!, trainTgt!))
-            if let validSrc, let validTgt { splits.append(("valid", validSrc, validTgt)) }
-            if let testSrc, let testTgt { splits.append(("test", testSrc, testTgt)) }
+            var splits = [Preparation.Split(name: "train", source: trainSrc!, target: trainTgt!)]
+            if let validSrc, let validTgt { splits.append(.init(name: "valid", source: validSrc, target: validTgt)) }
+            if let testSrc, let testTgt { splits.append(.init(name: "test", source: testSrc, target: testTgt)) }
+            options = Preparation.Options(name: name!, splits: splits, vocabularyFolder: "\(vocabDir)/\(name!)",
+                                          dataFolder: "\(dataDir)/\(name!)")
         }
-
-        var options = Preparation.Options(
-            name: setName, splits: splits,
-            vocabFolder: "\(vocabDir)/\(setName)", dataFolder: "\(dataDir)/\(setName)")
         options.normalization = normalization
         options.bpeMerges = bpeMerges
         options.bpeMinFrequency = bpeMinFrequency
@@ -160,33 +140,22 @@ struct Prep: ParsableCommand {
         options.sourceLanguage = sourceLang
         options.targetLanguage = targetLang
         options.overwrite = overwrite
-        if let threads { options.threads = threads }
-        var preparation = Preparation(options: options)
-        if !quiet {
-            preparation.log = { message in StandardError.write("s2s-prep: " + message + "\n") }
-            var printer = PrepProgressPrinter()
-            preparation.progress = { printer.show($0) }
+        options.threads = threads
+        var printer = PrepProgressPrinter()
+        // Errors describe themselves: file, line, what to do.
+        try Preparation(options: options).run { event in
+            guard !quiet else { return }
+            switch event {
+            case .message(let message): S2SCommand.report("s2s-prep: " + message + "\n")
+            case .progress(let progress): printer.show(progress)
+            }
         }
-        // The output folders are this run's alone: two runs writing one
-        // vocabulary folder would leave it mixed. One folder given twice
-        // (--vocab-dir X --data-dir ./X) is locked once. A run that fails
-        // takes away the folders it made.
-        var locks: [FolderLock] = []
-        var succeeded = false
-        defer { for lock in locks.reversed() { lock.release(removingIfCreated: !succeeded) } }
-        var locked = Set<String>()
-        for folder in [options.vocabFolder, options.dataFolder] where locked.insert(Folder.resolved(folder)).inserted {
-            locks.append(try FolderLock(folder: folder))
-        }
-        // Errors (InputError, FileError) describe themselves: file, line, what to do.
-        try preparation.run()
-        succeeded = true
     }
 
     static func main() {
-        StandardStreams.prepare()
+        S2SCommand.start(loadsModels: false)
         main(nil)  // ArgumentParser's own entry: parse, run, report errors, exit
     }
 }
 
-extension Normalization: ExpressibleByArgument {}
+extension Preparation.Normalization: ExpressibleByArgument {}
