@@ -82,8 +82,8 @@ let package = Package(
                                             "S2SKernels", "S2SMetrics", "S2SText", "S2SCore"]),
         // What the commands share around the library: the search options
         // (one @OptionGroup for s2s-translate and s2s-serve), s2s-train's option
-        // groups (Train/), s2s-prep's progress, the start-up, standard streams
-        // and input lines.
+        // groups (Train/), s2s-prep's option groups and progress, the start-up,
+        // standard streams and input lines.
         .target(name: "S2SOptions",
                 dependencies: ["S2S", "S2SKernels", "S2SText", "S2SCore",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")]),
