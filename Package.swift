@@ -2,9 +2,10 @@
 // s2s — a sequence-to-sequence translation toolkit.
 // Layering (imports point down only; nothing imports a command; each target
 // declares exactly the targets and products its files import):
-//   s2s-translate, s2s-score, s2s-serve ─► S2SOptions ─► S2S (the library) ─► S2STranslation, S2SMetrics
+//   s2s-prep, s2s-train, s2s-translate, s2s-score, s2s-serve ─► S2SOptions ─► S2S (the library)
+//   S2S ─► S2STranslation, S2STraining, S2SText, S2SMetrics
 //   S2STranslation ─► S2SSearch ─► S2SModel ─► S2SKernels ─► CBLAS (OpenBLAS), CKernels
-//   s2s-prep ─► S2SText ─► CICU (plain-C wrapper over the system ICU)
+//   S2SText ─► CICU (plain-C wrapper over the system ICU)
 //   S2STraining ─► S2SDistributed ─► CMPI (Open MPI, dlopen'ed under mpirun)
 import PackageDescription
 
@@ -76,10 +77,12 @@ let package = Package(
         .target(name: "S2SSearch", dependencies: ["S2SModel", "S2SCore"]),
         // A model folder as a translator: text in, text out (s2s-translate's core).
         .target(name: "S2STranslation", dependencies: ["S2SSearch", "S2SModel", "S2SKernels", "S2SText", "S2SCore"]),
-        // The library product: Translator, Scoring, S2SError (Sources/S2S/S2S.docc).
-        .target(name: "S2S", dependencies: ["S2STranslation", "S2SSearch", "S2SKernels", "S2SMetrics", "S2SCore"]),
+        // The library product: Preparation, Training, Translator, Scoring, S2SError (Sources/S2S/S2S.docc).
+        .target(name: "S2S", dependencies: ["S2STranslation", "S2STraining", "S2SDistributed", "S2SSearch", "S2SModel",
+                                            "S2SKernels", "S2SMetrics", "S2SText", "S2SCore"]),
         // What the commands share around the library: the search options
-        // (one @OptionGroup for s2s-translate and s2s-serve), the start-up,
+        // (one @OptionGroup for s2s-translate and s2s-serve), s2s-train's option
+        // groups (Train/), s2s-prep's option groups and progress, the start-up,
         // standard streams and input lines.
         .target(name: "S2SOptions",
                 dependencies: ["S2S", "S2SKernels", "S2SText", "S2SCore",
@@ -101,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "s2s-prep",
             dependencies: [
-                "S2SText", "S2SCore",
+                "S2SOptions", "S2S",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -109,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "s2s-train",
             dependencies: [
-                "S2STraining", "S2SDistributed", "S2SModel", "S2SKernels", "S2SText", "S2SCore",
+                "S2SOptions", "S2S",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -37,8 +37,9 @@ extension Trainer {
     /// any rank was asked to (SIGINT/SIGTERM: mpirun forwards Ctrl-C to
     /// them all), or rank 0's training clock has run out.
     func agreeToStop(timeUp: Bool) throws -> (interrupted: Bool, timeUp: Bool) {
-        if communicator.size == 1 { return (Interrupt.requested, timeUp) }
-        var votes = [Interrupt.requested ? 1.0 : 0, communicator.isRoot && timeUp ? 1.0 : 0]
+        let requested = stopRequested()
+        if communicator.size == 1 { return (requested, timeUp) }
+        var votes = [requested ? 1.0 : 0, communicator.isRoot && timeUp ? 1.0 : 0]
         try communicator.sum(&votes)
         return (votes[0] > 0, votes[1] > 0)
     }

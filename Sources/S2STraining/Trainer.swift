@@ -66,6 +66,12 @@ public final class Trainer {
 
     /// One line per message, e.g. to stderr.
     public var log: (String) -> Void = { _ in }
+    /// Each record as it is appended to train.jsonl (rank 0).
+    public var onRecord: ([String: Any]) -> Void = { _ in }
+    /// Whether the run is asked to stop (checked before each update, on
+    /// the thread that runs it): it finishes, writes a checkpoint and
+    /// returns. SIGINT/SIGTERM/SIGUSR1 (`Interrupt`) unless replaced.
+    public var stopRequested: () -> Bool = { Interrupt.requested }
     /// The terminal status line (disabled when stderr is not a terminal).
     public var progress = ProgressBar()
     var runLog: RunLog?
@@ -327,6 +333,7 @@ public final class Trainer {
                     "teacher_forcing": ratio, "grad_norm": norm, "elapsed_s": elapsed,
                 ]
                 try runLog?.append(record)
+                onRecord(record)
                 if !progress.enabled {
                     log(String(format: "step %d  epoch %d  loss %.4f  ppl %.2f  %.0f tok/s  tf %.2f",
                                step, epoch + 1, mean, Foundation.exp(mean), Double(windowTokens) / max(windowSeconds, 1e-9),
@@ -432,6 +439,7 @@ public final class Trainer {
                               min(config.training.bleuSentences, valid.count))
         }
         try runLog?.append(record)
+        onRecord(record)
         log(message)
         if config.training.gradientFlow == true {
             // The (up to) 32 longest validation sentences: the same batch at

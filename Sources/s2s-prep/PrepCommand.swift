@@ -1,7 +1,6 @@
 import ArgumentParser
-import Foundation
-import S2SCore
-import S2SText
+import S2S
+import S2SOptions
 
 @main
 struct Prep: ParsableCommand {
@@ -28,56 +27,8 @@ struct Prep: ParsableCommand {
                        --valid-src dev.en --valid-tgt dev.de --bpe-merges 16000 --shared
             """)
 
-    @Option(help: ArgumentHelp("A folder with train.src, train.tgt and optionally valid.* and test.*.", valueName: "DIR"))
-    var corpus: String?
-
-    @Option(help: "Name of the prepared data set: one folder name of letters, digits, '-', '_' and '.' (default: the corpus folder's name).")
-    var name: String?
-
-    @Option(help: ArgumentHelp("Training source text (instead of --corpus).", valueName: "FILE"))
-    var trainSrc: String?
-    @Option(help: ArgumentHelp("Training target text.", valueName: "FILE"))
-    var trainTgt: String?
-    @Option(help: ArgumentHelp("Validation source text.", valueName: "FILE"))
-    var validSrc: String?
-    @Option(help: ArgumentHelp("Validation target text.", valueName: "FILE"))
-    var validTgt: String?
-    @Option(help: ArgumentHelp("Test source text.", valueName: "FILE"))
-    var testSrc: String?
-    @Option(help: ArgumentHelp("Test target text.", valueName: "FILE"))
-    var testTgt: String?
-
-    @Option(help: ArgumentHelp("Where vocabularies go: DIR/NAME/.", valueName: "DIR"))
-    var vocabDir = "vocab"
-    @Option(help: ArgumentHelp("Where binary shards go: DIR/NAME/.", valueName: "DIR"))
-    var dataDir = "data"
-
-    @Option(help: "Unicode normalisation: nfkc, nfc or none.")
-    var normalization: Normalization = .nfkc
-    @Option(parsing: .unconditional, help: "Number of joint BPE merges to learn (0: whole words only).")
-    var bpeMerges = 8000
-    @Option(parsing: .unconditional, help: "Stop learning BPE when the best pair occurs fewer times than this.")
-    var bpeMinFrequency = 2
-    @Option(parsing: .unconditional, help: ArgumentHelp("Learn BPE from N training pairs drawn with --seed (0: from all); every pair is still segmented and written.", valueName: "N"))
-    var bpeSample = 0
-    @Option(parsing: .unconditional, help: "Seed of the --bpe-sample draw.")
-    var seed: UInt64 = 1
-    @Flag(help: "Drop training pairs whose source and target lines repeat an earlier pair's (counted in prep.json).")
-    var dedupe = false
-    @Option(parsing: .unconditional, help: "Leave subwords seen fewer times than this out of the vocabulary (they become <unk>).")
-    var minCount = 1
-    @Option(parsing: .unconditional, help: "Largest vocabulary, specials included (0: no limit).")
-    var maxSize = 0
-    @Flag(help: "One vocabulary for both sides (needed for tied embeddings).")
-    var shared = false
-    @Option(parsing: .unconditional, help: "Drop training pairs longer than this many subword tokens on either side (0: no limit).")
-    var maxLen = 250
-    @Flag(help: "Also write each split's subword text (SPLIT.bpe.src/.tgt) into the data folder.")
-    var writeText = false
-    @Option(help: ArgumentHelp("The source language's ISO 639-1 code (e.g. en), recorded in prep.json: s2s-serve serves the model under it.", valueName: "CODE"))
-    var sourceLang: String?
-    @Option(help: ArgumentHelp("The target language's ISO 639-1 code (e.g. es).", valueName: "CODE"))
-    var targetLang: String?
+    @OptionGroup var input: PrepInputOptions
+    @OptionGroup var segmentation: SegmentationOptions
     @Flag(help: "Replace another data set in VOCAB/NAME and DATA/NAME (its files that this run does not write are removed).")
     var overwrite = false
     @Option(parsing: .unconditional, help: ArgumentHelp("Worker threads for normalising, segmenting and applying BPE (default: the cores); the outputs are the same for any number.", valueName: "N"))
@@ -86,107 +37,28 @@ struct Prep: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if corpus == nil && trainSrc == nil {
-            throw ValidationError("Give --corpus DIR, or --train-src and --train-tgt.")
-        }
-        if corpus != nil && (trainSrc != nil || trainTgt != nil) {
-            throw ValidationError("Give either --corpus or --train-src/--train-tgt, not both.")
-        }
-        for (a, b, what) in [(trainSrc, trainTgt, "train"), (validSrc, validTgt, "valid"), (testSrc, testTgt, "test")]
-        where (a == nil) != (b == nil) {
-            throw ValidationError("--\(what)-src and --\(what)-tgt go together: give both or neither.")
-        }
-        if corpus == nil && name == nil {
-            throw ValidationError("Give --name for the prepared data set when naming files one by one.")
-        }
-        if let name, !DataSetName.isValid(name) {
-            throw ValidationError("--name '\(name)' is not a data set name: give \(DataSetName.rule).")
-        }
-        if bpeMerges < 0 { throw ValidationError("--bpe-merges must be 0 or more, not \(bpeMerges).") }
-        if bpeSample < 0 { throw ValidationError("--bpe-sample must be 0 (all pairs) or more, not \(bpeSample).") }
-        if bpeMinFrequency < 1 { throw ValidationError("--bpe-min-frequency must be at least 1.") }
-        if minCount < 1 { throw ValidationError("--min-count must be at least 1.") }
-        if maxSize != 0 && maxSize < 5 { throw ValidationError("--max-size must be 0 (no limit) or at least 5 (4 specials + 1).") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads).") }
-        if maxLen < 0 { throw ValidationError("--max-len must be 0 (no limit) or more.") }
-        for (flag, code) in [("--source-lang", sourceLang), ("--target-lang", targetLang)] {
-            if let code, let problem = LanguageCode.problem(code) { throw ValidationError("\(flag): \(problem).") }
-        }
     }
 
     func run() throws {
-        var splits: [(name: String, source: String, target: String)] = []
-        let setName: String
-        if let corpus {
-            let dir = corpus.hasSuffix("/") ? String(corpus.dropLast()) : corpus
-            setName = name ?? (Folder.resolved(dir, resolvingLinks: false) as NSString).lastPathComponent
-            if !DataSetName.isValid(setName) {
-                throw ValidationError("--corpus \(corpus): its folder name '\(setName)' is not a data set name "
-                                      + "(\(DataSetName.rule)): give --name.")
-            }
-            for split in ["train", "valid", "test"] {
-                let src = "\(dir)/\(split).src", tgt = "\(dir)/\(split).tgt"
-                let hasSrc = FileManager.default.fileExists(atPath: src)
-                let hasTgt = FileManager.default.fileExists(atPath: tgt)
-                if split == "train" || hasSrc || hasTgt {
-                    if !hasSrc || !hasTgt {
-                        throw InputError(file: hasSrc ? tgt : src, problem: "no such file",
-                                         hint: "--corpus expects \(split).src and \(split).tgt side by side in \(dir)")
-                    }
-                    splits.append((split, src, tgt))
-                }
-            }
-        } else {
-            setName = name!
-            splits.append(("train", trainSrc!, trainTgt!))
-            if let validSrc, let validTgt { splits.append(("valid", validSrc, validTgt)) }
-            if let testSrc, let testTgt { splits.append(("test", testSrc, testTgt)) }
-        }
-
-        var options = Preparation.Options(
-            name: setName, splits: splits,
-            vocabFolder: "\(vocabDir)/\(setName)", dataFolder: "\(dataDir)/\(setName)")
-        options.normalization = normalization
-        options.bpeMerges = bpeMerges
-        options.bpeMinFrequency = bpeMinFrequency
-        options.bpeSample = bpeSample
-        options.seed = seed
-        options.dedupe = dedupe
-        options.minCount = minCount
-        options.maxVocabularySize = maxSize
-        options.sharedVocabulary = shared
-        options.maxLength = maxLen
-        options.writeText = writeText
-        options.sourceLanguage = sourceLang
-        options.targetLanguage = targetLang
+        var options = try input.preparationOptions()
+        segmentation.apply(to: &options)
         options.overwrite = overwrite
-        if let threads { options.threads = threads }
-        var preparation = Preparation(options: options)
-        if !quiet {
-            preparation.log = { message in StandardError.write("s2s-prep: " + message + "\n") }
-            var printer = PrepProgressPrinter()
-            preparation.progress = { printer.show($0) }
+        options.threads = threads
+        var printer = PrepProgressPrinter()
+        // Errors describe themselves: file, line, what to do.
+        try Preparation(options: options).run { event in
+            guard !quiet else { return }
+            switch event {
+            case .message(let message): S2SCommand.report("s2s-prep: " + message + "\n")
+            case .progress(let progress): printer.show(progress)
+            }
         }
-        // The output folders are this run's alone: two runs writing one
-        // vocabulary folder would leave it mixed. One folder given twice
-        // (--vocab-dir X --data-dir ./X) is locked once. A run that fails
-        // takes away the folders it made.
-        var locks: [FolderLock] = []
-        var succeeded = false
-        defer { for lock in locks.reversed() { lock.release(removingIfCreated: !succeeded) } }
-        var locked = Set<String>()
-        for folder in [options.vocabFolder, options.dataFolder] where locked.insert(Folder.resolved(folder)).inserted {
-            locks.append(try FolderLock(folder: folder))
-        }
-        // Errors (InputError, FileError) describe themselves: file, line, what to do.
-        try preparation.run()
-        succeeded = true
     }
 
     static func main() {
-        StandardStreams.prepare()
+        S2SCommand.start(loadsModels: false)
         main(nil)  // ArgumentParser's own entry: parse, run, report errors, exit
     }
 }
 
-extension Normalization: ExpressibleByArgument {}
