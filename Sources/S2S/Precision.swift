@@ -1,7 +1,8 @@
 internal import S2SKernels
+internal import S2STraining
 
-/// The precision of a translator's decoding products (the model's weights
-/// times each step's states).
+/// The precision of the matrix products: a translator's (the model's
+/// weights times each step's states) and a training run's.
 ///
 /// `float32` gives the same translations on every CPU. The others trade a
 /// little accuracy for speed where the CPU has the instructions for them;
@@ -25,6 +26,21 @@ public enum Precision: String, CaseIterable, Sendable {
         case .float32, .auto: true
         case .bfloat16: PackedMatrix.isBFloat16Available
         case .int8: Int8Matrix.isAvailable
+        }
+    }
+
+    /// Whether training can run its products in this precision (int8
+    /// decodes only).
+    public var trains: Bool { self != .int8 }
+
+    /// The training products' precision this one stands for on this CPU
+    /// (auto: bfloat16 where the CPU has it); nil for int8.
+    var training: TrainingOptions.Precision? {
+        switch self {
+        case .float32: .float32
+        case .bfloat16: .bfloat16
+        case .auto: PackedMatrix.isBFloat16Available ? .bfloat16 : .float32
+        case .int8: nil
         }
     }
 

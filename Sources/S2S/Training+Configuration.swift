@@ -39,7 +39,7 @@ extension Training.Options {
         if let clip { t.clip = clip }
         if let teacherForcing { t.teacherForcing = teacherForcing.schedule }
         if sampleOwnToken { t.sampleOwnToken = true }
-        if let precision { t.precision = precision.resolved }
+        if let precision, let chosen = precision.training { t.precision = chosen }  // int8: refused in run
         if let optimizer { t.optimizer = TrainingOptions.Optimizer(rawValue: optimizer.rawValue)! }
         if let warmupSteps { t.warmupSteps = warmupSteps }
         if let decayPatience { t.decayPatience = decayPatience }
@@ -68,7 +68,7 @@ extension Training.Options {
     /// A new run's training options: the defaults, with those given.
     func newTrainingOptions() -> TrainingOptions {
         var t = TrainingOptions()
-        t.precision = Training.Precision.auto.resolved
+        t.precision = Precision.auto.training
         applyTrainingOptions(to: &t)
         applyRunControl(to: &t)
         return t

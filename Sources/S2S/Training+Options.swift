@@ -71,7 +71,11 @@ extension Training {
         public var teacherForcing: TeacherForcing?
         /// When not feeding gold, feed a sample of the model's softmax rather than its argmax.
         public var sampleOwnToken = false
-        /// The products' precision (default: ``Precision/auto``).
+        /// The products' precision: ``Precision/float32``, ``Precision/bfloat16``
+        /// (inputs rounded to bfloat16; sums, weights, gradients and Adam in
+        /// float32) or ``Precision/auto`` (bfloat16 where the CPU has it; the
+        /// default). ``Precision/int8`` decodes only. config.json records
+        /// the precision chosen.
         public var precision: Precision?
 
         // MARK: Schedule and stopping
@@ -187,29 +191,6 @@ extension Training {
         case bleu
         /// A higher chrF of greedy translations.
         case chrf
-    }
-
-    /// The precision of the training products (config.json records the choice).
-    public enum Precision: String, CaseIterable, Sendable {
-        /// 32-bit floats throughout: the same run on every CPU.
-        case float32
-        /// Inputs rounded to bfloat16; sums, weights, gradients and Adam in
-        /// float32 (needs AVX512_BF16; on AMX tiles where the CPU has them).
-        case bfloat16
-        /// bfloat16 where the CPU has it, else float32.
-        case auto
-
-        /// Whether this CPU can train in this precision.
-        public var isAvailable: Bool { self != .bfloat16 || BFloat16Gemm.isAvailable }
-
-        /// The precision chosen on this CPU.
-        var resolved: TrainingOptions.Precision {
-            switch self {
-            case .float32: .float32
-            case .bfloat16: .bfloat16
-            case .auto: BFloat16Gemm.isAvailable ? .bfloat16 : .float32
-            }
-        }
     }
 
     /// The probability of feeding the gold previous token at each update

@@ -111,6 +111,11 @@ public final class Training: Sendable {
 
     /// The run, its errors as the building blocks throw them.
     private func runJob(_ events: @escaping (Event) -> Void) throws -> Summary {
+        if let precision = options.precision, !precision.trains || !precision.isAvailable {
+            throw S2SError.options(problem: precision.trains ? "precision \(precision.rawValue) needs a CPU with AVX512_BF16, which this one lacks"
+                                                             : "precision int8 decodes only: a run trains in float32 or bfloat16",
+                                   hint: "Train in float32 or auto")
+        }
         let (world, launch) = try Self.joinJob(threads: options.threads)
         events(.started(rank: world.rank, processes: world.size))
         let folder = ModelFolder(path: model)

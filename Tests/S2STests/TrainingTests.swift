@@ -156,6 +156,13 @@ final class TrainingTests: XCTestCase {
             guard case S2SError.options(let problem, _) = error else { return XCTFail("\(error)") }
             XCTAssertTrue(problem.hasSuffix("(option --hidden-size)"), problem)
         }
+        // One precision type for decoding and training: int8 only decodes.
+        var int8 = tiny
+        int8.precision = .int8
+        XCTAssertThrowsError(try training(dir, int8).run()) { error in
+            guard case S2SError.options(let problem, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(problem, "precision int8 decodes only: a run trains in float32 or bfloat16")
+        }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("models/toy").path))
     }
 }

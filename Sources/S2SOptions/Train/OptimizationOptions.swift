@@ -37,10 +37,10 @@ public struct OptimizationOptions: ParsableArguments {
         if let optimizer, Training.Optimizer(rawValue: optimizer) == nil {
             throw ValidationError("--optimizer must be adam or sgd, not '\(optimizer)'.")
         }
-        if let precision, Training.Precision(rawValue: precision) == nil {
+        if let precision, Precision(rawValue: precision)?.trains != true {
             throw ValidationError("--precision must be float32, bfloat16 or auto, not '\(precision)'.")
         }
-        if precision == "bfloat16" && !Training.Precision.bfloat16.isAvailable {
+        if precision == "bfloat16" && !Precision.bfloat16.isAvailable {
             throw ValidationError("--precision bfloat16 needs a CPU with AVX512_BF16, which this one lacks; use float32 or auto.")
         }
     }
@@ -58,6 +58,6 @@ public struct OptimizationOptions: ParsableArguments {
         o.clip = clip
         o.teacherForcing = teacherForcing.flatMap(Training.TeacherForcing.init)
         o.sampleOwnToken = sampleOwnToken
-        o.precision = precision.flatMap(Training.Precision.init(rawValue:))
+        o.precision = precision.flatMap(Precision.init(rawValue:))
     }
 }
