@@ -17,7 +17,7 @@ public struct SearchOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Lines translated together at most.") public var batchSize = 32
     @Option(parsing: .unconditional, help: "A line of more source subwords than this is cut at sentence ends (windows of this many subwords, if a sentence alone is longer), the pieces translated one by one and joined into one output line (default: the longest source the model was trained on, prep.json's max_length).")
     public var maxSourceTokens: Int?
-    @Option(parsing: .unconditional, help: "Threads for matrix work (default: all cores).") public var threads: Int?
+    @OptionGroup public var threads: ThreadsOption
     @Option(help: ArgumentHelp("Decoding products' precision: float32, bfloat16 (needs AVX512_BF16; on AMX tiles where the CPU has them, unless S2S_NO_AMX=1), int8 (the decoder's and the encoder's weights quantised per column, needs AVX512-VNNI) or auto (each product the fastest of OpenBLAS, packed float32, packed bfloat16 (vector and AMX) and int8 that this CPU runs, timed at load and cached).",
                                valueName: "P")) public var precision = "auto"
     @Option(parsing: .unconditional, help: ArgumentHelp("Score only the K target subwords most associated with each source subword (the model folder's shortlist.tsv, from s2s-prep) plus the --shortlist-frequent most frequent ones: faster, nearly the same translations (0: the whole vocabulary).", valueName: "K"))
@@ -43,7 +43,6 @@ public struct SearchOptions: ParsableArguments {
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1.") }
         // Beyond 100 × the source a search only runs on to its limit.
         if maxLenRatio > 100 { throw ValidationError("--max-len-ratio must be at most 100, not \(maxLenRatio).") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
         if let maxSourceTokens, maxSourceTokens < 1 { throw ValidationError("--max-source-tokens must be at least 1.") }
         guard let chosen = Precision(rawValue: precision) else {
             throw ValidationError("--precision must be float32, bfloat16, int8 or auto, not '\(precision)'.")
@@ -70,7 +69,7 @@ public struct SearchOptions: ParsableArguments {
         options.shortlist = shortlist
         options.shortlistFrequent = shortlistFrequent
         options.precision = Precision(rawValue: precision) ?? .auto
-        options.threads = threads
+        options.threads = threads.threads
         if let unkDict { options.unknownDictionary = try Self.dictionary(unkDict) }
         return options
     }

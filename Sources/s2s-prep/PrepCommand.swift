@@ -31,20 +31,15 @@ struct Prep: ParsableCommand {
     @OptionGroup var segmentation: SegmentationOptions
     @Flag(help: "Replace another data set in VOCAB/NAME and DATA/NAME (its files that this run does not write are removed).")
     var overwrite = false
-    @Option(parsing: .unconditional, help: ArgumentHelp("Worker threads for normalising, segmenting and applying BPE (default: the cores); the outputs are the same for any number.", valueName: "N"))
-    var threads: Int?
+    @OptionGroup var threads: ThreadsOption  // the outputs are the same for any number
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
-
-    func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads).") }
-    }
 
     func run() throws {
         var options = try input.preparationOptions()
         segmentation.apply(to: &options)
         options.overwrite = overwrite
-        options.threads = threads
+        options.threads = threads.threads
         var printer = PrepProgressPrinter()
         // Errors describe themselves: file, line, what to do.
         try Preparation(options: options).run { event in

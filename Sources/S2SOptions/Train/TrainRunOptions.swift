@@ -14,7 +14,7 @@ public struct TrainRunOptions: ParsableArguments {
     public var newData = false
     @Option(help: ArgumentHelp("Take the model shape and training options from a config.json written by an earlier run (edit a copy to change them); stopping, validation, reporting, --pass-tokens and --threads may be given besides; other options may repeat the file's values but not change them.", valueName: "FILE"))
     public var config: String?
-    @Option(parsing: .unconditional, help: "Threads for matrix work (default: all cores).") public var threads: Int?
+    @OptionGroup public var threads: ThreadsOption
 
     public init() {}
 
@@ -25,7 +25,6 @@ public struct TrainRunOptions: ParsableArguments {
         if newData && !resume {
             throw ValidationError("--new-data continues a run on other training data: give it with --resume.")
         }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads).") }
     }
 
     /// How the run starts.
@@ -36,6 +35,6 @@ public struct TrainRunOptions: ParsableArguments {
     }
 
     public func apply(to o: inout Training.Options) {
-        o.threads = threads
+        o.threads = threads.threads
     }
 }
