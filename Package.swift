@@ -144,7 +144,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "s2s-average",
-            dependencies: ["S2SModel", "S2SCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["S2S", "S2SOptions", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Benchmarks (tools/bench/ drives it).
         .executableTarget(

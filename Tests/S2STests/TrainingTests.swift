@@ -5,7 +5,8 @@ import XCTest
 
 /// `Training` as a Swift program uses it: a tiny model of the toy reverse
 /// task, prepared and trained through the library, its events, its model
-/// folder, and a run stopped by `cancel()` or by its task's cancellation.
+/// folder (its checkpoints averaged by `Averaging`), and a run stopped by
+/// `cancel()` or by its task's cancellation.
 final class TrainingTests: XCTestCase {
     /// The toy reverse corpus prepared by the library into a fresh folder
     /// (vocab/toy, data/toy).
@@ -83,6 +84,20 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(log.split(separator: "\n").count, reports.count + validations.count)
         let translator = try Translator(modelFolder: model.path)
         XCTAssertNoThrow(try translator.translate("wi xo na ba"))
+
+        // The two checkpoints averaged: the newest first, into the default
+        // file, which a translator loads as its weights; the run's own files
+        // are refused as the output.
+        let averaged = try Averaging.average(modelFolder: model.path, last: 5)
+        XCTAssertEqual(averaged.checkpoints.map { ($0 as NSString).lastPathComponent },
+                       ["step-00000040.safetensors", "step-00000020.safetensors"])
+        XCTAssertEqual(averaged.output, model.appendingPathComponent("averaged.safetensors").path)
+        let withAverage = try Translator(modelFolder: model.path, weights: averaged.output)
+        XCTAssertNoThrow(try withAverage.translate("wi xo na ba"))
+        XCTAssertThrowsError(try Averaging.average(modelFolder: model.path, output: summary.modelFile)) { error in
+            guard case S2SError.options(let problem, _) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(problem.contains("which s2s-train wrote"), problem)
+        }
     }
 
     /// cancel() stops the run after the update under way: a checkpoint of
