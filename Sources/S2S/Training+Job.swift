@@ -9,17 +9,17 @@ internal import S2STraining
 /// whether the machine has the memory for it.
 extension Training {
     /// One process (SingleProcess), or a rank of the mpirun job that
-    /// started this one (and what mpirun's environment says of it); the
-    /// default thread count then shares this host's cores among its ranks.
-    static func joinJob(threads: Int?) throws -> (Communicator, OpenMPI.Launch?) {
+    /// started this one (and what mpirun's environment says of it), and the
+    /// kernels' thread count: `threads`, or by default this host's cores
+    /// shared among its ranks.
+    static func joinJob(threads: Int?) throws -> (Communicator, OpenMPI.Launch?, threads: Int?) {
         let launch = OpenMPI.Launch(environment: ProcessInfo.processInfo.environment)
-        if let threads {
-            KernelThreads.set(threads)
-        } else if let launch, launch.localSize > 1 {
-            KernelThreads.set(max(1, ProcessInfo.processInfo.activeProcessorCount / launch.localSize))
+        var threads = threads
+        if threads == nil, let launch, launch.localSize > 1 {
+            threads = max(1, ProcessInfo.processInfo.activeProcessorCount / launch.localSize)
         }
-        guard let launch else { return (SingleProcess(), nil) }
-        return (try OpenMPI(library: launch.library), launch)
+        guard let launch else { return (SingleProcess(), nil, threads) }
+        return (try OpenMPI(library: launch.library), launch, threads)
     }
 
     /// Refuses a run that would not fit in memory, before anything is

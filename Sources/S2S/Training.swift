@@ -29,9 +29,10 @@ import Synchronization
 /// Started by mpirun, every process runs the same training and computes its
 /// share of each batch; rank 0 alone writes the model folder.
 ///
-/// A run computes on the calling thread and the process's matrix threads,
-/// whose count and precision are process-wide while it runs: run one
-/// training at a time, and translate beside it only after it returns.
+/// A run computes on the calling thread, splitting its products over
+/// ``Options-swift.struct/threads`` cores; its thread count and precision
+/// are its own (nothing process-wide), but the cores are shared: a
+/// translation beside it slows both.
 public final class Training: Sendable {
     /// How a run starts.
     public enum Start: Sendable, Hashable {
@@ -116,7 +117,15 @@ public final class Training: Sendable {
                                                              : "precision int8 decodes only: a run trains in float32 or bfloat16",
                                    hint: "Train in float32 or auto")
         }
-        let (world, launch) = try Self.joinJob(threads: options.threads)
+        let (world, launch, threads) = try Self.joinJob(threads: options.threads)
+        // Every product of the run on `threads` cores.
+        return try KernelSettings(threads: threads).run {
+            try runJob(world: world, launch: launch, events)
+        }
+    }
+
+    /// The run in its job, with its kernel settings bound.
+    private func runJob(world: Communicator, launch: OpenMPI.Launch?, _ events: @escaping (Event) -> Void) throws -> Summary {
         events(.started(rank: world.rank, processes: world.size))
         let folder = ModelFolder(path: model)
         let say: (String) -> Void = { events(.message($0)) }

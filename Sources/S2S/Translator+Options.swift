@@ -83,6 +83,7 @@ extension Translator {
             options.replaceUnknown = replaceUnknown
             options.unknownDictionary = unknownDictionary
             options.batchSize = batchSize
+            options.threads = threads
             options.maxSourceTokens = maxSourceTokens
             options.shortlist = shortlist
             options.shortlistFrequent = shortlistFrequent

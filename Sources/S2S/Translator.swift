@@ -16,22 +16,20 @@ import Synchronization
 /// Loading validates the folder (files present, the configuration against
 /// the tensors, the vocabularies against the model) and packs the weights
 /// for decoding once. A translator is `Sendable`: tasks may share one. Its
-/// searches run one at a time, on the calling thread, each spread over the
-/// process's matrix threads (``Options-swift.struct/threads``), so a task
-/// that translates holds its thread until the batch is done.
+/// searches run one at a time, on the calling thread, each spread over
+/// ``Options-swift.struct/threads`` cores, so a task that translates holds
+/// its thread until the batch is done. Translators hold no process-wide
+/// settings: several may search at once, on their own threads, with their
+/// own thread counts and precisions.
 public final class Translator: Sendable {
     /// The options this translator was loaded with.
     public let options: Options
     /// The longest source, in subwords, searched whole; a longer line is
     /// translated in pieces (``Options-swift.struct/maxSourceTokens``).
     public let maxSourceTokens: Int
-    /// The engine: the model, its vocabularies and its scratch, used by one
-    /// search at a time.
+    /// The engine: the model with its packed weights and decoding plan, its
+    /// vocabularies and its scratch, used by one search at a time.
     private let engine: Mutex<S2STranslation.Translator>
-    /// Matrix products share process-wide settings (the whole-sequence
-    /// precision, the thread count) and one pool of threads: searches of
-    /// all translators take turns.
-    private static let kernels = Mutex(())
 
     /// Loads a model folder.
     ///
@@ -51,13 +49,10 @@ public final class Translator: Sendable {
     public init(modelFolder: String, weights: String? = nil, ensemble: [String] = [],
                 options: Options = Options()) throws(S2SError) {
         try options.validate()
-        let engine = try Self.kernels.withLock { _ throws(S2SError) in
-            if let threads = options.threads { KernelThreads.set(threads) }
-            return try S2SError.converting(file: modelFolder) {
-                let engine = try S2STranslation.Translator(modelFolder: modelFolder, weights: weights, options: options.engine)
-                for other in ensemble { try engine.addToEnsemble(modelFolder: other) }
-                return engine
-            }
+        let engine = try S2SError.converting(file: modelFolder) {
+            let engine = try S2STranslation.Translator(modelFolder: modelFolder, weights: weights, options: options.engine)
+            for other in ensemble { try engine.addToEnsemble(modelFolder: other) }
+            return engine
         }
         self.options = options
         maxSourceTokens = engine.maxSourceTokens
@@ -102,12 +97,7 @@ public final class Translator: Sendable {
             engine.options.search.nBest = search.nBest
             engine.options.search.lengthPenalty = search.lengthPenalty
             engine.options.search.coveragePenalty = search.coveragePenalty
-            let results = try Self.kernels.withLock { _ throws(S2SError) in
-                if let threads = options.threads { KernelThreads.set(threads) }
-                // The encoder's whole-sentence products in the precision chosen for this model.
-                Matmul.precision = engine.model.wholeSequencePrecision
-                return try S2SError.converting { try engine.translate(lines) }
-            }
+            let results = try S2SError.converting { try engine.translate(lines) }
             return (results, warnings)
         }
         for w in warnings { warning(w.index, w.message) }

@@ -1,7 +1,8 @@
 import CBLAS
 import Foundation
 
-/// How many cores the kernels use: one setting for all of them.
+/// How many cores the kernels use: one setting for all of them, bound by
+/// whoever owns the computation (`KernelSettings`).
 ///
 /// OpenBLAS is kept at one thread. Products large enough to share
 /// (`Matmul.gemm`, `PackedMatrix`) are split here into one-thread calls on
@@ -13,11 +14,9 @@ import Foundation
 /// costs about 50 µs a hand-off on the machine measured, against about
 /// 150 µs of work in a per-step product half. Measurements: docs/PERFORMANCE.md.
 public enum KernelThreads {
-    /// s2s-train and s2s-translate's --threads; all cores by default.
-    public static func set(_ n: Int) { count = max(1, n) }
-    public static var current: Int { count }
-
-    nonisolated(unsafe) private static var count = ProcessInfo.processInfo.activeProcessorCount
+    /// The thread count bound for the calling code (`KernelSettings`:
+    /// --threads of the command, or every core).
+    public static var current: Int { KernelSettings.current.threads }
 
     /// Evaluated before the first OpenBLAS call: one thread, once.
     @usableFromInline static let blasSingleThreaded: Void = openblas_set_num_threads(1)

@@ -26,11 +26,9 @@ public enum Matmul {
     /// the rest. Nil, and never set, in normal use.
     nonisolated(unsafe) public static var secondsInProducts: Double?
 
-    /// The precision of Float products: `.bfloat16` rounds both operands
-    /// of every product with alpha 1 and beta 0 or 1 to bfloat16 and sums
-    /// in float (`BFloat16Gemm`; training in bfloat16 sets it, where
-    /// `BFloat16Gemm.isAvailable`). Double products are never rounded.
-    nonisolated(unsafe) public static var precision: PackedMatrix.Precision = .float32
+    /// The precision of Float products bound for the calling code
+    /// (`KernelSettings.precision`; training in bfloat16 binds `.bfloat16`).
+    public static var precision: PackedMatrix.Precision { KernelSettings.current.precision }
 
     /// C = alpha·op(A)·op(B) + beta·C (row-major). op(A): (m, k), op(B): (k, n), C: (m, n).
     /// `lda`/`ldb`/`ldc` default to the packed row lengths of A, B (as stored) and C;
@@ -63,8 +61,9 @@ public enum Matmul {
         // OpenBLAS kernels compute bit for bit as one call does
         // (`ProductSplit`): the values do not depend on the split (tested).
         let perPart = 1 << 20
-        let cut = m * n * k >= 2 * perPart && KernelThreads.current > 1 ? ProductSplit.rule(T.self).cut(m: m, n: n) : nil
-        let parts = cut == nil ? 1 : KernelThreads.current
+        let threads = KernelThreads.current
+        let cut = m * n * k >= 2 * perPart && threads > 1 ? ProductSplit.rule(T.self).cut(m: m, n: n) : nil
+        let parts = cut == nil ? 1 : threads
         let cs = UnsafeSendable(c)
         if cut?.columns ?? true {
             let minimum = max(64, (perPart + m * k - 1) / max(m * k, 1))

@@ -52,8 +52,9 @@ public final class Seq2Seq<T: Real> {
     /// `packForDecoding` chose them; empty when not packed.
     public internal(set) var encoderPlan: [(name: String, path: DecodingMatrix.Path)] = []
     /// The precision of whole-sequence products when translating (the
-    /// encoder's input projections unless packed, the attention's keys), as `packForDecoding` chose it: the
-    /// caller sets `Matmul.precision` to it (a process-wide setting).
+    /// encoder's input projections unless packed, the attention's keys), as
+    /// `packForDecoding` chose it: the translator binds it for each search
+    /// (`KernelSettings.precision`).
     public internal(set) var wholeSequencePrecision: PackedMatrix.Precision = .float32
     /// Whether forward and backward use `TrainingPacks` where the CPU has
     /// the packed kernel (off: every product through OpenBLAS, as a Double

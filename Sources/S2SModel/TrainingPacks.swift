@@ -22,7 +22,7 @@ final class TrainingPacks: @unchecked Sendable {
     /// (V, H): W_oᵀ, or the target embeddings when tied (logits = x·Embᵀ).
     let outputGradient: PackedMatrix
 
-    /// The precision of every pack (bfloat16: training in bfloat16, `Matmul.precision`).
+    /// The precision of every pack (bfloat16: training in bfloat16, `KernelSettings.precision`).
     let precision: PackedMatrix.Precision
 
     init(config c: ModelConfig, layout: ParameterLayout, parameters: UnsafePointer<Float>,

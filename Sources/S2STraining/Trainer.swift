@@ -226,11 +226,14 @@ public final class Trainer {
     }
 
     public func run(resumedFrom resumed: Int?) throws -> Summary {
-        let o = config.training
         // Every Float product of this run in its precision (validation's too).
-        let precisionBefore = Matmul.precision
-        Matmul.precision = o.precision == .bfloat16 ? .bfloat16 : .float32
-        defer { Matmul.precision = precisionBefore }
+        try KernelSettings(precision: config.training.precision == .bfloat16 ? .bfloat16 : .float32).run {
+            try runLoop(resumedFrom: resumed)
+        }
+    }
+
+    private func runLoop(resumedFrom resumed: Int?) throws -> Summary {
+        let o = config.training
         let root = communicator.isRoot
         if root { runLog = try RunLog(path: folder.logPath, keepThroughStep: resumed ?? 0) }
         if !root { progress = ProgressBar(enabled: false) }

@@ -30,17 +30,17 @@ public enum Shards {
         let n = min(max(threads, 1), sources.count * max(rowsPerSentence, 1) / minimumRows)
         if n <= 1 { return search(sources) }
         var results = [[R]](repeating: [], count: n)
-        // Each shard's products stay on its thread.
-        let threads = KernelThreads.current
-        KernelThreads.set(1)
-        defer { KernelThreads.set(threads) }
+        // Each shard's products stay on its thread: its own settings, one
+        // thread, the caller's precision (Dispatch's threads do not inherit
+        // the caller's settings).
+        let shard = KernelSettings(threads: 1)
         results.withUnsafeMutableBufferPointer { out in
             let slots = UnsafeSendable(out)
             withoutActuallyEscaping(search) { search in
                 let box = UnsafeSendable(search)
                 DispatchQueue.concurrentPerform(iterations: n) { i in
                     let mine = stride(from: i, to: sources.count, by: n).map { sources[$0] }
-                    slots.pointer[i] = box.pointer(mine)
+                    slots.pointer[i] = shard.run { box.pointer(mine) }
                 }
             }
         }

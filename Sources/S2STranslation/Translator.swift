@@ -25,6 +25,9 @@ public final class Translator {
         public var precision: PackedMatrix.Precision? = .float32
         /// The decoder's products in int8 (AVX512-VNNI; the encoder in `precision`).
         public var int8 = false
+        /// Cores each search (and the packing at load) splits its work over
+        /// (nil: the caller's `KernelSettings`, every core unless bound).
+        public var threads: Int?
         /// Sentences searched together at most.
         public var batchSize = 32
         /// A line of more source subwords than this is cut into pieces
@@ -140,8 +143,10 @@ public final class Translator {
             throw InputError(file: path, problem: "cannot be run in int8 on this CPU (it lacks AVX512-VNNI)",
                              hint: "Use bfloat16, float32 or auto precision")
         }
-        model.packForDecoding(precision: options.precision, rows: Self.timedRows(batch: options.batchSize, beam: options.search.beamSize),
-                              int8: options.int8)
+        KernelSettings(threads: options.threads).run {
+            model.packForDecoding(precision: options.precision, rows: Self.timedRows(batch: options.batchSize, beam: options.search.beamSize),
+                                  int8: options.int8)
+        }
         if options.shortlist > 0 {
             let file = path + "/" + LexicalShortlist.fileName
             guard let data = FileManager.default.contents(atPath: file) else {
@@ -247,7 +252,16 @@ public final class Translator {
     /// translation), in input order. A line longer than `maxSourceTokens`
     /// subwords is translated in pieces (`LineSplitter`) whose k-th best
     /// translations are joined into the line's k-th (without attention).
+    /// The search runs on the calling thread with this translator's
+    /// settings: `options.threads`, and the whole-sequence precision its
+    /// decoding plan chose (`Seq2Seq.wholeSequencePrecision`).
     public func translate(_ lines: [String]) throws -> [[Translation]] {
+        try KernelSettings(threads: options.threads, precision: model.wholeSequencePrecision).run {
+            try translateLines(lines)
+        }
+    }
+
+    private func translateLines(_ lines: [String]) throws -> [[Translation]] {
         var results = [[Translation]](repeating: [], count: lines.count)
         // One work item a piece: a whole line, or a piece of a long one.
         var work: [(line: Int, piece: Int, subwords: [String], ids: [Int32])] = []

@@ -21,7 +21,11 @@ struct GemmShape: ParsableCommand {
     @Option(help: "Threads (OpenBLAS and the packed kernels).") var threads = 2
 
     func run() throws {
-        KernelThreads.set(threads)
+        try KernelSettings(threads: threads).run { try measure() }
+    }
+
+    /// The timing, with the benchmark's threads bound.
+    private func measure() throws {
         let a = (0..<(m * k)).map { Float(($0 % 17) - 8) * 0.01 }
         let b = (0..<(k * n)).map { Float(($0 % 13) - 6) * 0.01 }
         var c = [Float](repeating: 0, count: m * n)

@@ -35,9 +35,12 @@ struct TrainStep: ParsableCommand {
     }
 
     func run() throws {
-        KernelThreads.set(threads)
         let productPrecision = PackedMatrix.Precision(rawValue: precision)!  // checked in validate()
-        Matmul.precision = productPrecision
+        try KernelSettings(threads: threads, precision: productPrecision).run { try timeSteps() }
+    }
+
+    /// The timing, with the benchmark's threads and precision bound.
+    private func timeSteps() throws {
         var c = ModelConfig(sourceVocabularySize: vocab, targetVocabularySize: vocab)
         c.embeddingSize = emb; c.hiddenSize = hidden; c.layers = layers
         c.attention = .general; c.inputFeeding = true; c.dropout = 0.2; c.cell = .lstm

@@ -5,7 +5,7 @@ import S2SKernels
 import XCTest
 
 /// Training's bfloat16 products (`BFloat16Gemm`, and `Matmul` with
-/// `Matmul.precision = .bfloat16`) against the naive reference: exactly (up
+/// `KernelSettings(precision: .bfloat16)`) against the naive reference: exactly (up
 /// to the order of the float sums) over the operands rounded to bfloat16,
 /// and within the bound BFloat16Gemm states over the operands as given.
 final class BFloat16GemmTests: XCTestCase {
@@ -89,9 +89,7 @@ final class BFloat16GemmTests: XCTestCase {
         BFloat16Gemm.gemm(&direct, a, b, m: m, n: n, k: k, transA: false, transB: false, accumulate: false,
                           lda: k, ldb: n, ldc: n)
         Matmul.gemm(&plain, a, b, m: m, n: n, k: k)
-        Matmul.precision = .bfloat16
-        defer { Matmul.precision = .float32 }
-        Matmul.gemm(&routed, a, b, m: m, n: n, k: k)
+        KernelSettings(precision: .bfloat16).run { Matmul.gemm(&routed, a, b, m: m, n: n, k: k) }
         XCTAssertEqual(routed, direct)
         XCTAssertNotEqual(routed, plain, "bfloat16 rounding should show in some value")
         let ad = a.map(Double.init), bd = b.map(Double.init)

@@ -111,13 +111,12 @@ final class Int8MatrixTests: XCTestCase {
             XCTAssertTrue(amx.tiles)
             for (accumulate, withBias) in [(false, false), (true, false), (false, true)] {
                 var results: [[UInt32]] = []
-                let before = KernelThreads.current
-                defer { KernelThreads.set(before) }
                 for (matrix, threads) in [(vector, 1), (amx, 1), (amx, 2)] {
                     var c = c0
-                    KernelThreads.set(threads)
-                    bias.withUnsafeBufferPointer { b in
-                        matrix.multiply(into: &c, a, rows: m, accumulate: accumulate, bias: withBias ? b.baseAddress! : nil)
+                    KernelSettings(threads: threads).run {
+                        bias.withUnsafeBufferPointer { b in
+                            matrix.multiply(into: &c, a, rows: m, accumulate: accumulate, bias: withBias ? b.baseAddress! : nil)
+                        }
                     }
                     results.append(c.map(\.bitPattern))
                 }

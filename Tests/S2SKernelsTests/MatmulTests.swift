@@ -53,8 +53,6 @@ final class MatmulTests: XCTestCase {
     /// a split call the naive reference's to rounding.
     func testSplitProductsEqualOneCall() {
         var rng = SplitMix64(seed: 3)
-        let saved = KernelThreads.current
-        defer { KernelThreads.set(saved) }
         for (m, n, k) in [(70, 190, 460), (190, 70, 460), (33, 700, 300), (700, 33, 300)] {  // split in 2–4
             for transA in [false, true] {
                 for transB in [false, true] {
@@ -63,10 +61,11 @@ final class MatmulTests: XCTestCase {
                     let b = rng.uniform((transB ? n : k) * ldb).map(Float.init)
                     let c0 = rng.uniform(m * ldc).map(Float.init)
                     func product(threads: Int) -> [Float] {
-                        KernelThreads.set(threads)
                         var c = c0
-                        Matmul.gemm(&c, a, b, m: m, n: n, k: k, transA: transA, transB: transB,
-                                    alpha: 0.7, beta: 0.3, lda: lda, ldb: ldb, ldc: ldc)
+                        KernelSettings(threads: threads).run {
+                            Matmul.gemm(&c, a, b, m: m, n: n, k: k, transA: transA, transB: transB,
+                                        alpha: 0.7, beta: 0.3, lda: lda, ldb: ldb, ldc: ldc)
+                        }
                         return c
                     }
                     let one = product(threads: 1)

@@ -22,9 +22,6 @@ final class ThreadInvarianceTests: XCTestCase {
     }
 
     func checkThreadInvariance(precision: PackedMatrix.Precision) throws {
-        let saved = KernelThreads.current, savedPrecision = Matmul.precision
-        Matmul.precision = precision
-        defer { KernelThreads.set(saved); Matmul.precision = savedPrecision }
         var data = SplitMix64(seed: 3)
         let pairs: [(source: [Int32], target: [Int32])] = (0..<128).map { _ in
             ((0..<(3 + data.nextInt(below: 5))).map { _ in Int32(4 + data.nextInt(below: 296)) },
@@ -36,7 +33,9 @@ final class ThreadInvarianceTests: XCTestCase {
             c.embeddingSize = 64; c.hiddenSize = 64; c.layers = 2; c.cell = cell
             c.attention = .general; c.inputFeeding = true; c.dropout = 0.2
             func step(threads: Int) throws -> (loss: Double, gradients: [Float], parameters: [Float]) {
-                KernelThreads.set(threads)
+                try KernelSettings(threads: threads, precision: precision).run { try stepAlone() }
+            }
+            func stepAlone() throws -> (loss: Double, gradients: [Float], parameters: [Float]) {
                 let model = try Seq2Seq<Float>(config: c)
                 model.initialize(seed: 4)
                 let n = model.layout.count

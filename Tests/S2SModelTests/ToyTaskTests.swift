@@ -9,9 +9,10 @@ import XCTest
 final class ToyTaskTests: XCTestCase {
     func testTinyModelLearnsToReverse() throws {
         // Tiny matrices: one BLAS thread beats two threads handing off work.
-        let threads = KernelThreads.current
-        KernelThreads.set(1)
-        defer { KernelThreads.set(threads) }
+        try KernelSettings(threads: 1).run { try learnToReverse() }
+    }
+
+    func learnToReverse() throws {
         var c = ModelConfig(sourceVocabularySize: 14, targetVocabularySize: 14)
         c.embeddingSize = 24; c.hiddenSize = 48; c.layers = 1; c.dropout = 0
         c.attention = .general; c.inputFeeding = true

@@ -1,6 +1,7 @@
 import _S2STestSupport
 import Foundation
 import S2S
+import Synchronization
 import XCTest
 
 /// `Translator` as a Swift program uses it, on a toy reverse model trained
@@ -37,6 +38,30 @@ final class TranslatorTests: XCTestCase {
         XCTAssertEqual(batch.map(\.text), try command([]))
         XCTAssertEqual(batch[3].text, "", "an empty line gives an empty translation")
         XCTAssertEqual(try translator.translate(try lines[0]), batch[0])
+    }
+
+    /// Translators hold no process-wide settings: two with different
+    /// thread counts searching at the same time, each on its own thread,
+    /// give what each gives alone.
+    func testTranslatorsSearchSideBySideWithTheirOwnThreads() throws {
+        let lines = try lines
+        let translators = try [1, 2].map { threads in
+            var options = Translator.Options()
+            options.beamSize = 4
+            options.threads = threads
+            return try Translator(modelFolder: model, options: options)
+        }
+        let alone = try translators.map { try $0.translate(lines) }
+        XCTAssertEqual(alone[0], alone[1], "the thread count does not change a translation")
+        let rounds = 4
+        let side = Mutex([[Translation]?](repeating: nil, count: 2 * rounds))
+        DispatchQueue.concurrentPerform(iterations: 2 * rounds) { i in
+            let result = try? translators[i % 2].translate(lines)
+            side.withLock { $0[i] = result }
+        }
+        for (i, result) in side.withLock({ $0 }).enumerated() {
+            XCTAssertEqual(result, alone[i % 2], "search \(i) beside the other translator's")
+        }
     }
 
     func testNBestScoresAndAlignmentsAreTheCommands() throws {
