@@ -36,8 +36,8 @@
 // same bits as the AVX512-VNNI kernel.
 //
 // Linux gives a process the tile registers only after it asks
-// (arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA)); s2s_amx_available
-// asks once. Each call loads its tile configuration on the calling thread
+// (arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA)); s2s_cpu_features
+// asks once (cpu_features.c). Each call loads its tile configuration on the calling thread
 // and releases the tiles at the end.
 #include "ckernels.h"
 #include "panel_tile.h"
@@ -47,40 +47,11 @@
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__linux__)
-#include <cpuid.h>
 #include <immintrin.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 #define S2S_HAVE_AMX 1
 #endif
 
 #if S2S_HAVE_AMX
-enum { ARCH_REQ_XCOMP_PERM = 0x1023, XFEATURE_XTILEDATA = 18 };
-
-static int amx_state;
-static pthread_once_t amx_once = PTHREAD_ONCE_INIT;
-
-static void amx_probe(void) {
-    const char *off = getenv("S2S_NO_AMX");
-    if (off && *off && strcmp(off, "0") != 0) return;  // the user's switch: the vector kernels
-    __builtin_cpu_init();
-    if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512bw") ||
-        !__builtin_cpu_supports("avx512bf16") || !__builtin_cpu_supports("avx512vnni"))
-        return;  // the edges and the stores are AVX-512
-    unsigned eax, ebx, ecx, edx;
-    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return;
-    const unsigned amx = 1u << 22 | 1u << 24 | 1u << 25;  // AMX-BF16, AMX-TILE, AMX-INT8
-    if ((edx & amx) != amx) return;
-    // The kernel's permission for the tile data (fails on kernels before 5.16).
-    if (syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) != 0) return;
-    amx_state = 1;
-}
-
-int s2s_amx_available(void) {
-    pthread_once(&amx_once, amx_probe);
-    return amx_state;
-}
-
 // ldtilecfg's operand: palette 1, tiles 0..7 all 16 rows of 64 bytes.
 typedef struct {
     uint8_t palette;
@@ -273,7 +244,6 @@ s2s_bf16_transpose_rows(const float *a, size_t lda, int k, uint16_t *out, size_t
     }
 }
 #else
-int s2s_amx_available(void) { return 0; }
 void s2s_gemm_amx_int8(int m, int n, int depth, const uint8_t *a, size_t lda, const float *aScale, const int8_t *packed,
                        const float *bScale, const int32_t *colsum, float *c, size_t ldc, int accumulate,
                        const float *bias, int p0, int p1) {

@@ -25,16 +25,6 @@
 #define S2S_HAVE_X86 1
 #endif
 
-int s2s_vnni_available(void) {
-#if S2S_HAVE_X86
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-           __builtin_cpu_supports("avx512vnni") ? 1 : 0;
-#else
-    return 0;
-#endif
-}
-
 void s2s_int8_pack_reference(const float *b, size_t ldb, int k, int n, const float *scale, int8_t *out, int depth,
                              int rowOffset) {
     int panels = (n + S2S_PANEL - 1) / S2S_PANEL;
@@ -111,14 +101,14 @@ column_abs_max_avx512(const float *b, size_t ldb, int k, int n, float *largest) 
 void s2s_int8_pack(const float *b, size_t ldb, int k, int n, const float *scale, int8_t *out, int depth,
                    int rowOffset) {
 #if S2S_HAVE_X86
-    if (s2s_vnni_available()) { pack_avx512(b, ldb, k, n, scale, out, depth, rowOffset); return; }
+    if (s2s_cpu_features() & S2S_CPU_VNNI) { pack_avx512(b, ldb, k, n, scale, out, depth, rowOffset); return; }
 #endif
     s2s_int8_pack_reference(b, ldb, k, n, scale, out, depth, rowOffset);
 }
 
 void s2s_column_abs_max(const float *b, size_t ldb, int k, int n, float *largest) {
 #if S2S_HAVE_X86
-    if (s2s_vnni_available()) { column_abs_max_avx512(b, ldb, k, n, largest); return; }
+    if (s2s_cpu_features() & S2S_CPU_VNNI) { column_abs_max_avx512(b, ldb, k, n, largest); return; }
 #endif
     for (int r = 0; r < k; r++)
         for (int j = 0; j < n; j++) {
@@ -151,7 +141,7 @@ column_sums_vnni(const int8_t *packed, int n, int depth, int32_t *sums) {
 
 void s2s_int8_column_sums(const int8_t *packed, int n, int depth, int32_t *sums) {
 #if S2S_HAVE_X86
-    if (s2s_vnni_available()) { column_sums_vnni(packed, n, depth, sums); return; }
+    if (s2s_cpu_features() & S2S_CPU_VNNI) { column_sums_vnni(packed, n, depth, sums); return; }
 #endif
     int panels = (n + S2S_PANEL - 1) / S2S_PANEL;
     int quads = (depth + 3) / 4;
@@ -214,8 +204,7 @@ quantize_rows_avx512(int m, int depth, const float *a, size_t lda, uint8_t *out,
 
 void s2s_int8_quantize_rows(int m, int depth, const float *a, size_t lda, uint8_t *out, size_t ldo, float *scales) {
 #if S2S_HAVE_X86
-    __builtin_cpu_init();  // idempotent; the flags are then a load
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")) { quantize_rows_avx512(m, depth, a, lda, out, ldo, scales); return; }
+    if (s2s_cpu_features() & S2S_CPU_AVX512BW) { quantize_rows_avx512(m, depth, a, lda, out, ldo, scales); return; }
 #endif
     s2s_int8_quantize_rows_reference(m, depth, a, lda, out, ldo, scales);
 }

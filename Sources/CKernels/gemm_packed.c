@@ -18,15 +18,6 @@
 #define S2S_HAVE_X86 1
 #endif
 
-int s2s_packed_available(void) {
-#if S2S_HAVE_X86
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") ? 1 : 0;
-#else
-    return 0;
-#endif
-}
-
 void s2s_pack_panels(const float *b, size_t ldb, int k, int n, float *out, int depth, int rowOffset,
                      int p0, int p1) {
     for (int p = p0; p < p1; p++) {

@@ -22,15 +22,6 @@
 #define S2S_HAVE_X86 1
 #endif
 
-int s2s_bf16_available(void) {
-#if S2S_HAVE_X86
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bf16") ? 1 : 0;
-#else
-    return 0;
-#endif
-}
-
 uint16_t s2s_float_to_bf16(float x) {
     // Round to nearest, ties to even (what vcvtneps2bf16 does); NaN stays NaN.
     uint32_t u;

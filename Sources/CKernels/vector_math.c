@@ -19,15 +19,6 @@
 // Lane-for-lane equality with the Swift code needs separate roundings.
 #pragma clang fp contract(off)
 
-int s2s_vector_available(void) {
-#if S2S_HAVE_X86
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") ? 1 : 0;
-#else
-    return 0;
-#endif
-}
-
 #if S2S_HAVE_X86
 #define AVX512 __attribute__((target("avx512f")))
 #define AVX512_INLINE __attribute__((target("avx512f"), always_inline)) static inline
@@ -208,7 +199,7 @@ AVX512 int s2s_vec_top_k(const float *x, long n, int k, const int32_t *skip, int
 }
 
 #else
-// Never called off x86-64 (s2s_vector_available() is 0 there).
+// Never called off x86-64 (S2S_CPU_AVX512F is never set there).
 void s2s_vec_exp(float *x, long n) { (void)x; (void)n; }
 void s2s_vec_sigmoid(float *x, long n) { (void)x; (void)n; }
 void s2s_vec_tanh(float *x, long n) { (void)x; (void)n; }

@@ -24,8 +24,8 @@ public enum Precision: String, CaseIterable, Sendable {
     public var isAvailable: Bool {
         switch self {
         case .float32, .auto: true
-        case .bfloat16: PackedMatrix.isBFloat16Available
-        case .int8: Int8Matrix.isAvailable
+        case .bfloat16: CPUFeatures.current.contains(.bfloat16)
+        case .int8: CPUFeatures.current.contains(.vnni)
         }
     }
 
@@ -39,7 +39,7 @@ public enum Precision: String, CaseIterable, Sendable {
         switch self {
         case .float32: .float32
         case .bfloat16: .bfloat16
-        case .auto: PackedMatrix.isBFloat16Available ? .bfloat16 : .float32
+        case .auto: CPUFeatures.current.contains(.bfloat16) ? .bfloat16 : .float32
         case .int8: nil
         }
     }

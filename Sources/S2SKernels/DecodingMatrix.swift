@@ -21,11 +21,11 @@ public final class DecodingMatrix: MatrixProduct, @unchecked Sendable {
             [.float32, .bfloat16, .amx, .int8, .amxInt8, .openblas].filter {
                 switch $0 {
                 case .openblas: return true
-                case .float32: return PackedMatrix.isAvailable
-                case .bfloat16: return PackedMatrix.isAvailable && PackedMatrix.isBFloat16Available
-                case .amx: return PackedMatrix.isAvailable && PackedMatrix.isAMXAvailable
-                case .int8: return PackedMatrix.isAvailable && Int8Matrix.isAvailable
-                case .amxInt8: return PackedMatrix.isAvailable && Int8Matrix.isAvailable && PackedMatrix.isAMXAvailable
+                case .float32: return CPUFeatures.current.contains(.avx512)
+                case .bfloat16: return CPUFeatures.current.contains(.avx512) && CPUFeatures.current.contains(.bfloat16)
+                case .amx: return CPUFeatures.current.contains(.avx512) && CPUFeatures.current.contains(.amx)
+                case .int8: return CPUFeatures.current.contains(.avx512) && CPUFeatures.current.contains(.vnni)
+                case .amxInt8: return CPUFeatures.current.contains(.avx512) && CPUFeatures.current.contains(.vnni) && CPUFeatures.current.contains(.amx)
                 }
             }
         }
@@ -163,7 +163,7 @@ extension DecodingMatrix {
         let a = (0..<(rows * k)).map { _ in Float(rng.nextDouble() - 0.5) }
         let b = (0..<(k * n)).map { _ in Float(rng.nextDouble() - 0.5) }
         var c = [Float](repeating: 0, count: rows * n)
-        return PackedMatrix.Precision.allCases.filter { $0 == .float32 || BFloat16Gemm.isAvailable }.map { precision in
+        return PackedMatrix.Precision.allCases.filter { $0 == .float32 || CPUFeatures.current.contains(.bfloat16) }.map { precision in
             (precision, bestSeconds(over: seconds) { Matmul.gemm(&c, a, b, m: rows, n: n, k: k, precision: precision) })
         }
     }

@@ -7,8 +7,6 @@ import CKernels
 /// Plain parts only (tied output weights are transposed into a plain copy
 /// first).
 public final class Int8Matrix: MatrixProduct, @unchecked Sendable {
-    /// Whether this CPU runs it (AVX512-VNNI).
-    public static let isAvailable = s2s_vnni_available() != 0
 
     public let depth: Int
     public let columns: Int
@@ -22,9 +20,9 @@ public final class Int8Matrix: MatrixProduct, @unchecked Sendable {
     /// Stacks row-major (rows, columns) parts and quantises them. `tiles`:
     /// multiply on AMX tiles; nil: where the CPU has them.
     public init(stacking parts: [(matrix: UnsafePointer<Float>, rows: Int)], columns: Int, tiles: Bool? = nil) {
-        precondition(Self.isAvailable, "Int8Matrix needs AVX512-VNNI; check Int8Matrix.isAvailable")
-        let tiles = tiles ?? PackedMatrix.isAMXAvailable
-        precondition(!tiles || PackedMatrix.isAMXAvailable, "AMX tiles are not available; check PackedMatrix.isAMXAvailable")
+        precondition(CPUFeatures.current.contains(.vnni), "Int8Matrix needs AVX512-VNNI; check CPUFeatures.current.contains(.vnni)")
+        let tiles = tiles ?? CPUFeatures.current.contains(.amx)
+        precondition(!tiles || CPUFeatures.current.contains(.amx), "AMX tiles are not available; check CPUFeatures.current.contains(.amx)")
         self.tiles = tiles
         self.columns = columns
         depth = parts.reduce(0) { $0 + $1.rows }

@@ -19,7 +19,7 @@ public struct KernelSettings: Sendable, Equatable {
     /// The precision of Float products through `Matmul`: `.bfloat16`
     /// rounds both operands of every product with alpha 1 and beta 0 or 1
     /// to bfloat16 and sums in float (`BFloat16Gemm`, where
-    /// `BFloat16Gemm.isAvailable`). Double products are never rounded.
+    /// `CPUFeatures.current.contains(.bfloat16)`). Double products are never rounded.
     public var precision: PackedMatrix.Precision
 
     /// Settings with the given values; those not given are the caller's.

@@ -9,7 +9,7 @@ import Foundation
 ///
 /// Several row-major matrices can be stacked along the depth, so that
 /// [x; h]·[W; U] is one pass over the weights. Used only where
-/// `PackedMatrix.isAvailable` (AVX-512); elsewhere callers use `Matmul`.
+/// `CPUFeatures.current.contains(.avx512)` (AVX-512); elsewhere callers use `Matmul`.
 ///
 /// In `.bfloat16` the weights are stored, and each product's left operand
 /// rounded, to bfloat16 (gemm_packed_bf16.c): twice the multiply-adds per
@@ -20,7 +20,7 @@ public final class PackedMatrix: @unchecked Sendable {
     /// How the packed weights are stored and multiplied.
     public enum Precision: String, Sendable, CaseIterable {
         case float32
-        /// Needs `PackedMatrix.isBFloat16Available` (AVX512_BF16).
+        /// Needs `CPUFeatures.current.contains(.bfloat16)` (AVX512_BF16).
         case bfloat16
 
         /// Bytes per packed value.
@@ -40,13 +40,6 @@ public final class PackedMatrix: @unchecked Sendable {
     let storage: UnsafeMutableRawPointer
     var bytes: Int { panels * panelValues * precision.bytes }
 
-    /// Whether this CPU runs the packed kernel.
-    public static let isAvailable = s2s_packed_available() != 0
-    /// Whether this CPU runs the bfloat16 kernel.
-    public static let isBFloat16Available = s2s_bf16_available() != 0
-    /// Whether this CPU runs the bfloat16 kernel on AMX tiles (and Linux lets
-    /// this process use them; S2S_NO_AMX=1 turns them off).
-    public static let isAMXAvailable = s2s_amx_available() != 0
 
     /// One matrix of a stack: `rows` rows of B, `columns` wide.
     public struct Part {
@@ -81,11 +74,11 @@ public final class PackedMatrix: @unchecked Sendable {
     /// `tiles` (bfloat16 only): multiply on AMX tiles; nil: where the CPU
     /// has them.
     public init(depth: Int, columns: Int, precision: Precision = .float32, tiles: Bool? = nil) {
-        precondition(PackedMatrix.isAvailable, "PackedMatrix needs AVX-512; use Matmul")
-        precondition(precision == .float32 || PackedMatrix.isBFloat16Available,
-                     "bfloat16 packing needs AVX512_BF16; check PackedMatrix.isBFloat16Available")
-        let tiles = precision == .bfloat16 && (tiles ?? PackedMatrix.isAMXAvailable)
-        precondition(!tiles || PackedMatrix.isAMXAvailable, "AMX tiles are not available; check PackedMatrix.isAMXAvailable")
+        precondition(CPUFeatures.current.contains(.avx512), "PackedMatrix needs AVX-512; use Matmul")
+        precondition(precision == .float32 || CPUFeatures.current.contains(.bfloat16),
+                     "bfloat16 packing needs AVX512_BF16; check CPUFeatures.current.contains(.bfloat16)")
+        let tiles = precision == .bfloat16 && (tiles ?? CPUFeatures.current.contains(.amx))
+        precondition(!tiles || CPUFeatures.current.contains(.amx), "AMX tiles are not available; check CPUFeatures.current.contains(.amx)")
         self.columns = columns
         self.precision = precision
         self.tiles = tiles

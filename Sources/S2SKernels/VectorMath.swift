@@ -55,8 +55,8 @@ extension Real {
 public enum VectorFloat {
     public typealias V = SIMD16<Float>
 
-    /// Whether this CPU runs vector_math.c (AVX512F), read once.
-    public static let usesAVX512 = s2s_vector_available() != 0
+    /// Whether this CPU runs vector_math.c (AVX512F).
+    public static let usesAVX512 = CPUFeatures.current.contains(.avx512)
 
     public static func exp(_ x: UnsafeMutablePointer<Float>, count: Int) {
         usesAVX512 ? s2s_vec_exp(x, count) : Portable.exp(x, count: count)

@@ -105,14 +105,14 @@ extension Seq2Seq where T == Float {
     /// where the CPU lacks the packed kernel (then OpenBLAS does the work).
     /// `.bfloat16` rounds the packed weights and the products' inputs to
     /// bfloat16 (faster, slightly different scores); it needs
-    /// `PackedMatrix.isBFloat16Available` (on AMX tiles where the CPU has
+    /// `CPUFeatures.current.contains(.bfloat16)` (on AMX tiles where the CPU has
     /// them). nil times OpenBLAS, packed float32, packed bfloat16 (vector
     /// and AMX) and int8 (those the CPU runs:
     /// `DecodingMatrix.Path.available`) on each product at `rows` rows (the
     /// hypotheses a step scores: beam size × batch) for a few milliseconds
     /// and keeps the fastest for each (`decodingPlan`, `decodingTimings`).
     ///
-    /// `int8` (AVX512-VNNI, `Int8Matrix.isAvailable`) quantises every
+    /// `int8` (AVX512-VNNI, `CPUFeatures.current.contains(.vnni)`) quantises every
     /// product that has an int8 path to int8 instead — the decoder's, and the
     /// encoder's U and input projections — and runs the other whole-sequence
     /// products in `precision` (nil: bfloat16 where the CPU has it).
@@ -123,12 +123,12 @@ extension Seq2Seq where T == Float {
         workspace = nil  // the next one hands the encoder's packed U to its layers
         wholeSequencePrecision = .float32
         encoderPlan = []
-        guard PackedMatrix.isAvailable else { return }
+        guard CPUFeatures.current.contains(.avx512) else { return }
         if int8 {
-            precondition(Int8Matrix.isAvailable, "int8 decoding needs AVX512-VNNI; check Int8Matrix.isAvailable")
-            let rest = precision ?? (PackedMatrix.isBFloat16Available ? .bfloat16 : .float32)
+            precondition(CPUFeatures.current.contains(.vnni), "int8 decoding needs AVX512-VNNI; check CPUFeatures.current.contains(.vnni)")
+            let rest = precision ?? (CPUFeatures.current.contains(.bfloat16) ? .bfloat16 : .float32)
             wholeSequencePrecision = rest
-            let path: DecodingMatrix.Path = PackedMatrix.isAMXAvailable ? .amxInt8 : .int8  // the same bits
+            let path: DecodingMatrix.Path = CPUFeatures.current.contains(.amx) ? .amxInt8 : .int8  // the same bits
             packedDecoder = PackedDecoder(self) { _, _, _, _ in path }
             packEncoder(recurrent: path, inputs: path)
             return
@@ -139,7 +139,7 @@ extension Seq2Seq where T == Float {
         }
         wholeSequencePrecision = precision
         // bfloat16 on AMX tiles where the CPU has them (the same operands).
-        let path: DecodingMatrix.Path = precision == .float32 ? .float32 : PackedMatrix.isAMXAvailable ? .amx : .bfloat16
+        let path: DecodingMatrix.Path = precision == .float32 ? .float32 : CPUFeatures.current.contains(.amx) ? .amx : .bfloat16
         packedDecoder = PackedDecoder(self) { _, _, _, _ in path }
         packEncoder(recurrent: path, inputs: nil)
     }

@@ -80,7 +80,7 @@ extension Seq2Seq {
     static func makeRecurrentPacks(config c: ModelConfig, layout: ParameterLayout,
                                    parameters: UnsafeMutablePointer<T>, recurrentPath: DecodingMatrix.Path,
                                    inputPath: DecodingMatrix.Path? = nil) -> [String: RecurrentPack] {
-        guard T.self == Float.self, PackedMatrix.isAvailable else { return [:] }
+        guard T.self == Float.self, CPUFeatures.current.contains(.avx512) else { return [:] }
         let p = UnsafeRawPointer(parameters).assumingMemoryBound(to: Float.self)
         var packs: [String: RecurrentPack] = [:]
         for k in 0..<c.layers {

@@ -189,7 +189,7 @@ extension Seq2Seq {
             recurrentPacks = [:]
             workspace = nil
         }
-        guard packsTrainingWeights, T.self == Float.self, PackedMatrix.isAvailable else { return }
+        guard packsTrainingWeights, T.self == Float.self, CPUFeatures.current.contains(.avx512) else { return }
         // The packs follow the products' precision (training in bfloat16 packs in bfloat16).
         let precision = Matmul.precision
         if trainingPacks == nil || trainingPacks!.precision != precision {

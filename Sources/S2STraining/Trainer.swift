@@ -79,7 +79,7 @@ public final class Trainer {
     public init(folder: ModelFolder, config: ModelFolder.RunConfig, train: TokenShard, valid: TokenShard?,
                 targetVocabulary: Vocabulary? = nil, communicator: Communicator = SingleProcess()) throws {
         self.communicator = communicator
-        if config.training.precision == .bfloat16 && !BFloat16Gemm.isAvailable {
+        if config.training.precision == .bfloat16 && !CPUFeatures.current.contains(.bfloat16) {
             throw InputError(file: folder.configPath,
                              problem: "this run trains in bfloat16 (training.precision), which needs a CPU with AVX512_BF16; this one lacks it",
                              hint: "Continue it on a CPU that has AVX512_BF16, or start a new run with --precision float32")

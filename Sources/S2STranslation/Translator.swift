@@ -130,7 +130,7 @@ public final class Translator {
             throw SearchMemoryError(need: need, available: available, batchSize: options.batchSize, beamSize: beam,
                                     sourceTokens: maxTokens, beamOption: options.widestBeam == nil ? "--beam-size" : "--max-beam-size")
         }
-        if options.precision == .bfloat16 && !PackedMatrix.isBFloat16Available {
+        if options.precision == .bfloat16 && !CPUFeatures.current.contains(.bfloat16) {
             throw InputError(file: path, problem: "cannot be run in bfloat16 on this CPU (it lacks AVX512_BF16)",
                              hint: "Use float32 precision")
         }
@@ -139,7 +139,7 @@ public final class Translator {
             try checkpoint.loadParameters(into: model.parameters.base, layout: model.layout)
         }
         // The parameters are final from here on; measured at the rows a step scores.
-        if options.int8 && !Int8Matrix.isAvailable {
+        if options.int8 && !CPUFeatures.current.contains(.vnni) {
             throw InputError(file: path, problem: "cannot be run in int8 on this CPU (it lacks AVX512-VNNI)",
                              hint: "Use bfloat16, float32 or auto precision")
         }

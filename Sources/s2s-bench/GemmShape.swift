@@ -44,11 +44,11 @@ struct GemmShape: ParsableCommand {
         var result: [String: Any] = ["m": m, "n": n, "k": k, "threads": threads, "blas_core": BLASRuntime.coreName]
         let blas = best { Matmul.gemm(&c, a, b, m: m, n: n, k: k, beta: 1) }
         result["openblas_gflops"] = flops / blas / 1e9
-        if PackedMatrix.isAvailable {
+        if CPUFeatures.current.contains(.avx512) {
             let kernels: [(name: String, precision: PackedMatrix.Precision, tiles: Bool)] =
                 [("float32", .float32, false)]
-                + (PackedMatrix.isBFloat16Available ? [("bfloat16", .bfloat16, false)] : [])
-                + (PackedMatrix.isAMXAvailable ? [("amx", .bfloat16, true)] : [])
+                + (CPUFeatures.current.contains(.bfloat16) ? [("bfloat16", .bfloat16, false)] : [])
+                + (CPUFeatures.current.contains(.amx) ? [("amx", .bfloat16, true)] : [])
             for (name, precision, tiles) in kernels {
                 var packed: PackedMatrix?
                 let pack = best {
@@ -69,11 +69,11 @@ struct GemmShape: ParsableCommand {
                 result["packed_\(name)_pack_ms"] = pack * 1000
             }
         }
-        if BFloat16Gemm.isAvailable {
+        if CPUFeatures.current.contains(.bfloat16) {
             // Training's bfloat16 products: both operands rounded on every
             // call (the packing is part of the time), each transpose, on each kernel.
-            let tileChoices = PackedMatrix.isAMXAvailable ? [false, true] : [false]
-            defer { BFloat16Gemm.usesTiles = PackedMatrix.isAMXAvailable }
+            let tileChoices = CPUFeatures.current.contains(.amx) ? [false, true] : [false]
+            defer { BFloat16Gemm.usesTiles = CPUFeatures.current.contains(.amx) }
             for tiles in tileChoices {
                 BFloat16Gemm.usesTiles = tiles
                 for (transA, transB) in [(false, false), (false, true), (true, false)] {

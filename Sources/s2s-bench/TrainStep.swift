@@ -29,7 +29,7 @@ struct TrainStep: ParsableCommand {
         guard let p = PackedMatrix.Precision(rawValue: precision) else {
             throw ValidationError("--precision must be float32 or bfloat16, not '\(precision)'.")
         }
-        if p == .bfloat16 && !BFloat16Gemm.isAvailable {
+        if p == .bfloat16 && !CPUFeatures.current.contains(.bfloat16) {
             throw ValidationError("--precision bfloat16 needs a CPU with AVX512_BF16, which this one lacks.")
         }
     }

@@ -213,7 +213,7 @@ final class TrainCommandTests: XCTestCase {
     /// float32) tracks float32 from the same seed, update by update, and it
     /// learns as much (the last five updates' losses within 2%).
     func testBFloat16TracksFloat32() throws {
-        try XCTSkipUnless(BFloat16Gemm.isAvailable, "no AVX512_BF16: --precision auto trains in float32 here")
+        try XCTSkipUnless(CPUFeatures.current.contains(.bfloat16), "no AVX512_BF16: --precision auto trains in float32 here")
         let f32 = try stepLosses(["--precision", "float32"]), bf16 = try stepLosses(["--precision", "bfloat16"])
         XCTAssertEqual(f32.count, 42)
         XCTAssertEqual(bf16.count, 42)
@@ -236,7 +236,7 @@ final class TrainCommandTests: XCTestCase {
         let r = try Command.run("s2s-train", common + ["--max-steps", "4"], in: dir)
         XCTAssertEqual(r.status, 0, r.stderr)
         let config = try String(contentsOf: dir.appendingPathComponent("models/toy/config.json"), encoding: .utf8)
-        let want = BFloat16Gemm.isAvailable ? "bfloat16" : "float32"
+        let want = CPUFeatures.current.contains(.bfloat16) ? "bfloat16" : "float32"
         XCTAssertTrue(config.contains("\"precision\" : \"\(want)\"") || config.contains("\"precision\":\"\(want)\""), config)
         XCTAssertTrue(r.stderr.contains("products in \(want)"), r.stderr)
         // The stored precision may be repeated; the other is refused (or,

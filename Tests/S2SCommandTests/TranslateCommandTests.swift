@@ -110,8 +110,8 @@ final class TranslateCommandTests: XCTestCase {
         XCTAssertEqual(exact.status, 0, exact.stderr)
         XCTAssertEqual(exact.stdout, "fo di ce ba\nce di fo\nba ce\n")
         // Each reduced precision translates as float32 does, or is refused naming what the CPU lacks.
-        for (precision, available, lacks) in [("bfloat16", PackedMatrix.isBFloat16Available, "AVX512_BF16"),
-                                              ("int8", Int8Matrix.isAvailable, "AVX512-VNNI")] {
+        for (precision, available, lacks) in [("bfloat16", CPUFeatures.current.contains(.bfloat16), "AVX512_BF16"),
+                                              ("int8", CPUFeatures.current.contains(.vnni), "AVX512-VNNI")] {
             let r = try Command.run("s2s-translate", ["--model", model, "--precision", precision], stdin: input)
             if available {
                 XCTAssertEqual(r.status, 0, r.stderr)
@@ -129,7 +129,7 @@ final class TranslateCommandTests: XCTestCase {
         XCTAssertTrue(auto.stderr.contains("output: "), auto.stderr)
         // AMX among the timed paths where the CPU has it; S2S_NO_AMX=1 leaves it out (the fallback a CPU
         // without AMX takes), translating the same.
-        XCTAssertEqual(auto.stderr.contains("amx "), PackedMatrix.isAMXAvailable, auto.stderr)
+        XCTAssertEqual(auto.stderr.contains("amx "), CPUFeatures.current.contains(.amx), auto.stderr)
         let noAMX = try Command.run("s2s-translate", ["--model", model, "--show-plan"], stdin: input,
                                     environment: ["S2S_CACHE_DIR": TestPaths.temporaryFolder().path, "S2S_NO_AMX": "1"])
         XCTAssertEqual(noAMX.status, 0, noAMX.stderr)

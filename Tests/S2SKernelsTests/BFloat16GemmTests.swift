@@ -12,17 +12,17 @@ final class BFloat16GemmTests: XCTestCase {
     /// Odd shapes, every transpose, padded strides, both beta values, 1 and
     /// 2 threads, on AVX512_BF16's vector kernel.
     func testMatchesTheNaiveReference() throws {
-        try XCTSkipUnless(BFloat16Gemm.isAvailable, "no AVX512_BF16: training runs in float32 (TrainCommandTests)")
+        try XCTSkipUnless(CPUFeatures.current.contains(.bfloat16), "no AVX512_BF16: training runs in float32 (TrainCommandTests)")
         BFloat16Gemm.usesTiles = false
-        defer { BFloat16Gemm.usesTiles = PackedMatrix.isAMXAvailable }
+        defer { BFloat16Gemm.usesTiles = CPUFeatures.current.contains(.amx) }
         assertMatchesTheNaiveReference(seed: 41)
     }
 
     /// The same on AMX tiles (what training uses where the CPU has them).
     func testOnAMXTilesMatchesTheNaiveReference() throws {
-        try XCTSkipUnless(PackedMatrix.isAMXAvailable, "no AMX on this CPU (or S2S_NO_AMX set): training's bfloat16 products run on AVX512_BF16")
+        try XCTSkipUnless(CPUFeatures.current.contains(.amx), "no AMX on this CPU (or S2S_NO_AMX set): training's bfloat16 products run on AVX512_BF16")
         BFloat16Gemm.usesTiles = true
-        defer { BFloat16Gemm.usesTiles = PackedMatrix.isAMXAvailable }
+        defer { BFloat16Gemm.usesTiles = CPUFeatures.current.contains(.amx) }
         assertMatchesTheNaiveReference(seed: 44)
     }
 
@@ -81,7 +81,7 @@ final class BFloat16GemmTests: XCTestCase {
     /// `Matmul.gemm` takes the bfloat16 path for Float when asked, keeps
     /// float32 for Double, and agrees with BFloat16Gemm bit for bit.
     func testMatmulRoutesFloatProductsByPrecision() throws {
-        try XCTSkipUnless(BFloat16Gemm.isAvailable, "no AVX512_BF16")
+        try XCTSkipUnless(CPUFeatures.current.contains(.bfloat16), "no AVX512_BF16")
         var rng = SplitMix64(seed: 42)
         let (m, n, k) = (70, 90, 130)
         let a = rng.uniform(m * k).map(Float.init), b = rng.uniform(k * n).map(Float.init)
@@ -103,7 +103,7 @@ final class BFloat16GemmTests: XCTestCase {
     /// decoding kernel reads): rows, odd depths with a zero pad row, and
     /// the transpose of a stored matrix.
     func testPackersMatchTheScalarLayout() throws {
-        try XCTSkipUnless(BFloat16Gemm.isAvailable, "no AVX512_BF16")
+        try XCTSkipUnless(CPUFeatures.current.contains(.bfloat16), "no AVX512_BF16")
         var rng = SplitMix64(seed: 43)
         for (k, n) in [(1, 1), (7, 33), (32, 64), (65, 40), (100, 3)] {
             let b = rng.uniform(k * n).map { Float($0) * 10 }

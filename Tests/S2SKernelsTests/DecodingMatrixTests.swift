@@ -82,12 +82,12 @@ final class DecodingMatrixTests: XCTestCase {
         }
         XCTAssertEqual(t.map(\.path), DecodingMatrix.Path.available)
         XCTAssertTrue(t.allSatisfy { $0.seconds > 0 && $0.seconds.isFinite })
-        XCTAssertEqual(DecodingMatrix.Path.available.contains(.float32), PackedMatrix.isAvailable)
-        XCTAssertEqual(DecodingMatrix.Path.available.contains(.bfloat16), PackedMatrix.isBFloat16Available)
-        XCTAssertEqual(DecodingMatrix.Path.available.contains(.amx), PackedMatrix.isAvailable && PackedMatrix.isAMXAvailable)
-        XCTAssertEqual(DecodingMatrix.Path.available.contains(.int8), PackedMatrix.isAvailable && Int8Matrix.isAvailable)
+        XCTAssertEqual(DecodingMatrix.Path.available.contains(.float32), CPUFeatures.current.contains(.avx512))
+        XCTAssertEqual(DecodingMatrix.Path.available.contains(.bfloat16), CPUFeatures.current.contains(.bfloat16))
+        XCTAssertEqual(DecodingMatrix.Path.available.contains(.amx), CPUFeatures.current.contains(.avx512) && CPUFeatures.current.contains(.amx))
+        XCTAssertEqual(DecodingMatrix.Path.available.contains(.int8), CPUFeatures.current.contains(.avx512) && CPUFeatures.current.contains(.vnni))
         XCTAssertEqual(DecodingMatrix.Path.available.contains(.amxInt8),
-                       PackedMatrix.isAvailable && Int8Matrix.isAvailable && PackedMatrix.isAMXAvailable)
+                       CPUFeatures.current.contains(.avx512) && CPUFeatures.current.contains(.vnni) && CPUFeatures.current.contains(.amx))
         // Only the paths asked for are timed.
         let two = w.withUnsafeBufferPointer {
             DecodingMatrix.timings(stacking: [PackedMatrix.Part($0.baseAddress!, rows: 16)], columns: 40, rows: 3, seconds: 0,

@@ -11,10 +11,10 @@ import XCTest
 /// scaling adds a few ulps).
 final class Int8MatrixTests: XCTestCase {
     func testMatchesTheReferenceWithinTheQuantisationBound() throws {
-        try XCTSkipUnless(Int8Matrix.isAvailable, "no AVX512-VNNI: --precision int8 is refused (TranslateCommandTests)")
+        try XCTSkipUnless(CPUFeatures.current.contains(.vnni), "no AVX512-VNNI: --precision int8 is refused (TranslateCommandTests)")
         var rng = SplitMix64(seed: 61)
         // On AVX512-VNNI, and on AMX tiles where the CPU has them.
-        for tiles in [false] + (PackedMatrix.isAMXAvailable ? [true] : []) {
+        for tiles in [false] + (CPUFeatures.current.contains(.amx) ? [true] : []) {
         for (m, n, k1, k2) in [(1, 1, 1, 0), (5, 31, 7, 6), (9, 33, 3, 4), (17, 100, 20, 9), (3, 70, 64, 64)] {
             let depth = k1 + k2
             let w1 = rng.uniform(k1 * n).map(Float.init), w2 = rng.uniform(k2 * n).map(Float.init)
@@ -54,7 +54,7 @@ final class Int8MatrixTests: XCTestCase {
     /// zero column (scale 0), NaN and infinite weights, values past ±127
     /// steps; and the column maxima and sums it is built from.
     func testPackingMatchesTheScalarReference() throws {
-        try XCTSkipUnless(Int8Matrix.isAvailable, "no AVX512-VNNI: --precision int8 is refused (TranslateCommandTests)")
+        try XCTSkipUnless(CPUFeatures.current.contains(.vnni), "no AVX512-VNNI: --precision int8 is refused (TranslateCommandTests)")
         var rng = SplitMix64(seed: 63)
         for (n, k1, k2) in [(1, 1, 0), (15, 3, 6), (16, 5, 5), (33, 7, 2), (70, 64, 9)] {
             let depth = k1 + k2, quads = (depth + 3) / 4, panels = (n + 31) / 32
@@ -98,7 +98,7 @@ final class Int8MatrixTests: XCTestCase {
     /// depths around their 64 values, partial panels, bias and accumulation,
     /// 1 and 2 threads.
     func testAMXEqualsTheVectorKernelBitForBit() throws {
-        try XCTSkipUnless(PackedMatrix.isAMXAvailable && Int8Matrix.isAvailable,
+        try XCTSkipUnless(CPUFeatures.current.contains(.amx) && CPUFeatures.current.contains(.vnni),
                           "no AMX on this CPU (or S2S_NO_AMX set): int8 runs on AVX512-VNNI")
         var rng = SplitMix64(seed: 62)
         for (m, n, depth) in [(1, 1, 1), (5, 31, 63), (16, 32, 64), (17, 33, 65), (33, 100, 130), (50, 64, 300), (160, 96, 256)] {
@@ -128,7 +128,7 @@ final class Int8MatrixTests: XCTestCase {
 
     /// A column of zeros and a row of zeros give zeros (no division by a zero scale).
     func testZeroRowsAndColumns() throws {
-        try XCTSkipUnless(Int8Matrix.isAvailable, "no AVX512-VNNI")
+        try XCTSkipUnless(CPUFeatures.current.contains(.vnni), "no AVX512-VNNI")
         let w: [Float] = [0, 1, 0, -2, 0, 3]  // (3, 2): column 0 all zero
         let matrix = w.withUnsafeBufferPointer { Int8Matrix(stacking: [($0.baseAddress!, 3)], columns: 2) }
         var c = [Float](repeating: 9, count: 4)

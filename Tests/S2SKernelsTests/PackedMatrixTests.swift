@@ -8,7 +8,7 @@ import XCTest
 /// stacked matrices, accumulation, strided rows, and the threaded split.
 final class PackedMatrixTests: XCTestCase {
     func testPackedProductMatchesTheNaiveReference() throws {
-        try XCTSkipUnless(PackedMatrix.isAvailable, "no AVX-512F: decoding uses OpenBLAS (PackedDecodingTests checks the detection)")
+        try XCTSkipUnless(CPUFeatures.current.contains(.avx512), "no AVX-512F: decoding uses OpenBLAS (PackedDecodingTests checks the detection)")
         var rng = SplitMix64(seed: 21)
         for (m, n) in [(1, 1), (5, 31), (8, 32), (9, 33), (17, 100), (3, 2_048)] {
             for accumulate in [false, true] {
@@ -38,7 +38,7 @@ final class PackedMatrixTests: XCTestCase {
     /// ordinary part, split over threads or not; and packing again into the
     /// same memory replaces the old values.
     func testTransposedPartsAndRepackingInPlace() throws {
-        try XCTSkipUnless(PackedMatrix.isAvailable, "no AVX-512F")
+        try XCTSkipUnless(CPUFeatures.current.contains(.avx512), "no AVX-512F")
         var rng = SplitMix64(seed: 24)
         for (n, k1, k2) in [(1, 1, 2), (31, 7, 5), (33, 64, 3), (2_048, 130, 2)] {
             let stride = k1 + 3  // M1 (n, k1) stored with padded rows
@@ -76,7 +76,7 @@ final class PackedMatrixTests: XCTestCase {
 
     /// Large enough to be split over threads: the same values as one thread.
     func testThreadedSplitIsExact() throws {
-        try XCTSkipUnless(PackedMatrix.isAvailable, "no AVX-512F")
+        try XCTSkipUnless(CPUFeatures.current.contains(.avx512), "no AVX-512F")
         var rng = SplitMix64(seed: 22)
         let (m, depth, n) = (5, 512, 2_000)
         let w = rng.uniform(depth * n).map(Float.init), a = rng.uniform(m * depth).map(Float.init)
@@ -106,14 +106,14 @@ final class PackedBFloat16Tests: XCTestCase {
     }
 
     func testBFloat16ProductMatchesTheNaiveReference() throws {
-        try XCTSkipUnless(PackedMatrix.isBFloat16Available, "no AVX512_BF16: --precision bfloat16 is refused (TranslateCommandTests)")
+        try XCTSkipUnless(CPUFeatures.current.contains(.bfloat16), "no AVX512_BF16: --precision bfloat16 is refused (TranslateCommandTests)")
         try assertBFloat16ProductMatchesTheNaiveReference(tiles: false)
     }
 
     /// The same on AMX tiles; the shapes add row counts around the tiles'
     /// 16 and 32 rows and depths around their 32 values.
     func testAMXProductMatchesTheNaiveReference() throws {
-        try XCTSkipUnless(PackedMatrix.isAMXAvailable, "no AMX on this CPU (or S2S_NO_AMX set): the AVX512_BF16 kernel runs instead")
+        try XCTSkipUnless(CPUFeatures.current.contains(.amx), "no AMX on this CPU (or S2S_NO_AMX set): the AVX512_BF16 kernel runs instead")
         try assertBFloat16ProductMatchesTheNaiveReference(tiles: true)
     }
 
@@ -155,7 +155,7 @@ final class PackedBFloat16Tests: XCTestCase {
     /// The vector rounding of the left operand (vcvtneps2bf16) is the scalar
     /// one: A times the identity gives A rounded, ties and all.
     func testVectorRoundingOfTheLeftOperandMatchesTheScalarOne() throws {
-        try XCTSkipUnless(PackedMatrix.isBFloat16Available, "no AVX512_BF16")
+        try XCTSkipUnless(CPUFeatures.current.contains(.bfloat16), "no AVX512_BF16")
         var rng = SplitMix64(seed: 24)
         let depth = 37, m = 3
         var a = rng.uniform(m * depth).map { Float($0) * 100 }

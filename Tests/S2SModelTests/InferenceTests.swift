@@ -215,11 +215,11 @@ final class OutputSubsetTests: XCTestCase {
 extension OutputSubsetTests {
     /// The same through the packed decoder (float32 and bfloat16 weights).
     func testPackedSubsetMatchesThePlainOne() throws {
-        try XCTSkipUnless(PackedMatrix.isAvailable, "no AVX-512F: decoding uses OpenBLAS")
+        try XCTSkipUnless(CPUFeatures.current.contains(.avx512), "no AVX-512F: decoding uses OpenBLAS")
         var c = ModelConfig(sourceVocabularySize: 9, targetVocabularySize: 70)
         c.embeddingSize = 8; c.hiddenSize = 8
         let candidates: [Int32] = [1, 3] + (10..<50).map(Int32.init)
-        for precision in PackedMatrix.Precision.allCases where precision == .float32 || PackedMatrix.isBFloat16Available {
+        for precision in PackedMatrix.Precision.allCases where precision == .float32 || CPUFeatures.current.contains(.bfloat16) {
             let plain = try Seq2Seq<Float>(config: c), packed = try Seq2Seq<Float>(config: c)
             plain.initialize(seed: 9, scale: 0.5)
             packed.initialize(seed: 9, scale: 0.5)

@@ -11,8 +11,8 @@ import XCTest
 /// and a beam-style reordering of rows.
 final class PackedDecodingTests: XCTestCase {
     func testPackedStepsMatchTheBLASPath() throws {
-        XCTAssertEqual(PackedMatrix.isAvailable, cpuHasAVX512F(), "the packed kernel runs exactly where AVX-512F is")
-        guard PackedMatrix.isAvailable else { return }  // (asserted above: a CPU without AVX-512F)
+        XCTAssertEqual(CPUFeatures.current.contains(.avx512), cpuHasAVX512F(), "the packed kernel runs exactly where AVX-512F is")
+        guard CPUFeatures.current.contains(.avx512) else { return }  // (asserted above: a CPU without AVX-512F)
         let sources: [[Int32]] = [[4, 5, 6, 7, 8], [6, 4], [9, 10, 4]]
         for cell in ModelConfig.Cell.allCases {
             for attention in ModelConfig.AttentionKind.allCases {
@@ -53,7 +53,7 @@ final class PackedDecodingTests: XCTestCase {
     /// row and column scales over 255 levels: ≤ 0.5/127 of the largest
     /// magnitude per operand) otherwise; uni- and bidirectional, LSTM and GRU.
     func testEncoderOnEveryPathMatchesTheUnpackedOne() throws {
-        guard PackedMatrix.isAvailable else { return }  // (testPackedStepsMatchTheBLASPath asserts when it must be)
+        guard CPUFeatures.current.contains(.avx512) else { return }  // (testPackedStepsMatchTheBLASPath asserts when it must be)
         let sources: [[Int32]] = [[4, 5, 6, 7, 8], [6, 4], [9, 10, 4]]
         for (cell, bidirectional) in [(ModelConfig.Cell.lstm, false), (.gru, true)] {
             var c = ModelConfig(sourceVocabularySize: 12, targetVocabularySize: 45)
@@ -87,7 +87,7 @@ final class PackedDecodingTests: XCTestCase {
     /// bfloat16 (8 significant bits per operand), and the same argmax where
     /// Float's best token leads clearly.
     func testBFloat16StepsStayCloseToFloat() throws {
-        try XCTSkipUnless(PackedMatrix.isBFloat16Available, "no AVX512_BF16")
+        try XCTSkipUnless(CPUFeatures.current.contains(.bfloat16), "no AVX512_BF16")
         var c = ModelConfig(sourceVocabularySize: 12, targetVocabularySize: 45)
         c.embeddingSize = 32; c.hiddenSize = 32; c.layers = 2; c.attention = .general; c.inputFeeding = true
         let exact = try Seq2Seq<Float>(config: c), rounded = try Seq2Seq<Float>(config: c)
@@ -127,12 +127,12 @@ final class PackedDecodingTests: XCTestCase {
     /// search filled in another order. (testPackedStepsMatchTheBLASPath
     /// checks the values against OpenBLAS in every configuration.)
     func testLayerZeroTableIsUsedAndIndependentOfTheOrderOfUse() throws {
-        guard PackedMatrix.isAvailable else { return }  // (PackedDecodingTests asserts when it must be)
+        guard CPUFeatures.current.contains(.avx512) else { return }  // (PackedDecodingTests asserts when it must be)
         var c = ModelConfig(sourceVocabularySize: 12, targetVocabularySize: 300)  // 19 blocks of 16 tokens
         c.embeddingSize = 24; c.hiddenSize = 16; c.layers = 1; c.attention = .general; c.inputFeeding = true
         var packings: [(String, (Seq2Seq<Float>) -> Void)] = [("float32", { $0.packForDecoding() })]
-        if PackedMatrix.isBFloat16Available { packings.append(("bfloat16", { $0.packForDecoding(precision: .bfloat16) })) }
-        if Int8Matrix.isAvailable { packings.append(("int8", { $0.packForDecoding(precision: .float32, int8: true) })) }
+        if CPUFeatures.current.contains(.bfloat16) { packings.append(("bfloat16", { $0.packForDecoding(precision: .bfloat16) })) }
+        if CPUFeatures.current.contains(.vnni) { packings.append(("int8", { $0.packForDecoding(precision: .float32, int8: true) })) }
         let sources: [[Int32]] = [[4, 5, 6], [7, 8]]
         for (name, pack) in packings {
             let fresh = try Seq2Seq<Float>(config: c), used = try Seq2Seq<Float>(config: c)
@@ -167,7 +167,7 @@ func cpuHasAVX512F() -> Bool {
 /// give equal to the OpenBLAS path's within bfloat16's precision.
 final class MeasuredDecodingTests: XCTestCase {
     func testMeasuredPlanIsCachedAndDecodes() throws {
-        try XCTSkipUnless(PackedMatrix.isAvailable, "no AVX-512F: decoding uses OpenBLAS, nothing to choose")
+        try XCTSkipUnless(CPUFeatures.current.contains(.avx512), "no AVX-512F: decoding uses OpenBLAS, nothing to choose")
         let cache = TestPaths.temporaryFolder()
         setenv("S2S_CACHE_DIR", cache.path, 1)
         defer { unsetenv("S2S_CACHE_DIR") }

@@ -40,8 +40,8 @@ final class TrainingPacksTests: XCTestCase {
     }
 
     func testPackedTrainingMatchesTheBLASPath() throws {
-        XCTAssertEqual(PackedMatrix.isAvailable, cpuHasAVX512F(), "the packed kernel runs exactly where AVX-512F is")
-        try XCTSkipUnless(PackedMatrix.isAvailable, "the packed kernel needs AVX-512F, which this CPU lacks")
+        XCTAssertEqual(CPUFeatures.current.contains(.avx512), cpuHasAVX512F(), "the packed kernel runs exactly where AVX-512F is")
+        try XCTSkipUnless(CPUFeatures.current.contains(.avx512), "the packed kernel needs AVX-512F, which this CPU lacks")
         for cell in ModelConfig.Cell.allCases {
             for attention in ModelConfig.AttentionKind.allCases {
                 for variant in 0..<3 {
@@ -65,7 +65,7 @@ final class TrainingPacksTests: XCTestCase {
     /// Tied target embeddings: ∂x of the output layer goes through the packed
     /// embedding table instead of the packed W_oᵀ.
     func testPackedTrainingWithTiedEmbeddingsMatchesTheBLASPath() throws {
-        try XCTSkipUnless(PackedMatrix.isAvailable, "the packed kernel needs AVX-512F, which this CPU lacks")
+        try XCTSkipUnless(CPUFeatures.current.contains(.avx512), "the packed kernel needs AVX-512F, which this CPU lacks")
         var c = ModelConfig(sourceVocabularySize: 12, targetVocabularySize: 11)
         c.embeddingSize = 20; c.hiddenSize = 20; c.layers = 2; c.inputFeeding = true
         c.tieTargetEmbeddings = true; c.dropout = 0.2
@@ -78,7 +78,7 @@ final class TrainingPacksTests: XCTestCase {
     /// step, a validation forward, and encode + step for validation BLEU:
     /// each sees the new parameters.
     func testPacksFollowTheParameters() throws {
-        try XCTSkipUnless(PackedMatrix.isAvailable, "the packed kernel needs AVX-512F, which this CPU lacks")
+        try XCTSkipUnless(CPUFeatures.current.contains(.avx512), "the packed kernel needs AVX-512F, which this CPU lacks")
         var c = ModelConfig(sourceVocabularySize: 12, targetVocabularySize: 11)
         c.embeddingSize = 9; c.hiddenSize = 20; c.layers = 2; c.inputFeeding = true
         let (packed, plain) = try models(c, seed: 8)

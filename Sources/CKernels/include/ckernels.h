@@ -14,9 +14,22 @@ extern "C" {
 /// Columns per packed panel.
 enum { S2S_PANEL = 32 };
 
-/// 1 when this CPU runs the AVX-512 kernel (AVX512F), else 0: then callers
-/// use OpenBLAS instead.
-int s2s_packed_available(void);
+/// What this CPU runs (cpu_features.c, the one place that reads its flags).
+enum {
+    S2S_CPU_AVX512F = 1 << 0,   ///< the packed float32 kernels and the vector math
+    S2S_CPU_AVX512BW = 1 << 1,  ///< with AVX512F: int8 quantising
+    S2S_CPU_VNNI = 1 << 2,      ///< with AVX512F and BW: int8 products
+    S2S_CPU_BF16 = 1 << 3,      ///< with AVX512F: bfloat16 products
+    S2S_CPU_AMX = 1 << 4,       ///< AMX-TILE, -BF16 and -INT8 with all the above, the tiles
+                                ///< granted by Linux, and S2S_NO_AMX unset (or 0)
+};
+
+/// The S2S_CPU_* flags of this CPU, probed on the first call (which asks
+/// Linux for the AMX tiles).
+unsigned s2s_cpu_features(void);
+
+// The packed float32 kernel (gemm_packed.c). Requires S2S_CPU_AVX512F; else
+// callers use OpenBLAS.
 
 /// Packs a row-major (k, n) matrix B (row stride ldb) into panels of
 /// S2S_PANEL columns: panel p holds rows 0..<k of columns p·32 ..< p·32+32,
@@ -37,7 +50,7 @@ void s2s_pack_panels_transposed(const float *m, size_t ldm, int k, int n, float 
 /// + A · B, where A is (m, depth) row-major with row stride lda, B is packed
 /// as above (total depth `depth`, n columns) and bias (NULL: none) is a row
 /// vector of n added to every row. Only columns < n are written.
-/// Requires s2s_packed_available().
+/// Requires S2S_CPU_AVX512F.
 void s2s_gemm_packed(int m, int n, int depth, const float *a, size_t lda, const float *packed,
                      float *c, size_t ldc, int accumulate, const float *bias, int p0, int p1);
 
@@ -48,9 +61,6 @@ void s2s_gemm_packed(int m, int n, int depth, const float *a, size_t lda, const 
 // first (s2s_to_bf16, into rows of ≥ 2·ceil(depth / 2) values); products
 // accumulate in float.
 
-/// 1 when this CPU has AVX512F and AVX512_BF16, else 0.
-int s2s_bf16_available(void);
-
 /// Round to nearest even, and back (exact).
 uint16_t s2s_float_to_bf16(float x);
 float s2s_bf16_to_float(uint16_t h);
@@ -59,11 +69,11 @@ float s2s_bf16_to_float(uint16_t h);
 void s2s_pack_panels_bf16(const float *b, size_t ldb, int k, int n, uint16_t *out, int depth, int rowOffset);
 
 /// Rounds A (m, depth; row stride lda) to bfloat16 rows of stride ldo,
-/// zeroing the pad value of an odd depth. Requires s2s_bf16_available().
+/// zeroing the pad value of an odd depth. Requires S2S_CPU_BF16.
 void s2s_to_bf16(int m, int depth, const float *a, size_t lda, uint16_t *out, size_t ldo);
 
 /// As s2s_gemm_packed with A and B in bfloat16 (A from s2s_to_bf16, lda in
-/// values). Requires s2s_bf16_available().
+/// values). Requires S2S_CPU_BF16.
 void s2s_gemm_packed_bf16(int m, int n, int depth, const uint16_t *a, size_t lda, const uint16_t *packed,
                           float *c, size_t ldc, int accumulate, const float *bias, int p0, int p1);
 
@@ -71,7 +81,7 @@ void s2s_gemm_packed_bf16(int m, int n, int depth, const uint16_t *a, size_t lda
 // General bfloat16 products for training (gemm_bf16_general.c): both
 // operands rounded on every call into the panels above (depth = k padded to
 // even with zeros; ceil(n / 32) · 2·ceil(k / 2) · 32 values). Each requires
-// s2s_bf16_available().
+// S2S_CPU_BF16.
 
 /// Packs panels p0 ..< p1 of a row-major (k, n) matrix B (row stride ldb).
 void s2s_bf16_pack_rows(const float *b, size_t ldb, int k, int n, uint16_t *out, int p0, int p1);
@@ -89,20 +99,14 @@ void s2s_gemm_bf16_apanels(int m, int n, int depth, const uint16_t *apanels, con
 // AMX variants (gemm_amx.c): the bfloat16 and int8 products on the tile
 // registers, with B in the same panels and A in the same rows.
 
-/// 1 when this CPU has AMX-TILE, AMX-BF16 and AMX-INT8 (with AVX512F/BW,
-/// AVX512_BF16 and AVX512-VNNI), Linux
-/// granted the process the tile registers, and S2S_NO_AMX is unset (or 0);
-/// else 0. The first call asks Linux for the tiles.
-int s2s_amx_available(void);
-
-/// As s2s_gemm_packed_bf16, on AMX tiles. Requires s2s_amx_available().
+/// As s2s_gemm_packed_bf16, on AMX tiles. Requires S2S_CPU_AMX.
 void s2s_gemm_amx_bf16(int m, int n, int depth, const uint16_t *a, size_t lda, const uint16_t *packed, float *c,
                        size_t ldc, int accumulate, const float *bias, int p0, int p1);
 
 /// Rows r0 ..< r1 of Aᵀ in bfloat16, for A stored (k, m) row-major (row
 /// stride lda): out[r][q] = bf16(A[q][r]) for q < k, and the pad value of an
 /// odd k zero; rows of stride ldo ≥ 2·ceil(k / 2). Requires
-/// s2s_amx_available() (training's weight gradients on tiles, which read A
+/// S2S_CPU_AMX (training's weight gradients on tiles, which read A
 /// as rows).
 void s2s_bf16_transpose_rows(const float *a, size_t lda, int k, uint16_t *out, size_t ldo, int r0, int r1);
 
@@ -111,9 +115,6 @@ void s2s_bf16_transpose_rows(const float *a, size_t lda, int k, uint16_t *out, s
 // (B[4q..4q+3][j] as int8, depth padded to a multiple of 4: ceil(n / 32) ·
 // 4·ceil(depth / 4) · 32 bytes), quantised per column with `scale`; A rows
 // quantised per call to u8 around 128 with one scale each.
-
-/// 1 when this CPU has AVX512F, AVX512BW and AVX512-VNNI, else 0.
-int s2s_vnni_available(void);
 
 /// Quantises and packs rows rowOffset ..< rowOffset + k of the stacked B
 /// (total depth `depth`) from a row-major (k, n) matrix: round(B / scale_j)
@@ -140,13 +141,13 @@ void s2s_int8_quantize_rows_reference(int m, int depth, const float *a, size_t l
                                       float *scales);
 
 /// C[0..<m, columns of panels p0..<p1] = (accumulate ? C : bias ? bias : 0)
-/// + A·B from the quantised operands. Requires s2s_vnni_available().
+/// + A·B from the quantised operands. Requires S2S_CPU_VNNI.
 void s2s_gemm_int8(int m, int n, int depth, const uint8_t *a, size_t lda, const float *aScale, const int8_t *packed,
                    const float *bScale, const int32_t *colsum, float *c, size_t ldc, int accumulate, const float *bias,
                    int p0, int p1);
 
 /// As s2s_gemm_int8, on AMX tiles (tdpbusd): the same exact sums, scaled
-/// alike, so the same bits. Requires s2s_amx_available().
+/// alike, so the same bits. Requires S2S_CPU_AMX.
 void s2s_gemm_amx_int8(int m, int n, int depth, const uint8_t *a, size_t lda, const float *aScale, const int8_t *packed,
                        const float *bScale, const int32_t *colsum, float *c, size_t ldc, int accumulate,
                        const float *bias, int p0, int p1);
@@ -173,10 +174,7 @@ long s2s_pool_waited_ns(void);
 long s2s_pool_caller_waited_ns(void);
 
 // Vector math (vector_math.c): VectorFloat's kernels in AVX-512, bit for bit
-// what its portable Swift versions compute. Each requires s2s_vector_available().
-
-/// 1 when this CPU has AVX512F, else 0.
-int s2s_vector_available(void);
+// what its portable Swift versions compute. Each requires S2S_CPU_AVX512F.
 
 /// x ← e^x, σ(x), tanh(x) elementwise over n values.
 void s2s_vec_exp(float *x, long n);
