@@ -1,4 +1,5 @@
 internal import S2SKernels
+internal import S2SModel
 internal import S2STraining
 
 /// The precision of the matrix products: a translator's (the model's
@@ -21,13 +22,7 @@ public enum Precision: String, CaseIterable, Sendable {
     case auto
 
     /// Whether this CPU can decode in this precision.
-    public var isAvailable: Bool {
-        switch self {
-        case .float32, .auto: true
-        case .bfloat16: CPUFeatures.current.contains(.bfloat16)
-        case .int8: CPUFeatures.current.contains(.vnni)
-        }
-    }
+    public var isAvailable: Bool { decoding.isAvailable }
 
     /// Whether training can run its products in this precision (int8
     /// decodes only).
@@ -44,14 +39,13 @@ public enum Precision: String, CaseIterable, Sendable {
         }
     }
 
-    /// The packed weights' precision (nil: measured) and whether the decoder
-    /// runs in int8, as `Seq2Seq.packForDecoding` takes them.
-    var packing: (precision: PackedMatrix.Precision?, int8: Bool) {
+    /// As `Seq2Seq.packForDecoding` takes it.
+    var decoding: DecodingPrecision {
         switch self {
-        case .float32: (.float32, false)
-        case .bfloat16: (.bfloat16, false)
-        case .int8: (nil, true)
-        case .auto: (nil, false)
+        case .float32: .float32
+        case .bfloat16: .bfloat16
+        case .int8: .int8()
+        case .auto: .auto
         }
     }
 }

@@ -87,7 +87,7 @@ extension Translator {
             options.maxSourceTokens = maxSourceTokens
             options.shortlist = shortlist
             options.shortlistFrequent = shortlistFrequent
-            (options.precision, options.int8) = precision.packing
+            options.precision = precision.decoding
             options.keepsSplitLineAlignment = alignments
             options.widestBeam = widestBeam
             if let sampling {

@@ -22,10 +22,11 @@ public struct CPUFeatures: OptionSet, Sendable, CustomStringConvertible {
     /// This CPU's.
     public static let current = CPUFeatures(rawValue: UInt32(s2s_cpu_features()))
 
-    /// The flags by name, e.g. "avx512 avx512bw vnni" ("none" without AVX-512).
+    /// The flags by the names CPU makers give them, e.g. "AVX512F AVX512BW
+    /// AVX512-VNNI" ("none" without AVX-512).
     public var description: String {
-        let names: [(CPUFeatures, String)] = [(.avx512, "avx512"), (.avx512bw, "avx512bw"), (.vnni, "vnni"),
-                                              (.bfloat16, "bfloat16"), (.amx, "amx")]
+        let names: [(CPUFeatures, String)] = [(.avx512, "AVX512F"), (.avx512bw, "AVX512BW"), (.vnni, "AVX512-VNNI"),
+                                              (.bfloat16, "AVX512_BF16"), (.amx, "AMX")]
         let present = names.filter { contains($0.0) }.map(\.1)
         return present.isEmpty ? "none" : present.joined(separator: " ")
     }

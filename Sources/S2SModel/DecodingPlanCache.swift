@@ -2,7 +2,7 @@ import Foundation
 import S2SCore
 import S2SKernels
 
-/// What `packForDecoding(precision: nil)` measured, kept per CPU and product
+/// What `packForDecoding(.auto)` measured, kept per CPU and product
 /// shape, so that later runs on the same machine skip the timing (a few
 /// hundred milliseconds: much more than 1% of translating one line). The
 /// file is `decoding-plans.json` in `$S2S_CACHE_DIR`, else

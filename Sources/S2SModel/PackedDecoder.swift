@@ -98,25 +98,20 @@ final class PackedDecoder: @unchecked Sendable {
 }
 
 extension Seq2Seq where T == Float {
-    /// Packs the decoder's weights for fast decoding of small batches (beam
-    /// search over one or a few sentences). Call once the parameters are
-    /// final (after loading a model to translate with); a later change to
-    /// the parameters is not seen until this is called again. Does nothing
-    /// where the CPU lacks the packed kernel (then OpenBLAS does the work).
-    /// `.bfloat16` rounds the packed weights and the products' inputs to
-    /// bfloat16 (faster, slightly different scores); it needs
-    /// `CPUFeatures.current.contains(.bfloat16)` (on AMX tiles where the CPU has
-    /// them). nil times OpenBLAS, packed float32, packed bfloat16 (vector
-    /// and AMX) and int8 (those the CPU runs:
-    /// `DecodingMatrix.Path.available`) on each product at `rows` rows (the
-    /// hypotheses a step scores: beam size × batch) for a few milliseconds
-    /// and keeps the fastest for each (`decodingPlan`, `decodingTimings`).
-    ///
-    /// `int8` (AVX512-VNNI, `CPUFeatures.current.contains(.vnni)`) quantises every
-    /// product that has an int8 path to int8 instead — the decoder's, and the
-    /// encoder's U and input projections — and runs the other whole-sequence
-    /// products in `precision` (nil: bfloat16 where the CPU has it).
-    public func packForDecoding(precision: PackedMatrix.Precision? = .float32, rows: Int = 160, int8: Bool = false) {
+    /// Packs the decoder's weights for fast decoding of small batches
+    /// (beam search over one or a few sentences), and the encoder's, as
+    /// `precision` says: the decoding plan (`decodingPlan`, `encoderPlan`,
+    /// `wholeSequencePrecision`), resolved once. Call once the parameters
+    /// are final (after loading a model to translate with); a later change
+    /// to the parameters is not seen until this is called again. Does
+    /// nothing where the CPU lacks the packed kernel (then OpenBLAS does
+    /// the work). The precision must be available on this CPU
+    /// (`DecodingPrecision.isAvailable`). `.auto` times each product's
+    /// paths at `rows` rows (the hypotheses a step scores: beam size ×
+    /// batch) for a few milliseconds and keeps the fastest
+    /// (`decodingTimings`).
+    public func packForDecoding(_ precision: DecodingPrecision = .float32, rows: Int = 160) {
+        precondition(precision.isAvailable, "\(precision) decoding needs \(precision.needs); check DecodingPrecision.isAvailable")
         packedDecoder = nil
         recurrentPacks = [:]
         trainingPacks = nil
@@ -124,24 +119,27 @@ extension Seq2Seq where T == Float {
         wholeSequencePrecision = .float32
         encoderPlan = []
         guard CPUFeatures.current.contains(.avx512) else { return }
-        if int8 {
-            precondition(CPUFeatures.current.contains(.vnni), "int8 decoding needs AVX512-VNNI; check CPUFeatures.current.contains(.vnni)")
-            let rest = precision ?? (CPUFeatures.current.contains(.bfloat16) ? .bfloat16 : .float32)
-            wholeSequencePrecision = rest
-            let path: DecodingMatrix.Path = CPUFeatures.current.contains(.amx) ? .amxInt8 : .int8  // the same bits
-            packedDecoder = PackedDecoder(self) { _, _, _, _ in path }
-            packEncoder(recurrent: path, inputs: path)
-            return
-        }
-        guard let precision else {
+        // One path for every product; AMX tiles where the CPU has them
+        // (the same operands, the same bits for int8).
+        let amx = CPUFeatures.current.contains(.amx)
+        let path: DecodingMatrix.Path
+        switch precision {
+        case .auto:
             packMeasured(rows: rows)
             return
+        case .float32:
+            path = .float32
+        case .bfloat16:
+            path = amx ? .amx : .bfloat16
+            wholeSequencePrecision = .bfloat16
+        case .int8(let rest):
+            path = amx ? .amxInt8 : .int8
+            wholeSequencePrecision = rest ?? (CPUFeatures.current.contains(.bfloat16) ? .bfloat16 : .float32)
         }
-        wholeSequencePrecision = precision
-        // bfloat16 on AMX tiles where the CPU has them (the same operands).
-        let path: DecodingMatrix.Path = precision == .float32 ? .float32 : CPUFeatures.current.contains(.amx) ? .amx : .bfloat16
         packedDecoder = PackedDecoder(self) { _, _, _, _ in path }
-        packEncoder(recurrent: path, inputs: nil)
+        // The encoder's input projections have an int8 path; in float32 or
+        // bfloat16 they are whole-sequence products (`Matmul`).
+        packEncoder(recurrent: path, inputs: path.isInt8 ? path : nil)
     }
 
     /// Packs the encoder's U on `recurrent` and its W on `inputs` (nil: W
@@ -157,7 +155,7 @@ extension Seq2Seq where T == Float {
         encoderPlan = [("encoder U", recurrent)] + (inputs.map { [("encoder W", $0)] } ?? [])
     }
 
-    /// `packForDecoding(precision: nil)`: each product's fastest path, from
+    /// `packForDecoding(.auto)`: each product's fastest path, from
     /// the cache of earlier runs on this CPU (`DecodingPlanCache`) or
     /// measured now (and then cached).
     private func packMeasured(rows: Int) {

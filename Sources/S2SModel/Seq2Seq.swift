@@ -44,7 +44,7 @@ public final class Seq2Seq<T: Real> {
     /// The target tokens a search may produce, picked per batch of sources
     /// (`restrictOutput`: a lexical shortlist); nil: the whole vocabulary.
     var outputCandidates: (@Sendable ([[Int32]]) -> [Int32])?
-    /// What `packForDecoding(precision: nil)` measured: per product, each
+    /// What `packForDecoding(.auto)` measured: per product, each
     /// path's seconds at its rows.
     public internal(set) var decodingTimings: [(name: String, timings: [(path: DecodingMatrix.Path, seconds: Double)])] = []
     /// How the encoder's products run when translating, by name (`encoder

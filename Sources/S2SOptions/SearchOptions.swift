@@ -19,7 +19,9 @@ public struct SearchOptions: ParsableArguments {
     public var maxSourceTokens: Int?
     @OptionGroup public var threads: ThreadsOption
     @Option(help: ArgumentHelp("Decoding products' precision: float32, bfloat16 (needs AVX512_BF16; on AMX tiles where the CPU has them, unless S2S_NO_AMX=1), int8 (the decoder's and the encoder's weights quantised per column, needs AVX512-VNNI) or auto (each product the fastest of OpenBLAS, packed float32, packed bfloat16 (vector and AMX) and int8 that this CPU runs, timed at load and cached).",
-                               valueName: "P")) public var precision = "auto"
+                               valueName: "P"),
+            transform: OptionValue.parse())
+    public var precision = Precision.auto
     @Option(parsing: .unconditional, help: ArgumentHelp("Score only the K target subwords most associated with each source subword (the model folder's shortlist.tsv, from s2s-prep) plus the --shortlist-frequent most frequent ones: faster, nearly the same translations (0: the whole vocabulary).", valueName: "K"))
     public var shortlist = 0
     @Option(parsing: .unconditional, help: "With --shortlist: the most frequent target subwords always scored.")
@@ -44,13 +46,10 @@ public struct SearchOptions: ParsableArguments {
         // Beyond 100 × the source a search only runs on to its limit.
         if maxLenRatio > 100 { throw ValidationError("--max-len-ratio must be at most 100, not \(maxLenRatio).") }
         if let maxSourceTokens, maxSourceTokens < 1 { throw ValidationError("--max-source-tokens must be at least 1.") }
-        guard let chosen = Precision(rawValue: precision) else {
-            throw ValidationError("--precision must be float32, bfloat16, int8 or auto, not '\(precision)'.")
-        }
-        if chosen == .int8 && !chosen.isAvailable {
+        if precision == .int8 && !precision.isAvailable {
             throw ValidationError("--precision int8 needs a CPU with AVX512-VNNI, which this one lacks; use float32, bfloat16 or auto.")
         }
-        if chosen == .bfloat16 && !chosen.isAvailable {
+        if precision == .bfloat16 && !precision.isAvailable {
             throw ValidationError("--precision bfloat16 needs a CPU with AVX512_BF16, which this one lacks; use float32 or auto.")
         }
     }
@@ -68,7 +67,7 @@ public struct SearchOptions: ParsableArguments {
         options.maxSourceTokens = maxSourceTokens
         options.shortlist = shortlist
         options.shortlistFrequent = shortlistFrequent
-        options.precision = Precision(rawValue: precision) ?? .auto
+        options.precision = precision
         options.threads = threads.threads
         if let unkDict { options.unknownDictionary = try Self.dictionary(unkDict) }
         return options

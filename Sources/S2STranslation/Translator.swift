@@ -18,13 +18,9 @@ public final class Translator {
         /// by that word's entry in `unknownDictionary`.
         public var replaceUnknown = false
         public var unknownDictionary: [String: String] = [:]
-        /// The packed decoding weights' precision: `.bfloat16` is faster
-        /// where the CPU has AVX512_BF16 (see `PackedMatrix.Precision`);
-        /// nil: each product's fastest way on this CPU, measured at load
-        /// (`Seq2Seq.packForDecoding`).
-        public var precision: PackedMatrix.Precision? = .float32
-        /// The decoder's products in int8 (AVX512-VNNI; the encoder in `precision`).
-        public var int8 = false
+        /// How the decoding products run (`Seq2Seq.packForDecoding`
+        /// resolves it into the model's plan at load).
+        public var precision: DecodingPrecision = .float32
         /// Cores each search (and the packing at load) splits its work over
         /// (nil: the caller's `KernelSettings`, every core unless bound).
         public var threads: Int?
@@ -130,22 +126,17 @@ public final class Translator {
             throw SearchMemoryError(need: need, available: available, batchSize: options.batchSize, beamSize: beam,
                                     sourceTokens: maxTokens, beamOption: options.widestBeam == nil ? "--beam-size" : "--max-beam-size")
         }
-        if options.precision == .bfloat16 && !CPUFeatures.current.contains(.bfloat16) {
-            throw InputError(file: path, problem: "cannot be run in bfloat16 on this CPU (it lacks AVX512_BF16)",
-                             hint: "Use float32 precision")
+        if !options.precision.isAvailable {
+            throw InputError(file: path, problem: "cannot be run in \(options.precision) on this CPU (it lacks \(options.precision.needs))",
+                             hint: "Use float32 or auto precision")
         }
         let model = try Seq2Seq<Float>(config: config)
         try withExtendedLifetime(model.parameters) {
             try checkpoint.loadParameters(into: model.parameters.base, layout: model.layout)
         }
         // The parameters are final from here on; measured at the rows a step scores.
-        if options.int8 && !CPUFeatures.current.contains(.vnni) {
-            throw InputError(file: path, problem: "cannot be run in int8 on this CPU (it lacks AVX512-VNNI)",
-                             hint: "Use bfloat16, float32 or auto precision")
-        }
         KernelSettings(threads: options.threads).run {
-            model.packForDecoding(precision: options.precision, rows: Self.timedRows(batch: options.batchSize, beam: options.search.beamSize),
-                                  int8: options.int8)
+            model.packForDecoding(options.precision, rows: Self.timedRows(batch: options.batchSize, beam: options.search.beamSize))
         }
         if options.shortlist > 0 {
             let file = path + "/" + LexicalShortlist.fileName

@@ -63,7 +63,7 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(t.status, 0, t.stderr)
         XCTAssertEqual(t.stdout.split(separator: "\n").count, 1)
         let bad = try Command.run("s2s-train", common + ["--cell", "lstn"], in: dir)
-        XCTAssertTrue(bad.stderr.contains("--cell must be one of lstm, gru, rnn, not 'lstn'"), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("The value 'lstn' is invalid for '--cell <cell>': expected lstm, gru or rnn."), bad.stderr)
     }
 
     /// --residual (three layers with skip connections) trains and translates;
@@ -249,7 +249,7 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(same.status, 0, same.stderr)
         let bad = try Command.run("s2s-train", common + ["--precision", "half"], in: try prepared())
         XCTAssertEqual(bad.status, 64, bad.stderr)
-        XCTAssertTrue(bad.stderr.contains("--precision must be float32, bfloat16 or auto, not 'half'"), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("The value 'half' is invalid for '--precision <P>': expected float32, bfloat16 or auto."), bad.stderr)
     }
 
     func testInterruptWritesACheckpointAndExitsZero() throws {
@@ -290,9 +290,9 @@ final class TrainCommandTests: XCTestCase {
     func testBadOptionsAreExplained() throws {
         let dir = try prepared()
         let cases: [([String], String)] = [
-            (["--teacher-forcing", "2"], "--teacher-forcing '2' is not a probability"),
+            (["--teacher-forcing", "2"], "The value '2' is invalid for '--teacher-forcing <teacher-forcing>': expected a probability"),
             (["--bidirectional", "--hidden-size", "63"], "(option --hidden-size)"),
-            (["--attention", "bahdanau"], "--attention must be none, dot, general or concat"),
+            (["--attention", "bahdanau"], "The value 'bahdanau' is invalid for '--attention <attention>': expected none, dot, general or concat."),
             (["--max-time", "soon"], "--max-time 'soon' is not a duration"),
             (["--best-metric", "bleu", "--bleu-sentences", "0"], "--best-metric bleu needs greedy translations"),
         ]

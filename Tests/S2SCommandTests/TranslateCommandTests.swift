@@ -138,7 +138,7 @@ final class TranslateCommandTests: XCTestCase {
         XCTAssertFalse(noAMX.stderr.contains("amx"), noAMX.stderr)
         let bad = try Command.run("s2s-translate", ["--model", model, "--precision", "half"], stdin: input)
         XCTAssertNotEqual(bad.status, 0)
-        XCTAssertTrue(bad.stderr.contains("--precision must be float32, bfloat16, int8 or auto, not 'half'"), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("The value 'half' is invalid for '--precision <P>': expected float32, bfloat16, int8 or auto."), bad.stderr)
     }
 
     func testMissingModelFolderIsExplained() throws {

@@ -94,7 +94,7 @@ final class PackedDecodingTests: XCTestCase {
         exact.initialize(seed: 4, scale: 0.5)
         rounded.initialize(seed: 4, scale: 0.5)
         exact.packForDecoding()
-        rounded.packForDecoding(precision: .bfloat16)
+        rounded.packForDecoding(.bfloat16)
         XCTAssertEqual(rounded.packedPrecision, .bfloat16)
         let sources: [[Int32]] = [[4, 5, 6, 7, 8], [6, 4], [9, 10, 4]]
         let (sa, stA0) = exact.encode(sources), (sb, stB0) = rounded.encode(sources)
@@ -131,8 +131,8 @@ final class PackedDecodingTests: XCTestCase {
         var c = ModelConfig(sourceVocabularySize: 12, targetVocabularySize: 300)  // 19 blocks of 16 tokens
         c.embeddingSize = 24; c.hiddenSize = 16; c.layers = 1; c.attention = .general; c.inputFeeding = true
         var packings: [(String, (Seq2Seq<Float>) -> Void)] = [("float32", { $0.packForDecoding() })]
-        if CPUFeatures.current.contains(.bfloat16) { packings.append(("bfloat16", { $0.packForDecoding(precision: .bfloat16) })) }
-        if CPUFeatures.current.contains(.vnni) { packings.append(("int8", { $0.packForDecoding(precision: .float32, int8: true) })) }
+        if CPUFeatures.current.contains(.bfloat16) { packings.append(("bfloat16", { $0.packForDecoding(.bfloat16) })) }
+        if CPUFeatures.current.contains(.vnni) { packings.append(("int8", { $0.packForDecoding(.int8(rest: .float32)) })) }
         let sources: [[Int32]] = [[4, 5, 6], [7, 8]]
         for (name, pack) in packings {
             let fresh = try Seq2Seq<Float>(config: c), used = try Seq2Seq<Float>(config: c)
@@ -176,7 +176,7 @@ final class MeasuredDecodingTests: XCTestCase {
         let plain = try Seq2Seq<Float>(config: c), measured = try Seq2Seq<Float>(config: c)
         plain.initialize(seed: 5, scale: 0.5)
         measured.initialize(seed: 5, scale: 0.5)
-        measured.packForDecoding(precision: nil, rows: 10)
+        measured.packForDecoding(.auto, rows: 10)
         let names = measured.decodingPlan.map(\.name)
         XCTAssertEqual(names, ["decoder.l0.W_x (per token)", "decoder.l0.W_f", "decoder.l0.U", "decoder.l1.W", "decoder.l1.U",
                                "attention.W_c", "output"])
@@ -193,12 +193,12 @@ final class MeasuredDecodingTests: XCTestCase {
         // A second load reads the cache: the same plan, nothing timed.
         let again = try Seq2Seq<Float>(config: c)
         again.initialize(seed: 5, scale: 0.5)
-        again.packForDecoding(precision: nil, rows: 10)
+        again.packForDecoding(.auto, rows: 10)
         XCTAssertTrue(again.decodingTimings.isEmpty)
         XCTAssertEqual(again.decodingPlan.map(\.path), measured.decodingPlan.map(\.path))
         // A corrupt cache is measured anew and rewritten.
         try Data("not json".utf8).write(to: URL(fileURLWithPath: file))
-        again.packForDecoding(precision: nil, rows: 10)
+        again.packForDecoding(.auto, rows: 10)
         XCTAssertEqual(again.decodingTimings.count, names.count + 3)
         XCTAssertNotNil(try? JSONSerialization.jsonObject(with: try XCTUnwrap(FileManager.default.contents(atPath: file))))
         // The steps.
@@ -206,5 +206,39 @@ final class MeasuredDecodingTests: XCTestCase {
         let (sa, a0) = plain.encode(sources), (sb, b0) = measured.encode(sources)
         let a = plain.step([2, 2], state: a0, source: sa), b = measured.step([2, 2], state: b0, source: sb)
         assertClose(b.logProbs.map(Double.init), a.logProbs.map(Double.init), relative: 0.05, absolute: 0.05, "measured plan")
+    }
+}
+
+/// `DecodingPrecision`: what each needs of the CPU, and the plan it
+/// resolves into where the CPU has it.
+final class DecodingPrecisionTests: XCTestCase {
+    func testEachPrecisionNeedsItsInstructions() {
+        XCTAssertEqual(DecodingPrecision.float32.needs, [])
+        XCTAssertEqual(DecodingPrecision.auto.needs, [])
+        XCTAssertEqual(DecodingPrecision.bfloat16.needs, .bfloat16)
+        XCTAssertEqual(DecodingPrecision.int8().needs, .vnni)
+        XCTAssertEqual(DecodingPrecision.int8(rest: .bfloat16).needs, [.vnni, .bfloat16])
+        XCTAssertEqual(DecodingPrecision.bfloat16.isAvailable, CPUFeatures.current.contains(.bfloat16))
+        XCTAssertEqual(DecodingPrecision.int8().isAvailable, CPUFeatures.current.contains(.vnni))
+        XCTAssertEqual(DecodingPrecision.int8(rest: .float32).description, "int8")
+    }
+
+    func testAFixedPrecisionIsOnePathForEveryProduct() throws {
+        try XCTSkipUnless(CPUFeatures.current.contains(.avx512), "no AVX-512F: decoding uses OpenBLAS, no plan")
+        var c = ModelConfig(sourceVocabularySize: 12, targetVocabularySize: 40)
+        c.embeddingSize = 16; c.hiddenSize = 16; c.layers = 2; c.attention = .general
+        let model = try Seq2Seq<Float>(config: c)
+        model.initialize(seed: 3)
+        let amx = CPUFeatures.current.contains(.amx)
+        var cases: [(DecodingPrecision, DecodingMatrix.Path, PackedMatrix.Precision, Bool)] = [(.float32, .float32, .float32, false)]
+        if CPUFeatures.current.contains(.bfloat16) { cases.append((.bfloat16, amx ? .amx : .bfloat16, .bfloat16, false)) }
+        if CPUFeatures.current.contains(.vnni) { cases.append((.int8(rest: .float32), amx ? .amxInt8 : .int8, .float32, true)) }
+        for (precision, path, whole, int8Inputs) in cases {
+            model.packForDecoding(precision)
+            XCTAssertFalse(model.decodingPlan.isEmpty, "\(precision)")
+            XCTAssertTrue(model.decodingPlan.allSatisfy { $0.path == path }, "\(precision): \(model.decodingPlan)")
+            XCTAssertEqual(model.encoderPlan.map(\.path), int8Inputs ? [path, path] : [path], "\(precision)")
+            XCTAssertEqual(model.wholeSequencePrecision, whole, "\(precision)")
+        }
     }
 }

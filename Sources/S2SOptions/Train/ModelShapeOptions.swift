@@ -9,9 +9,12 @@ public struct ModelShapeOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Embedding size (default: the preset's).") public var embeddingSize: Int?
     @Option(parsing: .unconditional, help: "Hidden size (default: the preset's).") public var hiddenSize: Int?
     @Option(parsing: .unconditional, help: "Layers in encoder and decoder (default: the preset's).") public var layers: Int?
-    @Option(help: "Recurrent cell: lstm (default), gru, or rnn (the Elman RNN, h' = tanh(x·W + h·U + b)).") public var cell: String?
+    @Option(help: "Recurrent cell: lstm (default), gru, or rnn (the Elman RNN, h' = tanh(x·W + h·U + b)).",
+            transform: OptionValue.parse())
+    public var cell: Training.Cell?
     @Flag(help: "Bidirectional encoder (each direction gets half the hidden size).") public var bidirectional = false
-    @Option(help: "Attention: none, dot, general (default) or concat.") public var attention: String?
+    @Option(help: "Attention: none, dot, general (default) or concat.", transform: OptionValue.parse())
+    public var attention: Training.Attention?
     @Flag(inversion: .prefixedNo, help: "Feed the previous attentional vector to the decoder (default: on).") public var inputFeeding: Bool?
     @Option(parsing: .unconditional, help: "Dropout between layers, on embeddings and on the attentional vector (default: 0.2).") public var dropout: Double?
     @Option(parsing: .unconditional, help: "Label smoothing ε (default: 0).") public var labelSmoothing: Double?
@@ -29,12 +32,6 @@ public struct ModelShapeOptions: ParsableArguments {
         if let message = S2SCommand.numberProblem(finite: [("--dropout", dropout), ("--label-smoothing", labelSmoothing)]) {
             throw ValidationError(message)
         }
-        if let cell, Training.Cell(rawValue: cell) == nil {
-            throw ValidationError("--cell must be one of \(Training.Cell.allCases.map(\.rawValue).joined(separator: ", ")), not '\(cell)'.")
-        }
-        if let attention, Training.Attention(rawValue: attention) == nil {
-            throw ValidationError("--attention must be none, dot, general or concat, not '\(attention)'.")
-        }
         for (name, value) in [("--embedding-size", embeddingSize), ("--hidden-size", hiddenSize), ("--layers", layers)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1, not \(value).") }
         }
@@ -45,9 +42,9 @@ public struct ModelShapeOptions: ParsableArguments {
         o.embeddingSize = embeddingSize
         o.hiddenSize = hiddenSize
         o.layers = layers
-        o.cell = cell.flatMap(Training.Cell.init(rawValue:))
+        o.cell = cell
         o.bidirectional = bidirectional
-        o.attention = attention.flatMap(Training.Attention.init(rawValue:))
+        o.attention = attention
         o.inputFeeding = inputFeeding
         o.dropout = dropout
         o.labelSmoothing = labelSmoothing

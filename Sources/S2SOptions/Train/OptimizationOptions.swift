@@ -14,33 +14,27 @@ public struct OptimizationOptions: ParsableArguments {
     public var shares: Int?
     @Option(parsing: .unconditional, help: "Add up the gradients of this many batches before each update, and send them between processes once (default: 1).")
     public var accumulate: Int?
-    @Option(help: "Optimizer: adam (default) or sgd.") public var optimizer: String?
+    @Option(help: "Optimizer: adam (default) or sgd.",
+            transform: OptionValue.parse())
+    public var optimizer: Training.Optimizer?
     @Option(parsing: .unconditional, help: "Learning rate (default: 0.001).") public var learningRate: Double?
     @Option(parsing: .unconditional, help: "Warm the learning rate up linearly over this many updates (default 0: off).") public var warmupSteps: Int?
     @Option(parsing: .unconditional, help: "Clip gradients to this global norm (0: off; default: 5).") public var clip: Double?
     @Option(help: """
         Probability of feeding the gold previous token: a constant (1.0 = teacher forcing, the default), \
         linear:K:SLOPE:MIN, exponential:K or inverse-sigmoid:K (scheduled sampling).
-        """)
-    public var teacherForcing: String?
+        """, transform: OptionValue.parse(forms: Training.TeacherForcing.forms, Training.TeacherForcing.init))
+    public var teacherForcing: Training.TeacherForcing?
     @Flag(help: "Feed a sample of the model's softmax rather than its argmax when not feeding gold.")
     public var sampleOwnToken = false
-    @Option(help: ArgumentHelp("The products' precision: float32, bfloat16 (inputs rounded to bfloat16, sums, weights, gradients and Adam in float32; needs AVX512_BF16; on AMX tiles where the CPU has them, unless S2S_NO_AMX=1) or auto (bfloat16 where the CPU has it; the default). config.json records the choice.", valueName: "P"))
-    public var precision: String?
+    @Option(help: ArgumentHelp("The products' precision: float32, bfloat16 (inputs rounded to bfloat16, sums, weights, gradients and Adam in float32; needs AVX512_BF16; on AMX tiles where the CPU has them, unless S2S_NO_AMX=1) or auto (bfloat16 where the CPU has it; the default). config.json records the choice.", valueName: "P"),
+            transform: OptionValue.parse(Precision.allCases.filter(\.trains)))
+    public var precision: Precision?
 
     public init() {}
 
     public func validate() throws {
-        if let teacherForcing, Training.TeacherForcing(teacherForcing) == nil {
-            throw ValidationError("--teacher-forcing '\(teacherForcing)' is not \(Training.TeacherForcing.forms).")
-        }
-        if let optimizer, Training.Optimizer(rawValue: optimizer) == nil {
-            throw ValidationError("--optimizer must be adam or sgd, not '\(optimizer)'.")
-        }
-        if let precision, Precision(rawValue: precision)?.trains != true {
-            throw ValidationError("--precision must be float32, bfloat16 or auto, not '\(precision)'.")
-        }
-        if precision == "bfloat16" && !Precision.bfloat16.isAvailable {
+        if precision == .bfloat16 && !Precision.bfloat16.isAvailable {
             throw ValidationError("--precision bfloat16 needs a CPU with AVX512_BF16, which this one lacks; use float32 or auto.")
         }
     }
@@ -52,12 +46,12 @@ public struct OptimizationOptions: ParsableArguments {
         o.passTokens = passTokens
         o.shares = shares
         o.accumulate = accumulate
-        o.optimizer = optimizer.flatMap(Training.Optimizer.init(rawValue:))
+        o.optimizer = optimizer
         o.learningRate = learningRate
         o.warmupSteps = warmupSteps
         o.clip = clip
-        o.teacherForcing = teacherForcing.flatMap(Training.TeacherForcing.init)
+        o.teacherForcing = teacherForcing
         o.sampleOwnToken = sampleOwnToken
-        o.precision = precision.flatMap(Precision.init(rawValue:))
+        o.precision = precision
     }
 }
