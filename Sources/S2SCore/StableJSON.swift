@@ -1,8 +1,9 @@
 import Foundation
 
 /// The JSON that s2s writes (config.json, prep.json, a checkpoint's
-/// configuration) and reads back: snake_case keys, sorted, so that the same
-/// value always gives the same bytes.
+/// configuration, train.jsonl's records, the decoding-plan cache,
+/// s2s-bench's results) and reads back: snake_case keys, sorted, so that the
+/// same value always gives the same bytes. It is the one JSON writer.
 public enum StableJSON {
     /// Pretty-printed with a final newline (files people read), or compact
     /// (metadata inside a checkpoint).
@@ -12,6 +13,12 @@ public enum StableJSON {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         let bytes = Array(try encoder.encode(value))
         return pretty ? bytes + [0x0A] : bytes
+    }
+
+    /// One compact line with its newline: a record of a JSON-lines file
+    /// (train.jsonl) or a result printed for a script.
+    public static func line<T: Encodable>(_ value: T) throws -> [UInt8] {
+        try encode(value, pretty: false) + [0x0A]
     }
 
     /// A decoder for what `encode` writes.
