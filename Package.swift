@@ -90,7 +90,7 @@ let package = Package(
         // Serving: request decoding, the batching queue, metrics, responses —
         // everything of s2s-serve but the HTTP binding; it translates with S2S's Translator.
         .target(name: "S2SServing",
-                dependencies: ["S2S", "S2SCore",
+                dependencies: ["S2S", "S2SText", "S2SCore",
                                .product(name: "Prometheus", package: "swift-prometheus")]),
         // BLEU and chrF, sacreBLEU-exact (validation and s2s-score).
         .target(name: "S2SMetrics"),

@@ -61,7 +61,7 @@ struct PrepFolders {
         }
         let manifest: PrepManifest
         do {
-            manifest = try StableJSON.decoder().decode(PrepManifest.self, from: bytes)
+            manifest = try PrepManifest(json: bytes)
         } catch {
             throw InputError(file: manifestPath, problem: "is not a prep.json that this s2s reads, so what the folders hold is unknown", hint: hint)
         }

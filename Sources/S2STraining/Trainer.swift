@@ -447,7 +447,7 @@ public final class Trainer {
             let flow = model.gradientFlow(evaluation.batch(Array(longest.prefix(32))))
             try runLog?.append(.gradientFlow(.init(step: step, norms: flow)))
         }
-        try TrainingPlots.write(logPath: folder.logPath, to: folder.path + "/plots")
+        try TrainingPlots.write(logPath: folder.logPath, to: folder.plotsFolder)
         let o = config.training
         let score = scores[o.bestMetric.rawValue] ?? -loss
         if score > bestScore {
