@@ -11,24 +11,13 @@ public enum TrainingRecord: Codable, Equatable, Sendable {
     case valid(Validation)
     case gradientFlow(GradientFlow)
 
-    /// The updates since the last report.
+    /// The updates since the last report: the fields of the library's
+    /// `Training.Report` (documented there), under train.jsonl's keys.
     public struct Report: Codable, Equatable, Sendable {
-        public var step: Int
-        /// The epoch, from 1.
-        public var epoch: Int
-        /// The mean per-token cross-entropy (nats) over the updates since the last report.
-        public var loss: Double
-        public var perplexity: Double
-        /// Source and target tokens a second over those updates.
-        public var tokensPerSecond: Double
-        /// The learning rate of the last update.
-        public var learningRate: Double
-        /// The probability of feeding the gold previous token at the last update.
-        public var teacherForcing: Double
-        /// The global gradient norm of the last update, before clipping.
-        public var gradientNorm: Double
-        /// Seconds of updates so far (the training clock).
-        public var elapsedSeconds: Double
+        public var step: Int, epoch: Int
+        public var loss: Double, perplexity: Double
+        public var tokensPerSecond: Double, learningRate: Double, teacherForcing: Double
+        public var gradientNorm: Double, elapsedSeconds: Double
 
         public init(step: Int, epoch: Int, loss: Double, perplexity: Double, tokensPerSecond: Double, learningRate: Double,
                     teacherForcing: Double, gradientNorm: Double, elapsedSeconds: Double) {
@@ -45,17 +34,12 @@ public enum TrainingRecord: Codable, Equatable, Sendable {
         }
     }
 
-    /// A validation: teacher-forced loss and accuracy, and with
-    /// --bleu-sentences the greedy translations' BLEU and chrF.
+    /// A validation: the fields of the library's `Training.Validation`;
+    /// `bleu` and `chrf` absent (not written) with --bleu-sentences 0.
     public struct Validation: Codable, Equatable, Sendable {
         public var step: Int
-        public var loss: Double
-        public var perplexity: Double
-        /// The share of target tokens predicted right.
-        public var accuracy: Double
-        /// Absent (not written) with --bleu-sentences 0.
-        public var bleu: Double?
-        public var chrF: Double?
+        public var loss: Double, perplexity: Double, accuracy: Double
+        public var bleu: Double?, chrF: Double?
 
         public init(step: Int, loss: Double, perplexity: Double, accuracy: Double, bleu: Double? = nil, chrF: Double? = nil) {
             self.step = step; self.loss = loss; self.perplexity = perplexity; self.accuracy = accuracy
