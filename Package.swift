@@ -169,7 +169,7 @@ let package = Package(
         .testTarget(name: "S2SSearchTests", dependencies: ["S2SSearch", "S2SModel", "S2SCore"]),
         .testTarget(name: "S2STranslationTests",
                     dependencies: ["S2STranslation", "S2SSearch", "S2SModel", "S2SKernels", "S2SCore", "_S2STestSupport"]),
-        .testTarget(name: "S2SServingTests", dependencies: ["S2SServing"]),
+        .testTarget(name: "S2SServingTests", dependencies: ["S2SServing", "S2SCore"]),
         .testTarget(name: "S2SMetricsTests", dependencies: ["S2SMetrics", "_S2STestSupport"]),
         .testTarget(name: "S2STrainingTests",
                     dependencies: ["S2STraining", "S2SModel", "S2SText", "S2SMetrics", "S2SCore", "_S2STestSupport"]),
