@@ -88,7 +88,8 @@ let package = Package(
                 dependencies: ["S2S", "S2SKernels", "S2SText", "S2SCore",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Serving: request decoding, the batching queue, metrics, responses —
-        // everything of s2s-serve but the HTTP binding; it translates with S2S's Translator.
+        // everything of s2s-serve but the HTTP binding; it translates with S2S's Translator
+        // and reads a model folder's languages through S2SText's ModelFolder.
         .target(name: "S2SServing",
                 dependencies: ["S2S", "S2SText", "S2SCore",
                                .product(name: "Prometheus", package: "swift-prometheus")]),
