@@ -88,9 +88,10 @@ let package = Package(
                 dependencies: ["S2S", "S2SKernels", "S2SText", "S2SCore",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Serving: request decoding, the batching queue, metrics, responses —
-        // everything of s2s-serve but the HTTP binding; it translates with S2S's Translator.
+        // everything of s2s-serve but the HTTP binding; it translates with S2S's Translator
+        // and reads a model folder's languages through S2SText's ModelFolder.
         .target(name: "S2SServing",
-                dependencies: ["S2S", "S2SCore",
+                dependencies: ["S2S", "S2SText", "S2SCore",
                                .product(name: "Prometheus", package: "swift-prometheus")]),
         // BLEU and chrF, sacreBLEU-exact (validation and s2s-score).
         .target(name: "S2SMetrics"),
@@ -169,7 +170,7 @@ let package = Package(
         .testTarget(name: "S2SSearchTests", dependencies: ["S2SSearch", "S2SModel", "S2SCore"]),
         .testTarget(name: "S2STranslationTests",
                     dependencies: ["S2STranslation", "S2SSearch", "S2SModel", "S2SKernels", "S2SCore", "_S2STestSupport"]),
-        .testTarget(name: "S2SServingTests", dependencies: ["S2SServing"]),
+        .testTarget(name: "S2SServingTests", dependencies: ["S2SServing", "S2SCore"]),
         .testTarget(name: "S2SMetricsTests", dependencies: ["S2SMetrics", "_S2STestSupport"]),
         .testTarget(name: "S2STrainingTests",
                     dependencies: ["S2STraining", "S2SModel", "S2SText", "S2SMetrics", "S2SCore", "_S2STestSupport"]),

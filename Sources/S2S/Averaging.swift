@@ -1,6 +1,7 @@
 internal import Foundation
 internal import S2SCore
 internal import S2SModel
+internal import S2SText
 
 /// A run's newest checkpoints averaged element by element into one
 /// parameters file, which a ``Translator`` loads as its `weights`: an
@@ -30,26 +31,25 @@ public enum Averaging {
     ///   that is not of this run, or the folder busy with a training run.
     public static func average(modelFolder model: String, last: Int = 3, output: String? = nil) throws(S2SError) -> Result {
         guard last >= 1 else { throw .options(problem: "--last must be at least 1.", hint: "") }
-        let folder = model + "/checkpoints"
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
-            .filter { $0.hasPrefix("step-") && $0.hasSuffix(".safetensors") }.sorted(by: >)
-        guard !names.isEmpty else {
-            throw .options(problem: "\(folder) holds no checkpoints: train with s2s-train first.", hint: "")
+        let folder = ModelFolder(path: model)
+        let checkpoints = folder.checkpoints()
+        guard !checkpoints.isEmpty else {
+            throw .options(problem: "\(folder.checkpointFolder) holds no checkpoints: train with s2s-train first.", hint: "")
         }
-        let chosen = names.prefix(last).map { folder + "/" + $0 }
-        let out = output ?? model + "/averaged.safetensors"
-        let best = model + "/" + "model.safetensors"
+        let chosen = Array(checkpoints.prefix(last))
+        let out = output ?? folder.file(ModelFolder.averagedName)
+        let best = folder.bestPath
         // The run's best model and its checkpoints are s2s-train's: --resume reads them.
-        if let output, let owned = ([best] + names.map { folder + "/" + $0 }).first(where: { sameFile(output, $0) }) {
+        if let output, let owned = ([best] + checkpoints).first(where: { sameFile(output, $0) }) {
             throw .options(problem: "--output \(output) is \(owned), which s2s-train wrote (--resume and s2s-translate read it). "
                                     + "Write the average elsewhere, e.g. the default \(model)/averaged.safetensors.", hint: "")
         }
         try S2SError.converting(file: model) {
             // Writing into the model folder: not while a training run owns it
             // (it prunes the checkpoints being read, and owns the folder).
-            let lock = output == nil ? try FolderLock(folder: model) : nil
+            let lock = output == nil ? try folder.lock() : nil
             defer { lock?.release() }
-            try CheckpointAveraging.average(Array(chosen), to: out,
+            try CheckpointAveraging.average(chosen, to: out,
                                             run: FileManager.default.fileExists(atPath: best) ? best : nil)
         }
         return Result(checkpoints: chosen, output: out)

@@ -1,3 +1,5 @@
+internal import S2STraining
+
 /// What a running ``Training`` tells its caller, and what it returns.
 extension Training {
     /// An event of a run (``Training/run(events:)``), on the calling thread.
@@ -79,28 +81,19 @@ extension Training {
 }
 
 extension Training {
-    /// A train.jsonl record as the trainer writes it, as an event.
-    static func event(_ record: [String: Any]) -> Event? {
-        func number(_ key: String) -> Double? {
-            guard let value = record[key] else { return nil }
-            switch value {
-            case let d as Double: return d
-            case let f as Float: return Double(f)
-            case let i as Int: return Double(i)
-            default: return nil
-            }
-        }
-        let step = record["step"] as? Int ?? 0
-        switch record["kind"] as? String {
-        case "train":
-            return .report(Report(step: step, epoch: record["epoch"] as? Int ?? 0, loss: number("loss") ?? .nan,
-                                  perplexity: number("ppl") ?? .nan, tokensPerSecond: number("tokens_per_s") ?? 0,
-                                  learningRate: number("lr") ?? .nan, teacherForcing: number("teacher_forcing") ?? .nan,
-                                  gradientNorm: number("grad_norm") ?? .nan, elapsedSeconds: number("elapsed_s") ?? 0))
-        case "valid":
-            return .validation(Validation(step: step, loss: number("loss") ?? .nan, perplexity: number("ppl") ?? .nan,
-                                          accuracy: number("accuracy") ?? .nan, bleu: number("bleu"), chrF: number("chrf")))
-        default:
+    /// A train.jsonl record as the trainer writes it, as an event (the
+    /// gradient-flow record is the plots' alone).
+    static func event(_ record: TrainingRecord) -> Event? {
+        switch record {
+        case .train(let r):
+            return .report(Report(step: r.step, epoch: r.epoch, loss: r.loss, perplexity: r.perplexity,
+                                  tokensPerSecond: r.tokensPerSecond, learningRate: r.learningRate,
+                                  teacherForcing: r.teacherForcing, gradientNorm: r.gradientNorm,
+                                  elapsedSeconds: r.elapsedSeconds))
+        case .valid(let v):
+            return .validation(Validation(step: v.step, loss: v.loss, perplexity: v.perplexity, accuracy: v.accuracy,
+                                          bleu: v.bleu, chrF: v.chrF))
+        case .gradientFlow:
             return nil
         }
     }

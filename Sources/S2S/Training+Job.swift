@@ -60,7 +60,7 @@ extension Training {
     func pairPlace(_ index: Int) -> String {
         let pair = "pair \(index + 1) of \(data)/train.s2sb"
         guard let bytes = FileManager.default.contents(atPath: vocabulary + "/prep.json"),
-              let manifest = try? StableJSON.decoder().decode(PrepManifest.self, from: bytes),
+              let manifest = try? PrepManifest(json: bytes),
               let split = manifest.splits["train"] else { return pair }
         let dropped = split.dropped.values.reduce(0, +)
         return dropped == 0 ? "\(pair) (line \(index + 1) of \(split.sourceFile))"

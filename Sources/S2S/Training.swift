@@ -149,7 +149,7 @@ public final class Training: Sendable {
                                  hint: "Check --model, or train a new model without --resume")
             }
             // The folder is this run's alone from here on (a second run stops at once).
-            lock = try FolderLock(folder: model)
+            lock = try folder.lock()
             for leftover in folder.removeLeftovers() {
                 say("removed \(leftover.path) (\(SystemMemory.format(bytes: Double(leftover.bytes)))): an unfinished write of a run "
                     + "(PID \(leftover.pid)) that was stopped while writing it")

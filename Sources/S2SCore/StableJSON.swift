@@ -1,8 +1,9 @@
 import Foundation
 
 /// The JSON that s2s writes (config.json, prep.json, a checkpoint's
-/// configuration) and reads back: snake_case keys, sorted, so that the same
-/// value always gives the same bytes.
+/// configuration, train.jsonl's records, the decoding-plan cache,
+/// s2s-bench's results) and reads back: snake_case keys, sorted, so that the
+/// same value always gives the same bytes. It is the one JSON writer.
 public enum StableJSON {
     /// Pretty-printed with a final newline (files people read), or compact
     /// (metadata inside a checkpoint).
@@ -12,6 +13,12 @@ public enum StableJSON {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         let bytes = Array(try encoder.encode(value))
         return pretty ? bytes + [0x0A] : bytes
+    }
+
+    /// One compact line with its newline: a record of a JSON-lines file
+    /// (train.jsonl) or a result printed for a script.
+    public static func line<T: Encodable>(_ value: T) throws -> [UInt8] {
+        try encode(value, pretty: false) + [0x0A]
     }
 
     /// A decoder for what `encode` writes.
@@ -76,15 +83,18 @@ extension StableJSON {
 
     /// The JSON text of the value at `path`, when the file parses.
     static func value(at path: [CodingKey], in json: Data) -> String? {
-        var node = try? JSONSerialization.jsonObject(with: json, options: [.fragmentsAllowed])
+        var node = try? JSONDecoder().decode(JSONValue.self, from: json)
         for key in path {
-            if let index = key.intValue { node = (node as? [Any]).flatMap { index < $0.count ? $0[index] : nil } }
-            else { node = (node as? [String: Any])?[snakeCase(key.stringValue)] }
+            switch node {
+            case .array(let items)?: node = key.intValue.flatMap { $0 < items.count ? items[$0] : nil }
+            case .object(let fields)?: node = fields[snakeCase(key.stringValue)]
+            default: node = nil
+            }
         }
-        guard let node else { return nil }
-        if node is NSNull { return "null" }
-        if let string = node as? String { return "\"\(string)\"" }
-        guard let data = try? JSONSerialization.data(withJSONObject: node, options: [.fragmentsAllowed, .sortedKeys]) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        switch node {
+        case nil: return nil
+        case .string(let string)?: return "\"\(string)\""
+        case let node?: return (try? encode(node, pretty: false)).map { String(decoding: $0, as: UTF8.self) }
+        }
     }
 }

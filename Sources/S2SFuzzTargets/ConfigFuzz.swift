@@ -1,6 +1,7 @@
 import Foundation
 import S2SCore
 import S2SModel
+import S2SText
 import S2STraining
 
 /// A model folder's `config.json`, read as `s2s-train --resume` and

@@ -1,3 +1,4 @@
+import S2SCore
 import S2SServing
 
 /// A translation request as s2s-serve decodes it: the first byte picks where

@@ -24,7 +24,7 @@ enum DecodingPlanCache {
 
     static func read() -> [String: String] {
         guard let path, let data = FileManager.default.contents(atPath: path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: String] else { return [:] }
+              let object = try? JSONDecoder().decode([String: String].self, from: data) else { return [:] }
         return object
     }
 
@@ -32,9 +32,9 @@ enum DecodingPlanCache {
     static func store(_ entries: [String: String]) {
         guard !entries.isEmpty, let path else { return }
         let merged = read().merging(entries) { _, new in new }
-        guard let data = try? JSONSerialization.data(withJSONObject: merged, options: [.sortedKeys, .prettyPrinted]) else { return }
+        guard let data = try? StableJSON.encode(merged) else { return }
         let folder = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try? AtomicFile.write(Array(data), to: path)
+        try? AtomicFile.write(data, to: path)
     }
 }

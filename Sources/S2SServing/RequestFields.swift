@@ -1,3 +1,5 @@
+import S2SCore
+
 /// A request's named fields, from wherever the client put them: a JSON
 /// object body, an `application/x-www-form-urlencoded` body, or the URL's
 /// query (deep-translator's LibreTranslator posts its fields there, with an

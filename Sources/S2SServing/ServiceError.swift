@@ -1,3 +1,5 @@
+import S2SCore
+
 /// What a request gets instead of translations: an HTTP status and a JSON
 /// body `{"error": message, "field": name}` (LibreTranslate's error shape,
 /// plus the field at fault where there is one).

@@ -1,6 +1,7 @@
 import Foundation
 import S2S
 import S2SCore
+import S2SText
 
 /// Everything s2s-serve does but HTTP: the served models under their
 /// language pairs, the one batching queue in front of them, the two
@@ -249,16 +250,17 @@ extension TranslationService.Model {
     /// else under prep.json's `source_language`/`target_language`.
     public static func load(folder: String, options: Translator.Options, source: String?, target: String?) throws -> Self {
         let translator = try Translator(modelFolder: folder, options: options)
-        let prep = FileManager.default.contents(atPath: folder + "/prep.json")
-            .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] } ?? [:]
+        let modelFolder = ModelFolder(path: folder)
+        let prep = try? modelFolder.prepManifest()
         var pair: [String] = []
-        for (given, key, flag) in [(source, "source_language", "--source-lang"), (target, "target_language", "--target-lang")] {
-            guard let code = given ?? prep[key] as? String else {
-                throw InputError(file: folder + "/prep.json", problem: "names no \(key.replacingOccurrences(of: "_", with: " "))",
+        for (given, recorded, what, flag) in [(source, prep?.sourceLanguage, "source language", "--source-lang"),
+                                              (target, prep?.targetLanguage, "target language", "--target-lang")] {
+            guard let code = given ?? recorded else {
+                throw InputError(file: modelFolder.prepPath, problem: "names no \(what)",
                                  hint: "Give s2s-serve \(flag) (or s2s-prep \(flag) when preparing the corpus)")
             }
             if let problem = LanguageCode.problem(code) {
-                throw InputError(file: given == nil ? folder + "/prep.json" : flag, problem: problem, hint: "Use the language's ISO 639-1 code")
+                throw InputError(file: given == nil ? modelFolder.prepPath : flag, problem: problem, hint: "Use the language's ISO 639-1 code")
             }
             pair.append(code)
         }

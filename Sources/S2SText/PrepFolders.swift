@@ -11,7 +11,7 @@ struct PrepFolders {
     let data: String
 
     /// What s2s-prep writes into the vocabulary folder.
-    static let vocabularyFiles: Set<String> = ["prep.json", "bpe.codes", "src.vocab", "tgt.vocab", LexicalShortlist.fileName]
+    static let vocabularyFiles = Set(ModelFolder.vocabularyNames + [LexicalShortlist.fileName])
 
     /// Whether s2s-prep writes files named `name` into the data folder: a
     /// split's shard or its subword text (`--write-text`).
@@ -61,7 +61,7 @@ struct PrepFolders {
         }
         let manifest: PrepManifest
         do {
-            manifest = try StableJSON.decoder().decode(PrepManifest.self, from: bytes)
+            manifest = try PrepManifest(json: bytes)
         } catch {
             throw InputError(file: manifestPath, problem: "is not a prep.json that this s2s reads, so what the folders hold is unknown", hint: hint)
         }

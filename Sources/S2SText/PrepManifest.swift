@@ -1,3 +1,6 @@
+import Foundation
+import S2SCore
+
 /// `prep.json`: what `s2s-prep` did, so that later stages (and people) can
 /// check which text, options and vocabularies a data folder came from. It
 /// holds no time stamps: the same inputs give a byte-identical file.
@@ -67,4 +70,11 @@ public struct PrepManifest: Codable, Equatable, Sendable {
     /// s2s-serve serves the model under them). Absent when not given.
     public var sourceLanguage: String?
     public var targetLanguage: String?
+}
+
+extension PrepManifest {
+    /// Reads a prep.json as s2s-prep writes it (StableJSON: snake_case keys).
+    public init(json: Data) throws {
+        self = try StableJSON.decoder().decode(PrepManifest.self, from: json)
+    }
 }

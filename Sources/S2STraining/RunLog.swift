@@ -16,13 +16,8 @@ public final class RunLog {
         self.path = path
         let fm = FileManager.default
         if let step, let text = try? String(contentsOfFile: path, encoding: .utf8) {
-            let kept = text.split(separator: "\n").filter { line in
-                guard let data = line.data(using: .utf8),
-                      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                      let s = object["step"] as? Int else { return false }
-                return s <= step
-            }
-            try AtomicFile.write(text: kept.map { $0 + "\n" }.joined(), to: path)
+            let kept = TrainingRecord.records(inLog: text).filter { $0.record.step <= step }
+            try AtomicFile.write(text: kept.map { $0.line + "\n" }.joined(), to: path)
         } else if step == nil || !fm.fileExists(atPath: path) {
             try AtomicFile.write(text: "", to: path)
         }
@@ -33,9 +28,9 @@ public final class RunLog {
     }
 
     /// Appends one record as a line (a full disk is an error, not a crash).
-    public func append(_ record: [String: Any]) throws(FileError) {
-        guard let data = try? JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]) else { return }
-        let line = Array(data) + [0x0A]
+    /// A record JSON cannot hold (a NaN loss) is left out.
+    public func append(_ record: TrainingRecord) throws(FileError) {
+        guard let line = try? StableJSON.line(record) else { return }
         var offset = 0
         while offset < line.count {
             let n = line[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }

@@ -67,7 +67,7 @@ public final class Trainer {
     /// One line per message, e.g. to stderr.
     public var log: (String) -> Void = { _ in }
     /// Each record as it is appended to train.jsonl (rank 0).
-    public var onRecord: ([String: Any]) -> Void = { _ in }
+    public var onRecord: (TrainingRecord) -> Void = { _ in }
     /// Whether the run is asked to stop (checked before each update, on
     /// the thread that runs it): it finishes, writes a checkpoint and
     /// returns. SIGINT/SIGTERM/SIGUSR1 (`Interrupt`) unless replaced.
@@ -330,11 +330,10 @@ public final class Trainer {
 
             if root && o.reportEvery > 0 && step % o.reportEvery == 0 {
                 let mean = windowLoss / Double(max(windowTargets, 1))
-                let record: [String: Any] = [
-                    "kind": "train", "step": step, "epoch": epoch + 1, "loss": mean, "ppl": Foundation.exp(mean),
-                    "tokens_per_s": Double(windowTokens) / max(windowSeconds, 1e-9), "lr": learningRate,
-                    "teacher_forcing": ratio, "grad_norm": norm, "elapsed_s": elapsed,
-                ]
+                let record = TrainingRecord.train(.init(
+                    step: step, epoch: epoch + 1, loss: mean, perplexity: Foundation.exp(mean),
+                    tokensPerSecond: Double(windowTokens) / max(windowSeconds, 1e-9), learningRate: learningRate,
+                    teacherForcing: ratio, gradientNorm: norm, elapsedSeconds: elapsed))
                 try runLog?.append(record)
                 onRecord(record)
                 if !progress.enabled {
@@ -428,21 +427,20 @@ public final class Trainer {
         }
         let loss = total.nll / Double(max(total.tokens, 1))
         let accuracy = Double(total.correct) / Double(max(total.tokens, 1))
-        var record: [String: Any] = ["kind": "valid", "step": step, "loss": loss, "ppl": Foundation.exp(loss),
-                                     "accuracy": accuracy]
+        var validation = TrainingRecord.Validation(step: step, loss: loss, perplexity: Foundation.exp(loss), accuracy: accuracy)
         var message = String(format: "valid at step %d: loss %.4f  ppl %.2f  accuracy %.1f%%", step, loss,
                              Foundation.exp(loss), 100 * accuracy)
         var scores = ["loss": -loss]
         if let (bleu, chrf) = greedyScores(valid) {
-            record["bleu"] = bleu
-            record["chrf"] = chrf
+            validation.bleu = bleu
+            validation.chrF = chrf
             scores["bleu"] = bleu
             scores["chrf"] = chrf
             message += String(format: "  BLEU %.2f  chrF %.2f (greedy, %d sentences)", bleu, chrf,
                               min(config.training.bleuSentences, valid.count))
         }
-        try runLog?.append(record)
-        onRecord(record)
+        try runLog?.append(.valid(validation))
+        onRecord(.valid(validation))
         log(message)
         if config.training.gradientFlow == true {
             // The (up to) 32 longest validation sentences: the same batch at
@@ -450,9 +448,9 @@ public final class Trainer {
             // about as far from the end in every sentence averaged.
             let longest = (0..<valid.count).sorted { (valid.source($0).count, $1) > (valid.source($1).count, $0) }
             let flow = model.gradientFlow(evaluation.batch(Array(longest.prefix(32))))
-            try runLog?.append(["kind": "gradient_flow", "step": step, "norms": flow])
+            try runLog?.append(.gradientFlow(.init(step: step, norms: flow)))
         }
-        try TrainingPlots.write(logPath: folder.logPath, to: folder.path + "/plots")
+        try TrainingPlots.write(logPath: folder.logPath, to: folder.plotsFolder)
         let o = config.training
         let score = scores[o.bestMetric.rawValue] ?? -loss
         if score > bestScore {

@@ -6,37 +6,33 @@ import S2SCore
 public enum TrainingPlots {
     public static func write(logPath: String, to folder: String) throws {
         guard let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { return }
-        var train: [[String: Any]] = [], valid: [[String: Any]] = [], flow: [[String: Any]] = []
-        for line in text.split(separator: "\n") {
-            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }
-            switch o["kind"] as? String {
-            case "train": train.append(o)
-            case "valid": valid.append(o)
-            case "gradient_flow": flow.append(o)
-            default: break
+        var train: [TrainingRecord.Report] = [], valid: [TrainingRecord.Validation] = []
+        var flow: [TrainingRecord.GradientFlow] = []
+        for (_, record) in TrainingRecord.records(inLog: text) {
+            switch record {
+            case .train(let r): train.append(r)
+            case .valid(let v): valid.append(v)
+            case .gradientFlow(let g): flow.append(g)
             }
         }
-        func points(_ records: [[String: Any]], _ key: String) -> [(x: Double, y: Double)] {
-            records.compactMap { r in
-                guard let s = r["step"] as? Int, let v = r[key] as? Double else { return nil }
-                return (Double(s), v)
-            }
+        func points<R>(_ records: [R], _ value: (R) -> Double?) -> [(x: Double, y: Double)] where R: SteppedRecord {
+            records.compactMap { r in value(r).map { (Double(r.step), $0) } }
         }
         let plots: [(String, SVGPlot)] = [
             ("loss.svg", SVGPlot(title: "Loss per target token", xLabel: "step", yLabel: "cross-entropy (nats)", series: [
-                .init(name: "train", color: "#1f77b4", points: points(train, "loss")),
-                .init(name: "valid", color: "#d62728", points: points(valid, "loss")),
+                .init(name: "train", color: "#1f77b4", points: points(train) { $0.loss }),
+                .init(name: "valid", color: "#d62728", points: points(valid) { $0.loss }),
             ])),
             ("bleu.svg", SVGPlot(title: "Validation BLEU and chrF (greedy)", xLabel: "step", yLabel: "score", series: [
-                .init(name: "BLEU", color: "#2ca02c", points: points(valid, "bleu")),
-                .init(name: "chrF", color: "#9467bd", points: points(valid, "chrf")),
+                .init(name: "BLEU", color: "#2ca02c", points: points(valid) { $0.bleu }),
+                .init(name: "chrF", color: "#9467bd", points: points(valid) { $0.chrF }),
             ])),
             ("learning_rate.svg", SVGPlot(title: "Learning rate", xLabel: "step", yLabel: "learning rate", series: [
-                .init(name: "lr", color: "#ff7f0e", points: points(train, "lr")),
+                .init(name: "lr", color: "#ff7f0e", points: points(train) { $0.learningRate }),
             ])),
             ("teacher_forcing.svg", SVGPlot(title: "Teacher-forcing ratio", xLabel: "step", yLabel: "P(gold input)",
                                             series: [.init(name: "ratio", color: "#8c564b",
-                                                           points: points(train, "teacher_forcing"))])),
+                                                           points: points(train) { $0.teacherForcing })])),
         ]
         for (name, plot) in plots {
             try AtomicFile.write(text: plot.svg, to: folder + "/" + name)
@@ -47,11 +43,8 @@ public enum TrainingPlots {
     /// One curve per validation (at most eight, evenly spread, the last
     /// included), light to dark: log10 ‖∂L/∂h_t‖ against source position t.
     /// Vanishing gradients show as curves that fall towards position 1.
-    static func gradientFlowPlot(_ records: [[String: Any]]) -> SVGPlot? {
-        let curves = records.compactMap { r -> (step: Int, norms: [Double])? in
-            guard let s = r["step"] as? Int, let n = r["norms"] as? [Double] else { return nil }
-            return (s, n)
-        }
+    static func gradientFlowPlot(_ records: [TrainingRecord.GradientFlow]) -> SVGPlot? {
+        let curves = records.map { (step: $0.step, norms: $0.norms) }
         guard !curves.isEmpty else { return nil }
         let shown = curves.count <= 8 ? Array(curves.indices)
             : Array(Set((0..<8).map { $0 * (curves.count - 1) / 7 })).sorted()
@@ -65,3 +58,8 @@ public enum TrainingPlots {
                        yLabel: "log10 ‖∂L/∂h_t‖", series: series)
     }
 }
+
+/// A train.jsonl record's step, the x of every plot.
+protocol SteppedRecord { var step: Int { get } }
+extension TrainingRecord.Report: SteppedRecord {}
+extension TrainingRecord.Validation: SteppedRecord {}

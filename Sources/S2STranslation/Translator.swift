@@ -89,19 +89,12 @@ public final class Translator {
 
     /// - Parameter weights: the parameters file (default: the folder's model.safetensors).
     public init(modelFolder path: String, weights: String? = nil, options: Options = Options()) throws {
-        func read(_ name: String) throws -> String {
-            let file = path + "/" + name
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw InputError(file: file, problem: "missing",
-                                 hint: "Give --model a folder written by s2s-train (it holds model.safetensors, the vocabularies and bpe.codes)")
-            }
-            return String(decoding: data, as: UTF8.self)
-        }
-        let weightsPath = weights ?? path + "/model.safetensors"
+        let folder = ModelFolder(path: path)
+        let weightsPath = weights ?? folder.bestPath
         let checkpoint = try Checkpoint.load(path: weightsPath)
-        if weights != nil { try Self.checkSameRun(weights: checkpoint, folder: path) }
-        sourceVocabulary = try Vocabulary(fileText: try read("src.vocab"), path: path + "/src.vocab")
-        targetVocabulary = try Vocabulary(fileText: try read("tgt.vocab"), path: path + "/tgt.vocab")
+        if weights != nil { try Self.checkSameRun(weights: checkpoint, folder: folder) }
+        sourceVocabulary = try folder.sourceVocabulary()
+        targetVocabulary = try folder.targetVocabulary()
         let config = checkpoint.config
         guard config.sourceVocabularySize == sourceVocabulary.count, config.targetVocabularySize == targetVocabulary.count else {
             throw InputError(file: weightsPath,
@@ -111,8 +104,9 @@ public final class Translator {
                                  ? "The model folder mixes files of different runs; copy the vocabularies the model was trained with"
                                  : "Give --weights a checkpoint of this model's run (its checkpoints/, or s2s-average of them)")
         }
-        let prep = try read("prep.json")
-        let maxTokens = options.maxSourceTokens ?? Self.maxLength(prepJSON: prep) ?? Self.defaultMaxSourceTokens
+        let prep = try folder.prepManifest()
+        // prep.json's max_length 0: no limit was set.
+        let maxTokens = options.maxSourceTokens ?? (prep.maxLength > 0 ? prep.maxLength : Self.defaultMaxSourceTokens)
         guard maxTokens > 0, options.batchSize > 0 else {
             throw InputError(file: path, problem: "cannot translate with max source tokens \(maxTokens) and batch size \(options.batchSize)",
                              hint: "Give both as positive numbers")
@@ -139,22 +133,15 @@ public final class Translator {
             model.packForDecoding(options.precision, rows: Self.timedRows(batch: options.batchSize, beam: options.search.beamSize))
         }
         if options.shortlist > 0 {
-            let file = path + "/" + LexicalShortlist.fileName
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw InputError(file: file, problem: "missing: this model folder has no lexical shortlist for --shortlist",
-                                 hint: "s2s-prep writes vocab/NAME/\(LexicalShortlist.fileName) (run it again: the same inputs give the same vocabularies) and s2s-train copies it; copy it into the model folder")
-            }
-            let shortlist = try LexicalShortlist(fileText: String(decoding: data, as: UTF8.self), path: file,
-                                                 source: sourceVocabulary, target: targetVocabulary)
+            let shortlist = try folder.shortlist(source: sourceVocabulary, target: targetVocabulary)
             let k = options.shortlist, frequent = options.shortlistFrequent
             model.restrictOutput { shortlist.candidates(for: $0, k: k, frequent: frequent) }
         }
         self.model = model
-        bpe = BPE(codes: try BPECodes(fileText: try read("bpe.codes"), path: path + "/bpe.codes"))
-        wholeWords = Self.mergesRequested(prepJSON: try read("prep.json")) == 0
-        try Self.checkHashes(prepJSON: prep, folder: path, source: sourceVocabulary, target: targetVocabulary)
-        let normalization = Self.normalization(prepJSON: prep)
-        tokenizer = try Tokenizer.Session(Tokenizer(normalization: normalization))
+        bpe = BPE(codes: try folder.bpeCodes())
+        wholeWords = prep.bpe.mergesRequested == 0
+        try folder.checkVocabularies(sourceVocabulary, targetVocabulary, against: prep)
+        tokenizer = try Tokenizer.Session(Tokenizer(normalization: prep.normalization))
         splitter = try LineSplitter(maxTokens: maxTokens)
         self.options = options
     }
@@ -172,8 +159,8 @@ public final class Translator {
 
     /// A `--weights` file must be a checkpoint of the folder's own run: the
     /// same configuration as its model.safetensors, where that exists.
-    static func checkSameRun(weights: Checkpoint, folder: String) throws {
-        let own = folder + "/model.safetensors"
+    static func checkSameRun(weights: Checkpoint, folder: ModelFolder) throws {
+        let own = folder.bestPath
         guard FileManager.default.fileExists(atPath: own) else { return }
         try weights.check(config: try Checkpoint.load(path: own).config, reference: own,
                           hint: "Give --weights a checkpoint of this model's run (its checkpoints/, or s2s-average of them)")
@@ -192,40 +179,6 @@ public final class Translator {
                              hint: "An ensemble needs models trained on the same s2s-prep output")
         }
         ensemble.append(other.model)
-    }
-
-    /// The vocabularies must be the ones prep.json describes.
-    static func checkHashes(prepJSON: String, folder: String, source: Vocabulary, target: Vocabulary) throws {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(prepJSON.utf8)) as? [String: Any] else {
-            throw InputError(file: folder + "/prep.json", problem: "is not valid JSON", hint: "Copy it from vocab/NAME/")
-        }
-        for (key, file, vocabulary) in [("source_vocabulary", "src.vocab", source), ("target_vocabulary", "tgt.vocab", target)] {
-            let recorded = (object[key] as? [String: Any])?["hash"] as? String
-            if let recorded, recorded != String(vocabulary.hash, radix: 16) {
-                throw InputError(file: folder + "/" + file,
-                                 problem: "does not match prep.json (hash \(String(vocabulary.hash, radix: 16)), prep.json says \(recorded))",
-                                 hint: "The model folder mixes files of different s2s-prep runs; copy them from the run the model was trained on")
-            }
-        }
-    }
-
-    /// prep.json's `bpe.merges_requested` (nil when absent).
-    static func mergesRequested(prepJSON: String) -> Int? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(prepJSON.utf8)) as? [String: Any] else { return nil }
-        return (object["bpe"] as? [String: Any])?["merges_requested"] as? Int
-    }
-
-    /// prep.json's `max_length` when it set one (0 there means no limit).
-    static func maxLength(prepJSON: String) -> Int? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(prepJSON.utf8)) as? [String: Any],
-              let n = object["max_length"] as? Int, n > 0 else { return nil }
-        return n
-    }
-
-    static func normalization(prepJSON: String) -> Normalization {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(prepJSON.utf8)) as? [String: Any],
-              let name = object["normalization"] as? String, let n = Normalization(rawValue: name) else { return .nfkc }
-        return n
     }
 
     /// Source text → subword ids (unknown subwords become `<unk>`).

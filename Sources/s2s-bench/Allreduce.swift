@@ -48,11 +48,8 @@ struct AllreduceBench: ParsableCommand {
         let median = times.sorted()[times.count / 2]
         let bytes = Double(count * MemoryLayout<Float>.stride)
         let n = Double(mpi.size)
-        let line: [String: Any] = [
-            "processes": mpi.size, "floats": count, "ms_median": median * 1000, "ms_min": times.min()! * 1000,
-            "bus_bandwidth_gb_s": 2 * (n - 1) / n * bytes / median / 1e9,
-        ]
-        let json = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
-        print(String(decoding: json, as: UTF8.self))
+        let line = AllreduceResult(processes: mpi.size, floats: count, msMedian: median * 1000, msMin: times.min()! * 1000,
+                                   busBandwidthGbS: 2 * (n - 1) / n * bytes / median / 1e9)
+        print(String(decoding: try StableJSON.encode(line, pretty: false), as: UTF8.self))
     }
 }

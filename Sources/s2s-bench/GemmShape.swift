@@ -41,9 +41,9 @@ struct GemmShape: ParsableCommand {
             }
             return t
         }
-        var result: [String: Any] = ["m": m, "n": n, "k": k, "threads": threads, "blas_core": BLASRuntime.coreName]
+        var result = GemmResult(m: m, n: n, k: k, threads: threads, blasCore: BLASRuntime.coreName)
         let blas = best { Matmul.gemm(&c, a, b, m: m, n: n, k: k, beta: 1) }
-        result["openblas_gflops"] = flops / blas / 1e9
+        result.paths["openblas_gflops"] = flops / blas / 1e9
         if CPUFeatures.current.contains(.avx512) {
             let kernels: [(name: String, precision: PackedMatrix.Precision, tiles: Bool)] =
                 [("float32", .float32, false)]
@@ -65,8 +65,8 @@ struct GemmShape: ParsableCommand {
                         }
                     }
                 }
-                result["packed_\(name)_gflops"] = flops / run / 1e9
-                result["packed_\(name)_pack_ms"] = pack * 1000
+                result.paths["packed_\(name)_gflops"] = flops / run / 1e9
+                result.paths["packed_\(name)_pack_ms"] = pack * 1000
             }
         }
         if CPUFeatures.current.contains(.bfloat16) {
@@ -82,11 +82,10 @@ struct GemmShape: ParsableCommand {
                                           lda: transA ? m : k, ldb: transB ? k : n, ldc: n, threads: threads)
                     }
                     let name = "\(tiles ? "amx" : "bfloat16")_general_\(transA ? "t" : "n")\(transB ? "t" : "n")_gflops"
-                    result[name] = flops / run / 1e9
+                    result.paths[name] = flops / run / 1e9
                 }
             }
         }
-        let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
-        print(String(decoding: json, as: UTF8.self))
+        print(String(decoding: try StableJSON.encode(result, pretty: false), as: UTF8.self))
     }
 }

@@ -103,13 +103,12 @@ struct TrainStep: ParsableCommand {
         _ = trainStep()
         Matmul.trace = nil
         var floor = 0.0
-        var breakdown: [[String: Any]] = []
+        var breakdown: [TrainStepResult.GemmTime] = []
         for (shape, count) in shapes.sorted(by: { $0.key.flops * Double($0.value) > $1.key.flops * Double($1.value) }) {
             let t = Self.timeGEMM(shape, threads: threads)
             floor += Double(count) * t
-            breakdown.append(["m": shape.m, "n": shape.n, "k": shape.k, "trans_a": shape.transA, "trans_b": shape.transB,
-                              "packed": shape.packed, "calls": count, "ms": Double(count) * t * 1000,
-                              "gflops": shape.flops / t / 1e9])
+            breakdown.append(.init(m: shape.m, n: shape.n, k: shape.k, transA: shape.transA, transB: shape.transB,
+                                   packed: shape.packed, calls: count, ms: Double(count) * t * 1000, gflops: shape.flops / t / 1e9))
         }
 
         // The GEMM ceiling (sgemm, or the bfloat16 products) at the step's largest shapes.
@@ -120,31 +119,17 @@ struct TrainStep: ParsableCommand {
 
         let flops = Self.stepFlops(B: B, S: S, T: T, E: E, H: H, V: V, L: layers)
         let tokens = Double(B * (S + T))
-        let result: [String: Any] = [
-            "framework": "s2s", "threads": threads, "blas_core": BLASRuntime.coreName, "precision": precision,
-            "ms_per_step": median * 1000, "tokens_per_s": tokens / median,
-            "gflops": flops / median / 1e9, "flops_per_step": flops,
-            "sgemm_ceiling_gflops": ceiling, "fraction_of_ceiling": flops / median / 1e9 / ceiling,
-            "gemm_floor_ms": floor * 1000, "step_over_floor": median / floor,
-            // Wall-clock inside the step's products (median over the timed
-            // steps): against the floor, how much slower they run in the step;
-            // against the step, how much of it is elementwise work and hand-offs.
-            "in_products_ms": medianInProducts * 1000,
-            // Wall-clock the pool's workers waited for work (summed over
-            // workers): the step's serial parts, where one core works alone.
-            "workers_waiting_ms": medianAlone * 1000,
-            // Wall-clock the calling thread waited for the workers' last parts.
-            "caller_waiting_ms": imbalance.sorted()[imbalance.count / 2] * 1000,
-            "gemm_calls_per_step": shapes.values.reduce(0, +), "gemm_shapes": shapes.count, "gemm_breakdown": breakdown,
-            "packed_step_weights": !noPacked,
-            "peak_rss_mb": Self.peakRSSMegabytes(),
-            "step_ms": times.map { $0 * 1000 }, "losses": losses,
-            "phase_ms": ["zero": perStep[0], "forward": perStep[1], "backward": perStep[2], "clip": perStep[3],
-                         "adam": perStep[4]],
-            "shape": ["batch": B, "src_len": S, "tgt_len": T, "vocab": V, "emb": E, "hidden": H, "layers": layers],
-        ]
-        let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
-        print(String(decoding: json, as: UTF8.self))
+        let result = TrainStepResult(
+            threads: threads, blasCore: BLASRuntime.coreName, precision: precision,
+            msPerStep: median * 1000, tokensPerS: tokens / median, gflops: flops / median / 1e9, flopsPerStep: flops,
+            sgemmCeilingGflops: ceiling, fractionOfCeiling: flops / median / 1e9 / ceiling,
+            gemmFloorMs: floor * 1000, stepOverFloor: median / floor, inProductsMs: medianInProducts * 1000,
+            workersWaitingMs: medianAlone * 1000, callerWaitingMs: imbalance.sorted()[imbalance.count / 2] * 1000,
+            gemmCallsPerStep: shapes.values.reduce(0, +), gemmShapes: shapes.count, gemmBreakdown: breakdown,
+            packedStepWeights: !noPacked, peakRssMb: Self.peakRSSMegabytes(), stepMs: times.map { $0 * 1000 }, losses: losses,
+            phaseMs: ["zero": perStep[0], "forward": perStep[1], "backward": perStep[2], "clip": perStep[3], "adam": perStep[4]],
+            shape: ["batch": B, "src_len": S, "tgt_len": T, "vocab": V, "emb": E, "hidden": H, "layers": layers])
+        print(String(decoding: try StableJSON.encode(result, pretty: false), as: UTF8.self))
         StandardError.write(String(
             format: "s2s train-step (%@): %.1f ms/step, %.0f tokens/s, %.1f GFLOP/s (%.0f%% of the %.1f GFLOP/s GEMM ceiling); GEMM floor %.1f ms, step/floor %.2f; in products %.1f ms; peak RSS %.0f MB\n",
             precision, median * 1000, tokens / median, flops / median / 1e9, 100 * flops / median / 1e9 / ceiling, ceiling,

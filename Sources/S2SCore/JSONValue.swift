@@ -1,7 +1,6 @@
 import Foundation
-import S2SCore
 
-/// A JSON value: what request bodies are read into (Foundation's
+/// A JSON value: what s2s-serve's request bodies are read into (Foundation's
 /// JSONDecoder, which validates the syntax and the UTF-8, keeps booleans
 /// apart from numbers) and what responses are written from (compact, keys
 /// sorted: the same answer gives the same bytes).
@@ -40,7 +39,9 @@ public indirect enum JSONValue: Codable, Equatable, Sendable {
         try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
     }
 
-    /// Compact JSON text, object keys sorted.
+    /// Compact JSON text, object keys sorted: s2s-serve's answers. Written
+    /// here, not by StableJSON, so that an answer never fails: a non-finite
+    /// score (a search that found nothing) becomes null.
     public var serialized: String {
         var out = ""
         write(into: &out)
