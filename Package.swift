@@ -151,7 +151,7 @@ let package = Package(
         .executableTarget(
             name: "s2s-bench",
             dependencies: [
-                "S2SModel", "S2SKernels", "S2SDistributed", "S2SCore",
+                "S2SOptions", "S2STraining", "S2SModel", "S2SKernels", "S2SDistributed", "S2SCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -18,15 +18,18 @@ public final class DecodingMatrix: MatrixProduct, @unchecked Sendable {
         /// The paths this CPU runs that timing chooses among, in the order
         /// ties are broken (the more precise first).
         public static var available: [Path] {
-            [.float32, .bfloat16, .amx, .int8, .amxInt8, .openblas].filter {
-                switch $0 {
-                case .openblas: return true
-                case .float32: return CPUFeatures.current.contains(.avx512)
-                case .bfloat16: return CPUFeatures.current.contains(.avx512) && CPUFeatures.current.contains(.bfloat16)
-                case .amx: return CPUFeatures.current.contains(.avx512) && CPUFeatures.current.contains(.amx)
-                case .int8: return CPUFeatures.current.contains(.avx512) && CPUFeatures.current.contains(.vnni)
-                case .amxInt8: return CPUFeatures.current.contains(.avx512) && CPUFeatures.current.contains(.vnni) && CPUFeatures.current.contains(.amx)
-                }
+            [.float32, .bfloat16, .amx, .int8, .amxInt8, .openblas].filter { CPUFeatures.current.isSuperset(of: $0.needs) }
+        }
+
+        /// What the CPU needs for this path.
+        public var needs: CPUFeatures {
+            switch self {
+            case .openblas: []
+            case .float32: .avx512
+            case .bfloat16: [.avx512, .bfloat16]
+            case .amx: [.avx512, .amx]
+            case .int8: [.avx512, .vnni]
+            case .amxInt8: [.avx512, .vnni, .amx]
             }
         }
 

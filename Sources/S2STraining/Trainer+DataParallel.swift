@@ -10,8 +10,8 @@ extension Trainer {
     func synchronizeStart() throws {
         guard communicator.size > 1 else { return }
         let bytes = model.layout.count * MemoryLayout<Float>.stride
-        try withExtendedLifetime((model.parameters, adamM, adamV)) {
-            for base in [model.parameters.base, adamM.base, adamV.base] {
+        try withExtendedLifetime((model.parameters, update.m, update.v)) {
+            for base in [model.parameters.base, update.m.base, update.v.base] {
                 try communicator.broadcast(UnsafeMutableRawPointer(base), bytes: bytes, from: 0)
             }
         }

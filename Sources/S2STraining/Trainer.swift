@@ -28,8 +28,8 @@ public final class Trainer {
     let valid: TokenShard?
     /// The target vocabulary, to turn greedy translations into text for BLEU.
     let targetVocabulary: Vocabulary?
-    let adamM: Arena<Float>
-    let adamV: Arena<Float>
+    /// Clipping and the optimizer's step, with Adam's moments.
+    let update: ParameterUpdate
     /// The job's ranks (one, unless mpirun started the run).
     let communicator: Communicator
     /// Where a rank keeps the shares it has summed while it computes the
@@ -94,8 +94,7 @@ public final class Trainer {
         batcher = Batcher(shard: train, maxTokens: o.batchTokens, sentences: o.batchSize, seed: o.seed,
                           reverseSource: config.model.reverseSource)
         self.valid = valid
-        adamM = Arena<Float>(capacity: model.layout.count)
-        adamV = Arena<Float>(capacity: model.layout.count)
+        update = ParameterUpdate(model: model, optimizer: o.optimizer, maxNorm: o.clip)
         rng = SplitMix64(seed: o.seed &+ 1)
     }
 
@@ -135,12 +134,12 @@ public final class Trainer {
             "s2s.train.bad_validations": "\(validationsWithoutImprovement)", "s2s.train.lr_multiplier": "\(decayMultiplier)",
         ].merging(trainingData.metadata) { a, _ in a }
         do {
-            try withExtendedLifetime((model.parameters, adamM, adamV)) {
+            try withExtendedLifetime((model.parameters, update.m, update.v)) {
                 try Checkpoint.save(
                     path: path, config: config.model, layout: layout, parameters: model.parameters.base,
                     extra: optimizer
-                        ? Checkpoint.tensors(of: layout, in: adamM.base, prefix: "adam.m.")
-                            + Checkpoint.tensors(of: layout, in: adamV.base, prefix: "adam.v.")
+                        ? Checkpoint.tensors(of: layout, in: update.m.base, prefix: "adam.m.")
+                            + Checkpoint.tensors(of: layout, in: update.v.base, prefix: "adam.v.")
                         : [],
                     metadata: metadata)
             }
@@ -175,10 +174,10 @@ public final class Trainer {
                 else {
                     throw InputError(file: path, problem: "lacks the training state (step, epoch, batch, rng)")
                 }
-                try withExtendedLifetime((model.parameters, adamM, adamV)) {
+                try withExtendedLifetime((model.parameters, update.m, update.v)) {
                     try c.loadParameters(into: model.parameters.base, layout: model.layout)
-                    try c.loadTensors(prefix: "adam.m.", into: adamM.base, layout: model.layout)
-                    try c.loadTensors(prefix: "adam.v.", into: adamV.base, layout: model.layout)
+                    try c.loadTensors(prefix: "adam.m.", into: update.m.base, layout: model.layout)
+                    try c.loadTensors(prefix: "adam.v.", into: update.v.base, layout: model.layout)
                 }
                 let multiplier = meta["s2s.train.lr_multiplier"].flatMap(Double.init) ?? 1
                 guard multiplier > 0 && multiplier <= 1 else {
@@ -306,16 +305,7 @@ public final class Trainer {
             }
             nonFiniteInARow = 0
             try communicator.sum(model.gradients.base, count: n)
-            let norm = GradClip.clip(model.gradients.base, count: n, maxNorm: o.clip, threads: KernelThreads.current)
-            switch o.optimizer {
-            case .adam:
-                Adam.update(params: model.parameters.base, m: adamM.base, v: adamV.base, grads: model.gradients.base,
-                            count: n, learningRate: learningRate, step: step, zeroGradients: true)
-            case .sgd:
-                SGD.update(params: model.parameters.base, grads: model.gradients.base, count: n,
-                           learningRate: learningRate)
-                model.zeroGradients()
-            }
+            let norm = update.apply(learningRate: learningRate, step: step)
             lastLoss = loss
             let seconds = clock.lap()
             wall?.lastUpdate = seconds

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import S2SCore
 import S2SKernels
+import S2SOptions
 
 /// One product C (m, n) += A (m, k) · B (k, n) timed at one shape: OpenBLAS
 /// sgemm, and the packed float32 and bfloat16 kernels (AVX512_BF16, and AMX
@@ -18,7 +19,8 @@ struct GemmShape: ParsableCommand {
     @Option(help: "Columns of B and C.") var n = 2048
     @Option(help: "Depth (columns of A, rows of B).") var k = 512
     @Option(help: "Timed repetitions (the best is reported).") var repeats = 50
-    @Option(help: "Threads (OpenBLAS and the packed kernels).") var threads = 2
+    @OptionGroup var threadsOption: ThreadsOption
+    var threads: Int { threadsOption.threads ?? KernelSettings.standard.threads }
 
     func run() throws {
         try KernelSettings(threads: threads).run { try measure() }

@@ -3,6 +3,8 @@ import Foundation
 import S2SCore
 import S2SKernels
 import S2SModel
+import S2SOptions
+import S2STraining
 
 /// One full training step (forward, backward, clipping, Adam) at a given
 /// shape, timed; with the OpenBLAS sgemm ceiling and the step's GEMM floor
@@ -21,7 +23,8 @@ struct TrainStep: ParsableCommand {
     @Option(help: "Layers L.") var layers = 2
     @Option(help: "Timed steps (the median is reported).") var steps = 5
     @Option(help: "Untimed warm-up steps.") var warmup = 2
-    @Option(help: "OpenBLAS threads.") var threads = 2
+    @OptionGroup var threadsOption: ThreadsOption
+    var threads: Int { threadsOption.threads ?? KernelSettings.standard.threads }
     @Flag(help: "Every product through OpenBLAS (no packed per-step weights).") var noPacked = false
     @Option(help: "The products' precision: float32 or bfloat16 (as s2s-train --precision).") var precision = "float32"
 
@@ -47,8 +50,8 @@ struct TrainStep: ParsableCommand {
         let model = try Seq2Seq<Float>(config: c)
         model.initialize(seed: 1)
         model.packsTrainingWeights = !noPacked
-        let n = model.layout.count
-        let m = Arena<Float>(capacity: n), v = Arena<Float>(capacity: n)
+        // The trainer's own update (s2s-train's defaults: Adam, clipping at 5).
+        let update = ParameterUpdate(model: model, optimizer: .adam, maxNorm: 5)
         var data = SplitMix64(seed: 2), rng = SplitMix64(seed: 3)
         let pairs: [(source: [Int32], target: [Int32])] = (0..<batch).map { _ in
             ((0..<(srcLen - 1)).map { _ in Int32(4 + data.nextInt(below: vocab - 4)) },
@@ -66,10 +69,9 @@ struct TrainStep: ParsableCommand {
             phases[1] = clock.lap()
             model.backward()
             phases[2] = clock.lap()
-            GradClip.clip(model.gradients.base, count: n, maxNorm: 5, threads: KernelThreads.current)
+            update.clip()
             phases[3] = clock.lap()
-            Adam.update(params: model.parameters.base, m: m.base, v: v.base, grads: model.gradients.base, count: n,
-                        learningRate: 1e-3, step: step, zeroGradients: true)
+            update.step(learningRate: 1e-3, step: step)
             phases[4] = clock.lap()
             return r.loss / Double(r.tokens)
         }
