@@ -42,9 +42,10 @@ extension Seq2Seq {
                 // The model's own token for step t+1: argmax or a sample of p(·|h̃_t).
                 projectOutput(w.stepLogits, w.feed + (t + 1) * B * H, rows: B)
                 for b in 0..<B {
+                    let logits = w.stepLogits + b * V
                     w.ownTokens[b] = chooser.samplesOwnToken
-                        ? Self.sample(w.stepLogits + b * V, count: V, rng: &rng)
-                        : Self.argmax(w.stepLogits + b * V, count: V)
+                        ? TokenSampling.fromLogits(logits, count: V, rng: &rng)
+                        : Int32(T.maxAndArgmax(logits, count: V).1)
                 }
             }
         }
@@ -223,25 +224,5 @@ extension Seq2Seq {
             (w.dTop + b * H).update(from: w.dCat + b * 2 * H + H, count: H)
         }
         attention.backwardStep(self, w, t: t, batch: B, srcLen: S, dContext: dContext)
-    }
-
-    static func argmax(_ p: UnsafePointer<T>, count: Int) -> Int32 {
-        var best = 0
-        for k in 1..<count where p[k] > p[best] { best = k }
-        return Int32(best)
-    }
-
-    /// A token drawn from softmax(logits).
-    static func sample(_ logits: UnsafePointer<T>, count: Int, rng: inout SplitMix64) -> Int32 {
-        var m = logits[0]
-        for k in 1..<count where logits[k] > m { m = logits[k] }
-        var sum = 0.0
-        for k in 0..<count { sum += Double(T.exp(logits[k] - m)) }
-        var u = rng.nextDouble() * sum
-        for k in 0..<count {
-            u -= Double(T.exp(logits[k] - m))
-            if u < 0 { return Int32(k) }
-        }
-        return Int32(count - 1)
     }
 }

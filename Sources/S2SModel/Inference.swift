@@ -312,14 +312,11 @@ func logSoftmaxRows<T: Real>(_ z: UnsafeMutablePointer<T>, rows: Int, count: Int
 
 /// z ← z − log Σ exp z.
 func logSoftmaxInPlace<T: Real>(_ z: UnsafeMutablePointer<T>, count: Int) {
-    let lse: T
+    let lse: T, m = T.maxAndArgmax(z, count: count).0
     if T.self == Float.self {
         let zf = UnsafeRawPointer(z).assumingMemoryBound(to: Float.self)
-        let m = VectorFloat.maxAndArgmax(zf, count: count).0
-        lse = T(Double(m) + Double.log(VectorFloat.sumExp(zf, shift: m, count: count)))
+        lse = T(Double(m) + Double.log(VectorFloat.sumExp(zf, shift: Float(m), count: count)))
     } else {
-        var m = z[0]
-        for k in 1..<count where z[k] > m { m = z[k] }
         var sum: T = 0
         for k in 0..<count { sum += T.exp(z[k] - m) }
         lse = m + T.log(sum)
