@@ -1,5 +1,3 @@
-import S2SKernels
-
 /// A weight matrix B (depth, columns) that a step multiplies rows by,
 /// c (rows, columns) = (accumulate ? c : bias ?? 0) + a·B, with the
 /// product's precision behind this one call: the packed form the model holds
@@ -8,16 +6,16 @@ import S2SKernels
 /// AMX, int8 or OpenBLAS), else `Matmul` on B as stored, in
 /// `Matmul.precision`. B is stored as it is, or transposed, (columns,
 /// depth): W_cᵀ, Uᵀ and W_oᵀ in the backward, the tied embeddings as W_o.
-struct WeightProduct<T: Real> {
-    let stored: UnsafePointer<T>
-    let depth: Int
-    let columns: Int
-    let transposed: Bool
-    let packed: (any MatrixProduct)?
+public struct WeightProduct<T: Real> {
+    public let stored: UnsafePointer<T>
+    public let depth: Int
+    public let columns: Int
+    public let transposed: Bool
+    public let packed: (any MatrixProduct)?
 
-    @inline(__always)
-    init(_ stored: UnsafePointer<T>, depth: Int, columns: Int, transposed: Bool = false,
-         packed: (any MatrixProduct)? = nil) {
+    @inlinable
+    public init(_ stored: UnsafePointer<T>, depth: Int, columns: Int, transposed: Bool = false,
+                packed: (any MatrixProduct)? = nil) {
         self.stored = stored
         self.depth = depth
         self.columns = columns
@@ -29,9 +27,9 @@ struct WeightProduct<T: Real> {
     /// depth), rows `lda` apart (nil: depth; `Matmul` only), and bias (nil:
     /// none) a row vector added to every row. `Matmul` has no bias: the rows
     /// start as copies of it.
-    @inline(__always)
-    func multiply(into c: UnsafeMutablePointer<T>, _ a: UnsafePointer<T>, rows: Int, accumulate: Bool,
-                  bias: UnsafePointer<T>? = nil, lda: Int? = nil) {
+    @inlinable
+    public func multiply(into c: UnsafeMutablePointer<T>, _ a: UnsafePointer<T>, rows: Int, accumulate: Bool,
+                         bias: UnsafePointer<T>? = nil, lda: Int? = nil) {
         if let packed {
             precondition(lda == nil, "a packed product reads rows of a as they are")
             packed.multiply(into: c, a, rows: rows, accumulate: accumulate, bias: bias)
