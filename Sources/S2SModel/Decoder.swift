@@ -21,6 +21,7 @@ extension Seq2Seq {
         w.feed.update(repeating: 0, count: B * H)  // h̃_{−1} = 0
 
         let gold = chooser.alwaysGold
+        let output = OutputLayer(self, packed: nil)  // the model's own tokens when not fed gold
         if gold {
             // Teacher forcing: the embedding half of layer 0's input is one GEMM.
             for k in 0..<(T_ * B) { w.fedIds[k] = batch.targetInput[k] }
@@ -40,7 +41,7 @@ extension Seq2Seq {
 
             if !gold && t + 1 < T_ {
                 // The model's own token for step t+1: argmax or a sample of p(·|h̃_t).
-                OutputLayer(self, packed: nil).logits(w.stepLogits, w.feed + (t + 1) * B * H, rows: B)
+                output.logits(w.stepLogits, w.feed + (t + 1) * B * H, rows: B)
                 for b in 0..<B {
                     let logits = w.stepLogits + b * V
                     w.ownTokens[b] = chooser.samplesOwnToken
