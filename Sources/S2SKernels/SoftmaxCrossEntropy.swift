@@ -62,16 +62,14 @@ public enum SoftmaxCrossEntropy {
             if let dLogits { (dLogits + r * V).update(repeating: 0, count: V) }
             return result
         }
-        var maxValue = z[0], argmax = 0
+        let (maxValue, argmax) = T.maxAndArgmax(z, count: V)
         var sumLogits = 0.0
-        if T.self == Float.self {
-            let zf = UnsafeRawPointer(z).assumingMemoryBound(to: Float.self)
-            let (m, i) = VectorFloat.maxAndArgmax(zf, count: V)
-            maxValue = T(m); argmax = i
-            if eps > 0 { sumLogits = VectorFloat.sum(zf, count: V) }
-        } else {
-            for k in 1..<V where z[k] > maxValue { maxValue = z[k]; argmax = k }
-            if eps > 0 { for k in 0..<V { sumLogits += Double(z[k]) } }
+        if eps > 0 {
+            if T.self == Float.self {
+                sumLogits = VectorFloat.sum(UnsafeRawPointer(z).assumingMemoryBound(to: Float.self), count: V)
+            } else {
+                for k in 0..<V { sumLogits += Double(z[k]) }
+            }
         }
         let zy = z[y]
         // e_k = exp(z_k − max), once, into the gradient row (or a scalar sum).

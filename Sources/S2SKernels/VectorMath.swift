@@ -37,6 +37,22 @@ extension Real {
         }
     }
 
+    /// max and argmax of x[0..<count] (count > 0): the one argmax of the
+    /// model and its search (a step's most probable token, training's own
+    /// token, the loss's accuracy, log-softmax's shift). The first index
+    /// wins ties, as the scalar loop below does; Float runs the vector
+    /// kernel (a row of NaNs gives index 0), Double (the gradient checks)
+    /// the loop.
+    @inlinable public static func maxAndArgmax(_ x: UnsafePointer<Self>, count: Int) -> (Self, Int) {
+        if Self.self == Float.self {
+            let (m, i) = VectorFloat.maxAndArgmax(UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), count: count)
+            return (Self(m), i)
+        }
+        var best = 0
+        for k in 1..<count where x[k] > x[best] { best = k }
+        return (x[best], best)
+    }
+
     /// Σ a_k·b_k.
     @inlinable public static func dot(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, count: Int) -> Self {
         if Self.self == Float.self {

@@ -21,6 +21,7 @@ extension Seq2Seq {
         w.feed.update(repeating: 0, count: B * H)  // h̃_{−1} = 0
 
         let gold = chooser.alwaysGold
+        let output = OutputLayer(self, packed: nil)  // the model's own tokens when not fed gold
         if gold {
             // Teacher forcing: the embedding half of layer 0's input is one GEMM.
             for k in 0..<(T_ * B) { w.fedIds[k] = batch.targetInput[k] }
@@ -40,11 +41,12 @@ extension Seq2Seq {
 
             if !gold && t + 1 < T_ {
                 // The model's own token for step t+1: argmax or a sample of p(·|h̃_t).
-                projectOutput(w.stepLogits, w.feed + (t + 1) * B * H, rows: B)
+                output.logits(w.stepLogits, w.feed + (t + 1) * B * H, rows: B)
                 for b in 0..<B {
+                    let logits = w.stepLogits + b * V
                     w.ownTokens[b] = chooser.samplesOwnToken
-                        ? Self.sample(w.stepLogits + b * V, count: V, rng: &rng)
-                        : Self.argmax(w.stepLogits + b * V, count: V)
+                        ? TokenSampling.fromLogits(logits, count: V, rng: &rng)
+                        : Int32(T.maxAndArgmax(logits, count: V).1)
                 }
             }
         }
@@ -78,24 +80,9 @@ extension Seq2Seq {
             (cat + b * 2 * H).update(from: context + b * H, count: H)
             (cat + b * 2 * H + H).update(from: h + b * H, count: H)
         }
-        if let packed {
-            packed.multiply(into: htilde, cat, rows: rows, accumulate: false)
-        } else {
-            Matmul.gemm(htilde, cat, parameter("attention.W_c"), m: rows, n: H, k: 2 * H)
-        }
+        WeightProduct(parameter("attention.W_c"), depth: 2 * H, columns: H, packed: packed)
+            .multiply(into: htilde, cat, rows: rows, accumulate: false)
         T.tanhInPlace(htilde, count: rows * H)
-    }
-
-    /// logits (rows, V) = x·W_o + b_o (tied: x·Embᵀ).
-    func projectOutput(_ logits: UnsafeMutablePointer<T>, _ x: UnsafePointer<T>, rows: Int) {
-        let H = config.hiddenSize, V = config.targetVocabularySize
-        let bias = parameter("output.b")
-        broadcastRows(logits, bias, rows: rows, width: V)
-        if config.tieTargetEmbeddings {
-            Matmul.gemm(logits, x, parameter("decoder.embedding"), m: rows, n: V, k: H, transB: true, beta: 1)
-        } else {
-            Matmul.gemm(logits, x, parameter("output.W"), m: rows, n: V, k: H, beta: 1)
-        }
     }
 
     /// The loss over all B·T target rows, chunked so a (rows, V) block stays
@@ -108,24 +95,19 @@ extension Seq2Seq {
         let scale = T(1 / Double(max(lastTokens, 1)))
         var total = SoftmaxCrossEntropy.Result()
         let x = w.feed + B * H  // h̃_0 … h̃_{T−1}
+        let output = OutputLayer(self, packed: nil)
         if training { w.dFeed.update(repeating: 0, count: (T_ + 1) * B * H) }
         var r0 = 0
         while r0 < rows {
             let n = min(Workspace<T>.chunkRows, rows - r0)
             let xc = x + r0 * H
-            projectOutput(w.logits, xc, rows: n)
+            output.logits(w.logits, xc, rows: n)
             total += SoftmaxCrossEntropy.forwardBackward(
                 dLogits: training ? w.logits : nil, logits: w.logits, targets: w.outIds + r0,
                 rows: n, vocab: V, labelSmoothing: config.labelSmoothing, scale: scale, threads: KernelThreads.current)
             if training {
-                let dx = w.dFeed + B * H + r0 * H
-                if let packed = trainingPacks?.outputGradient {
-                    packed.multiply(into: dx, w.logits, rows: n, accumulate: true)
-                } else if config.tieTargetEmbeddings {
-                    Matmul.gemm(dx, w.logits, parameter("decoder.embedding"), m: n, n: H, k: V, beta: 1)
-                } else {
-                    Matmul.gemm(dx, w.logits, parameter("output.W"), m: n, n: H, k: V, transB: true, beta: 1)
-                }
+                output.addInputGradient(into: w.dFeed + B * H + r0 * H, w.logits, rows: n,
+                                        packed: trainingPacks?.outputGradient)
                 if config.tieTargetEmbeddings {
                     Matmul.gemm(gradient("decoder.embedding"), w.logits, xc, m: V, n: H, k: n, transA: true, beta: 1)
                 } else {
@@ -211,11 +193,8 @@ extension Seq2Seq {
         }
         let ht = w.htilde + t * B * H, dPre = w.dPre + t * B * H
         for k in 0..<(B * H) { dPre[k] = g[k] * (1 - ht[k] * ht[k]) }
-        if let wcT = trainingPacks?.wcT {
-            wcT.multiply(into: w.dCat, dPre, rows: B, accumulate: false)
-        } else {
-            Matmul.gemm(w.dCat, dPre, parameter("attention.W_c"), m: B, n: 2 * H, k: H, transB: true)
-        }
+        WeightProduct(parameter("attention.W_c"), depth: H, columns: 2 * H, transposed: true, packed: trainingPacks?.wcT)
+            .multiply(into: w.dCat, dPre, rows: B, accumulate: false)
         // ∂c_t: kept for every step by kinds that finish after the step loop.
         let dContext = attention.contextGradient(w, t: t, batch: B)
         for b in 0..<B {
@@ -223,25 +202,5 @@ extension Seq2Seq {
             (w.dTop + b * H).update(from: w.dCat + b * 2 * H + H, count: H)
         }
         attention.backwardStep(self, w, t: t, batch: B, srcLen: S, dContext: dContext)
-    }
-
-    static func argmax(_ p: UnsafePointer<T>, count: Int) -> Int32 {
-        var best = 0
-        for k in 1..<count where p[k] > p[best] { best = k }
-        return Int32(best)
-    }
-
-    /// A token drawn from softmax(logits).
-    static func sample(_ logits: UnsafePointer<T>, count: Int, rng: inout SplitMix64) -> Int32 {
-        var m = logits[0]
-        for k in 1..<count where logits[k] > m { m = logits[k] }
-        var sum = 0.0
-        for k in 0..<count { sum += Double(T.exp(logits[k] - m)) }
-        var u = rng.nextDouble() * sum
-        for k in 0..<count {
-            u -= Double(T.exp(logits[k] - m))
-            if u < 0 { return Int32(k) }
-        }
-        return Int32(count - 1)
     }
 }

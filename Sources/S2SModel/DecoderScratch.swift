@@ -28,9 +28,9 @@ final class DecoderScratch<T: Real>: @unchecked Sendable {
     /// written in place again by the next step once the caller has let go
     /// of it (otherwise the write copies it first).
     var logProbs: [T] = []
-    /// A shortlist's output layer for this search (nil: the whole
-    /// vocabulary), and its (rows, C) logits.
-    var output: OutputSubset<T>? {
+    /// This search's output layer: the whole vocabulary's, or a
+    /// shortlist's; and a shortlist's (rows, C) logits.
+    var output: OutputLayer<T> {
         didSet { logProbs = [] }  // made anew: −∞ outside the candidates
     }
     var subsetLogits: [T] = []
@@ -38,7 +38,6 @@ final class DecoderScratch<T: Real>: @unchecked Sendable {
     let config: ModelConfig
     /// Each decoder layer's weights (b_h: cells that keep h·U apart).
     let layers: [(W: UnsafePointer<T>, U: UnsafePointer<T>, b: UnsafePointer<T>, bh: UnsafePointer<T>?)]
-    let outputBias: UnsafePointer<T>
 
     convenience init(_ model: Seq2Seq<T>) {
         let c = model.config, apart = c.cell.kind.keepsRecurrentApart
@@ -46,19 +45,19 @@ final class DecoderScratch<T: Real>: @unchecked Sendable {
             let p = "decoder.l\(k)"
             return (UnsafePointer(model.parameter("\(p).W")), UnsafePointer(model.parameter("\(p).U")),
                     UnsafePointer(model.parameter("\(p).b")), apart ? UnsafePointer(model.parameter("\(p).b_h")) : nil)
-        }, outputBias: UnsafePointer(model.parameter("output.b")))
+        }, output: OutputLayer(model, packed: model.packedDecoder?.output))
     }
 
-    /// A new scratch for the same model as `other` (a search of its own).
+    /// A new scratch for the same model and output layer as `other` (a search of its own).
     convenience init(like other: DecoderScratch) {
-        self.init(config: other.config, layers: other.layers, outputBias: other.outputBias)
+        self.init(config: other.config, layers: other.layers, output: other.output)
     }
 
     private init(config: ModelConfig, layers: [(W: UnsafePointer<T>, U: UnsafePointer<T>, b: UnsafePointer<T>, bh: UnsafePointer<T>?)],
-                 outputBias: UnsafePointer<T>) {
+                 output: OutputLayer<T>) {
         self.config = config
         self.layers = layers
-        self.outputBias = outputBias
+        self.output = output
     }
 
     deinit { block?.deallocate() }
@@ -110,6 +109,9 @@ struct SearchStepMemory<T: Real>: DecoderStepMemory {
 
     func input(layer k: Int) -> UnsafeMutablePointer<T> { scratch.inputs[k] }
 
+    /// `LayerGates` in one of two forms: packed, one pass over [x; h̃; h]
+    /// on the stacked [W; U] (x's part from the embedding table where layer
+    /// 0 has one); else b + x·W + h̃·W_f + h·U, one product each.
     func formGates(layer k: Int) {
         let N = rows, E = config.embeddingSize, g = config.gateCount * H
         let weights = scratch.layers[k]
@@ -117,15 +119,15 @@ struct SearchStepMemory<T: Real>: DecoderStepMemory {
         let feeds = k == 0 && config.inputFeeding
         let apart = config.cell.kind.keepsRecurrentApart
         let gates = scratch.gates!, hPrev = UnsafePointer(previous.h(k))
-        if let packed = model.packedDecoder {
+        let packed = model.packedDecoder?.layers[k]
+        if let packed {
             let a = scratch.stacked!
-            let table = k == 0 ? packed.layers[0].embedding : nil
-            if let table {
+            if let table = packed.embedding {
                 // emb(y_{t−1})·W_x + b from the table; the packed product takes the rest of the input.
                 table.gather(tokens, count: N, into: UnsafeMutableRawPointer(gates).assumingMemoryBound(to: Float.self))
             }
             // One pass over the packed weights: [x (unless from the table); h̃ (input feeding); h (unless kept apart)].
-            let own = table == nil ? width : 0
+            let own = packed.embedding == nil ? width : 0
             let total = own + (feeds ? H : 0) + (apart ? 0 : H)
             for r in 0..<N {
                 var row = a + r * total
@@ -134,23 +136,20 @@ struct SearchStepMemory<T: Real>: DecoderStepMemory {
                 if !apart { row.update(from: hPrev + r * H, count: H) }
             }
             // With the table the gates hold its rows; without, b comes in the product's store.
-            packed.layers[k].gates.multiply(into: gates, a, rows: N, accumulate: table != nil,
-                                            bias: table == nil ? UnsafePointer(weights.b) : nil)
+            packed.gates.multiply(into: gates, a, rows: N, accumulate: packed.embedding != nil,
+                                  bias: packed.embedding == nil ? weights.b : nil)
         } else {
-            broadcastRows(gates, weights.b, rows: N, width: g)
-            Matmul.gemm(gates, x, weights.W, m: N, n: g, k: width, beta: 1)
-            if feeds { Matmul.gemm(gates, previous.feed, weights.W + E * g, m: N, n: g, k: H, beta: 1) }
-            if !apart { Matmul.gemm(gates, hPrev, weights.U, m: N, n: g, k: H, beta: 1) }
-        }
-        if apart {
-            // h·U + b_h, kept apart from the gates (GRU).
-            let rec = scratch.recurrent!
-            if let recurrent = model.packedDecoder?.layers[k].recurrent {
-                recurrent.multiply(into: rec, hPrev, rows: N, accumulate: false, bias: UnsafePointer(weights.bh!))
-            } else {
-                broadcastRows(rec, weights.bh!, rows: N, width: g)
-                Matmul.gemm(rec, hPrev, weights.U, m: N, n: g, k: H, beta: 1)
+            LayerGates.addInput(into: gates, x, rows: N, weights: WeightProduct(weights.W, depth: width, columns: g),
+                                bias: weights.b)
+            if feeds {
+                LayerGates.addInput(into: gates, previous.feed, rows: N,
+                                    weights: WeightProduct(weights.W + E * g, depth: H, columns: g), bias: nil)
             }
+        }
+        if packed == nil || apart {
+            LayerGates.addRecurrent(into: gates, recurrent: apart ? scratch.recurrent : nil, hPrev, rows: N,
+                                    weights: WeightProduct(weights.U, depth: H, columns: g, packed: packed?.recurrent),
+                                    recurrentBias: weights.bh)
         }
     }
 

@@ -4,11 +4,11 @@ import S2SKernels
 /// Where one decoder step reads and writes, for `rows` rows: training's
 /// workspace at step t (every step's activations kept for the backward) or
 /// search's scratch (one step's). `Seq2Seq.decoderStep` is the one decoder
-/// step both run; a memory supplies only what differs between them: how a
-/// layer's gate products are formed (training: the embedding half once over
-/// the whole sequence, the rest per part on the weights packed for
-/// training; search: one pass over [x; h̃; h] on the weights packed for
-/// decoding) and dropout (training only).
+/// step both run; a memory supplies only what differs between them: where a
+/// layer's gate products come from (`LayerGates`; training: the embedding
+/// half once over the whole sequence, the rest per part on the weights
+/// packed for training; search: one pass over [x; h̃; h] on the weights
+/// packed for decoding) and dropout (training only).
 protocol DecoderStepMemory {
     associatedtype T: Real
     /// Rows stepped together (training: the batch; search: hypotheses).
@@ -46,8 +46,8 @@ extension Seq2Seq {
     /// above: layer k−1's output h, plus its input with residual
     /// connections); the top layer's output attends over the memory, c_t =
     /// Σ_j α_j s_j, and h̃_t = tanh([c_t; h_t]·W_c) (h̃_t = h_t without
-    /// attention) goes to `m.feed`. The output layer is the caller's:
-    /// training projects all steps at once, search one step's rows.
+    /// attention) goes to `m.feed`. The output layer (`OutputLayer`) is the
+    /// caller's: training projects all steps at once, search one step's rows.
     @inline(__always)
     func decoderStep<M: DecoderStepMemory>(_ m: M, rng: inout SplitMix64) where M.T == T {
         let N = m.rows, H = config.hiddenSize, L = config.layers

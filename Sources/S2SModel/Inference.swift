@@ -181,7 +181,7 @@ extension Seq2Seq {
             encoded = encodeAll(sources, pooled: !alone)
         }
         // A shortlist: this search's output layer over its batch's candidates only.
-        if let pick = outputCandidates { encoded.1.scratch.output = OutputSubset(self, tokens: pick(sources)) }
+        if let pick = outputCandidates { encoded.1.scratch.output = OutputLayer(self, tokens: pick(sources)) }
         return encoded
     }
 
@@ -256,48 +256,10 @@ extension Seq2Seq {
         }
         }
         // The output layer on h̃_t, into the scratch's log-probabilities.
-        if let subset = scratch.output {
-            outputOverSubset(subset, scratch: scratch, feed: next.feed, rows: N)
-        } else {
-            if scratch.logProbs.count != N * V { scratch.logProbs = [T](repeating: 0, count: N * V) }
-            scratch.logProbs.withUnsafeMutableBufferPointer { out in
-            let logits = out.baseAddress!
-            if let output = packedDecoder?.output {
-                output.multiply(into: logits, next.feed, rows: N, accumulate: false, bias: scratch.outputBias)
-            } else {
-                projectOutput(logits, next.feed, rows: N)
-            }
-            logSoftmaxRows(logits, rows: N, count: V)
-            }
-        }
+        scratch.output.logProbabilities(scratch, next.feed, rows: N, vocabulary: V)
         let alpha = config.attention.attends ? Array(UnsafeBufferPointer(start: scratch.alpha, count: N * S))
             : [T](repeating: 0, count: N * S)
         return StepOutput(logProbs: scratch.logProbs, attention: source.attentionOverSource(alpha), state: next)
-    }
-}
-
-extension Seq2Seq {
-    /// The output layer over a shortlist's candidates: logits and the
-    /// log-softmax over the C candidates, written into their columns of the
-    /// (rows, V) log-probabilities, whose other entries stay −∞ (set when
-    /// the array is made; a copy keeps them).
-    func outputOverSubset(_ subset: OutputSubset<T>, scratch: DecoderScratch<T>, feed: UnsafePointer<T>, rows N: Int) {
-        let V = config.targetVocabularySize, C = subset.tokens.count
-        if scratch.logProbs.count != N * V { scratch.logProbs = [T](repeating: -.infinity, count: N * V) }
-        if scratch.subsetLogits.count < N * C { scratch.subsetLogits = [T](repeating: 0, count: N * C) }
-        scratch.subsetLogits.withUnsafeMutableBufferPointer { z in
-            let z = z.baseAddress!
-            subset.logits(z, feed, rows: N)
-            logSoftmaxRows(z, rows: N, count: C)
-            scratch.logProbs.withUnsafeMutableBufferPointer { out in
-                subset.tokens.withUnsafeBufferPointer { tokens in
-                    for r in 0..<N {
-                        let row = out.baseAddress! + r * V, zr = z + r * C
-                        for k in 0..<C { row[Int(tokens[k])] = zr[k] }
-                    }
-                }
-            }
-        }
     }
 }
 
@@ -312,14 +274,11 @@ func logSoftmaxRows<T: Real>(_ z: UnsafeMutablePointer<T>, rows: Int, count: Int
 
 /// z ← z − log Σ exp z.
 func logSoftmaxInPlace<T: Real>(_ z: UnsafeMutablePointer<T>, count: Int) {
-    let lse: T
+    let lse: T, m = T.maxAndArgmax(z, count: count).0
     if T.self == Float.self {
         let zf = UnsafeRawPointer(z).assumingMemoryBound(to: Float.self)
-        let m = VectorFloat.maxAndArgmax(zf, count: count).0
-        lse = T(Double(m) + Double.log(VectorFloat.sumExp(zf, shift: m, count: count)))
+        lse = T(Double(m) + Double.log(VectorFloat.sumExp(zf, shift: Float(m), count: count)))
     } else {
-        var m = z[0]
-        for k in 1..<count where z[k] > m { m = z[k] }
         var sum: T = 0
         for k in 0..<count { sum += T.exp(z[k] - m) }
         lse = m + T.log(sum)

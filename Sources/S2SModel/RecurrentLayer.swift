@@ -94,23 +94,25 @@ struct RecurrentLayer<T: Real> {
     func h(_ row: Int, _ B: Int) -> UnsafeMutablePointer<T> { hs + row * B * hidden }
     func c(_ row: Int, _ B: Int) -> UnsafeMutablePointer<T> { cs + row * B * hidden }
 
-    /// proj[t·B + b] = x·W + b for positions [from, from + count) of `x` (count·B, input).
+    /// proj[t·B + b] = x·W + b for positions [from, from + count) of `x`
+    /// (count·B, input) rows `ldx` apart, or (accumulate) += x·W over rows
+    /// [weightOffset, weightOffset + weightRows) of W (a piece of the input).
     func projectInputs(_ x: UnsafePointer<T>, from: Int, count: Int, batch B: Int, ldx: Int? = nil,
                        weightRows: Int? = nil, weightOffset: Int = 0, accumulate: Bool = false) {
-        let g = G * hidden
-        let rows = count * B
-        let out = proj + from * B * g
-        let k = weightRows ?? input
-        if !accumulate, ldx == nil, weightOffset == 0, k == input, let w = pack?.inputs {
-            w.multiply(into: out, x, rows: rows, accumulate: false, bias: b)  // translating: W packed once
-            return
+        let g = G * hidden, k = weightRows ?? input
+        // Packed: all of W once (translating), or the rows of W that one
+        // decoder step's input multiplies (training).
+        var packed: (any MatrixProduct)? = nil
+        if ldx == nil {
+            if !accumulate, weightOffset == 0, k == input, let w = pack?.inputs {
+                packed = w
+            } else if count == 1 {
+                packed = pack?.stepWeights(offset: weightOffset, rows: k, transposed: false)
+            }
         }
-        if !accumulate { broadcastRows(out, b, rows: rows, width: g) }
-        if count == 1, ldx == nil, let w = pack?.stepWeights(offset: weightOffset, rows: k, transposed: false) {
-            w.multiply(into: out, x, rows: rows, accumulate: true)  // one decoder step's input (training)
-        } else {
-            Matmul.gemm(out, x, W + weightOffset * g, m: rows, n: g, k: k, beta: 1, lda: ldx)
-        }
+        LayerGates.addInput(into: proj + from * B * g, x, rows: count * B,
+                            weights: WeightProduct(W + weightOffset * g, depth: k, columns: g, packed: packed),
+                            bias: accumulate ? nil : b, lda: ldx)
     }
 
     /// dx (B, rows) = (accumulate ? dx : 0) + ∂proj_t · W[weightOffset ..<
@@ -119,12 +121,9 @@ struct RecurrentLayer<T: Real> {
     func stepInputGradient(into dx: UnsafeMutablePointer<T>, _ t: Int, batch B: Int, weightOffset: Int = 0,
                            weightRows: Int? = nil, accumulate: Bool) {
         let g = G * hidden, rows = weightRows ?? input
-        let dGates = dProj + t * B * g
-        if let wT = pack?.stepWeights(offset: weightOffset, rows: rows, transposed: true) {
-            wT.multiply(into: dx, dGates, rows: B, accumulate: accumulate)
-        } else {
-            Matmul.gemm(dx, dGates, W + weightOffset * g, m: B, n: rows, k: g, transB: true, beta: accumulate ? 1 : 0)
-        }
+        WeightProduct(W + weightOffset * g, depth: g, columns: rows, transposed: true,
+                      packed: pack?.stepWeights(offset: weightOffset, rows: rows, transposed: true))
+            .multiply(into: dx, dProj + t * B * g, rows: B, accumulate: accumulate)
     }
 
     /// Zeroes the initial state rows (h, and c for LSTM).
@@ -139,18 +138,13 @@ struct RecurrentLayer<T: Real> {
         kind.forward(cellStep(t, batch: B, mask: mask))
     }
 
-    /// Adds step t's recurrent part to its pre-activations: h_{t−1}·U into
-    /// proj[t], or b_h + h_{t−1}·U into recurrent[t] for cells that keep it
-    /// apart (GRU).
+    /// Adds step t's recurrent part to its pre-activations (`LayerGates`):
+    /// h_{t−1}·U into proj[t], or b_h + h_{t−1}·U into recurrent[t] for
+    /// cells that keep it apart (GRU).
     func addRecurrentProducts(_ t: Int, batch B: Int) {
         let g = G * hidden
-        let hPrev = h(prevRow(t), B)
-        if let rec = recurrent.map({ $0 + t * B * g }) {
-            broadcastRows(rec, bh!, rows: B, width: g)
-            recurrentProduct(into: rec, hPrev, batch: B)
-        } else {
-            recurrentProduct(into: proj + t * B * g, hPrev, batch: B)
-        }
+        LayerGates.addRecurrent(into: proj + t * B * g, recurrent: recurrent.map { $0 + t * B * g }, h(prevRow(t), B),
+                                rows: B, weights: recurrentWeights, recurrentBias: bh)
     }
 
     /// The cell's buffers at position t: its pre-activations, the previous
@@ -166,14 +160,8 @@ struct RecurrentLayer<T: Real> {
     /// Values per row and step of the cell's cache.
     var cacheWidth: Int { cell.cacheWidth(hidden: hidden) }
 
-    /// out (B, G·Hd) += hPrev·U.
-    @inline(__always) func recurrentProduct(into out: UnsafeMutablePointer<T>, _ hPrev: UnsafePointer<T>, batch B: Int) {
-        if let pack {
-            pack.u.multiply(into: out, hPrev, rows: B, accumulate: true)
-        } else {
-            Matmul.gemm(out, hPrev, U, m: B, n: G * hidden, k: hidden, beta: 1)
-        }
-    }
+    /// U (Hd, G·Hd), packed when the layer has a pack.
+    var recurrentWeights: WeightProduct<T> { WeightProduct(U, depth: hidden, columns: G * hidden, packed: pack?.u) }
 
     /// Starts a backward pass: ∂h, ∂c of the final state (from the bridge).
     func beginBackward(batch B: Int, dFinalH: UnsafePointer<T>?, dFinalC: UnsafePointer<T>?) {
@@ -203,11 +191,8 @@ struct RecurrentLayer<T: Real> {
     /// dh (B, Hd) += ∂rec·Uᵀ, through the packed Uᵀ when training has one.
     @inline(__always) func recurrentGradient(into dh: UnsafeMutablePointer<T>, _ dRecurrent: UnsafePointer<T>,
                                              batch B: Int) {
-        if let uT = pack?.uT {
-            uT.multiply(into: dh, dRecurrent, rows: B, accumulate: true)
-        } else {
-            Matmul.gemm(dh, dRecurrent, U, m: B, n: hidden, k: G * hidden, transB: true, beta: 1)
-        }
+        WeightProduct(U, depth: G * hidden, columns: hidden, transposed: true, packed: pack?.uT)
+            .multiply(into: dh, dRecurrent, rows: B, accumulate: true)
     }
 
     /// After the backward loop: ∂W += xᵀ·∂proj, ∂U += h_prevᵀ·∂rec, ∂b, ∂b_h.

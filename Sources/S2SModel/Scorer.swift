@@ -46,7 +46,7 @@ public enum LogProbabilities {
     /// The most probable token (the first on ties; 0 for a row of NaNs).
     @inlinable
     public static func argmax(_ row: UnsafeBufferPointer<Float>) -> Int32 {
-        Int32(VectorFloat.maxAndArgmax(row.baseAddress!, count: row.count).1)
+        Int32(Float.maxAndArgmax(row.baseAddress!, count: row.count).1)
     }
 
     /// The k largest of a row, best first (ties: the lower token first),

@@ -197,6 +197,29 @@ final class VectorKernelTests: XCTestCase {
         }
     }
 
+    /// The one argmax (`Real.maxAndArgmax`): Float (the vector kernel) and
+    /// Double (a loop) give the naive loop's first index of the maximum, on
+    /// ties, late ties, infinities, signed zeros and random rows of every
+    /// length.
+    func testGenericArgmaxIsTheFirstIndexOfTheMaximum() {
+        var rows: [[Float]] = [[Float](repeating: 1, count: 40), [-0.0, 0, -0.0], [0, -0.0, 0, 0],
+                               (0..<40).map { $0 == 33 || $0 == 38 ? 9 : Float($0 % 7) },
+                               [Float](repeating: -.infinity, count: 18), [3, .infinity, 2, .infinity], [7]]
+        rows += Self.lengths.filter { $0 > 0 }.map { n in inputs(n, seed: UInt64(300 + n)).map { $0.isNaN ? 1 : $0 } }
+        for row in rows {
+            var first = 0
+            for k in 1..<row.count where row[k] > row[first] { first = k }
+            let (m, i) = Float.maxAndArgmax(row, count: row.count)
+            let wide = row.map(Double.init)
+            let (md, id) = Double.maxAndArgmax(wide, count: wide.count)
+            XCTAssertEqual(i, first, "Float, n=\(row.count)")
+            XCTAssertEqual(id, first, "Double, n=\(row.count)")
+            XCTAssertEqual(m, row[first], "Float max, n=\(row.count)")
+            XCTAssertEqual(md, wide[first], "Double max, n=\(row.count)")
+        }
+        XCTAssertEqual(Float.maxAndArgmax([Float](repeating: .nan, count: 20), count: 20).1, 0, "a row of NaNs")
+    }
+
     func testWeightedSumMatchesPortable() throws {
         try requireAVX512()
         var rng = SplitMix64(seed: 12)

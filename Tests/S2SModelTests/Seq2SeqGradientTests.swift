@@ -184,3 +184,33 @@ final class PassAccumulationTests: XCTestCase {
         XCTAssertTrue(expected.contains { $0 != 0 })
     }
 }
+
+extension Seq2SeqGradientTests {
+    /// The output layer with tied target embeddings (logits = h̃·Embᵀ, E =
+    /// H): Emb's gradient gathers the output layer's and the decoder input's,
+    /// and ∂h̃ flows back through Emb. Every coordinate of every tensor, for
+    /// each cell, with and without attention.
+    func testTiedOutputLayerGradientsMatchFiniteDifferences() throws {
+        for cell in ModelConfig.Cell.allCases {
+            for attention in [ModelConfig.AttentionKind.none, .general] {
+                var c = ModelConfig(sourceVocabularySize: 7, targetVocabularySize: 8)
+                c.embeddingSize = 4; c.hiddenSize = 4; c.tieTargetEmbeddings = true
+                c.cell = cell; c.attention = attention; c.inputFeeding = attention != .none; c.labelSmoothing = 0.1
+                let model = try Seq2Seq<Double>(config: c)
+                model.initialize(seed: 5, scale: 0.5)
+                let batch = Batch(pairs: Self.pairs, reverseSource: false)
+                model.zeroGradients()
+                var rng = SplitMix64(seed: 99)
+                model.forward(batch, training: true, rng: &rng)
+                model.backward()
+                let analytic = Array(UnsafeBufferPointer(start: model.gradients.base, count: model.layout.count))
+                let numeric = GradientCheck.numeric(Array(UnsafeBufferPointer(start: model.parameters.base,
+                                                                              count: model.layout.count))) { x in
+                    model.parameters.base.update(from: x, count: x.count)
+                    return loss(model, batch)
+                }
+                assertClose(analytic, numeric, relative: 1e-5, absolute: 1e-7, "tied \(cell) \(attention)")
+            }
+        }
+    }
+}
