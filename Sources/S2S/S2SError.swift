@@ -66,9 +66,10 @@ public enum S2SError: Error, CustomStringConvertible, Equatable, Sendable {
 
 extension S2SError {
     /// The error of a building block, in this type: `InputError`,
-    /// `FileError` and a search too big for memory keep their parts; any
-    /// other error is an input error about `file` with its own description
-    /// as the problem.
+    /// `FileError`, a search too big for memory and every `ExplainedError`
+    /// (a full disk, a folder in use, a run with nothing to resume) keep
+    /// their parts; any other error is an input error about `file` with its
+    /// own description as the problem.
     package init(_ error: any Error, file: String = "") {
         switch error {
         case let error as S2SError:
@@ -79,6 +80,9 @@ extension S2SError {
             self = .file(path: error.path, problem: "could not \(error.action): \(error.reason)", hint: "", errno: error.code)
         case let error as SearchMemoryError:
             self = .options(problem: error.problem, hint: error.hint)
+        case let error as ExplainedError:
+            self = error.systemError.map { .file(path: error.file, problem: error.problem, hint: error.hint, errno: $0) }
+                ?? .input(file: error.file, line: nil, problem: error.problem, hint: error.hint)
         default:
             self = .input(file: file, line: nil, problem: String(describing: error), hint: "")
         }

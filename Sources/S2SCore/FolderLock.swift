@@ -24,15 +24,16 @@ public final class FolderLock {
     public static let fileName = ".lock"
 
     /// Another process holds the lock.
-    public struct Busy: Error, CustomStringConvertible {
+    public struct Busy: ExplainedError {
         public let folder: String
         public let pid: Int32?
-        public var description: String {
-            let who = pid.map { "another s2s run (PID \($0))" } ?? "another s2s run"
-            let stop = pid.map { " or stop it (kill \($0))" } ?? ""
-            return "\(folder) is in use by \(who). Two runs on one folder would overwrite each other's files: "
-                + "wait for it to finish\(stop), or choose another folder"
+        public var file: String { folder }
+        public var problem: String { "is in use by " + (pid.map { "another s2s run (PID \($0))" } ?? "another s2s run") }
+        public var hint: String {
+            "Two runs on one folder would overwrite each other's files: wait for it to finish"
+                + (pid.map { " or stop it (kill \($0))" } ?? "") + ", or choose another folder"
         }
+        public var systemError: Int32? { EWOULDBLOCK }
     }
 
     /// Takes the lock, creating the folder if needed; throws `Busy` at once

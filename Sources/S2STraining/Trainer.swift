@@ -483,7 +483,7 @@ extension Trainer {
     }
 }
 
-public enum TrainingError: Error, CustomStringConvertible {
+public enum TrainingError: ExplainedError {
     case nonFinite(step: Int, count: Int)
     /// A checkpoint or the best model could not be written for want of space.
     case diskFull(file: String, needed: Double, free: Double?, step: Int)
@@ -494,28 +494,51 @@ public enum TrainingError: Error, CustomStringConvertible {
     /// --resume on training data other than the checkpoint's, without --new-data.
     case otherData(checkpoint: String, recorded: DataIdentity, given: DataIdentity)
 
-    public var description: String {
+    public var file: String {
+        switch self {
+        case .nonFinite, .ranksDiverged: ""
+        case .diskFull(let file, _, _, _): (file as NSString).deletingLastPathComponent
+        case .nothingToResume(let folder, _): folder
+        case .otherData(let checkpoint, _, _): checkpoint
+        }
+    }
+
+    public var problem: String {
         switch self {
         case .nonFinite(let step, let count):
-            return "training stopped at step \(step): the loss was NaN or infinite \(count) times in a row; "
-                + "no poisoned checkpoint was written. Lower --learning-rate or --clip, and resume with --resume"
+            "training stopped at step \(step): the loss was NaN or infinite \(count) times in a row; no poisoned checkpoint was written"
         case .diskFull(let file, let needed, let free, let step):
-            let folder = (file as NSString).deletingLastPathComponent
-            let room = free.map { ", \(SystemMemory.format(bytes: $0)) free" } ?? ""
-            return "\(folder): no space left to write \((file as NSString).lastPathComponent) at step \(step) "
-                + "(it needs about \(SystemMemory.format(bytes: needed))\(room)). Training stopped; the previous "
-                + "checkpoint and model.safetensors are intact. Free some space on that disk, then continue with --resume"
-        case .nothingToResume(let folder, let found):
-            let what = found.isEmpty ? "no checkpoint files" : found.joined(separator: "; ")
-            return "\(folder): nothing to resume from (\(what)). Nothing in the model folder was changed. "
-                + "Restore a checkpoint there, or train a new model in another --model folder"
-        case .otherData(let checkpoint, let recorded, let given):
-            return "\(checkpoint): was trained on \(recorded), but --data gives \(given). Resume with the data the run "
-                + "was trained on, or add --new-data to continue on this data (its data cursor restarts at the first batch)"
+            "no space left to write \((file as NSString).lastPathComponent) at step \(step) "
+                + "(it needs about \(SystemMemory.format(bytes: needed))\(free.map { ", \(SystemMemory.format(bytes: $0)) free" } ?? ""))"
+        case .nothingToResume(_, let found):
+            "nothing to resume from (\(found.isEmpty ? "no checkpoint files" : found.joined(separator: "; ")))"
+        case .otherData(_, let recorded, let given):
+            "was trained on \(recorded), but --data gives \(given)"
         case .ranksDiverged(let step, let ranks):
-            return "step \(step): the parameters of rank\(ranks.count == 1 ? "" : "s") \(ranks.map(String.init).joined(separator: ", ")) "
-                + "differ from rank 0's, which every update should keep identical; no checkpoint of this step was written. "
-                + "Check that every host runs the same s2s-train build on the same kind of CPU, then continue with --resume"
+            "step \(step): the parameters of rank\(ranks.count == 1 ? "" : "s") \(ranks.map(String.init).joined(separator: ", ")) "
+                + "differ from rank 0's, which every update should keep identical; no checkpoint of this step was written"
         }
+    }
+
+    public var hint: String {
+        switch self {
+        case .nonFinite:
+            "Lower --learning-rate or --clip, and resume with --resume"
+        case .diskFull:
+            "Training stopped; the previous checkpoint and model.safetensors are intact. Free some space on that disk, "
+                + "then continue with --resume"
+        case .nothingToResume:
+            "Nothing in the model folder was changed. Restore a checkpoint there, or train a new model in another --model folder"
+        case .otherData:
+            "Resume with the data the run was trained on, or add --new-data to continue on this data "
+                + "(its data cursor restarts at the first batch)"
+        case .ranksDiverged:
+            "Check that every host runs the same s2s-train build on the same kind of CPU, then continue with --resume"
+        }
+    }
+
+    public var systemError: Int32? {
+        if case .diskFull = self { return ENOSPC }
+        return nil
     }
 }

@@ -78,7 +78,7 @@ final class HostileInputTests: XCTestCase {
 
         let second = try Command.run("s2s-train", common + ["--max-steps", "3"], in: dir)
         XCTAssertEqual(second.status, 1, second.stderr)
-        XCTAssertTrue(second.stderr.contains("models/toy is in use by another s2s run (PID \(pid))"), second.stderr)
+        XCTAssertTrue(second.stderr.contains("models/toy: is in use by another s2s run (PID \(pid))"), second.stderr)
         let resumed = try Command.run("s2s-train", base + ["--resume"], in: dir)
         XCTAssertEqual(resumed.status, 1, resumed.stderr)
         XCTAssertTrue(resumed.stderr.contains("(PID \(pid))"), resumed.stderr)
@@ -102,7 +102,7 @@ final class HostileInputTests: XCTestCase {
         let held = try FolderLock(folder: dir.appendingPathComponent("vocab/t").path)
         let r = try Command.run("s2s-prep", ["--corpus", TestPaths.fixture("toy-reverse").path, "--name", "t", "-q"], in: dir)
         XCTAssertEqual(r.status, 1, r.stderr)
-        XCTAssertTrue(r.stderr.contains("vocab/t is in use by another s2s run (PID \(getpid()))"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("vocab/t: is in use by another s2s run (PID \(getpid()))"), r.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("data/t/train.s2sb").path))
         held.release()
         let again = try Command.run("s2s-prep", ["--corpus", TestPaths.fixture("toy-reverse").path, "--name", "t", "-q"], in: dir)
