@@ -68,11 +68,15 @@ def valid_by_step(records):
     return {r["step"]: r["ppl"] for r in of_kind(records, "valid")}
 
 
-def median_tokens_per_s(records):
+def median_tokens_per_s(records, upper_middle=False):
     """The median of the train records' tokens/s (one a report window), or
-    None without train records."""
-    rates = [r["tokens_per_s"] for r in of_kind(records, "train")]
-    return statistics.median(rates) if rates else None
+    None without train records. With upper_middle, an even count gives the
+    upper of the two middle values rather than their mean (as
+    tools/compare/precision.sh's table has always been computed)."""
+    rates = sorted(r["tokens_per_s"] for r in of_kind(records, "train") if "tokens_per_s" in r)
+    if not rates:
+        return None
+    return rates[len(rates) // 2] if upper_middle else statistics.median(rates)
 
 
 def mean_tokens_per_s(records):

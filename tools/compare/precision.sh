@@ -72,12 +72,6 @@ for line in open(os.path.join(work, "runs.tsv"), encoding="utf-8"):
     runs[p] = {"seconds": float(seconds), **json.loads(score)}
 rec = {p: trainlog.read(os.path.join(work, "models", p, "train.jsonl")) for p in ("float32", "bfloat16")}
 valid = {p: trainlog.valid_by_step(rec[p]) for p in rec}
-train = {p: trainlog.of_kind(rec[p], "train") for p in rec}
-# The upper middle of an even count (not statistics.median's mean of the two):
-# as this table has been computed since it was first written.
-def median(xs):
-    xs = sorted(xs)
-    return xs[len(xs) // 2] if xs else float("nan")
 date = subprocess.run(["date", "-u", "+%Y-%m-%d %H:%M UTC"], capture_output=True, text=True).stdout.strip()
 lines = [
     "## Training in bfloat16 (s2s alone)",
@@ -98,7 +92,7 @@ lines += ["", "| precision | updates | tokens/s (median report) | test BLEU / ch
           "|---|---:|---:|---:|---:|"]
 for p in ("float32", "bfloat16"):
     steps = trainlog.last_step(rec[p])
-    tps = median([r["tokens_per_s"] for r in train[p] if "tokens_per_s" in r])
+    tps = trainlog.median_tokens_per_s(rec[p], upper_middle=True) or float("nan")
     r = runs[p]
     lines.append(f"| {p} | {steps:,} | {tps:,.0f} | {r['bleu']:.2f} / {r['chrf']:.2f} | {r['seconds']:.1f} |")
 replace_section(results, "\n".join(lines), begin="<!-- precision:begin (tools/compare/precision.sh writes this section) -->",
