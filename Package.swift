@@ -151,7 +151,7 @@ let package = Package(
         .executableTarget(
             name: "s2s-bench",
             dependencies: [
-                "S2SOptions", "S2STraining", "S2SModel", "S2SKernels", "S2SDistributed", "S2SCore",
+                "S2S", "S2SOptions", "S2STraining", "S2SModel", "S2SKernels", "S2SDistributed", "S2SCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -182,7 +182,7 @@ let package = Package(
                     dependencies: ["S2S", "_S2STestSupport", "s2s-prep", "s2s-train", "s2s-translate", "s2s-score"]),
         .testTarget(
             name: "S2SCommandTests",
-            dependencies: ["_S2STestSupport", "s2s-prep", "s2s-train", "s2s-translate", "s2s-score", "s2s-average", "s2s-serve", "S2SText",
+            dependencies: ["_S2STestSupport", "s2s-prep", "s2s-train", "s2s-translate", "s2s-score", "s2s-average", "s2s-serve", "s2s-bench", "S2SText",
                            "S2STranslation", "S2SSearch", "S2SKernels", "S2SCore"]
         ),
     ]

@@ -1,6 +1,6 @@
 internal import Foundation
 internal import S2SCore
-internal import S2SModel
+package import S2SModel
 internal import S2SText
 internal import S2STraining
 
@@ -9,8 +9,9 @@ internal import S2STraining
 /// repeat but not change. Messages name s2s-train's options.
 extension Training.Options {
     /// The model options given, over `m`. A flag that is not given leaves
-    /// `m`'s value (false for a new run).
-    func applyModelOptions(to m: inout ModelConfig) {
+    /// `m`'s value (false for a new run). Package-wide: s2s-bench shapes
+    /// the model it times with s2s-train's options.
+    package func applyModelOptions(to m: inout ModelConfig) {
         if let preset { (m.embeddingSize, m.hiddenSize, m.layers) = preset.sizes }
         if let embeddingSize { m.embeddingSize = embeddingSize }
         if let hiddenSize { m.hiddenSize = hiddenSize }

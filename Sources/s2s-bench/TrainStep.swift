@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import S2S
 import S2SCore
 import S2SKernels
 import S2SModel
@@ -18,9 +19,9 @@ struct TrainStep: ParsableCommand {
     @Option(help: "Source length S (tokens incl. <EOS>).") var srcLen = 30
     @Option(help: "Target length T (decoder steps).") var tgtLen = 30
     @Option(help: "Vocabulary size, both sides.") var vocab = 10_000
-    @Option(help: "Embedding size E.") var emb = 512
-    @Option(help: "Hidden size H.") var hidden = 512
-    @Option(help: "Layers L.") var layers = 2
+    /// s2s-train's model options, over the reference shape (`base`: a 2×512
+    /// LSTM, general attention, input feeding, dropout 0.2).
+    @OptionGroup var shape: ModelShapeOptions
     @Option(help: "Timed steps (the median is reported).") var steps = 5
     @Option(help: "Untimed warm-up steps.") var warmup = 2
     @OptionGroup var threadsOption: ThreadsOption
@@ -45,8 +46,12 @@ struct TrainStep: ParsableCommand {
     /// The timing, with the benchmark's threads and precision bound.
     private func timeSteps() throws {
         var c = ModelConfig(sourceVocabularySize: vocab, targetVocabularySize: vocab)
-        c.embeddingSize = emb; c.hiddenSize = hidden; c.layers = layers
+        c.embeddingSize = 512; c.hiddenSize = 512; c.layers = 2
         c.attention = .general; c.inputFeeding = true; c.dropout = 0.2; c.cell = .lstm
+        var options = Training.Options()
+        shape.apply(to: &options)
+        options.applyModelOptions(to: &c)
+        try c.validate()
         let model = try Seq2Seq<Float>(config: c)
         model.initialize(seed: 1)
         model.packsTrainingWeights = !noPacked
@@ -113,13 +118,19 @@ struct TrainStep: ParsableCommand {
                                    packed: shape.packed, calls: count, ms: Double(count) * t * 1000, gflops: shape.flops / t / 1e9))
         }
 
-        // The GEMM ceiling (sgemm, or the bfloat16 products) at the step's largest shapes.
-        let (B, S, T, E, H, V) = (batch, srcLen, tgtLen, emb, hidden, vocab)
-        let mainShapes = [Matmul.Shape(m: B * T, n: V, k: H, transA: false, transB: false),
-                          Matmul.Shape(m: B * S, n: 4 * H, k: E, transA: false, transB: false)]
+        // The GEMM ceiling (sgemm, or the bfloat16 products) at the step's
+        // two largest forward shapes, unpacked (for the reference shape: the
+        // output layer and the decoder's first input projection).
+        let (B, S, T, E, H, V, L) = (batch, srcLen, tgtLen, c.embeddingSize, c.hiddenSize, vocab, c.layers)
+        let forward = Set(shapes.keys.filter { !$0.transA && !$0.transB }.map {
+            Matmul.Shape(m: $0.m, n: $0.n, k: $0.k, transA: false, transB: false)
+        })
+        let mainShapes = forward.sorted { ($0.flops, $0.m, $0.n) > ($1.flops, $1.m, $1.n) }.prefix(2)
         let ceiling = mainShapes.map { $0.flops / Self.timeGEMM($0, threads: threads) / 1e9 }.max()!
 
-        let flops = Self.stepFlops(B: B, S: S, T: T, E: E, H: H, V: V, L: layers)
+        // The step's floating-point work: every product it makes (forward and
+        // backward), as traced; element-wise work is not counted.
+        let flops = shapes.reduce(0.0) { $0 + $1.key.flops * Double($1.value) }
         let tokens = Double(B * (S + T))
         let result = TrainStepResult(
             threads: threads, blasCore: BLASRuntime.coreName, precision: precision,
@@ -130,7 +141,7 @@ struct TrainStep: ParsableCommand {
             gemmCallsPerStep: shapes.values.reduce(0, +), gemmShapes: shapes.count, gemmBreakdown: breakdown,
             packedStepWeights: !noPacked, peakRssMb: Self.peakRSSMegabytes(), stepMs: times.map { $0 * 1000 }, losses: losses,
             phaseMs: ["zero": perStep[0], "forward": perStep[1], "backward": perStep[2], "clip": perStep[3], "adam": perStep[4]],
-            shape: ["batch": B, "src_len": S, "tgt_len": T, "vocab": V, "emb": E, "hidden": H, "layers": layers])
+            shape: ["batch": B, "src_len": S, "tgt_len": T, "vocab": V, "emb": E, "hidden": H, "layers": L])
         print(String(decoding: try StableJSON.encode(result, pretty: false), as: UTF8.self))
         StandardError.write(String(
             format: "s2s train-step (%@): %.1f ms/step, %.0f tokens/s, %.1f GFLOP/s (%.0f%% of the %.1f GFLOP/s GEMM ceiling); GEMM floor %.1f ms, step/floor %.2f; in products %.1f ms; peak RSS %.0f MB\n",
@@ -165,17 +176,6 @@ struct TrainStep: ParsableCommand {
     /// FLOPs of one step, matrix multiplies only (the formula of
     /// tools/bench/torch_step.py): 2·m·n·k per forward GEMM, and backward
     /// = 2 × forward, so a step is 3 × forward.
-    static func stepFlops(B: Int, S: Int, T: Int, E: Int, H: Int, V: Int, L: Int) -> Double {
-        func gemm(_ m: Int, _ k: Int, _ n: Int) -> Double { 2 * Double(m) * Double(k) * Double(n) }
-        var fwd = 0.0
-        for l in 0..<L {
-            fwd += gemm(B * S, l == 0 ? E : H, 4 * H) + gemm(B * S, H, 4 * H)
-            fwd += gemm(B * T, l == 0 ? E + H : H, 4 * H) + gemm(B * T, H, 4 * H)
-        }
-        fwd += gemm(B * S, H, H) + gemm(B * T, H, S) + gemm(B * T, S, H) + gemm(B * T, 2 * H, H) + gemm(B * T, H, V)
-        return 3 * fwd
-    }
-
     static func peakRSSMegabytes() -> Double {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
