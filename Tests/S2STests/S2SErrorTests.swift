@@ -56,12 +56,8 @@ final class S2SErrorPartsTests: XCTestCase {
         let prep = try Command.run("s2s-prep", ["--corpus", TestPaths.fixture("toy-reverse").path, "--name", "toy",
                                                 "--bpe-merges", "10", "-q"], in: dir)
         XCTAssertEqual(prep.status, 0, prep.stderr)
-        var options = Training.Options()
-        options.preset = .tiny
-        options.batchTokens = 0
-        options.batchSize = 32
+        var options = Training.Options.tiny
         options.maxSteps = 2
-        options.bleuSentences = 0
         let first = Training(data: dir.appendingPathComponent("data/toy").path, vocabulary: dir.appendingPathComponent("vocab/toy").path,
                              model: model.path, start: .new, options: options)
         try first.run()

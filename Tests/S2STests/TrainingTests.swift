@@ -19,19 +19,7 @@ final class TrainingTests: XCTestCase {
         return dir
     }
 
-    /// The tiny preset in batches of 32 sentences: seconds for 40 updates.
-    var tiny: Training.Options {
-        var o = Training.Options()
-        o.preset = .tiny
-        o.batchTokens = 0
-        o.batchSize = 32
-        o.learningRate = 0.005
-        o.reportEvery = 10
-        o.validEvery = 40
-        o.saveEvery = 20
-        o.bleuSentences = 0
-        return o
-    }
+    var tiny: Training.Options { .tiny }
 
     func training(_ dir: URL, _ options: Training.Options, start: Training.Start = .new) -> Training {
         Training(data: dir.appendingPathComponent("data/toy").path, vocabulary: dir.appendingPathComponent("vocab/toy").path,
