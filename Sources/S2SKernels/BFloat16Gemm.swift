@@ -18,17 +18,13 @@ import Foundation
 /// at most (k + 1)·2⁻²⁴ of Σ|terms|:
 /// |C' − C| ≤ (2⁻⁷ + 2⁻¹⁶ + (k + 1)·2⁻²⁴)·Σ_l |a_l b_l| (+ the sums' error on C's old value).
 public enum BFloat16Gemm {
-    /// Whether the products run on AMX tiles: where the CPU has them, unless
-    /// a test turns them off to compare the kernels.
-    nonisolated(unsafe) public static var usesTiles = CPUFeatures.current.contains(.amx)
-
     /// Rows of A (C) per block: a block's rounded rows (≤ 256 × k bfloat16)
     /// stay in the core's L2 while every panel of B passes over them.
     static let rowBlock = 256
 
     public static func gemm(_ c: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                             m: Int, n: Int, k: Int, transA: Bool, transB: Bool, accumulate: Bool,
-                            lda: Int, ldb: Int, ldc: Int, threads: Int = KernelThreads.current) {
+                            lda: Int, ldb: Int, ldc: Int, threads: Int = KernelThreads.current, tiles: Bool? = nil) {
         precondition(CPUFeatures.current.contains(.bfloat16), "BFloat16Gemm needs AVX512_BF16; check CPUFeatures.current.contains(.bfloat16)")
         if m == 0 || n == 0 { return }
         if k == 0 {
@@ -37,7 +33,9 @@ public enum BFloat16Gemm {
         }
         let depth = (k + 1) / 2 * 2, P = 32
         let bPanels = (n + P - 1) / P, aPanels = (m + P - 1) / P
-        let tiles = usesTiles
+        // On AMX tiles where the CPU has them (a test or a benchmark may ask
+        // for the vector kernel to compare the two).
+        let tiles = tiles ?? CPUFeatures.current.contains(.amx)
         precondition(!tiles || CPUFeatures.current.contains(.amx), "AMX tiles are not available")
         // op(A) as panels (the vector kernel's Aᵀ) or as rows of the padded depth.
         let aInPanels = transA && !tiles

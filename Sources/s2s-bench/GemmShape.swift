@@ -75,13 +75,11 @@ struct GemmShape: ParsableCommand {
             // Training's bfloat16 products: both operands rounded on every
             // call (the packing is part of the time), each transpose, on each kernel.
             let tileChoices = CPUFeatures.current.contains(.amx) ? [false, true] : [false]
-            defer { BFloat16Gemm.usesTiles = CPUFeatures.current.contains(.amx) }
             for tiles in tileChoices {
-                BFloat16Gemm.usesTiles = tiles
                 for (transA, transB) in [(false, false), (false, true), (true, false)] {
                     let run = best {
                         BFloat16Gemm.gemm(&c, a, b, m: m, n: n, k: k, transA: transA, transB: transB, accumulate: true,
-                                          lda: transA ? m : k, ldb: transB ? k : n, ldc: n, threads: threads)
+                                          lda: transA ? m : k, ldb: transB ? k : n, ldc: n, threads: threads, tiles: tiles)
                     }
                     let name = "\(tiles ? "amx" : "bfloat16")_general_\(transA ? "t" : "n")\(transB ? "t" : "n")_gflops"
                     result.paths[name] = flops / run / 1e9

@@ -13,20 +13,16 @@ final class BFloat16GemmTests: XCTestCase {
     /// 2 threads, on AVX512_BF16's vector kernel.
     func testMatchesTheNaiveReference() throws {
         try XCTSkipUnless(CPUFeatures.current.contains(.bfloat16), "no AVX512_BF16: training runs in float32 (TrainCommandTests)")
-        BFloat16Gemm.usesTiles = false
-        defer { BFloat16Gemm.usesTiles = CPUFeatures.current.contains(.amx) }
-        assertMatchesTheNaiveReference(seed: 41)
+        assertMatchesTheNaiveReference(seed: 41, tiles: false)
     }
 
     /// The same on AMX tiles (what training uses where the CPU has them).
     func testOnAMXTilesMatchesTheNaiveReference() throws {
         try XCTSkipUnless(CPUFeatures.current.contains(.amx), "no AMX on this CPU (or S2S_NO_AMX set): training's bfloat16 products run on AVX512_BF16")
-        BFloat16Gemm.usesTiles = true
-        defer { BFloat16Gemm.usesTiles = CPUFeatures.current.contains(.amx) }
-        assertMatchesTheNaiveReference(seed: 44)
+        assertMatchesTheNaiveReference(seed: 44, tiles: true)
     }
 
-    private func assertMatchesTheNaiveReference(seed: UInt64) {
+    private func assertMatchesTheNaiveReference(seed: UInt64, tiles: Bool) {
         var rng = SplitMix64(seed: seed)
         let shapes = [(1, 1, 1), (3, 5, 7), (8, 32, 2), (9, 33, 31), (33, 70, 64), (40, 17, 65), (300, 40, 33), (5, 100, 300),
                       (64, 64, 96)]
@@ -45,7 +41,8 @@ final class BFloat16GemmTests: XCTestCase {
                     for threads in [1, 2] {
                         var c = c0
                         BFloat16Gemm.gemm(&c, a, b, m: m, n: n, k: k, transA: transA, transB: transB,
-                                          accumulate: accumulate, lda: lda, ldb: ldb, ldc: ldc, threads: threads)
+                                          accumulate: accumulate, lda: lda, ldb: ldb, ldc: ldc, threads: threads,
+                                          tiles: tiles)
                         results.append(c)
                     }
                     XCTAssertEqual(results[0], results[1], "threads change the bits: \(m)×\(n)×\(k)")
