@@ -65,24 +65,19 @@ public enum S2SError: Error, CustomStringConvertible, Equatable, Sendable {
 }
 
 extension S2SError {
-    /// The error of a building block, in this type: `InputError`,
-    /// `FileError`, a search too big for memory and every `ExplainedError`
-    /// (a full disk, a folder in use, a run with nothing to resume) keep
-    /// their parts; any other error is an input error about `file` with its
+    /// The error of a building block, in this type: every `ExplainedError`
+    /// (`InputError`, `FileError`, a full disk, a folder in use, a run with
+    /// nothing to resume) and a search too big for memory keep their parts; any other error is an input error about `file` with its
     /// own description as the problem.
     package init(_ error: any Error, file: String = "") {
         switch error {
         case let error as S2SError:
             self = error
-        case let error as InputError:
-            self = .input(file: error.file, line: error.line, problem: error.problem, hint: error.hint)
-        case let error as FileError:
-            self = .file(path: error.path, problem: "could not \(error.action): \(error.reason)", hint: "", errno: error.code)
         case let error as SearchMemoryError:
             self = .options(problem: error.problem, hint: error.hint)
         case let error as ExplainedError:
             self = error.systemError.map { .file(path: error.file, problem: error.problem, hint: error.hint, errno: $0) }
-                ?? .input(file: error.file, line: nil, problem: error.problem, hint: error.hint)
+                ?? .input(file: error.file, line: error.line, problem: error.problem, hint: error.hint)
         default:
             self = .input(file: file, line: nil, problem: String(describing: error), hint: "")
         }

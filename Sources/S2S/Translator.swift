@@ -1,6 +1,5 @@
 internal import Foundation
 internal import S2SCore
-internal import S2SKernels
 internal import S2STranslation
 import Synchronization
 

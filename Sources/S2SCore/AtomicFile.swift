@@ -120,7 +120,7 @@ public enum AtomicFile {
 }
 
 /// A file operation that failed, with the path and the system's reason.
-public struct FileError: Error, CustomStringConvertible, Equatable {
+public struct FileError: ExplainedError, Equatable {
     public let path: String
     public let action: String
     public let reason: String
@@ -137,9 +137,10 @@ public struct FileError: Error, CustomStringConvertible, Equatable {
     /// The disk (or the user's quota) is full.
     public var isOutOfSpace: Bool { code == ENOSPC || code == EDQUOT }
 
-    public var description: String {
-        "\(path): could not \(action): \(reason)"
-    }
+    public var file: String { path }
+    public var problem: String { "could not \(action): \(reason)" }
+    public var hint: String { "" }
+    public var systemError: Int32? { code }
 
     static func lastErrno() -> String {
         String(cString: strerror(errno))

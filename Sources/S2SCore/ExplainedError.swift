@@ -4,13 +4,15 @@ import Glibc
 import Darwin
 #endif
 
-/// An error told in parts: the file or folder it is about, what is wrong and
-/// what to do, printed `FILE: problem. hint` as every command prints its
-/// errors. The library's `S2SError` keeps the parts, so a Swift program sees
+/// An error told in parts: the file or folder it is about (and the line),
+/// what is wrong and what to do, printed `FILE:LINE: problem. hint` as every
+/// command prints its errors. The library's `S2SError` keeps the parts, so a Swift program sees
 /// the same file and hint the commands print.
 public protocol ExplainedError: Error, CustomStringConvertible {
     /// The file or folder ("" when the error is about neither).
     var file: String { get }
+    /// The 1-based line of `file` (nil: the file as a whole).
+    var line: Int? { get }
     var problem: String { get }
     /// What to do ("" when nothing helps).
     var hint: String { get }
@@ -21,10 +23,12 @@ public protocol ExplainedError: Error, CustomStringConvertible {
 }
 
 extension ExplainedError {
+    public var line: Int? { nil }
     public var systemError: Int32? { nil }
 
     public var description: String {
-        let head = file.isEmpty ? problem : "\(file): \(problem)"
+        let place = line.map { "\(file):\($0)" } ?? file
+        let head = place.isEmpty ? problem : "\(place): \(problem)"
         return hint.isEmpty ? head : "\(head). \(hint)"
     }
 }

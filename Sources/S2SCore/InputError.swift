@@ -1,7 +1,7 @@
 /// Bad input from a user's file: names the file, the line (1-based, when it
 /// applies), what is wrong and what to do about it. Printed as
 /// `FILE:LINE: problem. hint` — the form editors and terminals link to.
-public struct InputError: Error, CustomStringConvertible, Equatable {
+public struct InputError: ExplainedError, Equatable {
     public let file: String
     public let line: Int?
     public let problem: String
@@ -12,10 +12,5 @@ public struct InputError: Error, CustomStringConvertible, Equatable {
         self.line = line
         self.problem = problem
         self.hint = hint
-    }
-
-    public var description: String {
-        let place = line.map { "\(file):\($0)" } ?? file
-        return hint.isEmpty ? "\(place): \(problem)" : "\(place): \(problem). \(hint)"
     }
 }
